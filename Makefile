@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO := demo
+export TESTIMONIA_PASSPHRASE ?= demo-passphrase-not-for-real-use
+
+.PHONY: install demo test lock clean-demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Every dependency is pinned by hash in requirements.lock (regenerate with `make lock`).
+$(STAMP): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	@echo "Demo workspace in $(DEMO)/ (passphrase: $$TESTIMONIA_PASSPHRASE — for the demo only)"
+	rm -rf $(DEMO)
+	$(BIN)/testimonia init $(DEMO) --org "Sahel Desk"
+	$(BIN)/testimonia source import examples/sample-investigation/sources.yaml -w $(DEMO)
+	$(BIN)/testimonia ingest examples/sample-investigation/testimonies -w $(DEMO) \
+		--source-map examples/sample-investigation/sources.yaml
+	$(BIN)/testimonia verify -w $(DEMO)
+	$(BIN)/testimonia documents -w $(DEMO)
+
+test: install
+	$(BIN)/python -m mypy
+	$(BIN)/python -m pytest -q
+
+lock:
+	uv pip compile pyproject.toml requirements-build.in --extra test --generate-hashes \
+		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
+
+clean-demo:
+	rm -rf $(DEMO)

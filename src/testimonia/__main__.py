@@ -1,0 +1,3 @@
+from testimonia.cli.main import run
+
+run()

@@ -1,0 +1,44 @@
+"""What every command shares: the workspace option, unlocking, and the consoles."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from testimonia.errors import WorkspaceLocked
+from testimonia.protect.keys import KeyMaterial, key_material_from_env
+from testimonia.workspace import Workspace, resolve_root
+
+# User data is never read as markup. Piped output is not squeezed to 80 columns.
+out = Console(highlight=False, soft_wrap=True, markup=False,
+              width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+WorkspaceOption = Annotated[Path | None, typer.Option(
+    "-w", "--workspace", help="Investigation folder [default: TESTIMONIA_WORKSPACE, else "
+    "the current folder].", show_default=False)]
+
+
+def key_material(*, new: bool = False) -> KeyMaterial:
+    """From TESTIMONIA_PASSPHRASE / TESTIMONIA_KEY_FILE, else a hidden prompt on a terminal."""
+    material = key_material_from_env()
+    if material.passphrase is not None or material.key_file is not None:
+        return material
+    if not sys.stdin.isatty():
+        raise WorkspaceLocked("No key to unlock the workspace.",
+                              fix="Set TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE "
+                              "(standard input is not a terminal, so no prompt).")
+    passphrase = typer.prompt("Workspace passphrase", hide_input=True, confirmation_prompt=new)
+    return KeyMaterial(passphrase=passphrase)
+
+
+@contextmanager
+def opened(workspace: Path | None) -> Iterator[Workspace]:
+    with Workspace.open(resolve_root(workspace), key_material()) as ws:
+        yield ws

@@ -1,0 +1,100 @@
+"""source add / list / relate / import, and org add / list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from testimonia import sources as lib
+from testimonia.cli.common import WorkspaceOption, opened, out
+from testimonia.model import Relation, SourceKind
+
+source_app = typer.Typer(help="Sources: people and documents, known by pseudonym only.",
+                         no_args_is_help=True)
+org_app = typer.Typer(help="Organisations sharing the investigation.", no_args_is_help=True)
+
+KINDS = ", ".join(k.value for k in SourceKind)
+RELATIONS = ", ".join(r.value for r in Relation)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(source_app, name="source")
+    app.add_typer(org_app, name="org")
+
+
+@source_app.command("add")
+def add(
+    pseudonym: Annotated[str, typer.Argument(help="The name the source is known by, e.g. Wangrin.")],
+    kind: Annotated[str, typer.Option("--kind", help=f"One of: {KINDS}.")],
+    org: Annotated[str | None, typer.Option("--org", help="Organisation holding the source "
+                                            "[default: the workspace's first].")] = None,
+    note: Annotated[str, typer.Option("--note", help="Context that does not identify the person.")] = "",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add a source, known only by pseudonym."""
+    with opened(workspace) as ws:
+        source = lib.add_source(ws, pseudonym, kind, org, note)
+    out.print(f"Added source {source.pseudonym} ({source.kind.value}, {source.organization}).")
+
+
+@source_app.command("list")
+def list_(workspace: WorkspaceOption = None) -> None:
+    """List sources and how they are related."""
+    with opened(workspace) as ws:
+        found, relations = lib.list_sources(ws), lib.list_relations(ws)
+    table = Table("pseudonym", "kind", "organisation", "note")
+    for s in found:
+        table.add_row(s.pseudonym, s.kind.value, s.organization, s.note)
+    out.print(table)
+    for r in relations:
+        out.print(f"{r.a} —{r.relation.value}→ {r.b}" + (f"  ({r.note})" if r.note else ""))
+    out.print(f"{len(found)} sources, {len(relations)} relations.")
+
+
+@source_app.command("relate")
+def relate(
+    a: Annotated[str, typer.Argument(help="First source's pseudonym.")],
+    b: Annotated[str, typer.Argument(help="Second source's pseudonym.")],
+    as_: Annotated[str, typer.Option("--as", help=f"How A relates to B: {RELATIONS}.")],
+    note: Annotated[str, typer.Option("--note", help="Why (no identifying detail).")] = "",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Record that two sources are not independent (e.g. A is a relative of B)."""
+    with opened(workspace) as ws:
+        r = lib.relate_sources(ws, a, b, as_, note)
+    out.print(f"Recorded: {r.a} {r.relation.value} {r.b}.")
+
+
+@source_app.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(help="YAML file with 'sources' and 'relations' "
+                                         "(docs/sources-file.md).")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add many sources and relations from a YAML file (all or nothing; re-runnable)."""
+    with opened(workspace) as ws:
+        report = lib.import_sources(ws, file)
+    if report.organizations:
+        out.print(f"New organisations: {', '.join(report.organizations)}.")
+    out.print(f"Imported {len(report.sources)} sources and {report.relations} relations "
+              f"({len(report.already_known)} sources already known).")
+
+
+@org_app.command("add")
+def org_add(name: Annotated[str, typer.Argument(help="Organisation name.")],
+            workspace: WorkspaceOption = None) -> None:
+    """Add an organisation to the investigation."""
+    with opened(workspace) as ws:
+        org = lib.add_organization(ws, name)
+    out.print(f"Added organisation {org.name}.")
+
+
+@org_app.command("list")
+def org_list(workspace: WorkspaceOption = None) -> None:
+    """List the organisations."""
+    with opened(workspace) as ws:
+        for org in lib.list_organizations(ws):
+            out.print(org.name)

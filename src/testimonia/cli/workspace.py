@@ -1,0 +1,67 @@
+"""init, keygen, verify, config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.markup import escape
+from rich.table import Table
+
+from testimonia.cli.common import WorkspaceOption, err, key_material, opened, out
+from testimonia.config import load_config
+from testimonia.integrity import verify_workspace
+from testimonia.protect.keys import write_key_file
+from testimonia.workspace import Workspace, resolve_root
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)
+    app.command()(keygen)
+    app.command()(verify)
+    app.command()(config)
+
+
+def init(
+    path: Annotated[Path, typer.Argument(help="New or empty folder for the investigation.")],
+    org: Annotated[str, typer.Option("--org", help="Your organisation: it owns what you add.")] = "My organisation",
+) -> None:
+    """Create an encrypted investigation workspace."""
+    ws = Workspace.create(path, key_material(new=True), org)
+    ws.close()
+    out.print(f"Created workspace {ws.paths.root} for {org} (key id {ws.keys.key_id}).")
+    out.print("Keep the passphrase or key file safe and apart from it: without it the data "
+              "cannot be recovered.")
+
+
+def keygen(path: Annotated[Path, typer.Argument(help="Where to write the new key file "
+                                                  "(outside any workspace).")]) -> None:
+    """Create a key file to unlock workspaces with (TESTIMONIA_KEY_FILE)."""
+    write_key_file(path)
+    out.print(f"Wrote key file {path} (readable by you only). Set TESTIMONIA_KEY_FILE={path}.")
+
+
+def verify(workspace: WorkspaceOption = None) -> None:
+    """Re-hash every original and walk the chain of custody; exit 1 on any problem."""
+    with opened(workspace) as ws, Progress(console=err, transient=True) as bar:
+        task = bar.add_task("Verifying originals", total=None)
+        report = verify_workspace(ws, progress=lambda _doc: bar.advance(task))
+    for problem in report.problems:
+        err.print(f"[red]TAMPERED[/] {escape(str(problem))}")
+    head = f"head entry {report.head.seq} {report.head.hash[:16]}" if report.head else "no head"
+    summary = f"{report.documents} documents, {report.entries} custody entries, {head}"
+    if not report.ok:
+        err.print(f"Verification FAILED: {len(report.problems)} problem(s) in {summary}.")
+        raise typer.Exit(1)
+    out.print(f"Verified: {summary}. All intact.")
+
+
+def config(workspace: WorkspaceOption = None) -> None:
+    """Show every setting, its value, and where the value comes from (secrets hidden)."""
+    root = resolve_root(workspace)
+    table = Table("setting", "value", "from", "meaning")
+    for row in load_config(root if (root / "testimonia.toml").exists() else None).shown():
+        table.add_row(*row)
+    out.print(table)

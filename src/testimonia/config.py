@@ -1,0 +1,135 @@
+"""Settings, declared once: name, default, help.
+
+Precedence: a CLI flag > the environment (TESTIMONIA_<NAME>) > the workspace's
+testimonia.toml > the default. Secrets (passphrase, key file) come from the
+environment or a prompt only, never from a file, and are shown redacted.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from testimonia.errors import ConfigError
+
+CONFIG_FILE = "testimonia.toml"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Callable[[], Any]
+    help: str
+    kind: type = str
+    secret: bool = False
+    in_file: bool = True  # may be written in testimonia.toml
+
+    @property
+    def env(self) -> str:
+        return f"TESTIMONIA_{self.name.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("workspace", lambda: ".", "The investigation folder (for commands run elsewhere).",
+            in_file=False),
+    Setting("passphrase", lambda: None, "Passphrase that unlocks the workspace key.",
+            secret=True, in_file=False),
+    Setting("key_file", lambda: None, "Key file that unlocks the workspace key; keep it "
+            "outside the workspace (on a separate drive).", secret=True, in_file=False),
+    Setting("actor", lambda: _login_name(), "Who is recorded in the custody log as having "
+            "done each step (a handle, not necessarily a real name)."),
+    Setting("max_file_mb", lambda: 100, "Largest file ingest accepts, in MiB.", kind=int),
+    Setting("max_docx_uncompressed_mb", lambda: 200, "Largest inflated size of a DOCX, in MiB "
+            "(zip-bomb guard).", kind=int),
+)
+BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Config:
+    values: Mapping[str, Any]
+    origins: Mapping[str, str]  # name -> "flag" | "environment" | "workspace file" | "default"
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def shown(self) -> list[tuple[str, str, str, str]]:
+        """(name, value, origin, help) rows with secrets redacted."""
+        rows = []
+        for s in SETTINGS:
+            value = self.values.get(s.name)
+            text = ("(set, hidden)" if value else "(not set)") if s.secret else str(value)
+            rows.append((s.name, text, self.origins[s.name], s.help))
+        return rows
+
+
+def load_config(workspace: Path | None, flags: Mapping[str, Any] | None = None,
+                environ: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    from_file = read_config_file(workspace / CONFIG_FILE) if workspace else {}
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for s in SETTINGS:
+        value, origin = _resolve(s, flags or {}, env, from_file)
+        values[s.name], origins[s.name] = value, origin
+    return Config(values, origins)
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Cannot read {path}: {exc}.", fix="Fix the file's TOML syntax.") from exc
+    for key in data:
+        if key not in BY_NAME or not BY_NAME[key].in_file:
+            allowed = ", ".join(s.name for s in SETTINGS if s.in_file)
+            raise ConfigError(f"{path}: unknown or file-forbidden setting '{key}'.",
+                              fix=f"Settings allowed in the file: {allowed}.")
+    return data
+
+
+def write_config_file(path: Path, values: Mapping[str, Any]) -> None:
+    lines = ["# Testimonia workspace settings. No secrets here: keys and passphrases",
+             "# come from the environment or a prompt. `testimonia config` lists them all."]
+    for name, value in values.items():
+        rendered = str(value) if isinstance(value, int) else '"' + str(value).replace('"', '\\"') + '"'
+        lines.append(f"{name} = {rendered}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _resolve(s: Setting, flags: Mapping[str, Any], env: Mapping[str, str],
+             from_file: Mapping[str, Any]) -> tuple[Any, str]:
+    if flags.get(s.name) is not None:
+        return _coerce(s, flags[s.name], "flag"), "flag"
+    if env.get(s.env):
+        return _coerce(s, env[s.env], s.env), "environment"
+    if s.name in from_file:
+        return _coerce(s, from_file[s.name], CONFIG_FILE), "workspace file"
+    return s.default(), "default"
+
+
+def _coerce(s: Setting, value: Any, where: str) -> Any:
+    if s.kind is int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{s.name} = {value!r} (from {where}) is not a whole number.",
+                              fix=f"Give an integer, e.g. {s.default()}.") from exc
+        if number <= 0:
+            raise ConfigError(f"{s.name} = {number} (from {where}) must be positive.")
+        return number
+    return str(value)
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "investigator"

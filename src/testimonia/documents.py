@@ -1,0 +1,37 @@
+"""Reading back what was ingested: the document list, one document with its custody
+history, and its working-copy text (a read that is itself logged)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from testimonia.model import CustodyEvent, Document
+from testimonia.store import records
+from testimonia.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    document: Document
+    history: list[CustodyEvent]
+
+
+def list_documents(ws: Workspace) -> list[Document]:
+    with ws.engine.connect() as conn:
+        return records.list_documents(conn)
+
+
+def show_document(ws: Workspace, id_prefix: str) -> DocumentView:
+    with ws.engine.connect() as conn:
+        doc = records.get_document(conn, id_prefix)
+        return DocumentView(doc, list(records.iter_custody_events(conn, doc.id)))
+
+
+def read_text(ws: Workspace, id_prefix: str) -> str:
+    """The working-copy text; the read is entered in the custody log as `viewed`."""
+    with ws.engine.begin() as conn:
+        doc = records.get_document(conn, id_prefix)
+        text = records.document_text(conn, doc.id)
+        ws.record(conn, "viewed", doc.id, {"what": "working-copy text"})
+    ws.write_head()
+    return text

@@ -1,0 +1,72 @@
+"""Errors for people: each names the bad value, what would be valid, and the fix.
+
+The library raises these and never prints or exits; the CLI turns them into one
+line and exit code 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TestimoniaError(Exception):
+    """Base of every error the library raises on purpose."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, message: str, *, fix: str | None = None) -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__(f"{message} {fix}" if fix else message)
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.fix}" if self.fix else self.message
+
+
+class ConfigError(TestimoniaError):
+    """A setting has a value Testimonia cannot use."""
+
+
+class WorkspaceNotFound(TestimoniaError):
+    """No investigation workspace where one was expected."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"No Testimonia workspace at {path}.",
+            fix="Create one with `testimonia init PATH`, or point to one with "
+            "-w/--workspace or TESTIMONIA_WORKSPACE.",
+        )
+
+
+class WorkspaceExists(TestimoniaError):
+    """Refusing to initialise over an existing workspace or a non-empty folder."""
+
+
+class WorkspaceLocked(TestimoniaError):
+    """The workspace key could not be unlocked (missing or wrong passphrase / key file)."""
+
+
+class IntegrityError(TestimoniaError):
+    """Stored data does not match what was recorded (tampering or corruption)."""
+
+
+class NotFound(TestimoniaError):
+    """A named record (source, document) does not exist."""
+
+
+class InvalidValue(TestimoniaError):
+    """A value given by the user is not one of the accepted ones."""
+
+
+class UnreadableFile(TestimoniaError):
+    """One input file cannot be ingested; the batch goes on without it."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class UnsupportedFormat(UnreadableFile):
+    """No reader handles this kind of file."""

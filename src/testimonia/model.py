@@ -1,0 +1,107 @@
+"""The core records, as plain dataclasses. The store maps them to tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from testimonia.errors import InvalidValue
+
+
+class SourceKind(StrEnum):
+    """Who or what a source is (HURIDOCS ESF: Information → source type)."""
+
+    SURVIVOR = "survivor"
+    WITNESS = "witness"
+    RELATIVE = "relative"
+    OFFICIAL = "official"
+    DEFECTOR = "defector"
+    JOURNALIST = "journalist"
+    DOCUMENT = "document"
+
+
+class Relation(StrEnum):
+    """How two sources are linked; the analysis uses this to judge independence."""
+
+    INTERVIEWED_TOGETHER = "interviewed_together"
+    RELATIVE_OF = "relative_of"
+    SAME_INTERMEDIARY = "same_intermediary"
+    DERIVED_FROM = "derived_from"
+
+
+class Consent(StrEnum):
+    """How far a testimony may travel, as agreed with the person who gave it."""
+
+    INTERNAL = "internal"  # the collecting organisation only
+    CONSORTIUM = "consortium"  # partner organisations of the investigation
+    PUBLIC = "public"  # may be quoted in anonymised publications
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse_choice(enum: type[E], value: str, what: str) -> E:
+    """`enum(value)` with an error that lists the valid choices."""
+    try:
+        return enum(value.strip().lower())
+    except ValueError as exc:
+        options = ", ".join(member.value for member in enum)
+        raise InvalidValue(f"Unknown {what} '{value}'.", fix=f"Use one of: {options}.") from exc
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Source:
+    id: int
+    pseudonym: str
+    kind: SourceKind
+    organization: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SourceRelation:
+    a: str
+    b: str
+    relation: Relation
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str  # SHA-256 of the original bytes, hex
+    file_name: str
+    size: int
+    media_type: str
+    received_at: str
+    language: str
+    language_detected: str
+    language_confidence: float
+    source: str | None
+    organization: str
+    state: str
+    text_sha256: str
+    reader: str
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:12]
+
+
+@dataclass(frozen=True)
+class CustodyEvent:
+    seq: int
+    document_id: str | None
+    action: str  # received | text_extracted | viewed | exported
+    at: str
+    actor: str
+    details: dict[str, Any]
+    prev_hash: str
+    hash: str

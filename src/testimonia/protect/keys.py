@@ -1,0 +1,214 @@
+"""The workspace keyring: one random data key, wrapped by a passphrase or a key file.
+
+The data key never touches the disk in clear. `keyring.json` holds only wrapped
+copies ("slots"), like a LUKS header: a passphrase slot (Argon2id) and/or a key-file
+slot (HKDF over the file's 32 random bytes). The passphrase and the key file stay
+outside the workspace. Sub-keys for the database, the sealed files and file names are
+derived from the data key with HKDF, one per purpose.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from testimonia.errors import InvalidValue, WorkspaceLocked
+from testimonia.fsutil import atomic_write
+
+KEYRING_FORMAT = "testimonia-keyring/1"
+KEY_FILE_FORMAT = "testimonia-key/1"
+KEY_BYTES = 32
+# Argon2id, OWASP's second recommended profile; about 0.3 s on a laptop core.
+ARGON2_TIME_COST = 3
+ARGON2_MEMORY_KIB = 64 * 1024
+ARGON2_PARALLELISM = 2
+
+
+@dataclass(frozen=True)
+class KeyMaterial:
+    """What the user holds to unlock a workspace: a passphrase, a key file, or both."""
+
+    passphrase: str | None = None
+    key_file: Path | None = None
+
+    def describe(self) -> str:
+        parts = ["passphrase"] if self.passphrase is not None else []
+        parts += [f"key file {self.key_file}"] if self.key_file is not None else []
+        return " and ".join(parts) or "no key"
+
+
+@dataclass(frozen=True)
+class WorkspaceKeys:
+    """The unlocked data key and the sub-keys derived from it."""
+
+    key_id: str
+    data_key: bytes
+
+    def derive(self, purpose: str) -> bytes:
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None,
+                    info=f"testimonia/{purpose}".encode())
+        return hkdf.derive(self.data_key)
+
+    @property
+    def database_key(self) -> bytes:
+        return self.derive("database")
+
+    @property
+    def file_key(self) -> bytes:
+        return self.derive("files")
+
+    @property
+    def name_key(self) -> bytes:
+        return self.derive("names")
+
+
+def write_key_file(path: Path) -> None:
+    """Create a new key file (32 random bytes, base64) readable by its owner only."""
+    if path.exists():
+        raise InvalidValue(f"Key file {path} already exists.", fix="Choose another path; "
+                           "Testimonia never overwrites a key.")
+    body = f"{KEY_FILE_FORMAT}\n{base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()}\n"
+    atomic_write(path, body.encode(), mode=0o600)
+
+
+def read_key_file(path: Path) -> bytes:
+    try:
+        lines = path.read_text(encoding="ascii").split()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorkspaceLocked(f"Cannot read key file {path}: {exc}.",
+                              fix="Check TESTIMONIA_KEY_FILE.") from exc
+    if len(lines) != 2 or lines[0] != KEY_FILE_FORMAT:
+        raise WorkspaceLocked(f"{path} is not a Testimonia key file.",
+                              fix="Create one with `testimonia keygen PATH`.")
+    try:
+        raw = base64.b64decode(lines[1], validate=True)
+    except ValueError as exc:
+        raise WorkspaceLocked(f"Key file {path} is damaged (bad base64).") from exc
+    if len(raw) != KEY_BYTES:
+        raise WorkspaceLocked(f"Key file {path} is damaged (wrong length).")
+    return raw
+
+
+def create_keyring(path: Path, material: KeyMaterial) -> WorkspaceKeys:
+    """Make a fresh data key, wrap it for each piece of key material, write keyring.json."""
+    if material.passphrase is None and material.key_file is None:
+        raise WorkspaceLocked("A new workspace needs a passphrase or a key file.",
+                              fix="Set TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE.")
+    keys = WorkspaceKeys(key_id=secrets.token_hex(8), data_key=secrets.token_bytes(KEY_BYTES))
+    slots = [_wrap(keys, kind, salt, kek) for kind, salt, kek in _keks_for_new(material)]
+    document = {"format": KEYRING_FORMAT, "key_id": keys.key_id, "slots": slots}
+    atomic_write(path, json.dumps(document, indent=2).encode(), mode=0o600)
+    return keys
+
+
+def unlock_keyring(path: Path, material: KeyMaterial) -> WorkspaceKeys:
+    """Unwrap the data key with whatever material is given; one clear error otherwise."""
+    document = _load(path)
+    key_id = str(document["key_id"])
+    for slot in document["slots"]:
+        kek = _kek_for_slot(slot, material)
+        if kek is None:
+            continue
+        try:
+            data_key = AESGCM(kek).decrypt(_b64(slot["nonce"]), _b64(slot["wrapped"]),
+                                           _slot_aad(key_id, slot["type"]))
+        except InvalidTag:
+            continue
+        return WorkspaceKeys(key_id=key_id, data_key=data_key)
+    kinds = ", ".join(sorted({str(s["type"]) for s in document["slots"]}))
+    raise WorkspaceLocked(
+        f"Cannot unlock the workspace with the {material.describe()} given "
+        f"(it opens with: {kinds}).",
+        fix="Check TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE; nothing was changed.")
+
+
+def _keks_for_new(material: KeyMaterial) -> list[tuple[str, bytes, bytes]]:
+    out = []
+    if material.passphrase is not None:
+        salt = secrets.token_bytes(16)
+        out.append(("passphrase", salt, _argon2(material.passphrase, salt)))
+    if material.key_file is not None:
+        salt = secrets.token_bytes(16)
+        out.append(("key_file", salt, _hkdf_key_file(read_key_file(material.key_file), salt)))
+    return out
+
+
+def _kek_for_slot(slot: dict[str, Any], material: KeyMaterial) -> bytes | None:
+    salt = _b64(slot["salt"])
+    if slot["type"] == "passphrase" and material.passphrase is not None:
+        return _argon2(material.passphrase, salt, slot)
+    if slot["type"] == "key_file" and material.key_file is not None:
+        return _hkdf_key_file(read_key_file(material.key_file), salt)
+    return None
+
+
+def _wrap(keys: WorkspaceKeys, kind: str, salt: bytes, kek: bytes) -> dict[str, Any]:
+    nonce = secrets.token_bytes(12)
+    wrapped = AESGCM(kek).encrypt(nonce, keys.data_key, _slot_aad(keys.key_id, kind))
+    slot: dict[str, Any] = {"type": kind, "salt": _text(salt), "nonce": _text(nonce),
+                            "wrapped": _text(wrapped)}
+    if kind == "passphrase":
+        slot.update(kdf="argon2id", time_cost=ARGON2_TIME_COST,
+                    memory_kib=ARGON2_MEMORY_KIB, parallelism=ARGON2_PARALLELISM)
+    return slot
+
+
+def _argon2(passphrase: str, salt: bytes, params: dict[str, Any] | None = None) -> bytes:
+    p = params or {}
+    return hash_secret_raw(
+        passphrase.encode("utf-8"), salt,
+        time_cost=int(p.get("time_cost", ARGON2_TIME_COST)),
+        memory_cost=int(p.get("memory_kib", ARGON2_MEMORY_KIB)),
+        parallelism=int(p.get("parallelism", ARGON2_PARALLELISM)),
+        hash_len=KEY_BYTES, type=Type.ID)
+
+
+def _hkdf_key_file(raw: bytes, salt: bytes) -> bytes:
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt,
+                info=b"testimonia/key-file")
+    return hkdf.derive(raw)
+
+
+def _slot_aad(key_id: str, kind: str) -> bytes:
+    return f"{KEYRING_FORMAT}|{key_id}|{kind}".encode()
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_bytes())
+    except FileNotFoundError as exc:
+        raise WorkspaceLocked(f"The workspace keyring {path} is missing.",
+                              fix="Restore it from a backup; without it the data cannot "
+                              "be decrypted.") from exc
+    except (OSError, ValueError) as exc:
+        raise WorkspaceLocked(f"The workspace keyring {path} is unreadable: {exc}.") from exc
+    if not isinstance(document, dict) or document.get("format") != KEYRING_FORMAT:
+        raise WorkspaceLocked(f"{path} is not a Testimonia keyring ({KEYRING_FORMAT}).")
+    return document
+
+
+def _b64(value: Any) -> bytes:
+    return base64.b64decode(str(value))
+
+
+def _text(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def key_material_from_env(environ: dict[str, str] | None = None) -> KeyMaterial:
+    """Key material named by TESTIMONIA_PASSPHRASE / TESTIMONIA_KEY_FILE (either may be unset)."""
+    env = os.environ if environ is None else environ
+    key_file = env.get("TESTIMONIA_KEY_FILE") or None
+    return KeyMaterial(passphrase=env.get("TESTIMONIA_PASSPHRASE") or None,
+                       key_file=Path(key_file).expanduser() if key_file else None)

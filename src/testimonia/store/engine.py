@@ -1,0 +1,69 @@
+"""Opening the database: SQLCipher (encrypted SQLite) by default, migrated on open.
+
+Every connection is unlocked with the workspace's raw database key, then set to WAL
+with synchronous=FULL (durable on power loss), foreign keys on, secure_delete on, and
+temporary tables in memory (no temp files on disk). Writes take the lock at BEGIN
+(BEGIN IMMEDIATE) so two processes never interleave the custody chain.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+
+from testimonia.errors import ConfigError, WorkspaceLocked
+
+PRAGMAS = (
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA secure_delete = ON",
+    "PRAGMA temp_store = MEMORY",
+)
+
+
+def open_engine(url: str, *, path: Path, key: bytes) -> Engine:
+    """An engine for the workspace database; only the embedded SQLCipher store for now."""
+    if url:
+        raise ConfigError(
+            f"database_url {url!r} is not supported yet: only the embedded, encrypted "
+            "SQLite store is.", fix="Remove database_url from testimonia.toml.")
+    engine = create_engine("sqlite://", creator=lambda: _connect(path, key),
+                           module=sqlcipher3, poolclass=NullPool)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (a no-op when it is already there)."""
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(resources.files("testimonia.store") / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _connect(path: Path, key: bytes) -> Any:
+    connection = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher3.DatabaseError as exc:
+        connection.close()
+        raise WorkspaceLocked(f"The database {path} does not open with this workspace's key "
+                              "(replaced, damaged, or from another workspace).") from exc
+    for pragma in PRAGMAS:
+        connection.execute(pragma)
+    return connection
+
+
+def _begin_immediate(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,235 @@
+"""The narrow interface to stored records: small functions over a SQLAlchemy connection.
+
+Callers own the transaction (`with engine.begin() as conn:`), so one ingested file,
+with its document, text and custody entries, is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy.exc import IntegrityError as SqlIntegrityError
+
+from testimonia.errors import InvalidValue, NotFound
+from testimonia.model import (CustodyEvent, Document, Organization, Relation, Source,
+                              SourceKind, SourceRelation)
+from testimonia.store.schema import (custody_events, document_texts, documents, organizations,
+                                     source_relations, sources)
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# Organisations
+
+def add_organization(conn: Connection, name: str) -> Organization:
+    name = _clean_name(name, "organisation name", 200)
+    if conn.execute(select(organizations.c.id).where(organizations.c.name == name)).first():
+        raise InvalidValue(f"Organisation '{name}' already exists.")
+    new_id = conn.execute(insert(organizations).values(name=name, created_at=now())).inserted_primary_key
+    assert new_id is not None
+    return Organization(id=int(new_id[0]), name=name)
+
+
+def list_organizations(conn: Connection) -> list[Organization]:
+    rows = conn.execute(select(organizations.c.id, organizations.c.name).order_by(organizations.c.id))
+    return [Organization(id=r.id, name=r.name) for r in rows]
+
+
+def organization_id(conn: Connection, name: str) -> int:
+    row = conn.execute(select(organizations.c.id).where(organizations.c.name == name)).first()
+    if row is None:
+        known = ", ".join(o.name for o in list_organizations(conn)) or "none"
+        raise NotFound(f"No organisation '{name}'.",
+                       fix=f"Known organisations: {known}. Add one with `testimonia org add NAME`.")
+    return int(row.id)
+
+
+def default_organization(conn: Connection) -> Organization:
+    orgs = list_organizations(conn)
+    if not orgs:
+        raise NotFound("The workspace has no organisation.", fix="Add one with `testimonia org add NAME`.")
+    return orgs[0]
+
+
+# Sources
+
+def add_source(conn: Connection, pseudonym: str, kind: SourceKind, organization: str,
+               note: str = "") -> Source:
+    pseudonym = _clean_name(pseudonym, "pseudonym", 64)
+    if _source_row(conn, pseudonym) is not None:
+        raise InvalidValue(f"Source '{pseudonym}' already exists.",
+                           fix="Pseudonyms are unique in a workspace; choose another.")
+    org_id = organization_id(conn, organization)
+    result = conn.execute(insert(sources).values(
+        pseudonym=pseudonym, kind=kind.value, organization_id=org_id, note=note, created_at=now()))
+    assert result.inserted_primary_key is not None
+    return Source(int(result.inserted_primary_key[0]), pseudonym, kind, organization, note)
+
+
+def get_source(conn: Connection, pseudonym: str) -> Source:
+    row = _source_row(conn, pseudonym)
+    if row is None:
+        raise NotFound(f"No source '{pseudonym}'.",
+                       fix="See `testimonia source list`, or add it with "
+                       f"`testimonia source add {pseudonym} --kind KIND`.")
+    return _source(row)
+
+
+def find_source(conn: Connection, pseudonym: str) -> Source | None:
+    row = _source_row(conn, pseudonym)
+    return None if row is None else _source(row)
+
+
+def list_sources(conn: Connection) -> list[Source]:
+    return [_source(r) for r in conn.execute(_source_query().order_by(sources.c.pseudonym))]
+
+
+def relate_sources(conn: Connection, a: str, b: str, relation: Relation, note: str = "") -> SourceRelation:
+    first, second = get_source(conn, a), get_source(conn, b)
+    if first.id == second.id:
+        raise InvalidValue(f"Cannot relate source '{a}' to itself.")
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(source_relations).values(
+                source_a=first.id, source_b=second.id, relation=relation.value, note=note,
+                created_at=now()))
+    except SqlIntegrityError as exc:
+        raise InvalidValue(f"'{a}' is already recorded as {relation.value} '{b}'.") from exc
+    return SourceRelation(first.pseudonym, second.pseudonym, relation, note)
+
+
+def list_relations(conn: Connection) -> list[SourceRelation]:
+    a, b = sources.alias("a"), sources.alias("b")
+    query = (select(a.c.pseudonym.label("a"), b.c.pseudonym.label("b"), source_relations.c.relation,
+                    source_relations.c.note)
+             .join_from(source_relations, a, source_relations.c.source_a == a.c.id)
+             .join(b, source_relations.c.source_b == b.c.id)
+             .order_by(source_relations.c.id))
+    return [SourceRelation(r.a, r.b, Relation(r.relation), r.note) for r in conn.execute(query)]
+
+
+def _source_query() -> Any:
+    return (select(sources.c.id, sources.c.pseudonym, sources.c.kind, sources.c.note,
+                   organizations.c.name.label("organization"))
+            .join(organizations, sources.c.organization_id == organizations.c.id))
+
+
+def _source_row(conn: Connection, pseudonym: str) -> Row[Any] | None:
+    query = _source_query().where(func.lower(sources.c.pseudonym) == pseudonym.strip().lower())
+    return conn.execute(query).first()
+
+
+def _source(row: Row[Any]) -> Source:
+    return Source(row.id, row.pseudonym, SourceKind(row.kind), row.organization, row.note)
+
+
+# Documents
+
+def document_exists(conn: Connection, document_id: str) -> Document | None:
+    row = conn.execute(_document_query().where(documents.c.id == document_id)).first()
+    return None if row is None else _document(row)
+
+
+def insert_document(conn: Connection, doc: Document, text: str, source_id: int | None,
+                    organization_id: int) -> None:
+    conn.execute(insert(documents).values(
+        id=doc.id, file_name=doc.file_name, size=doc.size, media_type=doc.media_type,
+        received_at=doc.received_at, language=doc.language,
+        language_detected=doc.language_detected, language_confidence=doc.language_confidence,
+        source_id=source_id, organization_id=organization_id, state=doc.state,
+        metadata=doc.metadata))
+    conn.execute(insert(document_texts).values(
+        document_id=doc.id, text=text, text_sha256=doc.text_sha256, reader=doc.reader))
+
+
+def list_documents(conn: Connection) -> list[Document]:
+    query = _document_query().order_by(documents.c.received_at, documents.c.file_name)
+    return [_document(r) for r in conn.execute(query)]
+
+
+def iter_documents(conn: Connection) -> Iterator[Document]:
+    """All documents, streamed (memory stays flat however many there are)."""
+    for row in conn.execution_options(yield_per=500).execute(_document_query().order_by(documents.c.id)):
+        yield _document(row)
+
+
+def get_document(conn: Connection, id_prefix: str) -> Document:
+    prefix = id_prefix.strip().lower()
+    if len(prefix) < 4 or any(ch not in "0123456789abcdef" for ch in prefix):
+        raise InvalidValue(f"'{id_prefix}' is not a document id.",
+                           fix="Give at least 4 hex characters of the id (see `testimonia documents`).")
+    rows = conn.execute(_document_query().where(documents.c.id.startswith(prefix)).limit(6)).all()
+    if not rows:
+        raise NotFound(f"No document with id {prefix}…", fix="See `testimonia documents`.")
+    if len(rows) > 1:
+        names = ", ".join(f"{r.id[:12]} ({r.file_name})" for r in rows[:5])
+        raise InvalidValue(f"Id prefix {prefix} matches several documents: {names}.",
+                           fix="Give more characters of the id.")
+    return _document(rows[0])
+
+
+def document_text(conn: Connection, document_id: str) -> str:
+    row = conn.execute(select(document_texts.c.text).where(document_texts.c.document_id == document_id)).first()
+    if row is None:
+        raise NotFound(f"Document {document_id[:12]} has no stored text.")
+    return str(row.text)
+
+
+def count_documents(conn: Connection) -> int:
+    return int(conn.execute(select(func.count()).select_from(documents)).scalar_one())
+
+
+def _document_query() -> Any:
+    return (select(documents, document_texts.c.text_sha256, document_texts.c.reader,
+                   sources.c.pseudonym.label("source"), organizations.c.name.label("organization"))
+            .join(document_texts, document_texts.c.document_id == documents.c.id, isouter=True)
+            .join(sources, documents.c.source_id == sources.c.id, isouter=True)
+            .join(organizations, documents.c.organization_id == organizations.c.id))
+
+
+def _document(row: Row[Any]) -> Document:
+    return Document(
+        id=row.id, file_name=row.file_name, size=row.size, media_type=row.media_type,
+        received_at=row.received_at, language=row.language,
+        language_detected=row.language_detected, language_confidence=row.language_confidence,
+        source=row.source, organization=row.organization, state=row.state,
+        text_sha256=row.text_sha256 or "", reader=row.reader or "", metadata=row.metadata)
+
+
+# Custody log (the hash chain itself is computed in testimonia.custody)
+
+def last_custody_event(conn: Connection) -> CustodyEvent | None:
+    row = conn.execute(select(custody_events).order_by(custody_events.c.seq.desc()).limit(1)).first()
+    return None if row is None else _event(row)
+
+
+def insert_custody_event(conn: Connection, event: CustodyEvent) -> None:
+    conn.execute(insert(custody_events).values(
+        seq=event.seq, document_id=event.document_id, action=event.action, at=event.at,
+        actor=event.actor, details=event.details, prev_hash=event.prev_hash, hash=event.hash))
+
+
+def iter_custody_events(conn: Connection, document_id: str | None = None) -> Iterator[CustodyEvent]:
+    query = select(custody_events).order_by(custody_events.c.seq)
+    if document_id is not None:
+        query = query.where(custody_events.c.document_id == document_id)
+    for row in conn.execution_options(yield_per=1000).execute(query):
+        yield _event(row)
+
+
+def _event(row: Row[Any]) -> CustodyEvent:
+    return CustodyEvent(seq=row.seq, document_id=row.document_id, action=row.action, at=row.at,
+                        actor=row.actor, details=row.details, prev_hash=row.prev_hash, hash=row.hash)
+
+
+def _clean_name(value: str, what: str, limit: int) -> str:
+    cleaned = " ".join(value.split())
+    if not cleaned or len(cleaned) > limit or any(ord(ch) < 32 for ch in value.strip(" ")):
+        raise InvalidValue(f"Invalid {what} {value!r}.",
+                           fix=f"Use 1 to {limit} printable characters on one line.")
+    return cleaned

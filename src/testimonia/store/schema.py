@@ -1,0 +1,73 @@
+"""Tables, in SQLAlchemy Core. Migrations in store/migrations create exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (JSON, CheckConstraint, Column, Float, ForeignKey, Integer, MetaData,
+                        String, Table, Text, UniqueConstraint)
+
+metadata = MetaData()
+
+organizations = Table(
+    "organizations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", String(32), nullable=False),
+)
+
+sources = Table(
+    "sources", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("pseudonym", String(64), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+)
+
+source_relations = Table(
+    "source_relations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_a", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("source_b", Integer, ForeignKey("sources.id"), nullable=False),
+    Column("relation", String(32), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("created_at", String(32), nullable=False),
+    UniqueConstraint("source_a", "source_b", "relation"),
+    CheckConstraint("source_a <> source_b", name="relation_not_self"),
+)
+
+documents = Table(
+    "documents", metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the original bytes
+    Column("file_name", Text, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("received_at", String(32), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("language_detected", String(8), nullable=False),
+    Column("language_confidence", Float, nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id"), nullable=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("metadata", JSON, nullable=False),
+)
+
+document_texts = Table(
+    "document_texts", metadata,
+    Column("document_id", String(64), ForeignKey("documents.id"), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("reader", String(64), nullable=False),
+)
+
+custody_events = Table(
+    "custody_events", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("document_id", String(64), nullable=True, index=True),
+    Column("action", String(32), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)

@@ -1,0 +1,54 @@
+"""Small named fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from testimonia.protect.keys import KeyMaterial, write_key_file
+from testimonia.workspace import Workspace
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    """A key file kept outside any workspace (a fast unlock for tests)."""
+    path = tmp_path / "keys" / "investigation.key"
+    path.parent.mkdir()
+    write_key_file(path)
+    return path
+
+
+@pytest.fixture
+def material(key_file: Path) -> KeyMaterial:
+    return KeyMaterial(key_file=key_file)
+
+
+@pytest.fixture
+def ws_root(tmp_path: Path) -> Path:
+    return tmp_path / "investigation"
+
+
+@pytest.fixture
+def ws(ws_root: Path, material: KeyMaterial) -> Iterator[Workspace]:
+    with Workspace.create(ws_root, material, "Sahel Desk") as workspace:
+        yield workspace
+
+
+@pytest.fixture
+def testimony_dir(tmp_path: Path) -> Path:
+    """Three small testimonies: English and French with front matter, Ukrainian without."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "wangrin.md").write_text(
+        "---\nsource: Wangrin\nsource_kind: survivor\nlanguage: fr\ninterview_date: 2024-03\n---\n"
+        "Ils m'ont arrêté à Nampala en mars 2023 et m'ont enfermé dans un conteneur à Sévaré.\n",
+        encoding="utf-8")
+    (folder / "kadi.md").write_text(
+        "---\nsource: Kadi\nsource_kind: witness\n---\n"
+        "I saw soldiers take three men from the market in Sévaré to the camp.\n", encoding="utf-8")
+    (folder / "note.txt").write_text(
+        "Мене тримали в підвалі в Херсоні понад тиждень, потім вивезли до Таганрога.\n",
+        encoding="utf-8")
+    return folder

@@ -1,0 +1,73 @@
+"""Canary sentences planted in testimonies appear in no byte of the workspace folder."""
+
+from __future__ import annotations
+
+import base64
+import io
+import zipfile
+from pathlib import Path
+
+from testimonia.documents import read_text
+from testimonia.ingest.run import IngestOptions, Outcome, ingest_paths
+from testimonia.sources import add_source, relate_sources
+from testimonia.workspace import Workspace
+
+CANARIES = [
+    "Canary Okonkwo-Lindqvist was held in container 7",
+    "Zhuravlyova-Canary-Тринадцать сказала правду",
+    "Canarywitness Mbeki-Fontaine a été frappé",
+]
+
+
+def _variants(canary: str) -> list[bytes]:
+    raw = canary.encode("utf-8")
+    return [raw, canary.encode("utf-16-le"), canary.encode("utf-16-be"),
+            base64.b64encode(raw), canary.lower().encode("utf-8"),
+            # a distinctive fragment, so partial pages are caught too
+            canary.split()[1].encode("utf-8")]
+
+
+def _docx(text: str) -> bytes:
+    buffer = io.BytesIO()
+    body = ("<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'>"
+            f"<w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", body)
+    return buffer.getvalue()
+
+
+def _plant(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "a.md").write_text(f"---\nsource: Zhuravlyova-Canary\nsource_kind: survivor\n---\n"
+                                 f"{CANARIES[0]}. {CANARIES[1]}.\n", encoding="utf-8")
+    (folder / f"{CANARIES[2].split()[0]}.txt").write_text(CANARIES[2] + ".\n", encoding="utf-8")
+    (folder / "c.html").write_text(f"<html><title>{CANARIES[0]}</title><body><p>{CANARIES[2]}</p>"
+                                   "</body></html>", encoding="utf-8")
+    (folder / "d.docx").write_bytes(_docx(CANARIES[1]))
+    (folder / "e.eml").write_text(f"Subject: {CANARIES[0]}\nContent-Type: text/plain; "
+                                  f"charset=utf-8\n\n{CANARIES[2]}\n", encoding="utf-8")
+
+
+def _hits(root: Path) -> list[str]:
+    found = []
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [f"{path.name}: {v!r}" for c in CANARIES for v in _variants(c) if v in data]
+    return found
+
+
+def test_no_canary_in_any_byte_of_the_workspace(ws: Workspace, tmp_path: Path) -> None:
+    _plant(tmp_path / "canaries")
+    seen: list[Outcome] = []
+    report = ingest_paths(ws, [tmp_path / "canaries"], IngestOptions(), progress=seen.append)
+    assert report.count("ingested") == 5, [o.detail for o in report.failed]
+    add_source(ws, "Canarysource Adeyemi-Holm", "relative", note=CANARIES[0])
+    relate_sources(ws, "Canarysource Adeyemi-Holm", "Zhuravlyova-Canary", "relative_of", CANARIES[2])
+    doc_ids = [o.document_id for o in seen if o.document_id]
+    assert any(CANARIES[0] in read_text(ws, doc_id[:12]) for doc_id in doc_ids)
+    assert _hits(ws.paths.root) == []  # while open: WAL and shared memory included
+    ws.close()
+    assert _hits(ws.paths.root) == []  # after checkpoint on close
+    assert b"Adeyemi" not in b"".join(p.read_bytes() for p in ws.paths.root.rglob("*") if p.is_file())
