@@ -55,13 +55,14 @@ class FrontMatter:
 
 def split_front_matter(text: str, path: Path | str) -> tuple[FrontMatter | None, str]:
     """Split normalised text into (front matter or None, body)."""
-    lines = text.split("\n")
-    if lines[0].rstrip(" \t") != _OPEN:
+    first, _, rest = text.partition("\n")
+    if first.rstrip(" \t") != _OPEN:
         return None, text
+    lines = rest.split("\n")
     close = _closing_line(lines)
     if close is None:
         raise UnreadableFile(path, _unclosed_reason())
-    block = "\n".join(lines[1:close])
+    block = "\n".join(lines[:close])
     if len(block) > MAX_BLOCK_CHARS:
         raise UnreadableFile(
             path, f"front matter: block is longer than {MAX_BLOCK_CHARS:,} characters"
@@ -85,8 +86,8 @@ def parse_block(block: str, path: Path | str) -> FrontMatter:
 
 
 def _closing_line(lines: list[str]) -> int | None:
-    for index in range(1, len(lines)):
-        if lines[index].rstrip(" \t") in _CLOSE:
+    for index, line in enumerate(lines):
+        if line.rstrip(" \t") in _CLOSE:
             return index
     return None
 

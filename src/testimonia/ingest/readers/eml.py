@@ -19,6 +19,7 @@ from testimonia.ingest.readers.html import html_to_text
 from testimonia.ingest.textdecode import (
     BINARY_REASON,
     finish_text,
+    looks_binary,
     looks_binary_bytes,
     normalize_text,
 )
@@ -85,6 +86,8 @@ def _read_message(data: bytes, file_name: str) -> tuple[str, dict[str, Any]]:
         raise UnreadableFile(
             file_name, "the e-mail has no text body (attachments are not ingested)"
         )
+    if looks_binary(text):
+        raise UnreadableFile(file_name, f"the e-mail body is {BINARY_REASON}")
     metadata = _headers(message)
     metadata["body_type"] = body_type
     metadata["attachments"] = _attachment_names(message, body_part)

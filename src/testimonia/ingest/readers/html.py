@@ -12,43 +12,15 @@ from html.parser import HTMLParser
 
 from testimonia.errors import UnreadableFile
 from testimonia.ingest.readers.base import ReadLimits, ReadResult
-from testimonia.ingest.textdecode import decode_text, finish_text
+from testimonia.ingest.textdecode import decode_text, finish_text, normalize_text
 
 _SKIP = frozenset({"script", "style", "template", "noscript", "svg"})
 _HEAD_TAGS = frozenset({"title", "meta", "link", "style", "script", "base", "noscript", "template"})
 _PARAGRAPH = frozenset(
-    {
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "ul",
-        "ol",
-        "dl",
-        "table",
-        "hr",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "main",
-        "aside",
-        "nav",
-        "figure",
-        "form",
-        "fieldset",
-        "address",
-        "details",
-    }
+    "p h1 h2 h3 h4 h5 h6 blockquote pre ul ol dl table hr section article header footer main "
+    "aside nav figure form fieldset address details".split()
 )
-_LINE = frozenset(
-    {"div", "li", "tr", "dt", "dd", "figcaption", "summary", "caption", "legend", "body"}
-)
+_LINE = frozenset("div li tr dt dd figcaption summary caption legend body".split())
 _CELL = frozenset({"td", "th"})
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -131,7 +103,7 @@ class _TextExtractor(HTMLParser):
             self._emit("\t")
 
     def result(self) -> HtmlText:
-        title = _SPACES.sub(" ", "".join(self.title_parts)).strip()
+        title = normalize_text(_SPACES.sub(" ", "".join(self.title_parts)).strip())
         return HtmlText(text=_tidy("".join(self.parts)), title=title or None)
 
 
