@@ -105,3 +105,57 @@ class CustodyEvent:
     details: dict[str, Any]
     prev_hash: str
     hash: str
+
+
+# Extraction records (FtM Mention + offsets; HURIDOCS ESF Act + Involvement)
+
+@dataclass(frozen=True)
+class Evidence:
+    """Exact words of a source: `quote == document_text[start:end]`."""
+
+    start: int
+    end: int
+    quote: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "quote": self.quote}
+
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str  # place | facility | perpetrator | organization | person | act | method | violation | period | cue
+    start: int
+    end: int
+    text: str
+    value: dict[str, Any]
+    component: str  # "name@version" of the component that found it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end,
+                "value": self.value, "component": self.component}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One act: who did what to whom, where, when — with the words that say so."""
+
+    act: str
+    methods: tuple[str, ...]
+    violations: tuple[str, ...]
+    places: tuple[dict[str, Any], ...]
+    perpetrators: tuple[dict[str, Any], ...]
+    period: dict[str, Any] | None
+    victim: dict[str, Any]
+    first_hand: bool
+    denial: bool
+    interrogation_languages: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    component: str
+    transfer: dict[str, Any] | None = None  # {"from": place, "to": place} for act == transfer
+
+    def to_json(self) -> dict[str, Any]:
+        return {"act": self.act, "methods": list(self.methods), "violations": list(self.violations),
+                "places": list(self.places), "perpetrators": list(self.perpetrators),
+                "period": self.period, "victim": self.victim, "first_hand": self.first_hand,
+                "denial": self.denial, "interrogation_languages": list(self.interrogation_languages),
+                "evidence": [e.to_json() for e in self.evidence], "component": self.component}

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from testimonia.errors import WorkspaceLocked
 from testimonia.protect.keys import KeyMaterial, key_material_from_env
@@ -42,3 +43,9 @@ def key_material(*, new: bool = False) -> KeyMaterial:
 def opened(workspace: Path | None) -> Iterator[Workspace]:
     with Workspace.open(resolve_root(workspace), key_material()) as ws:
         yield ws
+
+
+def progress_bar() -> Progress:
+    """A bar on stderr that disappears when done, leaving stdout to the results."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeRemainingColumn(), console=err, transient=True)

@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from testimonia.cli.common import WorkspaceOption, err, opened, out
+from testimonia.cli.common import WorkspaceOption, err, opened, out, progress_bar
 from testimonia.ingest.run import (IngestOptions, IngestReport, Outcome, count_files, ingest_paths,
                                    load_source_map)
 
@@ -33,7 +32,7 @@ def ingest(
     """Ingest testimonies and documents: keep each original sealed, extract its text, log custody."""
     options = IngestOptions(source=source, language=lang, organization=org,
                             source_map=load_source_map(source_map) if source_map else {})
-    with opened(workspace) as ws, _progress() as bar:
+    with opened(workspace) as ws, progress_bar() as bar:
         task = bar.add_task("Ingesting", total=count_files(paths))
 
         def advance(outcome: Outcome) -> None:
@@ -46,10 +45,6 @@ def ingest(
     if report.failed:
         raise typer.Exit(1)
 
-
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=err, transient=True)
 
 
 def _summarise(report: IngestReport) -> None:

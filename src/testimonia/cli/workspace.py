@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 from rich.markup import escape
 from rich.table import Table
 
-from testimonia.cli.common import WorkspaceOption, err, key_material, opened, out
+from testimonia.cli.common import WorkspaceOption, err, key_material, opened, out, progress_bar
 from testimonia.config import load_config
 from testimonia.integrity import verify_workspace
 from testimonia.protect.keys import write_key_file
@@ -45,7 +44,7 @@ def keygen(path: Annotated[Path, typer.Argument(help="Where to write the new key
 
 def verify(workspace: WorkspaceOption = None) -> None:
     """Re-hash every original and walk the chain of custody; exit 1 on any problem."""
-    with opened(workspace) as ws, Progress(console=err, transient=True) as bar:
+    with opened(workspace) as ws, progress_bar() as bar:
         task = bar.add_task("Verifying originals", total=None)
         report = verify_workspace(ws, progress=lambda _doc: bar.advance(task))
     for problem in report.problems:

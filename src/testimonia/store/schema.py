@@ -71,3 +71,33 @@ custody_events = Table(
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False, unique=True),
 )
+
+extractions = Table(
+    "extractions", metadata,
+    Column("document_id", String(64), ForeignKey("documents.id"), primary_key=True),
+    Column("pipeline_version", String(64), nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+mentions = Table(
+    "mentions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("value", JSON, nullable=False),
+    Column("component", String(64), nullable=False),
+)
+
+claims = Table(
+    "claims", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("act", String(32), nullable=False),
+    Column("body", JSON, nullable=False),  # Claim.to_json(), the documented shape
+    Column("component", String(64), nullable=False),
+    Column("review_status", String(20), nullable=False),  # unreviewed | accepted | rejected
+)

@@ -1,0 +1,84 @@
+"""Extraction speed: the full pipeline against NER alone on the same text, same run.
+
+For each language, the sample investigation's texts in that language are repeated to
+about --words words; both runs are warmed up first (model loading is not timed). The
+figure to watch is the ratio full / NER (target: about 1.5 or less). Peak RSS is the
+whole process's, all four languages' models loaded.
+
+    .venv/bin/python bench/extract.py [--words 20000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from testimonia.extract.ner import ner_model
+from testimonia.extract.pipeline import extract_text
+from testimonia.extract.sentences import split_sentences
+from testimonia.ingest.readers import reader_for
+from testimonia.ingest.readers.base import ReadLimits
+
+SAMPLE = Path(__file__).parents[1] / "examples" / "sample-investigation" / "testimonies"
+
+
+def corpus(words: int) -> dict[str, list[str]]:
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(SAMPLE.iterdir()):
+        result = reader_for(path).read(path.read_bytes(), path.name, ReadLimits())
+        language = result.metadata.get("front_matter", {}).get("language") or _guess(path)
+        by_language[language].append(result.text)
+    out = {}
+    for language, texts in by_language.items():
+        pool, count = [], 0
+        while count < words:
+            for text in texts:
+                pool.append(text)
+                count += len(text.split())
+        out[language] = pool
+    return out
+
+
+def _guess(path: Path) -> str:
+    from testimonia.ingest.language import detect_language
+    return detect_language(path.read_text(encoding="utf-8", errors="replace")).code
+
+
+def ner_only(texts: list[str], language: str) -> None:
+    model = ner_model(language)
+    assert model is not None
+    for text in texts:
+        model.entities(text, [(s.start, s.end) for s in split_sentences(text)])
+
+
+def full(texts: list[str], language: str) -> None:
+    for text in texts:
+        extract_text(text, language)
+
+
+def timed(run: object, texts: list[str], language: str) -> float:
+    started = time.perf_counter()
+    run(texts, language)  # type: ignore[operator]
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=20_000)
+    args = parser.parse_args()
+    print(f"{'lang':<5}{'words':>8}{'NER words/s':>14}{'full words/s':>14}{'full/NER':>10}")
+    for language, texts in sorted(corpus(args.words).items()):
+        words = sum(len(t.split()) for t in texts)
+        full(texts[:2], language)  # warm-up: models, gazetteer, vocabularies
+        ner_only(texts[:2], language)
+        ner_s, full_s = timed(ner_only, texts, language), timed(full, texts, language)
+        print(f"{language:<5}{words:>8}{words / ner_s:>14,.0f}{words / full_s:>14,.0f}"
+              f"{full_s / ner_s:>10.2f}")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Extraction: pipeline components that turn document text into mentions and claims."""

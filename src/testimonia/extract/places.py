@@ -1,0 +1,41 @@
+"""Places: the offline gazetteer finds place names in every script and inflection, then
+reads the text again with the document's countries as context to settle ambiguous
+names (Moura in Mali, not Portugal)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from testimonia.extract.document import ExtractDoc
+from testimonia.extract.gazetteer import Place, PlaceMatch, get_gazetteer
+from testimonia.model import Mention
+
+
+class PlacesComponent:
+    name, version = "places", "1"
+    reads = ("text",)
+    writes = ("mentions:place", "countries")
+
+    def __call__(self, doc: ExtractDoc) -> None:
+        gazetteer = get_gazetteer()
+        first = gazetteer.find(doc.text, doc.language)
+        doc.countries = rank_countries(first)
+        matches = gazetteer.find(doc.text, doc.language, doc.countries) if doc.countries else first
+        doc.mentions += [Mention("place", m.start, m.end, m.text, place_value(m.place),
+                                 f"{self.name}@{self.version}") for m in matches]
+
+
+def rank_countries(matches: list[PlaceMatch]) -> list[str]:
+    """Countries by how often the text names places in them (curated places count double)."""
+    votes: Counter[str] = Counter()
+    for m in matches:
+        votes[m.place.country] += 2 if m.place.source == "supplement" else 1
+    return [country for country, _ in votes.most_common() if country]
+
+
+def place_value(place: Place) -> dict[str, Any]:
+    return {"id": place.id, "name": place.name, "country": place.country, "admin1": place.admin1,
+            "lat": place.lat, "lon": place.lon, "precision": place.precision, "kind": place.kind,
+            "facility_type": place.facility_type, "parent_id": place.parent_id,
+            "source": place.source}

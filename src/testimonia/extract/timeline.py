@@ -1,0 +1,18 @@
+"""Periods: when things happened, with honest precision (see docs/periods.md)."""
+
+from __future__ import annotations
+
+from testimonia.extract.document import ExtractDoc
+from testimonia.extract.periods import find_periods
+from testimonia.model import Mention
+
+
+class PeriodsComponent:
+    name, version = "periods", "1"
+    reads = ("text",)
+    writes = ("mentions:period",)
+
+    def __call__(self, doc: ExtractDoc) -> None:
+        doc.mentions += [Mention("period", m.start, m.end, m.text, m.period.to_json(),
+                                 f"{self.name}@{self.version}")
+                         for m in find_periods(doc.text, doc.language, doc.reference)]
