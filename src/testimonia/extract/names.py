@@ -22,9 +22,11 @@ class NamesComponent:
         label = f"{self.name}@{self.version}:{model.name}"
         sentence_starts = {s.start for s in doc.sentences}
         found = model.entities(doc.text, [(s.start, s.end) for s in doc.sentences])
+        languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         for entity in found:
-            if doc.covered(entity.start, entity.end) or not _plausible(entity, doc.language,
-                                                                       sentence_starts):
+            if (doc.covered(entity.start, entity.end)
+                    or any(c.start < entity.end and entity.start < c.end for c in languages)
+                    or not _plausible(entity, doc.language, sentence_starts)):
                 continue
             mention = self._mention(doc, entity, label)
             if mention is not None:

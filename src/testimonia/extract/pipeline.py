@@ -3,7 +3,7 @@
 `extract_batch` is the unit of work for any engine (a loop here, Ray tasks on a
 cluster): a pure function of (document text, language, interview date) and the pipeline
 version, with models loaded once per process. The version stamp covers the components,
-the vocabulary files and the model packages, so changing any of them marks every
+the vocabulary and word-list files and the model packages, so changing any of them marks every
 document for re-extraction, and results can be cached by (text hash, version).
 """
 
@@ -78,10 +78,10 @@ def pipeline_version() -> str:
     digest = hashlib.sha256(f"release {RELEASE}\n".encode())
     for component in _components():
         digest.update(f"{component.name}@{component.version}\n".encode())
-    vocab = resources.files("testimonia.vocab")
-    for entry in sorted(vocab.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith((".yaml", ".csv")):
-            digest.update(entry.name.encode() + entry.read_bytes())
+    for package in ("testimonia.vocab", "testimonia.extract"):
+        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith((".yaml", ".csv", ".txt")):
+                digest.update(entry.name.encode() + entry.read_bytes())
     for package in MODEL_PACKAGES:
         digest.update(f"{package}=={_version(package)}\n".encode())
     return f"{RELEASE}-{digest.hexdigest()[:12]}"

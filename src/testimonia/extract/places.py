@@ -1,6 +1,7 @@
 """Places: the offline gazetteer finds place names in every script and inflection, then
 reads the text again with the document's countries as context to settle ambiguous
-names (Moura in Mali, not Portugal)."""
+names (Moura in Mali, not Portugal). A name that is a language here ("Tamasheq",
+"Bambara") is not a place."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from testimonia.model import Mention
 
 class PlacesComponent:
     name, version = "places", "1"
-    reads = ("text",)
+    reads = ("text", "cues")
     writes = ("mentions:place", "countries")
 
     def __call__(self, doc: ExtractDoc) -> None:
@@ -22,8 +23,10 @@ class PlacesComponent:
         first = gazetteer.find(doc.text, doc.language)
         doc.countries = rank_countries(first)
         matches = gazetteer.find(doc.text, doc.language, doc.countries) if doc.countries else first
+        languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         doc.mentions += [Mention("place", m.start, m.end, m.text, place_value(m.place),
-                                 f"{self.name}@{self.version}") for m in matches]
+                                 f"{self.name}@{self.version}") for m in matches
+                         if not any(c.start < m.end and m.start < c.end for c in languages)]
 
 
 def rank_countries(matches: list[PlaceMatch]) -> list[str]:
