@@ -27,7 +27,7 @@ from testimonia.extract.document import ExtractDoc
 from testimonia.extract.sentences import Sentence
 from testimonia.extract.spans import TokenIndex
 from testimonia.extract.victims import victim_of
-from testimonia.extract.whereabouts import Trail, Whereabouts
+from testimonia.extract.whereabouts import Ends, Trail, Whereabouts
 from testimonia.model import Claim, Evidence, Mention
 from testimonia.vocab import load_vocabulary
 
@@ -87,16 +87,46 @@ class _Reader:
         if _is_question(self.doc.text[s.start:s.end]):
             return []
         cues = self.index.inside(s, self.doc.cues)
+        kinds = {_cue(c) for c in cues}
         blocked = [c for c in cues if _cue(c) == "not_allegation"]
         terms = [t for t in self.index.inside(s, self.doc.mentions, "act", "method", "violation")
                  if not any(b.start <= t.start and t.end <= b.end for b in blocked)]
-        denial = any(_cue(c) == "denial" for c in cues)
-        kept = [t for t in terms if not self._hypothetical(t, cues)
-                and (denial or not self._negated(t, cues))]
+        negated = [t for t in terms if self._negated(t, cues)]
+        denial = "denial" in kinds or ("statement" in kinds and bool(negated))
         groups: dict[str, list[Mention]] = {}
-        for term in kept:
-            groups.setdefault(self._act_of(term), []).append(term)
-        return [self._claim(position, ctx, act, group, cues, denial) for act, group in groups.items()]
+        for term in terms:
+            if not self._hypothetical(term, cues) and (denial or term not in negated):
+                groups.setdefault(self._act_of(term), []).append(term)
+        if "detention" in groups and "transfer" not in groups and self._in_sequence(s, cues):
+            groups["transfer"] = groups["detention"]  # "held in Kherson, then in Olenivka"
+        if groups and not denial and not groups.keys() & {"detention", "transfer"} and \
+                self.index.inside(s, self.doc.mentions, "facility"):
+            groups["detention"] = next(iter(groups.values()))  # ill-treated in a cell: held there
+        claims: list[Claim] = []
+        for act, group in groups.items():
+            if act != "transfer":
+                claims.append(self._claim(position, ctx, act, group, cues, denial))
+                continue
+            victim = self._victim(position, group, cues)
+            legs = [leg for leg in self.where.transfer_legs(position, ctx.trail, victim["who"] != "other")
+                    if leg.origin is not None and leg.destination is not None]
+            claims += [self._claim(position, ctx, act, group, cues, denial, leg) for leg in legs] or \
+                [self._claim(position, ctx, act, group, cues, denial)]
+        return claims
+
+    def _in_sequence(self, s: Sentence, cues: list[Mention]) -> bool:
+        stops = self.where.stops(s)
+        return any(_cue(c) == "sequence" and a.end <= c.start and c.end <= b.start
+                   for a, b in zip(stops, stops[1:]) for c in cues)
+
+    def _victim(self, position: int, terms: list[Mention], cues: list[Mention]) -> dict[str, Any]:
+        first = min(terms, key=lambda t: t.start)
+        return victim_of(self.doc, self.doc.sentences[position], first,
+                         self._person_cues(first, cues, self._hearsay(first, cues)))
+
+    def _hearsay(self, first: Mention, cues: list[Mention]) -> list[Mention]:
+        return [c for c in cues if _cue(c) == "hearsay" and c.start < first.end
+                and not any(_cue(w) == "witness" and w.start <= c.start < w.end for w in cues)]
 
     def update(self, s: Sentence, ctx: Context, claims: list[Claim]) -> None:
         trail = ctx.trail
@@ -121,24 +151,18 @@ class _Reader:
             ctx.period, ctx.period_from = period, s
 
     def _claim(self, position: int, ctx: Context, act: str, terms: list[Mention],
-               cues: list[Mention], denial: bool) -> Claim:
+               cues: list[Mention], denial: bool, leg: Ends | None = None) -> Claim:
         s = self.doc.sentences[position]
         first = min(terms, key=lambda t: t.start)
-        hearsay = [c for c in cues if _cue(c) == "hearsay" and c.start < first.end
-                   and not any(_cue(w) == "witness" and w.start <= c.start < w.end for w in cues)]
-        person_cues = self._person_cues(first, cues, hearsay)
-        victim = victim_of(self.doc, s, first, person_cues)
         places, places_from = self.where.effective(s, ctx.trail)
-        loose = self.where.loose_facility(s)
+        loose = None if places_from is not s else self.where.loose_facility(s)
         sources: list[Sentence | None] = [places_from if places else None]
         transfer = None
-        if act == "transfer":
-            ends = self.where.transfer_ends(position, ctx.trail, victim["who"] != "other")
-            if ends.origin is not None and ends.destination is not None:
-                transfer = {"from": self.where.as_json(ends.origin, ctx.trail),
-                            "to": self.where.as_json(ends.destination, ctx.trail)}
-                places, sources = [ends.origin, ends.destination], [ends.destination_from]
-                self.arrival = ends.destination
+        if leg is not None and leg.origin is not None and leg.destination is not None:
+            transfer = {"from": self.where.as_json(leg.origin, ctx.trail),
+                        "to": self.where.as_json(leg.destination, ctx.trail)}
+            places, sources, loose = [leg.origin, leg.destination], [leg.destination_from], None
+            self.arrival = leg.destination
         perps, perps_from = self.index.inside(s, self.doc.mentions, "perpetrator"), s
         if not perps and ctx.perpetrators:
             perps, perps_from = ctx.perpetrators, ctx.perpetrators_from or s
@@ -148,13 +172,15 @@ class _Reader:
         sources += [perps_from if perps else None, period_from if period is not None else None]
         return Claim(
             act=act,
-            methods=_unique(t.value["code"] for t in terms if t.kind == "method"),
-            violations=_unique(t.value["code"] for t in terms if t.kind == "violation"),
-            places=tuple(self.where.as_json(p, ctx.trail, None if places_from is s else loose)
-                         for p in _unique_places(places)),
+            methods=_unique(t.value["code"] for t in terms
+                            if t.kind == "method" and self._act_of(t) == act),
+            violations=_unique(t.value["code"] for t in terms
+                               if t.kind == "violation" and self._act_of(t) == act),
+            places=tuple(self.where.as_json(p, ctx.trail, loose) for p in _unique_places(places)),
             perpetrators=tuple(_unique_perpetrators(perps)),
             period=None if period is None else {**period.value, "text": period.text},
-            victim=victim, first_hand=not hearsay, denial=denial,
+            victim=self._victim(position, terms, cues), first_hand=not self._hearsay(first, cues),
+            denial=denial,
             interrogation_languages=_unique(str(c.value["value"]) for c in cues
                                             if _cue(c) == "language"),
             evidence=self._evidence(s, sources), component=self.component, transfer=transfer)

@@ -10,11 +10,12 @@
   Таганроге"); a facility named in a sentence with no place ("they put us in a
   container") belongs to the narrative's current place; once named, a place keeps its
   facility for the rest of the document ("in Taganrog" after "SIZO-2 in Taganrog").
-- A transfer goes from the place after "from"/"de"/"из"/"з" (or the first named) to the
-  last named; with only a destination, from where the person moved was last placed (the
-  speaker's own trail when they speak of themselves); with no destination in the
-  sentence ("they threw us in a truck"), to the first new place named within the next
-  two sentences of the paragraph ("… when they took the bag off, it was Sévaré").
+- A transfer runs through the places of its sentence in order, the one after
+  "from"/"de"/"из"/"з" first ("from A to B, then to C" is two legs); with only a
+  destination, it starts where the person moved was last placed (the speaker's own trail
+  when they speak of themselves); with no destination in the sentence ("they threw us in
+  a truck"), it ends at the first new place named within the next two sentences of the
+  paragraph ("… when they took the bag off, it was Sévaré").
 """
 
 from __future__ import annotations
@@ -111,24 +112,35 @@ class Whereabouts:
         near.sort(key=lambda f: abs(f.start - place.start))
         return str(near[0].value["code"]) if near else None
 
-    def transfer_ends(self, position: int, trail: Trail, speaker: bool) -> Ends:
+    def stops(self, s: Sentence) -> list[Mention]:
+        """The places of a transfer sentence in order, a country or region kept as a stop
+        unless the next stop lies in the same country ("to Russia — to Taganrog")."""
+        found = [p for p in self.index.inside(s, self.doc.mentions, "place")
+                 if not _coarse(p) or self.index.word_before(p) in PLACE_WORDS]
+        return [p for i, p in enumerate(found) if not (
+            _coarse(p) and i + 1 < len(found) and found[i + 1].value.get("country") == p.value.get("country"))]
+
+    def transfer_legs(self, position: int, trail: Trail, speaker: bool) -> list[Ends]:
+        """The legs of a transfer: consecutive stops ("from A to B, then to C"), the stop
+        after "from" first ("to Taganrog from Kherson"); several origins alone arrive where
+        the narrative is ("they were brought to us from Crimea and from Olenivka")."""
         s = self.doc.sentences[position]
-        places = self.places(s)
-        origin = [p for p in places if self.index.word_before(p) in FROM_WORDS]
-        rest = [p for p in places if p not in origin]
-        if origin and rest:
-            return Ends(origin[0], rest[-1])
+        stops = self.stops(s)
+        origins = [p for p in stops if self.index.word_before(p) in FROM_WORDS]
         here = trail.places[-1] if trail.places else None
-        if origin and here is not None and all(self.key(o) != self.key(here) for o in origin):
-            return Ends(origin[0], here)  # "they were brought to us from Crimea"
-        if len(places) >= 2:
-            return Ends(places[0], places[-1])
+        if stops and len(origins) == len(stops):
+            if here is not None and all(self.key(o) != self.key(here) for o in origins):
+                return [Ends(o, here) for o in origins]
+            return [self._look_ahead(position, origins[0])]
+        if len(stops) >= 2:
+            ordered = origins[:1] + [p for p in stops if p not in origins[:1]]
+            return [Ends(a, b) for a, b in zip(ordered, ordered[1:]) if self.key(a) != self.key(b)]
         known = trail.own if speaker else trail.places
-        start = origin[0] if origin else (known[-1] if known else None)
-        if places and not origin:
-            same = start is not None and self.key(start) == self.key(places[0])
-            return Ends(None if same else start, places[0])
-        return self._look_ahead(position, start)
+        start = known[-1] if known else None
+        if stops:
+            same = start is not None and self.key(start) == self.key(stops[0])
+            return [Ends(None if same else start, stops[0])]
+        return [self._look_ahead(position, start)]
 
     def _look_ahead(self, position: int, origin: Mention | None) -> Ends:
         here = self.doc.sentences[position]
