@@ -3,25 +3,47 @@ by site, by method or violation, by source."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from testimonia.extract.evaluate import km
+from testimonia.extract.gazetteer import Place, get_gazetteer
 from testimonia.extract.textfold import fold
 from testimonia.store import extractions
 from testimonia.store.extractions import StoredClaim
 from testimonia.workspace import Workspace
 
+SITE_KM = 15.0
+
 
 def list_claims(ws: Workspace, site: str | None = None, method: str | None = None,
                 source: str | None = None) -> list[StoredClaim]:
+    at_site = _site_filter(site)
     with ws.engine.connect() as conn:
         return [c for c in extractions.iter_claims(conn)
-                if _at_site(c, site) and _with_method(c, method) and _from_source(c, source)]
+                if at_site(c) and _with_method(c, method) and _from_source(c, source)]
 
 
-def _at_site(claim: StoredClaim, site: str | None) -> bool:
+def _site_filter(site: str | None) -> Callable[[StoredClaim], bool]:
+    """A place in any spelling or script: the gazetteer's place (or anything within
+    SITE_KM of it, such as a camp in the town), else the name as written."""
     if site is None:
-        return True
+        return lambda claim: True
     wanted = fold(site)
-    return any(wanted in fold(str(p.get(key) or "")) for p in claim.body["places"]
-               for key in ("name", "text", "id"))
+    known = get_gazetteer().lookup(site, "und")[:1]
+
+    def matches(place: dict[str, Any]) -> bool:
+        if known and (place.get("id") == known[0].id or _near(place, known[0])):
+            return True
+        return any(wanted in fold(str(place.get(key) or "")) for key in ("name", "text"))
+
+    return lambda claim: any(matches(p) for p in claim.body["places"])
+
+
+def _near(place: dict[str, Any], known: Place) -> bool:
+    if None in (place.get("lat"), place.get("lon"), known.lat, known.lon):
+        return False
+    return km(place["lat"], place["lon"], known.lat, known.lon) <= SITE_KM  # type: ignore[arg-type]
 
 
 def _with_method(claim: StoredClaim, method: str | None) -> bool:

@@ -34,7 +34,8 @@ from testimonia.vocab import load_vocabulary
 NEGATION_REACH = 4  # tokens between a negation and the term it negates
 HYPOTHETICAL_REACH = 8
 FREE_WORD_ORDER = frozenset({"ru", "uk"})
-PERSON_CUES = frozenset({"first_person", "group", "witness"})
+PERSON_CUES = frozenset({"first_person", "group", "witness", "third_person"})
+NOBODY = {"who": "unknown", "count": None}  # a denial is about no one in particular
 VIOLATION_ACTS = {"arbitrary_detention": "detention", "incommunicado_detention": "detention",
                   "enforced_disappearance": "disappearance", "extrajudicial_killing": "killing"}
 QUESTION_LABELS = ("q:", "q.", "question:", "вопрос:", "питання:")
@@ -91,7 +92,8 @@ class _Reader:
         blocked = [c for c in cues if _cue(c) == "not_allegation"]
         terms = [t for t in self.index.inside(s, self.doc.mentions, "act", "method", "violation")
                  if not any(b.start <= t.start and t.end <= b.end for b in blocked)]
-        negated = [t for t in terms if self._negated(t, cues)]
+        # A violation's terms name an absence ("never saw a lawyer"): negation is its sense.
+        negated = [t for t in terms if t.kind != "violation" and self._negated(t, cues)]
         denial = "denial" in kinds or ("statement" in kinds and bool(negated))
         groups: dict[str, list[Mention]] = {}
         for term in terms:
@@ -179,7 +181,8 @@ class _Reader:
             places=tuple(self.where.as_json(p, ctx.trail, loose) for p in _unique_places(places)),
             perpetrators=tuple(_unique_perpetrators(perps)),
             period=None if period is None else {**period.value, "text": period.text},
-            victim=self._victim(position, terms, cues), first_hand=not self._hearsay(first, cues),
+            victim=NOBODY if denial else self._victim(position, terms, cues),
+            first_hand=not self._hearsay(first, cues),
             denial=denial,
             interrogation_languages=_unique(str(c.value["value"]) for c in cues
                                             if _cue(c) == "language"),

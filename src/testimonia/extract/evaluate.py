@@ -113,7 +113,7 @@ def predicted(doc: ExtractDoc) -> dict[str, Any]:
         "perpetrators": {p["canonical"] for c in claims for p in c["perpetrators"]},
         "places": [p for c in claims for p in c["places"]],
         "period": {(p.get("start"), p.get("end")) for p in periods},
-        "victim": {c["victim"]["who"] for c in claims},
+        "victim": {c["victim"]["who"] for c in claims} - {"unknown"},
         "first_hand": {c["first_hand"] for c in claims},
         "denial": {c["denial"] for c in claims if c["denial"]},
         "transfers": doc.to_json()["transfers"],
@@ -159,7 +159,7 @@ def _matched(pred: list[Any], gold: list[Any], same: Callable[[Any, Any], bool])
 
 def _same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
     if None not in (a.get("lat"), a.get("lon"), b.get("lat"), b.get("lon")):
-        return _km(a["lat"], a["lon"], b["lat"], b["lon"]) <= PLACE_KM
+        return km(a["lat"], a["lon"], b["lat"], b["lon"]) <= PLACE_KM
     return bool(a.get("name")) and fold(str(a.get("name"))) == fold(str(b.get("name")))
 
 
@@ -167,7 +167,8 @@ def _same_transfer(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return _same_place(a["from"], b["from"]) and _same_place(a["to"], b["to"])
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +44,7 @@ from testimonia.extract import gazetteer_index as gi
 from testimonia.extract.gazetteer_index import Place, name_key
 from testimonia.extract.gazetteer_scan import MIN_SKELETON_KEY, Scan, Span
 from testimonia.extract.gazetteer_supplement import add_supplement
-from testimonia.extract.textfold import fold, is_cyrillic
+from testimonia.extract.textfold import fold, is_cyrillic, Token
 from testimonia.extract.translit import skeletons
 
 __all__ = ["Gazetteer", "Place", "PlaceMatch", "SUPPLEMENT", "get_gazetteer"]
@@ -116,7 +116,20 @@ class Gazetteer:
 
     def find(self, text: str, language: str, countries: Sequence[str] = ()) -> list[PlaceMatch]:
         """Place names in `text`: non-overlapping, longest first, in text order."""
-        scan = Scan(text, language, self._index)
+        return self._find(Scan(text, language, self._index), countries)
+
+    def find_in_context(self, text: str, language: str,
+                        choose: Callable[[list[PlaceMatch]], Sequence[str]],
+                        toks: Sequence[Token] | None = None) -> tuple[list[PlaceMatch], list[str]]:
+        """Read once without context, let `choose` name the document's countries from what
+        was found, and read again with them (reusing the index look-ups of the first read).
+        Returns the matches and the countries. `toks`: the text's tokens, if already made."""
+        scan = Scan(text, language, self._index, toks)
+        first = self._find(scan, ())
+        countries = list(choose(first))
+        return (self._find(scan, countries) if countries else first), countries
+
+    def _find(self, scan: Scan, countries: Sequence[str]) -> list[PlaceMatch]:
         context = frozenset(c.upper() for c in countries)
         found: list[PlaceMatch] = []
         for first in range(len(scan.toks)):
@@ -144,7 +157,10 @@ class Gazetteer:
     def _match(self, scan: Scan, first: int, size: int,
                context: frozenset[str]) -> PlaceMatch | None:
         skeleton = scan.capital(first) or size > 1
-        for (lead, trail), hits in self._hits(scan, first, size, skeleton).items():
+        key = (first, size, skeleton)
+        if key not in scan.memo:
+            scan.memo[key] = self._hits(scan, first, size, skeleton)
+        for (lead, trail), hits in scan.memo[key].items():
             span = scan.span(first, size, lead, trail)
             ranked = self._ranked(hits, context)
             if self._wants_context(span, ranked[0], context):

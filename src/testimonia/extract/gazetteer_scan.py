@@ -5,6 +5,11 @@ a locative preposition or a title, the word after: a surname)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+
+from typing import Any
+
 import re
 from dataclasses import dataclass
 
@@ -51,13 +56,17 @@ class Span:
 class Scan:
     """One text's tokens and, computed on demand, each token's spellings."""
 
-    def __init__(self, text: str, language: str, index: gi.Index) -> None:
+    def __init__(self, text: str, language: str, index: gi.Index,
+                 toks: Sequence[Token] | None = None) -> None:
         self.text = text
         self.language = language
         self.index = index
-        self.toks = [t for t in tokens(text) if any(c.isalpha() for c in t.folded)]
+        self.toks = [t for t in (tokens(text) if toks is None else toks)
+                     if any(c.isalpha() for c in t.folded)]
         self._forms: dict[int, list[Form]] = {}
         self._capitals: dict[int, bool] = {}
+        self.memo: dict[tuple[int, int, bool], Any] = {}  # index hits, reused by a second pass
+        self._sizes: dict[int, list[int]] = {}
 
     def capital(self, position: int) -> bool:
         if position not in self._capitals:
@@ -73,6 +82,11 @@ class Scan:
 
     def sizes(self, first: int) -> list[int]:
         """Token counts worth trying from `first`, longest first."""
+        if first not in self._sizes:
+            self._sizes[first] = self._compute_sizes(first)
+        return self._sizes[first]
+
+    def _compute_sizes(self, first: int) -> list[int]:
         longest = 1
         for form in self.forms(first):
             head = form.key.split(" ")[0]
@@ -150,7 +164,12 @@ _TITLES = frozenset(
 
 def token_forms(token: Token, language: str) -> list[Form]:
     """The token as written, without its clitics, and (Cyrillic) its nominatives."""
-    folded = token.folded
+    return list(_forms_of(token.folded, language))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _forms_of(folded: str, language: str) -> tuple[Form, ...]:
+    """Cached by word: a corpus repeats the same words, and each costs inflection rules."""
     forms = [Form(folded.replace("-", " "), 0, 0, False)]
     if is_latin(folded):
         lead, trail = clitics(folded)
@@ -159,7 +178,7 @@ def token_forms(token: Token, language: str) -> list[Form]:
             forms.append(Form(bare.replace("-", " "), lead, trail, False))
     elif is_cyrillic(folded):
         forms += [Form(c.replace("-", " "), 0, 0, True) for c in candidates(folded, language)[1:]]
-    return forms
+    return tuple(forms)
 
 
 def joinable(text: str, left: Token, right: Token) -> bool:

@@ -1,5 +1,7 @@
 """Names nobody listed: people, organisations and places found by NER, kept only where
-the dictionaries found nothing, and places confirmed against the gazetteer."""
+the dictionaries found nothing. A place is confirmed against the gazetteer, or kept
+unresolved (no coordinates) only after a preposition of place ("в Безіменному"), never
+from a nationality or a crowd ("les Russes")."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ from testimonia.extract.document import ExtractDoc
 from testimonia.extract.gazetteer import get_gazetteer
 from testimonia.extract.ner import Entity, ner_model
 from testimonia.extract.places import place_value
+from testimonia.extract.spans import TokenIndex
+from testimonia.extract.whereabouts import PLACE_WORDS
 from testimonia.model import Mention
 
 
@@ -23,16 +27,17 @@ class NamesComponent:
         sentence_starts = {s.start for s in doc.sentences}
         found = model.entities(doc.text, [(s.start, s.end) for s in doc.sentences])
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
+        index = TokenIndex(doc)
         for entity in found:
             if (doc.covered(entity.start, entity.end)
                     or any(c.start < entity.end and entity.start < c.end for c in languages)
                     or not _plausible(entity, doc.language, sentence_starts)):
                 continue
-            mention = self._mention(doc, entity, label)
+            mention = self._mention(doc, index, entity, label)
             if mention is not None:
                 doc.mentions.append(mention)
 
-    def _mention(self, doc: ExtractDoc, e: Entity, label: str) -> Mention | None:
+    def _mention(self, doc: ExtractDoc, index: TokenIndex, e: Entity, label: str) -> Mention | None:
         if e.label == "person":
             return Mention("person", e.start, e.end, e.text, {"name": e.text}, label)
         if e.label == "organization":
@@ -40,9 +45,17 @@ class NamesComponent:
                            {"name": e.text, "canonical": None}, label)
         if e.label == "place":
             places = get_gazetteer().lookup(e.text, doc.language, doc.countries)
-            value = place_value(places[0]) if places else {"name": e.text, "precision": "unknown"}
-            return Mention("place", e.start, e.end, e.text, value, label)
+            if places:
+                return Mention("place", e.start, e.end, e.text, place_value(places[0]), label)
+            if index.word_before(_as_mention(e)) in PLACE_WORDS:  # "в Безіменному"
+                return Mention("place", e.start, e.end, e.text,
+                               {"name": e.text, "precision": "unknown"}, label)
         return None
+
+
+
+def _as_mention(e: Entity) -> Mention:
+    return Mention(e.label, e.start, e.end, e.text, {}, "")
 
 
 def _plausible(e: Entity, language: str, sentence_starts: set[int]) -> bool:

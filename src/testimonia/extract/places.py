@@ -15,14 +15,12 @@ from testimonia.model import Mention
 
 class PlacesComponent:
     name, version = "places", "1"
-    reads = ("text", "cues")
+    reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
     def __call__(self, doc: ExtractDoc) -> None:
-        gazetteer = get_gazetteer()
-        first = gazetteer.find(doc.text, doc.language)
-        doc.countries = rank_countries(first)
-        matches = gazetteer.find(doc.text, doc.language, doc.countries) if doc.countries else first
+        matches, doc.countries = get_gazetteer().find_in_context(doc.text, doc.language,
+                                                                 rank_countries, doc.tokens)
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         doc.mentions += [Mention("place", m.start, m.end, m.text, place_value(m.place),
                                  f"{self.name}@{self.version}") for m in matches

@@ -30,8 +30,10 @@ WINDOW = 60  # characters around the act in which a count is looked for
 
 
 def victim_of(doc: ExtractDoc, s: Sentence, term: Mention, cues: list[Mention]) -> dict[str, Any]:
+    """From the cues that say who (already narrowed to the act's clause by the caller):
+    a witness or someone else named → other; "us" → group; "me" → self."""
     kinds = {str(c.value["cue"]) for c in cues}
-    if "witness" in kinds and _before(cues, "witness", term):
+    if "witness" in kinds and _before(cues, "witness", term) or "third_person" in kinds:
         return _other(doc, s, term)
     if "group" in kinds:
         return {"who": "group", "count": _count(doc, s, term)}

@@ -1,0 +1,43 @@
+"""Extraction quality may not drop below the level reached (tests/eval/README.md).
+
+Thresholds sit a little under the F1 measured with `testimonia eval tests/eval/gold.jsonl`
+(docs/extraction.md has the full table); raise them when the pipeline improves.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from testimonia.extract.evaluate import Evaluation, evaluate, load_gold
+
+pytestmark = pytest.mark.slow
+GOLD = Path(__file__).with_name("gold.jsonl")
+FIELD_F1 = {"acts": 0.77, "methods": 0.84, "violations": 0.85, "perpetrators": 0.77,
+            "places": 0.86, "period": 0.80, "victim": 0.74, "first_hand": 0.80, "denial": 0.85,
+            "transfers": 0.88}
+LANGUAGE_F1 = {"en": 0.80, "fr": 0.79, "ru": 0.81, "uk": 0.85}
+
+
+@pytest.fixture(scope="module")
+def result() -> Evaluation:
+    return evaluate(load_gold(GOLD))
+
+
+def test_the_gold_set_is_whole(result: Evaluation) -> None:
+    assert result.items >= 160 and set(result.by_language) == set(LANGUAGE_F1)
+
+
+@pytest.mark.parametrize(("field", "floor"), sorted(FIELD_F1.items()))
+def test_field_quality(result: Evaluation, field: str, floor: float) -> None:
+    assert result.total(field).f1 >= floor
+
+
+@pytest.mark.parametrize(("language", "floor"), sorted(LANGUAGE_F1.items()))
+def test_language_quality(result: Evaluation, language: str, floor: float) -> None:
+    assert result.micro(language).f1 >= floor
+
+
+def test_overall_quality(result: Evaluation) -> None:
+    assert result.micro().f1 >= 0.82

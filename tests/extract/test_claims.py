@@ -1,0 +1,128 @@
+"""Claim assembly on hand-built passages, one behaviour each, exact expectations."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from testimonia.extract.pipeline import extract_text
+
+pytestmark = pytest.mark.slow  # loads the language models once per process
+
+
+def claims(text: str, language: str, reference: date | None = None) -> list[dict[str, Any]]:
+    return [c.to_json() for c in extract_text(text, language, reference).claims]
+
+
+def only(text: str, language: str) -> dict[str, Any]:
+    found = claims(text, language)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_first_hand_ill_treatment_with_everything() -> None:
+    text = "In March 2023 the Wagner men beat me with rifle butts in a container at the camp in Sévaré."
+    found = claims(text, "en")
+    assert [c["act"] for c in found] == ["ill_treatment", "detention"]  # held where ill-treated
+    c = found[0]
+    assert c["methods"] == ["beating", "confinement_in_container"]
+    assert [(p["name"], p["country"], p["facility"]) for p in c["places"]] == [
+        ("Sévaré", "ML", "shipping_container")]
+    assert c["perpetrators"] == [{"name": "Wagner men", "canonical": "wagner_group"}]
+    assert (c["period"]["start"], c["period"]["end"], c["period"]["precision"]) == (
+        "2023-03-01", "2023-03-31", "month")
+    assert c["victim"] == {"who": "self", "count": None}
+    assert c["first_hand"] is True and c["denial"] is False
+    assert c["evidence"] == [{"start": 0, "end": len(text), "quote": text}]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("They did not beat me at Moura.", "en"),
+    ("À Bamako, on ne m'a pas frappé.", "fr"),
+    ("Током меня не били.", "ru"),
+    ("В ІТТ мене вже не били.", "uk"),
+    ("If you don't talk we will use electricity.", "en"),
+    ("Если не будешь говорить, подключим ток.", "ru"),
+])
+def test_negations_and_hypotheticals_allege_nothing(text: str, language: str) -> None:
+    assert claims(text, language) == []
+
+
+def test_only_the_negated_part_is_dropped() -> None:
+    c = only("They beat me, but they never used electricity on me.", "en")
+    assert c["methods"] == ["beating"]
+
+
+def test_hearsay_is_second_hand_and_about_someone_else() -> None:
+    c = only("Un codétenu m'a dit qu'on l'avait frappé à Nampala.", "fr")
+    assert c["methods"] == ["beating"] and c["first_hand"] is False
+    assert c["victim"]["who"] == "other"
+
+
+def test_official_denial_is_kept_as_a_denial() -> None:
+    c = only("Personne n'a été frappé au camp de Sévaré, affirme le colonel.", "fr")
+    assert c["denial"] is True and c["methods"] == ["beating"]
+    assert c["places"][0]["name"].startswith("Sévaré")
+
+
+def test_a_question_alleges_nothing() -> None:
+    assert claims("Did they beat you with cables in the container?", "en") == []
+
+
+def test_power_cuts_are_not_electric_shocks() -> None:
+    assert claims("Les coupures d'électricité nous fatiguent tous.", "fr") == []
+
+
+def test_transfer_across_the_border_with_inflected_names() -> None:
+    doc = extract_text("В сентябре 2022 года нас этапировали из Оленовки в Таганрог.", "ru")
+    transfer = doc.to_json()["transfers"]
+    assert [(t["from"]["name"], t["from"]["country"], t["to"]["name"], t["to"]["country"])
+            for t in transfer] == [("Olenivka (Donetsk oblast)", "UA", "Taganrog", "RU")]
+
+
+def test_transfer_destination_from_the_next_sentence() -> None:
+    text = ("Мене тримали в підвалі в Херсоні. Потім нас вивезли автобусом. "
+            "Так я опинився в Таганрозі.")
+    transfers = extract_text(text, "uk").to_json()["transfers"]
+    assert [(t["from"]["name"], t["to"]["name"]) for t in transfers] == [("Kherson", "Taganrog")]
+    assert transfers[0]["from"]["facility"] == "basement"
+
+
+def test_chained_transfers_are_legs() -> None:
+    transfers = extract_text("Після Бердянська мене вивезли до Бєлгорода, а звідти — до Курська.",
+                             "uk").to_json()["transfers"]
+    assert [(t["from"]["name"], t["to"]["name"]) for t in transfers] == [
+        ("Berdiansk", "Belgorod"), ("Belgorod", "Kursk")]
+
+
+def test_group_with_a_count() -> None:
+    c = only("Нас держали в подвале тридцать человек.", "ru")
+    assert c["act"] == "detention" and c["victim"] == {"who": "group", "count": 30}
+
+
+def test_witness_saw_it_done_to_others() -> None:
+    found = claims("J'ai vu les Russes verser de l'eau sur un tissu posé sur le visage d'un détenu.", "fr")
+    c = next(c for c in found if c["methods"])
+    assert c["methods"] == ["waterboarding"] and c["victim"]["who"] == "other" and c["first_hand"]
+    assert c["places"] == []  # "les Russes" is no place
+
+
+def test_interrogation_language() -> None:
+    found = claims("The white soldiers interrogated me in Russian and gave me electric shocks.", "en")
+    assert found[0]["interrogation_languages"] == ["ru"]
+
+
+def test_place_and_perpetrators_carry_to_the_next_sentence() -> None:
+    text = "Les militaires russes m'ont emmené à Olenivka. Là-bas, ils me battaient chaque jour."
+    beating = next(c for c in claims(text, "fr") if c["methods"] == ["beating"])
+    assert beating["places"][0]["name"] == "Olenivka (Donetsk oblast)"
+    assert beating["perpetrators"][0]["canonical"] == "russian_armed_forces"
+    assert [e["quote"] for e in beating["evidence"]] == [
+        "Les militaires russes m'ont emmené à Olenivka.", "Là-bas, ils me battaient chaque jour."]
+
+
+def test_relative_period_from_the_interview_date() -> None:
+    found = claims("Last year they kept me in a basement in Izium.", "en", date(2023, 5, 2))
+    assert (found[0]["period"]["start"], found[0]["period"]["end"]) == ("2022-01-01", "2022-12-31")
