@@ -26,8 +26,9 @@ demo: install
 	$(BIN)/testimonia source import examples/sample-investigation/sources.yaml -w $(DEMO)
 	$(BIN)/testimonia ingest examples/sample-investigation/testimonies -w $(DEMO) \
 		--source-map examples/sample-investigation/sources.yaml
+	$(BIN)/testimonia extract -w $(DEMO)
 	$(BIN)/testimonia verify -w $(DEMO)
-	$(BIN)/testimonia documents -w $(DEMO)
+	$(BIN)/testimonia claims -w $(DEMO) --site Taganrog --method electric_shock
 
 test: install
 	$(BIN)/python -m mypy

@@ -48,4 +48,4 @@ def opened(workspace: Path | None) -> Iterator[Workspace]:
 def progress_bar() -> Progress:
     """A bar on stderr that disappears when done, leaving stdout to the results."""
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeRemainingColumn(), console=err, transient=True)
+                    TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal)
