@@ -29,6 +29,7 @@ demo: install
 	$(BIN)/testimonia extract -w $(DEMO)
 	$(BIN)/testimonia verify -w $(DEMO)
 	$(BIN)/testimonia claims -w $(DEMO) --site Taganrog --method electric_shock
+	$(BIN)/testimonia analyze -w $(DEMO)
 
 test: install
 	$(BIN)/python -m mypy

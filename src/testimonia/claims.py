@@ -55,3 +55,10 @@ def _with_method(claim: StoredClaim, method: str | None) -> bool:
 
 def _from_source(claim: StoredClaim, source: str | None) -> bool:
     return source is None or (claim.source or "").lower() == source.strip().lower()
+
+
+def quotable(ws: Workspace, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """Claim id -> {"source", "body"} for the given claims (a dossier's quotes)."""
+    with ws.engine.connect() as conn:
+        return {c.id: {"source": c.source or f"document {c.document_id[:8]}", "body": c.body}
+                for c in extractions.iter_claims(conn) if c.id in ids}

@@ -46,6 +46,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_file_mb", lambda: 100, "Largest file ingest accepts, in MiB.", kind=int),
     Setting("max_docx_uncompressed_mb", lambda: 200, "Largest inflated size of a DOCX, in MiB "
             "(zip-bomb guard).", kind=int),
+    Setting("min_independent_sources", lambda: 2, "Independent sources (at least one at first "
+            "hand) an allegation needs to be called corroborated.", kind=int),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

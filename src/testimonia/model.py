@@ -158,4 +158,5 @@ class Claim:
                 "places": list(self.places), "perpetrators": list(self.perpetrators),
                 "period": self.period, "victim": self.victim, "first_hand": self.first_hand,
                 "denial": self.denial, "interrogation_languages": list(self.interrogation_languages),
-                "evidence": [e.to_json() for e in self.evidence], "component": self.component}
+                "evidence": [e.to_json() for e in self.evidence], "component": self.component,
+                "transfer": self.transfer}

@@ -16,7 +16,8 @@ SAMPLE = Path(__file__).parents[2] / "examples" / "sample-investigation" / "test
 ONE_PER_LANGUAGE = ["04-hamadoun-moura-sevare.md", "01-wangrin-nampala-sevare.md",
                     "18-lisovenko-olenivka-kursk.md", "15-sokolenko-kherson-taganrog.md"]
 CLAIM_KEYS = {"act", "methods", "violations", "places", "perpetrators", "period", "victim",
-              "first_hand", "denial", "interrogation_languages", "evidence", "component"}
+              "first_hand", "denial", "interrogation_languages", "evidence", "component",
+              "transfer"}
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from typer import _click  # typer vendors click; its Context is the one invoke r
 from typer.core import TyperGroup
 
 from testimonia import __version__
-from testimonia.cli import documents, extract, ingest, sources, workspace
+from testimonia.cli import analysis, documents, extract, ingest, sources, workspace
 from testimonia.cli.common import err
 from testimonia.errors import TestimoniaError
 
@@ -37,6 +37,7 @@ sources.register(app)
 ingest.register(app)
 documents.register(app)
 extract.register(app)
+analysis.register(app)
 
 
 @app.command()

@@ -60,7 +60,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "2"
+    name, version = "claims", "4"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 

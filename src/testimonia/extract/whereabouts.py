@@ -95,7 +95,8 @@ class Whereabouts:
         return {"name": value.get("name", place.text), "id": value.get("id"),
                 "country": value.get("country"), "lat": value.get("lat"), "lon": value.get("lon"),
                 "facility": facility, "precision": value.get("precision", "unknown"),
-                "text": place.text}
+                "text": place.text, "parent_id": value.get("parent_id"),
+                "facility_place": value.get("kind") == "facility"}
 
     def loose_facility(self, s: Sentence) -> str | None:
         """A facility named in a sentence away from any place ("they put us in a container")."""

@@ -115,6 +115,9 @@ def create_keyring(path: Path, material: KeyMaterial) -> WorkspaceKeys:
 def unlock_keyring(path: Path, material: KeyMaterial) -> WorkspaceKeys:
     """Unwrap the data key with whatever material is given; one clear error otherwise."""
     document = _load(path)
+    if material.passphrase is None and material.key_file is None:
+        raise WorkspaceLocked("No passphrase or key file was given to unlock the workspace.",
+                              fix="Set TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE.")
     key_id = str(document["key_id"])
     for slot in document["slots"]:
         kek = _kek_for_slot(slot, material)

@@ -32,6 +32,7 @@ class StoredClaim:
     file_name: str
     source: str | None
     body: dict[str, Any]
+    source_kind: str | None = None
 
 
 def pending(conn: Connection, version: str) -> Iterator[Pending]:
@@ -71,12 +72,12 @@ def replace_results(conn: Connection, document_id: str, version: str, text_sha25
 
 def iter_claims(conn: Connection) -> Iterator[StoredClaim]:
     query = (select(claims.c.id, claims.c.document_id, claims.c.body, documents.c.file_name,
-                    sources.c.pseudonym)
+                    sources.c.pseudonym, sources.c.kind)
              .join(documents, documents.c.id == claims.c.document_id)
              .join(sources, documents.c.source_id == sources.c.id, isouter=True)
              .order_by(documents.c.file_name, claims.c.id))
     for row in conn.execution_options(yield_per=500).execute(query):
-        yield StoredClaim(row.id, row.document_id, row.file_name, row.pseudonym, row.body)
+        yield StoredClaim(row.id, row.document_id, row.file_name, row.pseudonym, row.body, row.kind)
 
 
 def document_mentions(conn: Connection, document_id: str) -> list[Mention]:

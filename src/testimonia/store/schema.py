@@ -101,3 +101,22 @@ claims = Table(
     Column("component", String(64), nullable=False),
     Column("review_status", String(20), nullable=False),  # unreviewed | accepted | rejected
 )
+
+site_judgements = Table(
+    "site_judgements", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # merge | split | rename
+    Column("site", Text, nullable=False),
+    Column("other", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
+analysis_results = Table(
+    "analysis_results", metadata,
+    Column("kind", String(32), primary_key=True),  # sites | findings | transfers | patterns
+    Column("body", JSON, nullable=False),
+    Column("digest", String(64), nullable=False),  # of the inputs it was computed from
+    Column("at", String(32), nullable=False),
+)

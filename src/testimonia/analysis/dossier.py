@@ -1,0 +1,37 @@
+"""Everything known of one site, each line with the words it rests on (pseudonyms only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from testimonia.analysis.run import find_site
+
+QUOTES_PER_FINDING = 3
+
+
+def build_dossier(results: Mapping[str, Any], query: str,
+                  claims: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
+    """`claims`: claim id -> {"source", "body"} for the quotes."""
+    site = find_site(dict(results), query)
+    family = {site["id"]} | {s["id"] for s in results["sites"] if s["parent"] == site["id"]}
+    findings = [f for f in results["findings"] if f["site"] in family]
+    edges = results["transfers"]["edges"]
+    return {
+        "site": site,
+        "contains": [s for s in results["sites"] if s["parent"] == site["id"]],
+        "findings": [{**f, "quotes": _quotes(f["claims"], claims)} for f in findings],
+        "transfers_in": [e for e in edges if e["to"] in family],
+        "transfers_out": [e for e in edges if e["from"] in family],
+    }
+
+
+def _quotes(ids: list[int], claims: Mapping[int, Mapping[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for claim_id in ids[:QUOTES_PER_FINDING]:
+        claim = claims.get(claim_id)
+        if claim is not None:
+            evidence = claim["body"]["evidence"][-1]
+            out.append({"claim": claim_id, "source": claim["source"], "quote": evidence["quote"],
+                        "first_hand": claim["body"]["first_hand"]})
+    return out

@@ -1,0 +1,27 @@
+"""What the analysis reads: claims with their source, and how sources are related."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ClaimIn:
+    id: int
+    document_id: str
+    source: str | None  # pseudonym
+    source_kind: str | None
+    body: dict[str, Any]  # the documented claim JSON
+
+    @property
+    def label(self) -> str:
+        """How a claim's source is shown: pseudonym only, never an identity."""
+        return self.source or f"document {self.document_id[:8]}"
+
+
+@dataclass(frozen=True)
+class RelationIn:
+    a: str
+    b: str
+    relation: str

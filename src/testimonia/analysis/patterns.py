@@ -1,0 +1,153 @@
+"""Patterns: the same practices at several sites, or in two conflicts.
+
+- A site's profile is the set of allegations reported there (methods, violations,
+  features such as an interrogation in a foreign language), each with its independent
+  sources; a conflict's profile is the union of its sites' (vocab/conflicts.yaml maps
+  countries to conflicts).
+- Similarity between two profiles is their Jaccard index (shared / either); between
+  sites, among the 200 most reported (pairs grow as the square), the 100 closest pairs.
+- Shared practices are those found in two or more conflicts, with the sites and sources
+  behind each; shared sequences are pairs of methods reported together in one account at
+  one site, in two or more conflicts ("the same sequence of beatings and waterboarding").
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from testimonia.analysis.corroboration import Groups, allegations
+from testimonia.analysis.inputs import ClaimIn
+from testimonia.analysis.sites import Resolution
+
+MIN_SITE_ALLEGATIONS = 2  # sites with fewer are left out of site-to-site similarity
+SIMILAR_SITES = 200  # site-to-site similarity among this many most reported sites (pairs grow as n²)
+TOP_PAIRS = 100  # most similar site pairs reported
+
+
+@dataclass
+class Profile:
+    key: str
+    label: str
+    practices: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # -> sources
+    sites: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # practice -> sites
+
+
+def patterns(claims: Sequence[ClaimIn], resolution: Resolution, groups: Groups) -> dict[str, Any]:
+    sites: dict[str, Profile] = {}
+    conflicts: dict[str, Profile] = {}
+    pairs: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for claim in claims:
+        if claim.body["denial"]:
+            continue
+        for site_id in resolution.of_claim.get(claim.id, []):
+            site = resolution.sites[site_id]
+            conflict = conflict_of(site.country)
+            found = practices(claim.body, site.country)
+            for practice in found:
+                _add(sites, site_id, site.name, practice, claim, site_id)
+                if conflict:
+                    _add(conflicts, conflict, _conflicts()[conflict]["label"], practice, claim, site_id)
+            methods = sorted(claim.body["methods"])
+            for pair in itertools.combinations(methods, 2):
+                if conflict:
+                    pairs[pair][conflict].add(site_id)
+    return {
+        "sites": [_profile_json(p, groups) for p in sites.values()],
+        "conflicts": [_profile_json(p, groups) for p in conflicts.values()],
+        "site_similarity": _similarities(_most_reported(sites))[:TOP_PAIRS],
+        "conflict_similarity": _similarities(list(conflicts.values())),
+        "shared": _shared(conflicts, groups),
+        "shared_sequences": [{"methods": list(pair), "conflicts": {c: sorted(s) for c, s in by.items()}}
+                             for pair, by in sorted(pairs.items()) if len(by) >= 2],
+    }
+
+
+def practices(body: dict[str, Any], country: str | None) -> list[str]:
+    found = allegations(body)
+    spoken = body.get("interrogation_languages")
+    if spoken:
+        local = _languages().get(country or "", [])
+        for language in spoken:
+            found.append(f"interrogation_language:{language}")
+            if local and language not in local:
+                found.append("foreign_language_interrogation")
+    return found
+
+
+def conflict_of(country: str | None) -> str | None:
+    for key, conflict in _conflicts().items():
+        if country in conflict["countries"]:
+            return key
+    return None
+
+
+def _add(profiles: dict[str, Profile], key: str, label: str, practice: str, claim: ClaimIn,
+         site_id: str) -> None:
+    profile = profiles.get(key)
+    if profile is None:
+        profile = profiles[key] = Profile(key, label)
+    profile.practices[practice].add(claim.label)
+    profile.sites[practice].add(site_id)
+
+
+def _profile_json(p: Profile, groups: Groups) -> dict[str, Any]:
+    return {"id": p.key, "label": p.label, "practices": [
+        {"practice": practice, "independent_sources": len({groups.find(s) for s in sources}),
+         "sources": sorted(sources), "sites": sorted(p.sites[practice])}
+        for practice, sources in sorted(p.practices.items())]}
+
+
+def _most_reported(sites: dict[str, Profile]) -> list[Profile]:
+    eligible = [p for p in sites.values() if len(p.practices) >= MIN_SITE_ALLEGATIONS]
+    eligible.sort(key=lambda p: (-sum(len(s) for s in p.practices.values()), p.key))
+    return eligible[:SIMILAR_SITES]
+
+
+def _similarities(profiles: list[Profile]) -> list[dict[str, Any]]:
+    out = []
+    for a, b in itertools.combinations(sorted(profiles, key=lambda p: p.key), 2):
+        shared = set(a.practices) & set(b.practices)
+        either = set(a.practices) | set(b.practices)
+        if shared:
+            out.append({"a": a.key, "b": b.key, "jaccard": round(len(shared) / len(either), 3),
+                        "shared": sorted(shared)})
+    return sorted(out, key=lambda s: (-s["jaccard"], s["a"], s["b"]))
+
+
+def _shared(conflicts: dict[str, Profile], groups: Groups) -> list[dict[str, Any]]:
+    practices_in = defaultdict(list)
+    for profile in conflicts.values():
+        for practice in profile.practices:
+            practices_in[practice].append(profile)
+    return [{"practice": practice, "conflicts": {
+        p.key: {"sites": sorted(p.sites[practice]), "sources": sorted(p.practices[practice]),
+                "independent_sources": len({groups.find(s) for s in p.practices[practice]})}
+        for p in profiles}}
+        for practice, profiles in sorted(practices_in.items()) if len(profiles) >= 2]
+
+
+@functools.cache
+def _data() -> dict[str, Any]:
+    text = resources.files("testimonia.vocab").joinpath("conflicts.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _conflicts() -> dict[str, dict[str, Any]]:
+    conflicts: dict[str, dict[str, Any]] = _data()["conflicts"]
+    return conflicts
+
+
+def _languages() -> dict[str, list[str]]:
+    languages: dict[str, list[str]] = _data()["languages"]
+    return languages
+
+

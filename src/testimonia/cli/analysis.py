@@ -1,0 +1,178 @@
+"""analyze, sites, site merge|split|rename, transfers, findings, patterns, dossier."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from testimonia.analysis.dossier import build_dossier
+from testimonia.analysis.run import current_analysis, find_site, judge
+from testimonia.claims import quotable
+from testimonia.cli.common import WorkspaceOption, opened, out
+
+site_app = typer.Typer(help="An analyst's decisions about sites; they survive re-analysis.",
+                       no_args_is_help=True)
+JsonOption = Annotated[bool, typer.Option("--json", help="The documented JSON (docs/analysis.md).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(analyze)
+    app.command()(sites)
+    app.add_typer(site_app, name="site")
+    app.command()(transfers)
+    app.command()(findings)
+    app.command()(patterns)
+    app.command()(dossier)
+
+
+def analyze(workspace: WorkspaceOption = None) -> None:
+    """Resolve sites, trace transfers, corroborate and compare; print a summary."""
+    with opened(workspace) as ws:
+        results = current_analysis(ws)
+    print_summary(results)
+
+
+def print_summary(results: dict[str, Any]) -> None:
+    statuses = [f["status"] for f in results["findings"]]
+    edges = results["transfers"]["edges"]
+    out.print(f"{len(results['sites'])} sites, {len(statuses)} findings "
+              f"({statuses.count('corroborated')} corroborated, {statuses.count('single source')} "
+              f"single source, {statuses.count('contested')} contested), {len(edges)} transfer routes "
+              f"({sum(e['cross_border'] for e in edges)} across a border).")
+    for site in results["sites"][:5]:
+        out.print(f"  {site['name']} ({site['country']}): {site['source_count']} sources, "
+                  f"{site['claim_count']} claims")
+    for edge in [e for e in edges if e["cross_border"]][:5]:
+        out.print(f"  transfer {edge['from_name']} → {edge['to_name']} ({edge['count']})")
+
+
+def sites(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+    """List the resolved places of detention."""
+    with opened(workspace) as ws:
+        found = current_analysis(ws)["sites"]
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    table = Table("site", "country", "precision", "reported", "sources", "claims", "id")
+    for s in found:
+        table.add_row(s["name"], s["country"] or "—", s["precision"],
+                      f"{s['first_reported'] or '?'} – {s['last_reported'] or '?'}",
+                      str(s["source_count"]), str(s["claim_count"]), s["id"])
+    out.print(table)
+
+
+@site_app.command("merge")
+def site_merge(site: Annotated[str, typer.Argument(help="Site to keep (name or id).")],
+               other: Annotated[str, typer.Argument(help="Site folded into it.")],
+               workspace: WorkspaceOption = None) -> None:
+    """Treat two sites as one place."""
+    with opened(workspace) as ws:
+        kept = judge(ws, "merge", site, other)
+    out.print(f"Merged {other} into {kept}.")
+
+
+@site_app.command("split")
+def site_split(site: Annotated[str, typer.Argument(help="Site (name or id).")],
+               document: Annotated[str, typer.Argument(help="Document id (prefix) whose claims "
+                                                       "at the site become a site of their own.")],
+               workspace: WorkspaceOption = None) -> None:
+    """Separate one document's account of a site from the others'."""
+    with opened(workspace) as ws:
+        kept = judge(ws, "split", site, document)
+    out.print(f"Split document {document}'s claims off {kept}.")
+
+
+@site_app.command("rename")
+def site_rename(site: Annotated[str, typer.Argument(help="Site (name or id).")],
+                name: Annotated[str, typer.Option("--name", help="The new name.")],
+                workspace: WorkspaceOption = None) -> None:
+    """Give a site the name investigators use."""
+    with opened(workspace) as ws:
+        kept = judge(ws, "rename", site, name=name)
+    out.print(f"Renamed {kept} to {name}.")
+
+
+def transfers(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+    """The transfer network (site → site, with counts) and each victim's trajectory."""
+    with opened(workspace) as ws:
+        found = current_analysis(ws)["transfers"]
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    for e in found["edges"]:
+        border = "  ACROSS A BORDER" if e["cross_border"] else ""
+        out.print(f"{e['from_name']} → {e['to_name']}: {e['count']} ({', '.join(e['sources'])}){border}")
+    out.print(f"{len(found['edges'])} routes, {len(found['trajectories'])} trajectories.")
+
+
+def findings(site: Annotated[str | None, typer.Option("--site", help="Only this site (and the "
+                                                      "sites inside it).")] = None,
+             as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+    """Each allegation (site × method × year) with its independent sources and status."""
+    with opened(workspace) as ws:
+        results = current_analysis(ws)
+    chosen = results["findings"]
+    if site is not None:
+        wanted = find_site(results, site)["id"]
+        family = {wanted} | {s["id"] for s in results["sites"] if s["parent"] == wanted}
+        chosen = [f for f in chosen if f["site"] in family]
+    if as_json:
+        typer.echo(json.dumps(chosen, ensure_ascii=False, indent=1))
+        return
+    for f in chosen:
+        out.print(f"[{f['status']}] {f['site_name']} · {f['allegation']} · {f['period']}")
+        out.print(f"  {f['rationale']}")
+    out.print(f"{len(chosen)} findings.")
+
+
+def patterns(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+    """Practices that recur across sites and across conflicts."""
+    with opened(workspace) as ws:
+        found = current_analysis(ws)["patterns"]
+    if as_json:
+        typer.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        return
+    for s in found["conflict_similarity"]:
+        out.print(f"{s['a']} ~ {s['b']}: Jaccard {s['jaccard']:.2f}")
+    for shared in found["shared"]:
+        where = "; ".join(f"{c}: {len(v['sites'])} sites, {v['independent_sources']} independent sources"
+                          for c, v in shared["conflicts"].items())
+        out.print(f"  {shared['practice']} — {where}")
+
+
+def dossier(site: Annotated[str, typer.Argument(help="Site name (any spelling) or id.")],
+            as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+    """Everything known of one site, each line with its quotes (pseudonyms only)."""
+    with opened(workspace) as ws:
+        results = current_analysis(ws)
+        chosen = find_site(results, site)
+        family = {chosen["id"]} | {s["id"] for s in results["sites"] if s["parent"] == chosen["id"]}
+        ids = {i for f in results["findings"] if f["site"] in family for i in f["claims"]}
+        report = build_dossier(results, chosen["id"], quotable(ws, ids))
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        return
+    _print_dossier(report)
+
+
+def _print_dossier(report: dict[str, Any]) -> None:
+    s = report["site"]
+    out.print(f"{s['name']} — {s['country']} ({s['lat']}, {s['lon']}; precision {s['precision']})")
+    out.print(f"Also called: {', '.join(s['aliases'])}")
+    out.print(f"Reported from {s['first_reported'] or '?'} to {s['last_reported'] or '?'} by "
+              f"{s['source_count']} sources; forces: "
+              + (", ".join(f"{f['canonical']} ({f['claims']})" for f in s["forces"]) or "not named"))
+    for inside in report["contains"]:
+        out.print(f"Contains: {inside['name']}")
+    for f in report["findings"]:
+        out.print(f"\n[{f['status']}] {f['allegation']} ({f['period']}) — {f['rationale']}")
+        for q in f["quotes"]:
+            hand = "" if q["first_hand"] else " (hearsay)"
+            out.print(f"    {q['source']}{hand}: “{' '.join(q['quote'].split())}”")
+    for label, key, end in (("Transfers in", "transfers_in", "from_name"),
+                            ("Transfers out", "transfers_out", "to_name")):
+        if report[key]:
+            out.print(f"\n{label}: " + "; ".join(f"{e[end]} ({e['count']})" for e in report[key]))

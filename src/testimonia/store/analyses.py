@@ -1,0 +1,36 @@
+"""Stored analysis: the analyst's site judgements (kept for ever, applied on every run)
+and the latest results with a digest of the inputs they were computed from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select
+
+from testimonia.store.records import now
+from testimonia.store.schema import analysis_results, site_judgements
+
+
+def add_judgement(conn: Connection, kind: str, site: str, other: str, name: str, actor: str) -> None:
+    conn.execute(insert(site_judgements).values(kind=kind, site=site, other=other, name=name,
+                                                actor=actor, at=now()))
+
+
+def judgements(conn: Connection) -> list[tuple[str, str, str, str]]:
+    rows = conn.execute(select(site_judgements.c.kind, site_judgements.c.site,
+                               site_judgements.c.other, site_judgements.c.name)
+                        .order_by(site_judgements.c.id))
+    return [(r.kind, r.site, r.other, r.name) for r in rows]
+
+
+def load_results(conn: Connection, digest: str) -> dict[str, Any] | None:
+    rows = conn.execute(select(analysis_results)).all()
+    if not rows or any(r.digest != digest for r in rows):
+        return None
+    return {r.kind: r.body for r in rows}
+
+
+def save_results(conn: Connection, digest: str, results: dict[str, Any]) -> None:
+    conn.execute(delete(analysis_results))
+    conn.execute(insert(analysis_results), [
+        {"kind": kind, "body": body, "digest": digest, "at": now()} for kind, body in results.items()])
