@@ -86,7 +86,7 @@ class Finding:
             "site": self.site, "allegation": self.allegation, "period": self.bucket,
             "status": self.status, "rationale": self.rationale,
             "independent_sources": self.independent, "first_hand_sources": self.first_hand,
-            "sources": sorted({c.label for c in self.support}),
+            "sources": sorted(label for group in self.groups for label in group),
             "source_kinds": sorted({c.source_kind or "unknown" for c in self.support}),
             "groups": self.groups,
             "claims": [c.id for c in self.support],
@@ -110,7 +110,10 @@ def corroborate(claims: Sequence[ClaimIn], resolution: Resolution, groups: Group
         for site in sites:
             for allegation in allegations(claim.body):
                 key = (site, allegation, bucket)
-                cells.setdefault(key, Finding(site, allegation, bucket)).support.append(claim)
+                cell = cells.get(key)
+                if cell is None:
+                    cell = cells[key] = Finding(site, allegation, bucket)
+                cell.support.append(claim)
     findings = []
     for finding in cells.values():
         finding.against = [d for d in denials.get(finding.site, []) if _denies(d, finding)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -13,11 +13,10 @@ class ClaimIn:
     source: str | None  # pseudonym
     source_kind: str | None
     body: dict[str, Any]  # the documented claim JSON
+    label: str = field(init=False)  # how the source is shown: pseudonym only, never an identity
 
-    @property
-    def label(self) -> str:
-        """How a claim's source is shown: pseudonym only, never an identity."""
-        return self.source or f"document {self.document_id[:8]}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", self.source or f"document {self.document_id[:8]}")
 
 
 @dataclass(frozen=True)

@@ -41,24 +41,24 @@ class Profile:
 
 
 def patterns(claims: Sequence[ClaimIn], resolution: Resolution, groups: Groups) -> dict[str, Any]:
-    sites: dict[str, Profile] = {}
-    conflicts: dict[str, Profile] = {}
+    by_site: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     pairs: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for claim in claims:
         if claim.body["denial"]:
             continue
+        methods = sorted(claim.body["methods"])
         for site_id in resolution.of_claim.get(claim.id, []):
-            site = resolution.sites[site_id]
-            conflict = conflict_of(site.country)
-            found = practices(claim.body, site.country)
-            for practice in found:
-                _add(sites, site_id, site.name, practice, claim, site_id)
-                if conflict:
-                    _add(conflicts, conflict, _conflicts()[conflict]["label"], practice, claim, site_id)
-            methods = sorted(claim.body["methods"])
-            for pair in itertools.combinations(methods, 2):
-                if conflict:
+            country = resolution.sites[site_id].country
+            practices_here = by_site[site_id]
+            for practice in practices(claim.body, country):
+                practices_here[practice].add(claim.label)
+            conflict = conflict_of(country)
+            if conflict:
+                for pair in itertools.combinations(methods, 2):
                     pairs[pair][conflict].add(site_id)
+    sites = {site_id: _site_profile(site_id, resolution.sites[site_id].name, found)
+             for site_id, found in by_site.items()}
+    conflicts = _conflict_profiles(sites, resolution)
     return {
         "sites": [_profile_json(p, groups) for p in sites.values()],
         "conflicts": [_profile_json(p, groups) for p in conflicts.values()],
@@ -68,6 +68,29 @@ def patterns(claims: Sequence[ClaimIn], resolution: Resolution, groups: Groups) 
         "shared_sequences": [{"methods": list(pair), "conflicts": {c: sorted(s) for c, s in by.items()}}
                              for pair, by in sorted(pairs.items()) if len(by) >= 2],
     }
+
+
+def _site_profile(site_id: str, name: str, found: dict[str, set[str]]) -> Profile:
+    profile = Profile(site_id, name)
+    for practice, sources in found.items():
+        profile.practices[practice] = sources
+        profile.sites[practice] = {site_id}
+    return profile
+
+
+def _conflict_profiles(sites: dict[str, Profile], resolution: Resolution) -> dict[str, Profile]:
+    conflicts: dict[str, Profile] = {}
+    for site_id, site in sites.items():
+        key = conflict_of(resolution.sites[site_id].country)
+        if key is None:
+            continue
+        conflict = conflicts.get(key)
+        if conflict is None:
+            conflict = conflicts[key] = Profile(key, _conflicts()[key]["label"])
+        for practice, sources in site.practices.items():
+            conflict.practices[practice] |= sources
+            conflict.sites[practice].add(site_id)
+    return conflicts
 
 
 def practices(body: dict[str, Any], country: str | None) -> list[str]:
@@ -87,15 +110,6 @@ def conflict_of(country: str | None) -> str | None:
         if country in conflict["countries"]:
             return key
     return None
-
-
-def _add(profiles: dict[str, Profile], key: str, label: str, practice: str, claim: ClaimIn,
-         site_id: str) -> None:
-    profile = profiles.get(key)
-    if profile is None:
-        profile = profiles[key] = Profile(key, label)
-    profile.practices[practice].add(claim.label)
-    profile.sites[practice].add(site_id)
 
 
 def _profile_json(p: Profile, groups: Groups) -> dict[str, Any]:

@@ -42,11 +42,20 @@ def print_summary(results: dict[str, Any]) -> None:
               f"({statuses.count('corroborated')} corroborated, {statuses.count('single source')} "
               f"single source, {statuses.count('contested')} contested), {len(edges)} transfer routes "
               f"({sum(e['cross_border'] for e in edges)} across a border).")
+    out.print("Most reported sites:")
     for site in results["sites"][:5]:
         out.print(f"  {site['name']} ({site['country']}): {site['source_count']} sources, "
                   f"{site['claim_count']} claims")
+    out.print("Best corroborated:")
+    ranked = sorted(results["findings"], key=lambda f: (-f["independent_sources"], -f["first_hand_sources"]))
+    for f in [f for f in ranked if f["status"] == "corroborated"][:5]:
+        out.print(f"  {f['site_name']} · {f['allegation']} · {f['period']}: {f['rationale']}")
+    out.print("Transfers across a border:")
     for edge in [e for e in edges if e["cross_border"]][:5]:
-        out.print(f"  transfer {edge['from_name']} → {edge['to_name']} ({edge['count']})")
+        out.print(f"  {edge['from_name']} → {edge['to_name']} ({edge['count']})")
+    shared = [s["practice"] for s in results["patterns"]["shared"]]
+    if shared:
+        out.print(f"Practices reported in more than one conflict: {', '.join(shared)}.")
 
 
 def sites(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:

@@ -140,6 +140,10 @@ class Gazetteer:
                     break
         return _non_overlapping(found)
 
+    def never_a_place(self, name: str) -> bool:
+        """A word or name that is never a place on its own ("Ramadan", "FSB", "Tamasheq")."""
+        return name_key(name) in self._words.never
+
     def lookup(self, name: str, language: str, countries: Sequence[str] = ()) -> list[Place]:
         """Places a name (e.g. found by NER) may refer to, best first; no capitalisation
         rules. Leading lowercase words ("the", "в") are dropped if the whole gives nothing."""

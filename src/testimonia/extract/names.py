@@ -15,7 +15,7 @@ from testimonia.model import Mention
 
 
 class NamesComponent:
-    name, version = "names", "1"
+    name, version = "names", "2"
     reads = ("text", "sentences", "mentions")
     writes = ("mentions:person", "mentions:organization", "mentions:place")
 
@@ -44,6 +44,8 @@ class NamesComponent:
             return Mention("organization", e.start, e.end, e.text,
                            {"name": e.text, "canonical": None}, label)
         if e.label == "place":
+            if get_gazetteer().never_a_place(e.text):
+                return None
             places = get_gazetteer().lookup(e.text, doc.language, doc.countries)
             if places:
                 return Mention("place", e.start, e.end, e.text, place_value(places[0]), label)
