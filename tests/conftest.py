@@ -52,3 +52,21 @@ def testimony_dir(tmp_path: Path) -> Path:
         "Мене тримали в підвалі в Херсоні понад тиждень, потім вивезли до Таганрога.\n",
         encoding="utf-8")
     return folder
+
+
+SAMPLE = Path(__file__).parents[1] / "examples" / "sample-investigation"
+
+
+def build_sample_workspace(root: Path) -> tuple[Path, Path]:
+    """The sample investigation imported, ingested and extracted; (workspace, key file)."""
+    from testimonia.extract.run import extract_workspace
+    from testimonia.ingest.run import IngestOptions, ingest_paths, load_source_map
+    from testimonia.sources import import_sources
+
+    write_key_file(root / "k.key")
+    with Workspace.create(root / "ws", KeyMaterial(key_file=root / "k.key"), "Sahel Desk") as ws:
+        import_sources(ws, SAMPLE / "sources.yaml")
+        ingest_paths(ws, [SAMPLE / "testimonies"],
+                     IngestOptions(source_map=load_source_map(SAMPLE / "sources.yaml")))
+        extract_workspace(ws)
+    return root / "ws", root / "k.key"

@@ -6,34 +6,25 @@ contradiction is reported, and the Mali–Ukraine comparison names the shared me
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from testimonia.analysis.run import current_analysis, find_site, judge
-from testimonia.extract.run import extract_workspace
-from testimonia.ingest.run import IngestOptions, ingest_paths, load_source_map
-from testimonia.sources import import_sources
 from testimonia.workspace import Workspace
 
 pytestmark = pytest.mark.slow
-SAMPLE = Path(__file__).parents[2] / "examples" / "sample-investigation"
 
 
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from testimonia.protect.keys import KeyMaterial, write_key_file
+    from conftest import build_sample_workspace
 
-    root = tmp_path_factory.mktemp("sample")
-    write_key_file(root / "k.key")
-    ws = Workspace.create(root / "ws", KeyMaterial(key_file=root / "k.key"), "Sahel Desk")
-    import_sources(ws, SAMPLE / "sources.yaml")
-    ingest_paths(ws, [SAMPLE / "testimonies"],
-                 IngestOptions(source_map=load_source_map(SAMPLE / "sources.yaml")))
-    extract_workspace(ws)
-    yield ws, current_analysis(ws)
-    ws.close()
+    from testimonia.protect.keys import KeyMaterial
+
+    root, key = build_sample_workspace(tmp_path_factory.mktemp("sample"))
+    with Workspace.open(root, KeyMaterial(key_file=key)) as ws:
+        yield ws, current_analysis(ws)
 
 
 def _site(results: dict[str, Any], query: str) -> dict[str, Any]:

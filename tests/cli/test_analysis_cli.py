@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,26 +11,17 @@ from typer.testing import CliRunner
 from testimonia.cli.main import app
 
 pytestmark = pytest.mark.slow
-SAMPLE = Path(__file__).parents[2] / "examples" / "sample-investigation"
 
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from testimonia.protect.keys import write_key_file
+    from conftest import build_sample_workspace
 
-    root = tmp_path_factory.mktemp("cli-analysis")
-    write_key_file(root / "k.key")
-    env = {"TESTIMONIA_KEY_FILE": str(root / "k.key"), "TESTIMONIA_PASSPHRASE": ""}
-    path = str(root / "ws")
+    path, key = build_sample_workspace(tmp_path_factory.mktemp("cli-analysis"))
+    env = {"TESTIMONIA_KEY_FILE": str(key), "TESTIMONIA_PASSPHRASE": ""}
 
     def run(*args: str) -> Any:
-        return CliRunner().invoke(app, [*args, "-w", path] if args[0] != "init" else list(args), env=env)
-
-    assert run("init", path, "--org", "Sahel Desk").exit_code == 0
-    assert run("source", "import", str(SAMPLE / "sources.yaml")).exit_code == 0
-    assert run("ingest", str(SAMPLE / "testimonies"), "--source-map",
-               str(SAMPLE / "sources.yaml")).exit_code == 0
-    assert run("extract").exit_code == 0
+        return CliRunner().invoke(app, [*args, "-w", str(path)], env=env)
     return run
 
 

@@ -5,22 +5,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from testimonia.analysis.run import find_site
+from testimonia.analysis.run import current_analysis, find_site, findings_at, site_family
+from testimonia.claims import quotable
+from testimonia.workspace import Workspace
 
 QUOTES_PER_FINDING = 3
+
+
+def dossier(ws: Workspace, query: str) -> dict[str, Any]:
+    results = current_analysis(ws)
+    site_id = str(find_site(results, query)["id"])
+    ids = {i for f in findings_at(results, site_id) for i in f["claims"][:QUOTES_PER_FINDING]}
+    return build_dossier(results, site_id, quotable(ws, ids))
 
 
 def build_dossier(results: Mapping[str, Any], query: str,
                   claims: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
     """`claims`: claim id -> {"source", "body"} for the quotes."""
     site = find_site(dict(results), query)
-    family = {site["id"]} | {s["id"] for s in results["sites"] if s["parent"] == site["id"]}
-    findings = [f for f in results["findings"] if f["site"] in family]
+    family = site_family(dict(results), site["id"])
     edges = results["transfers"]["edges"]
     return {
         "site": site,
         "contains": [s for s in results["sites"] if s["parent"] == site["id"]],
-        "findings": [{**f, "quotes": _quotes(f["claims"], claims)} for f in findings],
+        "findings": [{**f, "quotes": _quotes(f["claims"], claims)}
+                     for f in findings_at(dict(results), site["id"])],
         "transfers_in": [e for e in edges if e["to"] in family],
         "transfers_out": [e for e in edges if e["from"] in family],
     }

@@ -92,6 +92,19 @@ def find_site(results: dict[str, Any], query: str) -> dict[str, Any]:
     return max(named, key=lambda s: s["claim_count"])
 
 
+def site_family(results: dict[str, Any], site_id: str) -> set[str]:
+    """A site and the sites inside it (the containers of a camp)."""
+    return {site_id} | {s["id"] for s in results["sites"] if s["parent"] == site_id}
+
+
+def findings_at(results: dict[str, Any], query: str | None) -> list[dict[str, Any]]:
+    """The findings of a site and of the sites inside it; all of them without a query."""
+    if query is None:
+        return list(results["findings"])
+    family = site_family(results, str(find_site(results, query)["id"]))
+    return [f for f in results["findings"] if f["site"] in family]
+
+
 def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: dict[str, Any]) -> str:
     with ws.engine.connect() as conn:
         doc = records.get_document(conn, prefix)

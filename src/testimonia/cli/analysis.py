@@ -8,9 +8,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from testimonia.analysis.dossier import build_dossier
-from testimonia.analysis.run import current_analysis, find_site, judge
-from testimonia.claims import quotable
+from testimonia.analysis.dossier import dossier as build_dossier_for
+from testimonia.analysis.run import current_analysis, findings_at, judge
 from testimonia.cli.common import WorkspaceOption, opened, out
 
 site_app = typer.Typer(help="An analyst's decisions about sites; they survive re-analysis.",
@@ -122,12 +121,7 @@ def findings(site: Annotated[str | None, typer.Option("--site", help="Only this 
              as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """Each allegation (site × method × year) with its independent sources and status."""
     with opened(workspace) as ws:
-        results = current_analysis(ws)
-    chosen = results["findings"]
-    if site is not None:
-        wanted = find_site(results, site)["id"]
-        family = {wanted} | {s["id"] for s in results["sites"] if s["parent"] == wanted}
-        chosen = [f for f in chosen if f["site"] in family]
+        chosen = findings_at(current_analysis(ws), site)
     if as_json:
         typer.echo(json.dumps(chosen, ensure_ascii=False, indent=1))
         return
@@ -156,11 +150,7 @@ def dossier(site: Annotated[str, typer.Argument(help="Site name (any spelling) o
             as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """Everything known of one site, each line with its quotes (pseudonyms only)."""
     with opened(workspace) as ws:
-        results = current_analysis(ws)
-        chosen = find_site(results, site)
-        family = {chosen["id"]} | {s["id"] for s in results["sites"] if s["parent"] == chosen["id"]}
-        ids = {i for f in results["findings"] if f["site"] in family for i in f["claims"]}
-        report = build_dossier(results, chosen["id"], quotable(ws, ids))
+        report = build_dossier_for(ws, site)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
         return
