@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -55,6 +55,12 @@ def testimony_dir(tmp_path: Path) -> Path:
 
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "sample-investigation"
+
+
+@pytest.fixture(scope="session")
+def sample_workspace() -> Callable[[Path], tuple[Path, Path]]:
+    """A builder: the sample investigation in a new workspace under a folder."""
+    return build_sample_workspace
 
 
 def build_sample_workspace(root: Path) -> tuple[Path, Path]:

@@ -17,12 +17,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from conftest import build_sample_workspace
-
+def analysed(tmp_path_factory: pytest.TempPathFactory, sample_workspace: Any) -> Any:
     from testimonia.protect.keys import KeyMaterial
 
-    root, key = build_sample_workspace(tmp_path_factory.mktemp("sample"))
+    root, key = sample_workspace(tmp_path_factory.mktemp("sample"))
     with Workspace.open(root, KeyMaterial(key_file=key)) as ws:
         yield ws, current_analysis(ws)
 

@@ -14,10 +14,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from conftest import build_sample_workspace
-
-    path, key = build_sample_workspace(tmp_path_factory.mktemp("cli-analysis"))
+def ws(tmp_path_factory: pytest.TempPathFactory, sample_workspace: Any) -> Any:
+    path, key = sample_workspace(tmp_path_factory.mktemp("cli-analysis"))
     env = {"TESTIMONIA_KEY_FILE": str(key), "TESTIMONIA_PASSPHRASE": ""}
 
     def run(*args: str) -> Any:
