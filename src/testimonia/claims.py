@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from testimonia.extract.evaluate import km
 from testimonia.extract.gazetteer import Place, get_gazetteer
 from testimonia.extract.textfold import fold
+from testimonia.geo import km
 from testimonia.store import extractions
 from testimonia.store.extractions import StoredClaim
 from testimonia.workspace import Workspace

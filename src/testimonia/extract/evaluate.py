@@ -11,7 +11,6 @@ act the pipeline reports anyway counts as a false positive.
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from testimonia.errors import InvalidValue
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.pipeline import extract_text
 from testimonia.extract.textfold import fold
+from testimonia.geo import km
 
 FIELDS = ("acts", "methods", "violations", "perpetrators", "places", "period", "victim",
           "first_hand", "denial", "transfers")
@@ -165,11 +165,3 @@ def _same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 def _same_transfer(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return _same_place(a["from"], b["from"]) and _same_place(a["to"], b["to"])
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
