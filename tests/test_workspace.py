@@ -6,7 +6,8 @@ import pytest
 
 from testimonia.errors import InvalidValue, WorkspaceExists, WorkspaceLocked, WorkspaceNotFound
 from testimonia.protect.keys import KeyMaterial
-from testimonia.store import records
+from testimonia.store import logs, records
+from testimonia.store.schema import custody_events
 from testimonia.workspace import Workspace
 
 
@@ -16,7 +17,7 @@ def test_init_lays_out_the_workspace(ws: Workspace) -> None:
             "custody.head"} <= set(names)
     with ws.engine.connect() as conn:
         assert [o.name for o in records.list_organizations(conn)] == ["Sahel Desk"]
-        assert [e.action for e in records.iter_custody_events(conn)] == ["workspace_created"]
+        assert [e.action for e in logs.iter_entries(conn, custody_events)] == ["workspace_created"]
 
 
 def test_database_is_wal_full_sync_with_foreign_keys(ws: Workspace) -> None:

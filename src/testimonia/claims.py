@@ -19,9 +19,13 @@ SITE_KM = 15.0
 def list_claims(ws: Workspace, site: str | None = None, method: str | None = None,
                 source: str | None = None) -> list[StoredClaim]:
     at_site = _site_filter(site)
-    with ws.engine.connect() as conn:
-        return [c for c in extractions.iter_claims(conn)
-                if at_site(c) and _with_method(c, method) and _from_source(c, source)]
+    with ws.engine.begin() as conn:
+        found = [c for c in extractions.iter_claims(conn)
+                 if at_site(c) and _with_method(c, method) and _from_source(c, source)]
+        ws.audit(conn, "read_claims", None, {"site": site, "method": method, "source": source,
+                                             "claims": len(found)})
+    ws.write_head()
+    return found
 
 
 def _site_filter(site: str | None) -> Callable[[StoredClaim], bool]:

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from testimonia.model import CustodyEvent, Document
-from testimonia.store import records
+from testimonia.model import Document, LogEntry
+from testimonia.store import logs, records
+from testimonia.store.schema import custody_events
 from testimonia.workspace import Workspace
 
 
 @dataclass(frozen=True)
 class DocumentView:
     document: Document
-    history: list[CustodyEvent]
+    history: list[LogEntry]
 
 
 def list_documents(ws: Workspace) -> list[Document]:
@@ -24,7 +25,7 @@ def list_documents(ws: Workspace) -> list[Document]:
 def show_document(ws: Workspace, id_prefix: str) -> DocumentView:
     with ws.engine.connect() as conn:
         doc = records.get_document(conn, id_prefix)
-        return DocumentView(doc, list(records.iter_custody_events(conn, doc.id)))
+        return DocumentView(doc, list(logs.iter_entries(conn, custody_events, doc.id)))
 
 
 def read_text(ws: Workspace, id_prefix: str) -> str:
@@ -33,5 +34,6 @@ def read_text(ws: Workspace, id_prefix: str) -> str:
         doc = records.get_document(conn, id_prefix)
         text = records.document_text(conn, doc.id)
         ws.record(conn, "viewed", doc.id, {"what": "working-copy text"})
+        ws.audit(conn, "read_text", doc.id, {"file_name": doc.file_name})
     ws.write_head()
     return text

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
 
-from testimonia.custody import Head, Problem, check_chain
+from testimonia.chain import Head, Problem, check_chain
 from testimonia.errors import IntegrityError
-from testimonia.model import CustodyEvent, Document
-from testimonia.store import records
+from testimonia.model import Document, LogEntry
+from testimonia.store import logs, records
+from testimonia.store.schema import custody_events
 from testimonia.workspace import Workspace
 
 
@@ -54,8 +55,8 @@ def verify_workspace(ws: Workspace, progress: Callable[[Document], None] | None 
 
 
 def _check_log(conn: Connection, report: VerifyReport) -> Iterator[Problem]:
-    def counted() -> Iterator[CustodyEvent]:
-        for event in records.iter_custody_events(conn):
+    def counted() -> Iterator[LogEntry]:
+        for event in logs.iter_entries(conn, custody_events):
             report.entries += 1
             yield event
     yield from check_chain(counted(), report.head)
@@ -77,7 +78,7 @@ def _check_document(ws: Workspace, conn: Connection, doc: Document) -> Iterator[
 
 
 def _check_document_entries(conn: Connection, doc: Document, where: str) -> Iterator[Problem]:
-    events = {e.action: e for e in records.iter_custody_events(conn, doc.id)}
+    events = {e.action: e for e in logs.iter_entries(conn, custody_events, doc.id)}
     received, extracted = events.get("received"), events.get("text_extracted")
     if received is None or received.details.get("sha256") != doc.id:
         yield Problem(where, "has no matching 'received' entry in the custody log")

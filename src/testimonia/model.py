@@ -96,10 +96,13 @@ class Document:
 
 
 @dataclass(frozen=True)
-class CustodyEvent:
+class LogEntry:
+    """One entry of a hash-chained log: the chain of custody (subject: a document id) or
+    the audit log (subject: what was read or changed)."""
+
     seq: int
-    document_id: str | None
-    action: str  # received | text_extracted | viewed | exported
+    subject: str | None
+    action: str  # custody: received | text_extracted | extracted | viewed; audit: see docs/audit.md
     at: str
     actor: str
     details: dict[str, Any]

@@ -22,7 +22,10 @@ from testimonia.workspace import Workspace
 
 def add_organization(ws: Workspace, name: str) -> Organization:
     with ws.engine.begin() as conn:
-        return records.add_organization(conn, name)
+        org = records.add_organization(conn, name)
+        ws.audit(conn, "organization_added", org.name, {})
+    ws.write_head()
+    return org
 
 
 def list_organizations(ws: Workspace) -> list[Organization]:
@@ -35,7 +38,10 @@ def add_source(ws: Workspace, pseudonym: str, kind: str, organization: str | Non
     source_kind = parse_choice(SourceKind, kind, "source kind")
     with ws.engine.begin() as conn:
         org = organization or records.default_organization(conn).name
-        return records.add_source(conn, pseudonym, source_kind, org, note)
+        source = records.add_source(conn, pseudonym, source_kind, org, note)
+        ws.audit(conn, "source_added", source.pseudonym, {"kind": source_kind.value, "organization": org})
+    ws.write_head()
+    return source
 
 
 def list_sources(ws: Workspace) -> list[Source]:
@@ -46,7 +52,10 @@ def list_sources(ws: Workspace) -> list[Source]:
 def relate_sources(ws: Workspace, a: str, b: str, relation: str, note: str = "") -> SourceRelation:
     kind = parse_choice(Relation, relation, "relation")
     with ws.engine.begin() as conn:
-        return records.relate_sources(conn, a, b, kind, note)
+        related = records.relate_sources(conn, a, b, kind, note)
+        ws.audit(conn, "sources_related", related.a, {"other": related.b, "relation": kind.value})
+    ws.write_head()
+    return related
 
 
 def list_relations(ws: Workspace) -> list[SourceRelation]:
@@ -82,6 +91,10 @@ def import_sources(ws: Workspace, path: Path) -> ImportReport:
             if (a, b, relation) not in existing:
                 records.relate_sources(conn, a, b, relation, str(entry.get("note", "")))
                 report.relations += 1
+        ws.audit(conn, "sources_imported", path.name, {
+            "sources": len(report.sources), "relations": report.relations,
+            "organizations": report.organizations})
+    ws.write_head()
     return report
 
 

@@ -16,20 +16,21 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from testimonia import custody
+from testimonia import chain
 from testimonia.config import CONFIG_FILE, Config, load_config, write_config_file
 from testimonia.errors import IntegrityError, InvalidValue, WorkspaceExists, WorkspaceNotFound
 from testimonia.fsutil import atomic_write
 from testimonia.protect import sealed
 from testimonia.protect.keys import KeyMaterial, WorkspaceKeys, create_keyring, unlock_keyring
-from testimonia.store import records
+from testimonia.store import logs, records
+from testimonia.store.schema import audit_events, custody_events
 from testimonia.store.engine import migrate, open_engine
 
 KEYRING_FILE = "keyring.json"
 DATABASE_FILE = "testimonia.db"
 ORIGINALS_DIR = "originals"
 TMP_DIR = "tmp"
-HEAD_FILE = "custody.head"
+LOGS = {"custody": custody_events, "audit": audit_events}
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,10 @@ class Paths:
 
     @property
     def head(self) -> Path:
-        return self.root / HEAD_FILE
+        return self.head_of("custody")
+
+    def head_of(self, log: str) -> Path:
+        return self.root / f"{log}.head"
 
 
 class Workspace:
@@ -119,25 +123,34 @@ class Workspace:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # Custody
+    # Hash-chained logs: custody (what happened to documents), audit (reads and changes)
 
     def record(self, conn: Connection, action: str, document_id: str | None,
                details: dict[str, Any]) -> None:
-        custody.append(conn, action, document_id, details, str(self.config["actor"]))
+        """Add a custody entry inside the caller's transaction."""
+        chain.append(conn, custody_events, action, document_id, details, str(self.config["actor"]))
+
+    def audit(self, conn: Connection, action: str, subject: str | None,
+              details: dict[str, Any]) -> None:
+        """Add an audit entry (a read of protected data, a change) inside the transaction."""
+        chain.append(conn, audit_events, action, subject, details, str(self.config["actor"]))
 
     def write_head(self) -> None:
-        """Seal a pointer to the last custody entry (call after each commit)."""
+        """Seal pointers to the last entry of each log (call after each commit)."""
         with self.engine.connect() as conn:
-            last = records.last_custody_event(conn)
-        body = json.dumps({"seq": last.seq if last else 0, "hash": last.hash if last else custody.GENESIS})
-        atomic_write(self.paths.head, self._seal(HEAD_FILE, body.encode()), tmp_dir=self.paths.tmp)
+            for name, table in LOGS.items():
+                last = logs.last_entry(conn, table)
+                body = json.dumps({"seq": last.seq if last else 0,
+                                   "hash": last.hash if last else chain.GENESIS})
+                atomic_write(self.paths.head_of(name), self._seal(f"{name}.head", body.encode()),
+                             tmp_dir=self.paths.tmp)
 
-    def read_head(self) -> custody.Head | None:
+    def read_head(self, name: str = "custody") -> chain.Head | None:
         try:
-            data = json.loads(self._unseal(HEAD_FILE, self.paths.head.read_bytes()))
+            data = json.loads(self._unseal(f"{name}.head", self.paths.head_of(name).read_bytes()))
         except FileNotFoundError:
             return None
-        return custody.Head(seq=int(data["seq"]), hash=str(data["hash"]))
+        return chain.Head(seq=int(data["seq"]), hash=str(data["hash"]))
 
     # Originals: sealed, named by a keyed hash of their SHA-256
 

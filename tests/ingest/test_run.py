@@ -12,7 +12,8 @@ import pytest
 from testimonia.errors import InvalidValue
 from testimonia.ingest.run import IngestOptions, IngestReport, Outcome, ingest_paths
 from testimonia.sources import add_source, list_sources
-from testimonia.store import records
+from testimonia.store import logs, records
+from testimonia.store.schema import custody_events
 from testimonia.workspace import Workspace
 
 
@@ -20,7 +21,7 @@ def _state(ws: Workspace) -> tuple[int, int, int, int]:
     """(documents, custody entries, sealed originals, temporary files)."""
     with ws.engine.connect() as conn:
         docs = records.count_documents(conn)
-        entries = len(list(records.iter_custody_events(conn)))
+        entries = len(list(logs.iter_entries(conn, custody_events)))
     originals = sum(1 for p in ws.paths.originals.rglob("*") if p.is_file())
     return docs, entries, originals, len(list(ws.paths.tmp.iterdir()))
 

@@ -73,6 +73,8 @@ def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") 
         raise InvalidValue("A rename needs a new name.", fix="Give --name NAME.")
     with ws.engine.begin() as conn:
         analyses.add_judgement(conn, kind, site_id, other, name.strip(), str(ws.config["actor"]))
+        ws.audit(conn, "site_judgement", site_id, {"kind": kind, "other": other, "name": name.strip()})
+    ws.write_head()
     return site_id
 
 

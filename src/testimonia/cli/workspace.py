@@ -1,7 +1,8 @@
-"""init, keygen, verify, config."""
+"""init, keygen, verify, config, audit."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.table import Table
 from testimonia.cli.common import WorkspaceOption, err, key_material, opened, out, progress_bar
 from testimonia.config import load_config
 from testimonia.integrity import verify_workspace
+from testimonia.protect.audit import read_audit
 from testimonia.protect.keys import write_key_file
 from testimonia.workspace import Workspace, resolve_root
 
@@ -21,6 +23,7 @@ def register(app: typer.Typer) -> None:
     app.command()(keygen)
     app.command()(verify)
     app.command()(config)
+    app.command()(audit)
 
 
 def init(
@@ -64,3 +67,28 @@ def config(workspace: WorkspaceOption = None) -> None:
     for row in load_config(root if (root / "testimonia.toml").exists() else None).shown():
         table.add_row(*row)
     out.print(table)
+
+
+def audit(
+    check: Annotated[bool, typer.Option("--verify", help="Walk the hash chain; exit 1 on any "
+                                        "alteration, deletion, insertion or truncation.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per entry.")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """The audit log: every read of protected data and every change, in order."""
+    with opened(workspace) as ws:
+        report = read_audit(ws)
+    for e in report.entries:
+        if as_json:
+            typer.echo(json.dumps({"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
+                                   "subject": e.subject, "details": e.details, "hash": e.hash},
+                                  ensure_ascii=False))
+        elif not check:
+            out.print(f"#{e.seq} {e.at} {e.actor} {e.action} {e.subject or ''}".rstrip())
+    if check:
+        for problem in report.problems:
+            err.print(f"[red]TAMPERED[/] {escape(str(problem))}")
+        if not report.ok:
+            err.print(f"Audit log FAILED: {len(report.problems)} problem(s).")
+            raise typer.Exit(1)
+        out.print(f"Audit log intact: {len(report.entries)} entries.")

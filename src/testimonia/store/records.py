@@ -14,9 +14,9 @@ from sqlalchemy import Connection, Row, func, insert, select
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
 from testimonia.errors import InvalidValue, NotFound
-from testimonia.model import (CustodyEvent, Document, Organization, Relation, Source,
+from testimonia.model import (Document, Organization, Relation, Source,
                               SourceKind, SourceRelation)
-from testimonia.store.schema import (custody_events, document_texts, documents, organizations,
+from testimonia.store.schema import (document_texts, documents, organizations,
                                      source_relations, sources)
 
 
@@ -199,32 +199,6 @@ def _document(row: Row[Any]) -> Document:
         language_detected=row.language_detected, language_confidence=row.language_confidence,
         source=row.source, organization=row.organization, state=row.state,
         text_sha256=row.text_sha256 or "", reader=row.reader or "", metadata=row.metadata)
-
-
-# Custody log (the hash chain itself is computed in testimonia.custody)
-
-def last_custody_event(conn: Connection) -> CustodyEvent | None:
-    row = conn.execute(select(custody_events).order_by(custody_events.c.seq.desc()).limit(1)).first()
-    return None if row is None else _event(row)
-
-
-def insert_custody_event(conn: Connection, event: CustodyEvent) -> None:
-    conn.execute(insert(custody_events).values(
-        seq=event.seq, document_id=event.document_id, action=event.action, at=event.at,
-        actor=event.actor, details=event.details, prev_hash=event.prev_hash, hash=event.hash))
-
-
-def iter_custody_events(conn: Connection, document_id: str | None = None) -> Iterator[CustodyEvent]:
-    query = select(custody_events).order_by(custody_events.c.seq)
-    if document_id is not None:
-        query = query.where(custody_events.c.document_id == document_id)
-    for row in conn.execution_options(yield_per=1000).execute(query):
-        yield _event(row)
-
-
-def _event(row: Row[Any]) -> CustodyEvent:
-    return CustodyEvent(seq=row.seq, document_id=row.document_id, action=row.action, at=row.at,
-                        actor=row.actor, details=row.details, prev_hash=row.prev_hash, hash=row.hash)
 
 
 def _clean_name(value: str, what: str, limit: int) -> str:

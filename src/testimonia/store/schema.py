@@ -120,3 +120,15 @@ analysis_results = Table(
     Column("digest", String(64), nullable=False),  # of the inputs it was computed from
     Column("at", String(32), nullable=False),
 )
+
+audit_events = Table(
+    "audit_events", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("subject", Text, nullable=True),  # what was read or changed
+    Column("action", String(32), nullable=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("details", JSON, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False, unique=True),
+)

@@ -1,0 +1,43 @@
+"""The audit log: every read of protected data and every change to who is who.
+
+Entries (docs/audit.md): `read_text` (a document's working copy shown), `read_claims`
+and `read_dossier` (quotes of testimony listed), `source_added`, `sources_related`,
+`sources_imported`, `organization_added`, `site_judgement`. The log is hash-chained like
+the chain of custody, with its own sealed head (audit.head); `testimonia audit --verify`
+walks it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from testimonia.chain import Head, Problem, check_chain
+from testimonia.errors import IntegrityError
+from testimonia.model import LogEntry
+from testimonia.store import logs
+from testimonia.store.schema import audit_events
+from testimonia.workspace import Workspace
+
+
+@dataclass
+class AuditReport:
+    entries: list[LogEntry] = field(default_factory=list)
+    head: Head | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_audit(ws: Workspace) -> AuditReport:
+    """The whole audit log, checked: every break in the chain is a problem."""
+    report = AuditReport()
+    try:
+        report.head = ws.read_head("audit")
+    except IntegrityError as exc:
+        report.problems.append(Problem("audit.head", str(exc)))
+    with ws.engine.connect() as conn:
+        report.entries = list(logs.iter_entries(conn, audit_events))
+    report.problems += check_chain(report.entries, report.head, "audit")
+    return report
