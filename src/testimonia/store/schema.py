@@ -60,17 +60,22 @@ document_texts = Table(
     Column("reader", String(64), nullable=False),
 )
 
-custody_events = Table(
-    "custody_events", metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("document_id", String(64), nullable=True, index=True),
-    Column("action", String(32), nullable=False),
-    Column("at", String(32), nullable=False),
-    Column("actor", String(200), nullable=False),
-    Column("details", JSON, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False, unique=True),
-)
+def _log(name: str, subject: Column[str]) -> Table:
+    """A hash-chained log (testimonia.chain): custody and audit share this shape."""
+    return Table(
+        name, metadata,
+        Column("seq", Integer, primary_key=True, autoincrement=False),
+        subject,
+        Column("action", String(32), nullable=False),
+        Column("at", String(32), nullable=False),
+        Column("actor", String(200), nullable=False),
+        Column("details", JSON, nullable=False),
+        Column("prev_hash", String(64), nullable=False),
+        Column("hash", String(64), nullable=False, unique=True),
+    )
+
+
+custody_events = _log("custody_events", Column("document_id", String(64), nullable=True, index=True))
 
 extractions = Table(
     "extractions", metadata,
@@ -121,14 +126,4 @@ analysis_results = Table(
     Column("at", String(32), nullable=False),
 )
 
-audit_events = Table(
-    "audit_events", metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("subject", Text, nullable=True),  # what was read or changed
-    Column("action", String(32), nullable=False),
-    Column("at", String(32), nullable=False),
-    Column("actor", String(200), nullable=False),
-    Column("details", JSON, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
-    Column("hash", String(64), nullable=False, unique=True),
-)
+audit_events = _log("audit_events", Column("subject", Text, nullable=True))  # what was read or changed

@@ -1,0 +1,15 @@
+"""The migrations build exactly the tables the code declares."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from testimonia.store.schema import metadata
+from testimonia.workspace import Workspace
+
+
+def test_migrated_database_matches_the_schema(ws: Workspace) -> None:
+    with ws.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []
