@@ -62,7 +62,7 @@ def sites(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> Non
     with opened(workspace) as ws:
         found = current_analysis(ws)["sites"]
     if as_json:
-        typer.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        _print_json(found)
         return
     table = Table("site", "country", "precision", "reported", "sources", "claims", "id")
     for s in found:
@@ -108,7 +108,7 @@ def transfers(as_json: JsonOption = False, workspace: WorkspaceOption = None) ->
     with opened(workspace) as ws:
         found = current_analysis(ws)["transfers"]
     if as_json:
-        typer.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        _print_json(found)
         return
     for e in found["edges"]:
         border = "  ACROSS A BORDER" if e["cross_border"] else ""
@@ -123,7 +123,7 @@ def findings(site: Annotated[str | None, typer.Option("--site", help="Only this 
     with opened(workspace) as ws:
         chosen = findings_at(current_analysis(ws), site)
     if as_json:
-        typer.echo(json.dumps(chosen, ensure_ascii=False, indent=1))
+        _print_json(chosen)
         return
     for f in chosen:
         out.print(f"[{f['status']}] {f['site_name']} · {f['allegation']} · {f['period']}")
@@ -136,7 +136,7 @@ def patterns(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> 
     with opened(workspace) as ws:
         found = current_analysis(ws)["patterns"]
     if as_json:
-        typer.echo(json.dumps(found, ensure_ascii=False, indent=1))
+        _print_json(found)
         return
     for s in found["conflict_similarity"]:
         out.print(f"{s['a']} ~ {s['b']}: Jaccard {s['jaccard']:.2f}")
@@ -152,7 +152,7 @@ def dossier(site: Annotated[str, typer.Argument(help="Site name (any spelling) o
     with opened(workspace) as ws:
         report = build_dossier_for(ws, site)
     if as_json:
-        typer.echo(json.dumps(report, ensure_ascii=False, indent=1))
+        _print_json(report)
         return
     _print_dossier(report)
 
@@ -175,3 +175,8 @@ def _print_dossier(report: dict[str, Any]) -> None:
                             ("Transfers out", "transfers_out", "to_name")):
         if report[key]:
             out.print(f"\n{label}: " + "; ".join(f"{e[end]} ({e['count']})" for e in report[key]))
+
+
+def _print_json(value: Any) -> None:
+    """The documented JSON, human-readable and in every script as written."""
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=1))
