@@ -63,14 +63,26 @@ def sample_workspace() -> Callable[[Path], tuple[Path, Path]]:
     return build_sample_workspace
 
 
+PARTNERS = {"Maison des Témoins": "mdt-admin", "Kyiv Investigations Unit": "kiu-admin"}
+
+
 def build_sample_workspace(root: Path) -> tuple[Path, Path]:
-    """The sample investigation imported, ingested and extracted; (workspace, key file)."""
+    """The sample investigation as `make demo` builds it: the partners share everything
+    with Sahel Desk, whose admin imports, ingests and extracts; (workspace, key file)."""
+    from testimonia.access import add_organization, share
     from testimonia.extract.run import extract_workspace
     from testimonia.ingest.run import IngestOptions, ingest_paths, load_source_map
     from testimonia.sources import import_sources
 
     write_key_file(root / "k.key")
-    with Workspace.create(root / "ws", KeyMaterial(key_file=root / "k.key"), "Sahel Desk") as ws:
+    material = KeyMaterial(key_file=root / "k.key")
+    with Workspace.create(root / "ws", material, "Sahel Desk") as ws:
+        for org, admin in PARTNERS.items():
+            add_organization(ws, org, admin=admin)
+    for org, admin in PARTNERS.items():
+        with Workspace.open(root / "ws", material, flags={"actor": admin}) as partner:
+            share(partner, "all", "", "Sahel Desk")
+    with Workspace.open(root / "ws", material) as ws:
         import_sources(ws, SAMPLE / "sources.yaml")
         ingest_paths(ws, [SAMPLE / "testimonies"],
                      IngestOptions(source_map=load_source_map(SAMPLE / "sources.yaml")))

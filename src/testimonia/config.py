@@ -41,6 +41,10 @@ SETTINGS: tuple[Setting, ...] = (
             secret=True, in_file=False),
     Setting("key_file", lambda: None, "Key file that unlocks the workspace key; keep it "
             "outside the workspace (on a separate drive).", secret=True, in_file=False),
+    Setting("org_passphrase", lambda: None, "Passphrase that unlocks your organisation's key "
+            "(its identity vault), when it has one of its own.", secret=True, in_file=False),
+    Setting("org_key_file", lambda: None, "Key file that unlocks your organisation's key, "
+            "when it has one of its own.", secret=True, in_file=False),
     Setting("actor", lambda: _login_name(), "Who is recorded in the custody log as having "
             "done each step (a handle, not necessarily a real name)."),
     Setting("max_file_mb", lambda: 100, "Largest file ingest accepts, in MiB.", kind=int),
@@ -48,6 +52,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(zip-bomb guard).", kind=int),
     Setting("min_independent_sources", lambda: 2, "Independent sources (at least one at first "
             "hand) an allegation needs to be called corroborated.", kind=int),
+    Setting("k_anonymity", lambda: 5, "Smallest group of witnesses sharing the same "
+            "quasi-identifiers that an export may publish (k-anonymity).", kind=int),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -1,10 +1,14 @@
 """Reading back what was ingested: the document list, one document with its custody
-history, and its working-copy text (a read that is itself logged)."""
+history, and its working-copy text (a read that is itself logged). Only documents in
+the acting user's scope (their organisation's, or shared with it) are found."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
+from testimonia.errors import NotFound
 from testimonia.model import Document, LogEntry
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
@@ -19,21 +23,35 @@ class DocumentView:
 
 def list_documents(ws: Workspace) -> list[Document]:
     with ws.engine.connect() as conn:
-        return records.list_documents(conn)
+        visible = ws.scope(conn).document_ids(conn)
+        return [d for d in records.list_documents(conn) if d.id in visible]
 
 
 def show_document(ws: Workspace, id_prefix: str) -> DocumentView:
     with ws.engine.connect() as conn:
-        doc = records.get_document(conn, id_prefix)
+        doc = visible_document(ws, conn, id_prefix)
         return DocumentView(doc, list(logs.iter_entries(conn, custody_events, doc.id)))
 
 
 def read_text(ws: Workspace, id_prefix: str) -> str:
     """The working-copy text; the read is entered in the custody log as `viewed`."""
     with ws.engine.begin() as conn:
-        doc = records.get_document(conn, id_prefix)
+        doc = visible_document(ws, conn, id_prefix)
         text = records.document_text(conn, doc.id)
         ws.record(conn, "viewed", doc.id, {"what": "working-copy text"})
         ws.audit(conn, "read_text", doc.id, {"file_name": doc.file_name})
     ws.write_head()
     return text
+
+
+def visible_document(ws: Workspace, conn: Connection, id_prefix: str) -> Document:
+    """The document, when the acting user's organisation may see it; a document it may not
+    see is reported exactly like one that does not exist."""
+    try:
+        doc = records.get_document(conn, id_prefix)
+    except NotFound:
+        doc = None
+    if doc is None or doc.id not in ws.scope(conn).document_ids(conn):
+        raise NotFound(f"No document with id {id_prefix.strip().lower()}…",
+                       fix="See `testimonia documents`.")
+    return doc

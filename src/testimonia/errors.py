@@ -70,3 +70,7 @@ class UnreadableFile(TestimoniaError):
 
 class UnsupportedFormat(UnreadableFile):
     """No reader handles this kind of file."""
+
+
+class PermissionDenied(TestimoniaError):
+    """The acting user's role or organisation does not allow this."""

@@ -7,6 +7,7 @@ kind, the organisation that collected it and a note that must not identify the p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,23 +15,12 @@ from typing import Any
 import yaml
 
 from testimonia.errors import InvalidValue
-from testimonia.model import (Organization, Relation, Source, SourceKind, SourceRelation,
-                              parse_choice)
-from testimonia.store import records
+from testimonia.model import Relation, Source, SourceKind, SourceRelation, parse_choice
+from testimonia.store import access, records
 from testimonia.workspace import Workspace
 
-
-def add_organization(ws: Workspace, name: str) -> Organization:
-    with ws.engine.begin() as conn:
-        org = records.add_organization(conn, name)
-        ws.audit(conn, "organization_added", org.name, {})
-    ws.write_head()
-    return org
-
-
-def list_organizations(ws: Workspace) -> list[Organization]:
-    with ws.engine.connect() as conn:
-        return records.list_organizations(conn)
+PROFILE_FIELDS = ("age_band", "sex", "ethnicity", "occupation")
+AGE_BAND = re.compile(r"\d{1,2}-\d{1,3}|\d{1,2}\+")
 
 
 def add_source(ws: Workspace, pseudonym: str, kind: str, organization: str | None = None,
@@ -45,8 +35,10 @@ def add_source(ws: Workspace, pseudonym: str, kind: str, organization: str | Non
 
 
 def list_sources(ws: Workspace) -> list[Source]:
+    """The sources the acting user's organisation may see."""
     with ws.engine.connect() as conn:
-        return records.list_sources(conn)
+        scope = ws.scope(conn)
+        return [s for s in records.list_sources(conn) if scope.sees_source(s)]
 
 
 def relate_sources(ws: Workspace, a: str, b: str, relation: str, note: str = "") -> SourceRelation:
@@ -59,8 +51,11 @@ def relate_sources(ws: Workspace, a: str, b: str, relation: str, note: str = "")
 
 
 def list_relations(ws: Workspace) -> list[SourceRelation]:
+    """Relations between two sources the acting user's organisation may see."""
     with ws.engine.connect() as conn:
-        return records.list_relations(conn)
+        scope = ws.scope(conn)
+        seen = {s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
+        return [r for r in records.list_relations(conn) if r.a in seen and r.b in seen]
 
 
 @dataclass
@@ -82,7 +77,7 @@ def import_sources(ws: Workspace, path: Path) -> ImportReport:
     with ws.engine.begin() as conn:
         known_orgs = {o.name for o in records.list_organizations(conn)}
         for i, entry in enumerate(_list(data, "sources", path)):
-            _import_source(conn, entry, f"{path}: sources[{i}]", known_orgs, report)
+            _import_source(ws, conn, entry, f"{path}: sources[{i}]", known_orgs, report)
         existing = {(r.a, r.b, r.relation) for r in records.list_relations(conn)}
         for i, entry in enumerate(_list(data, "relations", path)):
             where = f"{path}: relations[{i}]"
@@ -98,7 +93,7 @@ def import_sources(ws: Workspace, path: Path) -> ImportReport:
     return report
 
 
-def _import_source(conn: Any, entry: Any, where: str, known_orgs: set[str],
+def _import_source(ws: Workspace, conn: Any, entry: Any, where: str, known_orgs: set[str],
                    report: ImportReport) -> None:
     pseudonym = _field(entry, "pseudonym", where)
     kind = parse_choice(SourceKind, _field(entry, "kind", where), f"source kind in {where}")
@@ -111,11 +106,48 @@ def _import_source(conn: Any, entry: Any, where: str, known_orgs: set[str],
         return
     org = str(entry.get("organization") or records.default_organization(conn).name)
     if org not in known_orgs:
-        records.add_organization(conn, org)
+        ws.new_organization(conn, org)
         known_orgs.add(org)
         report.organizations.append(org)
-    records.add_source(conn, pseudonym, kind, org, str(entry.get("note", "")))
+    source = records.add_source(conn, pseudonym, kind, org, str(entry.get("note", "")))
+    if entry.get("profile"):
+        access.set_profile(conn, source.id, parse_profile(entry["profile"], where))
     report.sources.append(pseudonym)
+
+
+def set_profile(ws: Workspace, pseudonym: str, values: dict[str, str]) -> dict[str, str]:
+    """Replace the given profile fields of a source (an empty value removes one)."""
+    with ws.engine.begin() as conn:
+        source = records.get_source(conn, pseudonym)
+        profile = dict(dict(access.profiles(conn)).get(source.pseudonym, {}))
+        for name, value in parse_profile(values, f"source {pseudonym}", allow_empty=True).items():
+            if value:
+                profile[name] = value
+            else:
+                profile.pop(name, None)
+        access.set_profile(conn, source.id, profile)
+        ws.audit(conn, "source_profiled", source.pseudonym, {"fields": sorted(values)})
+    ws.write_head()
+    return profile
+
+
+def parse_profile(value: Any, where: str, allow_empty: bool = False) -> dict[str, str]:
+    """A source profile: declared quasi-identifiers, coarse by design (docs/sources-file.md)."""
+    if not isinstance(value, dict):
+        raise InvalidValue(f"{where}: 'profile' must be a mapping of {', '.join(PROFILE_FIELDS)}.")
+    unknown = sorted(set(value) - set(PROFILE_FIELDS))
+    if unknown:
+        raise InvalidValue(f"{where}: unknown profile field(s) {', '.join(map(str, unknown))}.",
+                           fix=f"Use: {', '.join(PROFILE_FIELDS)}. Identifying details (home "
+                           "village, contacts) belong in the vault: `testimonia vault set`.")
+    profile = {str(k): str(v).strip() for k, v in value.items() if v is not None}
+    if not allow_empty:
+        profile = {k: v for k, v in profile.items() if v}
+    band = profile.get("age_band")
+    if band and not AGE_BAND.fullmatch(band):
+        raise InvalidValue(f"{where}: age band '{band}' is not like 30-39 or 70+.",
+                           fix="Give a band of ten years (30-39) or an open one (70+).")
+    return profile
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:

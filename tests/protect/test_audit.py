@@ -35,7 +35,8 @@ def _sql(ws: Workspace, statement: str) -> None:
 def test_reads_and_changes_are_recorded_in_order(audited: Workspace) -> None:
     report = read_audit(audited)
     assert report.ok
-    assert [(e.action, e.subject) for e in report.entries][:3] == [
+    assert [(e.action, e.subject) for e in report.entries][:5] == [
+        ("organization_added", "Sahel Desk"), ("user_added", report.entries[1].actor),
         ("source_added", "Olena"), ("source_added", "Petro"), ("sources_related", "Petro")]
     assert report.entries[-1].action == "read_text"
     assert report.entries[-1].details == {"file_name": "kadi.md"}
@@ -43,12 +44,12 @@ def test_reads_and_changes_are_recorded_in_order(audited: Workspace) -> None:
 
 
 @pytest.mark.parametrize(("statement", "expected"), [
-    ("UPDATE audit_events SET actor = 'nobody' WHERE seq = 2",
-     "audit entry 2: was altered (source_added entry no longer matches its hash)"),
-    ("DELETE FROM audit_events WHERE seq = 2",
-     "audit entry 3: does not follow the entry before it (an entry was deleted, inserted or moved)"),
+    ("UPDATE audit_events SET actor = 'nobody' WHERE seq = 4",
+     "audit entry 4: was altered (source_added entry no longer matches its hash)"),
     ("DELETE FROM audit_events WHERE seq = 4",
-     "audit log: ends at entry 3, but the workspace recorded entry 4: entries were removed from the end"),
+     "audit entry 5: does not follow the entry before it (an entry was deleted, inserted or moved)"),
+    ("DELETE FROM audit_events WHERE seq = 6",
+     "audit log: ends at entry 5, but the workspace recorded entry 6: entries were removed from the end"),
 ])
 def test_tampering_is_caught(audited: Workspace, statement: str, expected: str) -> None:
     _sql(audited, statement)
@@ -62,7 +63,7 @@ def test_audit_command(audited: Workspace, key_file: Path) -> None:
     listed = CliRunner().invoke(app, ["audit", "-w", root], env=env)
     assert listed.exit_code == 0 and "source_added Olena" in listed.stdout
     verified = CliRunner().invoke(app, ["audit", "--verify", "-w", root], env=env)
-    assert verified.exit_code == 0 and verified.stdout.strip() == "Audit log intact: 4 entries."
+    assert verified.exit_code == 0 and verified.stdout.strip() == "Audit log intact: 6 entries."
     with Workspace.open(audited.paths.root, audited_material(key_file)) as again:
         _sql(again, "UPDATE audit_events SET subject = 'Someone' WHERE seq = 1")
     broken = CliRunner().invoke(app, ["audit", "--verify", "-w", root], env=env)

@@ -17,6 +17,7 @@ from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.patterns import patterns
 from testimonia.analysis.sites import Judgement, resolve_sites
 from testimonia.analysis.trajectories import network, trajectories
+from testimonia.documents import visible_document
 from testimonia.errors import InvalidValue, NotFound
 from testimonia.extract.textfold import fold
 from testimonia.store import analyses, extractions, records
@@ -43,7 +44,8 @@ def analyze(claims: list[ClaimIn], relations: list[RelationIn], judgements: list
 
 
 def current_analysis(ws: Workspace) -> dict[str, Any]:
-    """The stored analysis when its inputs are unchanged, else a fresh one (stored)."""
+    """The stored analysis when its inputs are unchanged, else a fresh one (stored). The
+    inputs are the claims and sources in the acting user's scope."""
     claims, relations, judgements = _inputs(ws)
     rules = _rules(ws)
     digest = _digest(claims, relations, judgements, rules)
@@ -72,7 +74,7 @@ def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") 
     if kind == "rename" and not name.strip():
         raise InvalidValue("A rename needs a new name.", fix="Give --name NAME.")
     with ws.engine.begin() as conn:
-        analyses.add_judgement(conn, kind, site_id, other, name.strip(), str(ws.config["actor"]))
+        analyses.add_judgement(conn, kind, site_id, other, name.strip(), ws.actor)
         ws.audit(conn, "site_judgement", site_id, {"kind": kind, "other": other, "name": name.strip()})
     ws.write_head()
     return site_id
@@ -109,7 +111,7 @@ def findings_at(results: dict[str, Any], query: str | None) -> list[dict[str, An
 
 def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: dict[str, Any]) -> str:
     with ws.engine.connect() as conn:
-        doc = records.get_document(conn, prefix)
+        doc = visible_document(ws, conn, prefix)
     site = next(s for s in results["sites"] if s["id"] == site_id)
     if not any(f["site"] == site_id for f in results["findings"]) and not site["claim_count"]:
         raise InvalidValue(f"Site {site_id} has no claims to split off.")
@@ -118,9 +120,13 @@ def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: dict[str
 
 def _inputs(ws: Workspace) -> tuple[list[ClaimIn], list[RelationIn], list[Judgement]]:
     with ws.engine.connect() as conn:
+        scope = ws.scope(conn)
+        visible = scope.document_ids(conn)
         claims = [ClaimIn(c.id, c.document_id, c.source, c.source_kind, c.body)
-                  for c in extractions.iter_claims(conn)]
-        relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)]
+                  for c in extractions.iter_claims(conn) if c.document_id in visible]
+        sources = {s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
+        relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)
+                     if r.a in sources and r.b in sources]
         judgements = [Judgement(*row) for row in analyses.judgements(conn)]
     return claims, relations, judgements
 

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer._click.globals import get_current_context  # typer vendors click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from testimonia.errors import WorkspaceLocked
-from testimonia.protect.keys import KeyMaterial, key_material_from_env
+from testimonia.protect import policy
+from testimonia.protect.keys import KeyMaterial, key_material_from_env, org_key_material_from_env
 from testimonia.workspace import Workspace, resolve_root
 
 # User data is never read as markup. Piped output is not squeezed to 80 columns.
@@ -41,8 +43,20 @@ def key_material(*, new: bool = False) -> KeyMaterial:
 
 @contextmanager
 def opened(workspace: Path | None) -> Iterator[Workspace]:
-    with Workspace.open(resolve_root(workspace), key_material()) as ws:
+    """The unlocked workspace, once the access policy allows the acting user to run the
+    current command (protect/policy.py; an undeclared command is refused)."""
+    action = policy.action_for(command_path())
+    with Workspace.open(resolve_root(workspace), key_material(),
+                        org_material=org_key_material_from_env()) as ws:
+        if action is not None:
+            policy.authorize(ws.user, action)
         yield ws
+
+
+def command_path() -> str:
+    """The running command as the policy names it: "site merge", "ingest"."""
+    path: str = get_current_context().command_path
+    return path.split(" ", 1)[-1]
 
 
 def progress_bar() -> Progress:

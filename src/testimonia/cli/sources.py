@@ -1,4 +1,4 @@
-"""source add / list / relate / import, and org add / list."""
+"""source add / list / relate / import / profile, and org add / list."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from testimonia import access
 from testimonia import sources as lib
 from testimonia.cli.common import WorkspaceOption, opened, out
 from testimonia.model import Relation, SourceKind
@@ -83,18 +84,49 @@ def import_(
               f"({len(report.already_known)} sources already known).")
 
 
-@org_app.command("add")
-def org_add(name: Annotated[str, typer.Argument(help="Organisation name.")],
-            workspace: WorkspaceOption = None) -> None:
-    """Add an organisation to the investigation."""
+@source_app.command("profile")
+def profile(
+    pseudonym: Annotated[str, typer.Argument(help="The source's pseudonym.")],
+    age_band: Annotated[str | None, typer.Option("--age-band", help="Ten-year band, e.g. 30-39, or 70+.")] = None,
+    sex: Annotated[str | None, typer.Option("--sex", help="As the source describes it.")] = None,
+    ethnicity: Annotated[str | None, typer.Option("--ethnicity", help="Group, if relevant to the case.")] = None,
+    occupation: Annotated[str | None, typer.Option("--occupation", help="Broad occupation, e.g. herder.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Record a source's declared quasi-identifiers (checked by the export's k-anonymity
+    gate). An empty value removes a field. Identifying details go in the vault."""
+    given = {k: v for k, v in {"age_band": age_band, "sex": sex, "ethnicity": ethnicity,
+                               "occupation": occupation}.items() if v is not None}
     with opened(workspace) as ws:
-        org = lib.add_organization(ws, name)
-    out.print(f"Added organisation {org.name}.")
+        result = lib.set_profile(ws, pseudonym, given)
+    out.print(f"Profile of {pseudonym}: " + (", ".join(f"{k} {v}" for k, v in sorted(result.items()))
+                                             or "empty") + ".")
+
+
+@org_app.command("add")
+def org_add(
+    name: Annotated[str, typer.Argument(help="Organisation name.")],
+    admin: Annotated[str | None, typer.Option("--admin", help="Its first admin (a user name).")] = None,
+    key_file: Annotated[Path | None, typer.Option(
+        "--key-file", help="Write a new key file here for the organisation's own key (hand it "
+        "to them; keep no copy). Without it, its key opens with the workspace key.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add an organisation to the investigation, with its own key pair."""
+    with opened(workspace) as ws:
+        made = access.add_organization(ws, name, admin=admin, key_file=key_file)
+    out.print(f"Added organisation {made.organization.name}" + (f" with admin {admin}" if admin else "") + ".")
+    if made.key_file:
+        out.print(f"Its key file is {made.key_file}: give it to {name} over a safe channel, then "
+                  "delete it here. Its users set TESTIMONIA_ORG_KEY_FILE to it.")
+    else:
+        out.print("Its key opens with the workspace key until you give it its own: "
+                  f"`testimonia keys rotate --org \"{name}\" --new-key-file PATH`.")
 
 
 @org_app.command("list")
 def org_list(workspace: WorkspaceOption = None) -> None:
     """List the organisations."""
     with opened(workspace) as ws:
-        for org in lib.list_organizations(ws):
+        for org in access.list_organizations(ws):
             out.print(org.name)

@@ -54,9 +54,10 @@ def extract_workspace(ws: Workspace, progress: Callable[[str], None] | None = No
 
 def _next_batch(ws: Workspace, version: str, failed: set[str]) -> list[extractions.Pending]:
     with ws.engine.connect() as conn:
+        visible = ws.scope(conn).document_ids(conn)
         batch = []
         for item in extractions.pending(conn, version):
-            if item.document_id not in failed:
+            if item.document_id not in failed and item.document_id in visible:
                 batch.append(item)
             if len(batch) == BATCH:
                 break

@@ -4,7 +4,10 @@ The data key never touches the disk in clear. `keyring.json` holds only wrapped
 copies ("slots"), like a LUKS header: a passphrase slot (Argon2id) and/or a key-file
 slot (HKDF over the file's 32 random bytes). The passphrase and the key file stay
 outside the workspace. Sub-keys for the database, the sealed files and file names are
-derived from the data key with HKDF, one per purpose.
+derived from the data key with HKDF, one per purpose. After `keys rotate` the earlier
+data key stays in the keyring, as "retired", until no sealed file uses it.
+
+The same slots wrap each organisation's private key (protect/orgkeys.py).
 """
 
 from __future__ import annotations
@@ -54,6 +57,10 @@ class WorkspaceKeys:
 
     key_id: str
     data_key: bytes
+    retired: tuple[WorkspaceKeys, ...] = ()  # earlier keys, kept until nothing uses them
+
+    def by_id(self, key_id: str) -> WorkspaceKeys | None:
+        return next((k for k in (self, *self.retired) if k.key_id == key_id), None)
 
     def derive(self, purpose: str) -> bytes:
         hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None,
@@ -102,38 +109,81 @@ def read_key_file(path: Path) -> bytes:
 
 def create_keyring(path: Path, material: KeyMaterial) -> WorkspaceKeys:
     """Make a fresh data key, wrap it for each piece of key material, write keyring.json."""
-    if material.passphrase is None and material.key_file is None:
-        raise WorkspaceLocked("A new workspace needs a passphrase or a key file.",
-                              fix="Set TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE.")
-    keys = WorkspaceKeys(key_id=secrets.token_hex(8), data_key=secrets.token_bytes(KEY_BYTES))
-    slots = [_wrap(keys, kind, salt, kek) for kind, salt, kek in _keks_for_new(material)]
-    document = {"format": KEYRING_FORMAT, "key_id": keys.key_id, "slots": slots}
-    atomic_write(path, json.dumps(document, indent=2).encode(), mode=0o600)
+    require_material(material, "A new workspace needs a passphrase or a key file.")
+    keys = WorkspaceKeys(key_id=new_key_id(), data_key=secrets.token_bytes(KEY_BYTES))
+    write_keyring(path, keys, material)
     return keys
 
 
+def write_keyring(path: Path, keys: WorkspaceKeys, material: KeyMaterial,
+                  retired: list[WorkspaceKeys] | None = None) -> None:
+    """keyring.json with `keys` current and `retired` keys kept until nothing uses them,
+    each wrapped for every piece of `material`."""
+    document = {"format": KEYRING_FORMAT, "key_id": keys.key_id,
+                "slots": wrap_secret(keys.data_key, material, _prefix(keys.key_id)),
+                "retired": [{"key_id": old.key_id,
+                             "slots": wrap_secret(old.data_key, material, _prefix(old.key_id))}
+                            for old in retired or []]}
+    atomic_write(path, json.dumps(document, indent=2).encode(), mode=0o600)
+
+
 def unlock_keyring(path: Path, material: KeyMaterial) -> WorkspaceKeys:
-    """Unwrap the data key with whatever material is given; one clear error otherwise."""
+    """Unwrap the data key (and any retired one) with whatever material is given; one
+    clear error otherwise."""
     document = _load(path)
-    if material.passphrase is None and material.key_file is None:
-        raise WorkspaceLocked("No passphrase or key file was given to unlock the workspace.",
-                              fix="Set TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE.")
+    require_material(material, "No passphrase or key file was given to unlock the workspace.")
     key_id = str(document["key_id"])
-    for slot in document["slots"]:
+    data_key = unwrap_secret(document["slots"], material, _prefix(key_id))
+    if data_key is None:
+        kinds = ", ".join(slot_kinds(document["slots"]))
+        raise WorkspaceLocked(
+            f"Cannot unlock the workspace with the {material.describe()} given "
+            f"(it opens with: {kinds}).",
+            fix="Check TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE; nothing was changed.")
+    retired = []
+    for old in document.get("retired", []):
+        old_key = unwrap_secret(old["slots"], material, _prefix(str(old["key_id"])))
+        if old_key is None:
+            raise WorkspaceLocked(f"The retired workspace key {old['key_id']} does not open with "
+                                  f"the {material.describe()} given.",
+                                  fix="Use the key material the workspace was rotated with.")
+        retired.append(WorkspaceKeys(key_id=str(old["key_id"]), data_key=old_key))
+    return WorkspaceKeys(key_id=key_id, data_key=data_key, retired=tuple(retired))
+
+
+def require_material(material: KeyMaterial, message: str) -> None:
+    if is_empty(material):
+        raise WorkspaceLocked(message, fix="Set TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE.")
+
+
+def new_key_id() -> str:
+    return secrets.token_hex(8)
+
+
+# Slots: one secret wrapped once per piece of key material, like a LUKS header.
+
+def wrap_secret(secret: bytes, material: KeyMaterial, prefix: str) -> list[dict[str, Any]]:
+    """Slots holding `secret`, one per piece of `material`; `prefix` binds them to their
+    owner (a key id) as associated data."""
+    return [_wrap(secret, kind, salt, kek, prefix) for kind, salt, kek in _keks_for_new(material)]
+
+
+def unwrap_secret(slots: list[dict[str, Any]], material: KeyMaterial, prefix: str) -> bytes | None:
+    """The secret from the first slot `material` opens; None when none opens."""
+    for slot in slots:
         kek = _kek_for_slot(slot, material)
         if kek is None:
             continue
         try:
-            data_key = AESGCM(kek).decrypt(_b64(slot["nonce"]), _b64(slot["wrapped"]),
-                                           _slot_aad(key_id, slot["type"]))
+            return AESGCM(kek).decrypt(_b64(slot["nonce"]), _b64(slot["wrapped"]),
+                                       _slot_aad(prefix, slot["type"]))
         except InvalidTag:
             continue
-        return WorkspaceKeys(key_id=key_id, data_key=data_key)
-    kinds = ", ".join(sorted({str(s["type"]) for s in document["slots"]}))
-    raise WorkspaceLocked(
-        f"Cannot unlock the workspace with the {material.describe()} given "
-        f"(it opens with: {kinds}).",
-        fix="Check TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE; nothing was changed.")
+    return None
+
+
+def slot_kinds(slots: list[dict[str, Any]]) -> list[str]:
+    return sorted({str(s["type"]) for s in slots})
 
 
 def _keks_for_new(material: KeyMaterial) -> list[tuple[str, bytes, bytes]]:
@@ -156,9 +206,9 @@ def _kek_for_slot(slot: dict[str, Any], material: KeyMaterial) -> bytes | None:
     return None
 
 
-def _wrap(keys: WorkspaceKeys, kind: str, salt: bytes, kek: bytes) -> dict[str, Any]:
+def _wrap(secret: bytes, kind: str, salt: bytes, kek: bytes, prefix: str) -> dict[str, Any]:
     nonce = secrets.token_bytes(12)
-    wrapped = AESGCM(kek).encrypt(nonce, keys.data_key, _slot_aad(keys.key_id, kind))
+    wrapped = AESGCM(kek).encrypt(nonce, secret, _slot_aad(prefix, kind))
     slot: dict[str, Any] = {"type": kind, "salt": _text(salt), "nonce": _text(nonce),
                             "wrapped": _text(wrapped)}
     if kind == "passphrase":
@@ -183,8 +233,12 @@ def _hkdf_key_file(raw: bytes, salt: bytes) -> bytes:
     return hkdf.derive(raw)
 
 
-def _slot_aad(key_id: str, kind: str) -> bytes:
-    return f"{KEYRING_FORMAT}|{key_id}|{kind}".encode()
+def _prefix(key_id: str) -> str:
+    return f"{KEYRING_FORMAT}|{key_id}"
+
+
+def _slot_aad(prefix: str, kind: str) -> bytes:
+    return f"{prefix}|{kind}".encode()
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -215,3 +269,14 @@ def key_material_from_env(environ: dict[str, str] | None = None) -> KeyMaterial:
     key_file = env.get("TESTIMONIA_KEY_FILE") or None
     return KeyMaterial(passphrase=env.get("TESTIMONIA_PASSPHRASE") or None,
                        key_file=Path(key_file).expanduser() if key_file else None)
+
+
+def org_key_material_from_env(environ: dict[str, str] | None = None) -> KeyMaterial:
+    """Key material named by TESTIMONIA_ORG_PASSPHRASE / TESTIMONIA_ORG_KEY_FILE."""
+    env = os.environ if environ is None else environ
+    return key_material_from_env({"TESTIMONIA_PASSPHRASE": env.get("TESTIMONIA_ORG_PASSPHRASE", ""),
+                                  "TESTIMONIA_KEY_FILE": env.get("TESTIMONIA_ORG_KEY_FILE", "")})
+
+
+def is_empty(material: KeyMaterial) -> bool:
+    return material.passphrase is None and material.key_file is None

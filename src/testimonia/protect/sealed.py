@@ -44,6 +44,11 @@ def unseal(key: bytes, key_id: str, name: str, sealed: bytes) -> bytes:
                              "or the file was moved from another name") from exc
 
 
+def key_id_of(sealed: bytes) -> str:
+    """The key id a sealed file names (unauthenticated until `unseal` checks it)."""
+    return sealed[len(MAGIC):len(MAGIC) + KEY_ID_BYTES].decode("ascii", "replace")
+
+
 def _key_id_bytes(key_id: str) -> bytes:
     raw = key_id.encode("ascii")
     if len(raw) != KEY_ID_BYTES:

@@ -29,13 +29,14 @@ PRAGMAS = (
 )
 
 
-def open_engine(url: str, *, path: Path, key: bytes) -> Engine:
-    """An engine for the workspace database; only the embedded SQLCipher store for now."""
+def open_engine(url: str, *, path: Path, keys: list[bytes]) -> Engine:
+    """An engine for the workspace database; only the embedded SQLCipher store for now.
+    `keys`: the current database key first, then retired ones (an unfinished rotation)."""
     if url:
         raise ConfigError(
             f"database_url {url!r} is not supported yet: only the embedded, encrypted "
             "SQLite store is.", fix="Remove database_url from testimonia.toml.")
-    engine = create_engine("sqlite://", creator=lambda: _connect(path, key),
+    engine = create_engine("sqlite://", creator=lambda: _connect(path, keys),
                            module=sqlcipher3, poolclass=NullPool)
     event.listen(engine, "begin", _begin_immediate)
     return engine
@@ -50,16 +51,19 @@ def migrate(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def _connect(path: Path, key: bytes) -> Any:
-    connection = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
-    connection.execute("PRAGMA cipher_log_level = NONE")
-    connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
-    try:
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlcipher3.DatabaseError as exc:
-        connection.close()
+def _connect(path: Path, keys: list[bytes]) -> Any:
+    for key in keys:
+        connection = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA cipher_log_level = NONE")
+        connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            break
+        except sqlcipher3.DatabaseError:
+            connection.close()
+    else:
         raise WorkspaceLocked(f"The database {path} does not open with this workspace's key "
-                              "(replaced, damaged, or from another workspace).") from exc
+                              "(replaced, damaged, or from another workspace).")
     for pragma in PRAGMAS:
         connection.execute(pragma)
     return connection
@@ -67,3 +71,13 @@ def _connect(path: Path, key: bytes) -> Any:
 
 def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def rekey(engine: Engine, key: bytes) -> None:
+    """Re-encrypt the whole database under `key` (SQLCipher rewrites every page in one
+    transaction)."""
+    connection = engine.raw_connection()
+    try:
+        connection.driver_connection.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"")  # type: ignore[union-attr]
+    finally:
+        connection.close()

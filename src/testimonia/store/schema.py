@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, CheckConstraint, Column, Float, ForeignKey, Integer, MetaData,
-                        String, Table, Text, UniqueConstraint)
+from sqlalchemy import (JSON, CheckConstraint, Column, Float, ForeignKey, Integer, LargeBinary,
+                        MetaData, PrimaryKeyConstraint, String, Table, Text, UniqueConstraint)
 
 metadata = MetaData()
 
@@ -22,6 +22,8 @@ sources = Table(
     Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
     Column("note", Text, nullable=False, default=""),
     Column("created_at", String(32), nullable=False),
+    # Declared quasi-identifiers (age band, sex, ethnicity, occupation): coarse on purpose.
+    Column("profile", JSON, nullable=False, default=dict),
 )
 
 source_relations = Table(
@@ -127,3 +129,51 @@ analysis_results = Table(
 )
 
 audit_events = _log("audit_events", Column("subject", Text, nullable=True))  # what was read or changed
+
+# Protection (migration 0005): who may do what, what is shared, and the identity vault.
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("role", String(16), nullable=False),  # admin | analyst | reviewer | viewer
+    Column("created_at", String(32), nullable=False),
+)
+
+shares = Table(
+    "shares", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),  # owner
+    Column("kind", String(16), nullable=False),  # organization | source | document
+    Column("item", Text, nullable=False),  # "" | pseudonym | document id
+    Column("with_organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", String(32), nullable=False),
+    UniqueConstraint("organization_id", "kind", "item", "with_organization_id"),
+)
+
+organization_keys = Table(
+    "organization_keys", metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("public_key", LargeBinary, nullable=False),  # X25519, raw
+    Column("slots", JSON, nullable=False),  # the private key, wrapped (protect/keys.py)
+    Column("state", String(8), nullable=False),  # active | retired
+    Column("created_at", String(32), nullable=False),
+)
+
+vault_entries = Table(
+    "vault_entries", metadata,
+    Column("source_id", Integer, ForeignKey("sources.id"), primary_key=True),
+    Column("ciphertext", LargeBinary, nullable=False),  # protect/envelope.py
+    Column("updated_at", String(32), nullable=False),
+)
+
+record_keys = Table(
+    "record_keys", metadata,
+    Column("record", Text, nullable=False),  # the binding, e.g. "vault|org:1|source:7"
+    Column("key_id", String(16), ForeignKey("organization_keys.key_id"), nullable=False, index=True),
+    Column("wrapped", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("record", "key_id"),
+)

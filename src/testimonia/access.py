@@ -1,0 +1,161 @@
+"""Organisations, users and sharing: who belongs where, and what an organisation lets
+another see. Access decisions themselves live in protect/policy.py; every change here
+is written to the audit log.
+
+Rules (docs/threat-model.md):
+- an admin adds users to their own organisation only; a new organisation gets its first
+  admin when it is created, so no organisation can be entered from outside;
+- an admin shares only their own organisation's material: all of it, one source (with
+  all of its documents, present and future) or one document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from testimonia.errors import InvalidValue, PermissionDenied
+from testimonia.model import Organization
+from testimonia.protect.keys import KeyMaterial, write_key_file
+from testimonia.protect.policy import Role
+from testimonia.store import access, records
+from testimonia.store.access import ShareRow, UserRow
+from testimonia.workspace import Workspace
+
+SHARE_KINDS = ("all", "source", "document")
+
+
+@dataclass(frozen=True)
+class NewOrganization:
+    organization: Organization
+    key_file: Path | None  # created for the organisation: hand it over, keep no copy
+
+
+def add_organization(ws: Workspace, name: str, admin: str | None = None,
+                     key_file: Path | None = None, passphrase: str | None = None) -> NewOrganization:
+    """A new organisation, optionally with its first admin and key material of its own (a
+    new key file written at `key_file`, and/or a passphrase)."""
+    if key_file is not None:
+        write_key_file(key_file)
+    own = KeyMaterial(passphrase=passphrase, key_file=key_file)
+    try:
+        with ws.engine.begin() as conn:
+            org = ws.new_organization(conn, name, own if key_file or passphrase else None)
+            if admin:
+                _add_user(ws, conn, admin, org.id, org.name, Role.ADMIN)
+    except BaseException:
+        if key_file is not None:
+            key_file.unlink(missing_ok=True)
+        raise
+    ws.write_head()
+    return NewOrganization(org, key_file)
+
+
+def list_organizations(ws: Workspace) -> list[Organization]:
+    with ws.engine.connect() as conn:
+        return records.list_organizations(conn)
+
+
+def add_user(ws: Workspace, name: str, role: str, organization: str | None = None) -> UserRow:
+    """Add a user to the acting admin's organisation (naming another one is refused)."""
+    me = ws.user
+    kind = _role(role)
+    if organization and organization != me.organization:
+        raise PermissionDenied(f"{me.name} administers {me.organization}, not {organization}.",
+                               fix=f"An admin of {organization} adds its users.")
+    with ws.engine.begin() as conn:
+        _add_user(ws, conn, name, me.organization_id, me.organization, kind)
+        user = access.get_user(conn, name)
+    ws.write_head()
+    return user
+
+
+def set_role(ws: Workspace, name: str, role: str) -> UserRow:
+    me = ws.user
+    kind = _role(role)
+    with ws.engine.begin() as conn:
+        user = access.get_user(conn, name)
+        if user.organization_id != me.organization_id:
+            raise PermissionDenied(f"{name} belongs to {user.organization}, not {me.organization}.",
+                                   fix=f"An admin of {user.organization} changes their role.")
+        if user.name == me.name and kind is not Role.ADMIN:
+            raise InvalidValue("An admin cannot demote themselves.",
+                               fix="Ask another admin of the organisation.")
+        access.set_role(conn, user.name, kind.value)
+        ws.audit(conn, "role_changed", user.name, {"from": user.role, "to": kind.value})
+        user = access.get_user(conn, name)
+    ws.write_head()
+    return user
+
+
+def list_users(ws: Workspace) -> list[UserRow]:
+    """The users of the acting admin's organisation."""
+    me = ws.user
+    with ws.engine.connect() as conn:
+        return [u for u in access.list_users(conn) if u.organization_id == me.organization_id]
+
+
+def share(ws: Workspace, kind: str, item: str, with_organization: str, *, remove: bool = False) -> bool:
+    """Share (or stop sharing) the acting user's organisation's material with another:
+    kind "all" (item ignored), "source" (a pseudonym) or "document" (an id or prefix).
+    Returns False when nothing changed."""
+    me = ws.user
+    if kind not in SHARE_KINDS:
+        raise InvalidValue(f"Unknown kind of share '{kind}'.", fix=f"Use one of: {', '.join(SHARE_KINDS)}.")
+    with ws.engine.begin() as conn:
+        other = records.organization_id(conn, with_organization)
+        if other == me.organization_id:
+            raise InvalidValue(f"{with_organization} is your own organisation.")
+        stored_kind, item = _owned_item(conn, kind, item, me.organization)
+        if remove:
+            changed = access.remove_share(conn, me.organization_id, stored_kind, item, other)
+        else:
+            changed = access.add_share(conn, me.organization_id, stored_kind, item, other, me.name)
+        if changed:
+            ws.audit(conn, "unshared" if remove else "shared", item or me.organization,
+                     {"kind": kind, "with": with_organization})
+    ws.write_head()
+    return changed
+
+
+def list_shares(ws: Workspace) -> list[ShareRow]:
+    """Shares made by, or to, the acting user's organisation."""
+    me = ws.user
+    with ws.engine.connect() as conn:
+        return [s for s in access.list_shares(conn)
+                if me.organization in (s.owner, s.with_organization)]
+
+
+def _owned_item(conn: Connection, kind: str, item: str, org_name: str) -> tuple[str, str]:
+    if kind == "all":
+        return "organization", ""
+    if kind == "source":
+        source = records.get_source(conn, item)
+        if source.organization != org_name:
+            raise PermissionDenied(f"Source '{source.pseudonym}' belongs to {source.organization}.",
+                                   fix=f"Only {source.organization} can share it.")
+        return "source", source.pseudonym
+    doc = records.get_document(conn, item)
+    if doc.organization != org_name:
+        raise PermissionDenied(f"Document {doc.id[:12]} belongs to another organisation.",
+                               fix="Only its organisation can share it.")
+    return "document", doc.id
+
+
+def _add_user(ws: Workspace, conn: Connection, name: str, org_id: int, org_name: str,
+              role: Role) -> None:
+    clean = name.strip()
+    if not clean or len(clean) > 200:
+        raise InvalidValue(f"User name '{name}' must be 1 to 200 characters.")
+    access.add_user(conn, clean, org_id, role.value)
+    ws.audit(conn, "user_added", clean, {"organization": org_name, "role": role.value})
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        raise InvalidValue(f"Unknown role '{value}'.",
+                           fix=f"Use one of: {', '.join(r.value for r in Role)}.") from None

@@ -1,0 +1,92 @@
+"""Organisation keys: one X25519 key pair per organisation, its private key wrapped by
+the organisation's own key material (passphrase and/or key file, protect/keys.py slots).
+
+Records that belong to an organisation (its identity vault) are encrypted with
+protect/envelope.py and their data key wrapped for the organisation's public key, so a
+partner holding the workspace key still cannot read them. An organisation created
+without key material of its own gets slots under the workspace's material (a workspace
+with a single organisation needs nothing more); `testimonia keys rotate --org NAME
+--new-key-file PATH` moves it to its own material.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from testimonia.errors import IntegrityError
+from testimonia.protect import envelope
+from testimonia.protect.keys import KeyMaterial, new_key_id, unwrap_secret, wrap_secret
+from testimonia.store import access
+
+
+def create_key(conn: Connection, organization_id: int, material: KeyMaterial) -> str:
+    """A new active key pair for the organisation; returns its key id."""
+    private, public = envelope.new_key_pair()
+    key_id = new_key_id()
+    access.add_org_key(conn, key_id, organization_id, public,
+                       wrap_secret(private, material, _prefix(key_id, organization_id)))
+    return key_id
+
+
+@dataclass(frozen=True)
+class Unlocked:
+    private_keys: dict[str, bytes]  # key id -> private key
+    material: KeyMaterial | None  # what opened them (rotation wraps the new key with it)
+
+
+def unlock(conn: Connection, organization_id: int, materials: Iterable[KeyMaterial]) -> Unlocked:
+    """The organisation's private keys that the first fitting piece of material opens."""
+    keys = access.org_keys(conn, organization_id)
+    for material in materials:
+        found = {}
+        for key in keys:
+            secret = unwrap_secret(key.slots, material, _prefix(key.key_id, organization_id))
+            if secret is not None:
+                found[key.key_id] = secret
+        if found:
+            return Unlocked(found, material)
+    return Unlocked({}, None)
+
+
+def write_record(conn: Connection, binding: str, plaintext: bytes,
+                 organization_ids: Sequence[int]) -> bytes:
+    """Encrypt a record and wrap its data key for each organisation's active key; returns
+    the ciphertext to store."""
+    data_key = envelope.new_data_key()
+    access.drop_wrapped(conn, binding)
+    for organization_id in organization_ids:
+        key = access.active_org_key(conn, organization_id)
+        access.put_wrapped(conn, binding, key.key_id,
+                           envelope.wrap(data_key, key.public_key, key.key_id, binding))
+    return envelope.encrypt(data_key, binding, plaintext)
+
+
+def read_record(conn: Connection, binding: str, ciphertext: bytes,
+                private_keys: dict[str, bytes]) -> bytes:
+    """The plaintext; IntegrityError when no wrapped data key matches the keys held (a key
+    id altered or a wrapped key removed) or anything fails authentication."""
+    for key_id, wrapped in access.wrapped_for(conn, binding).items():
+        if key_id in private_keys:
+            data_key = envelope.unwrap(wrapped, private_keys[key_id], key_id, binding)
+            return envelope.decrypt(data_key, binding, ciphertext)
+    raise IntegrityError(f"record {binding}: no data key is wrapped for this organisation's "
+                         "keys (a key id was altered or a wrapped key removed)")
+
+
+def rewrap(conn: Connection, old_key_id: str, old_private: bytes, new_key_id: str,
+           new_public: bytes, batch: int) -> int:
+    """Move up to `batch` data keys from the old key to the new one; returns how many."""
+    moved = access.records_under(conn, old_key_id, batch)
+    for binding, wrapped in moved:
+        data_key = envelope.unwrap(wrapped, old_private, old_key_id, binding)
+        access.put_wrapped(conn, binding, new_key_id,
+                           envelope.wrap(data_key, new_public, new_key_id, binding))
+        access.remove_wrapped(conn, binding, old_key_id)
+    return len(moved)
+
+
+def _prefix(key_id: str, organization_id: int) -> str:
+    return f"testimonia-org-key|{key_id}|org:{organization_id}"
