@@ -23,6 +23,10 @@ demo: install
 	@echo "Demo workspace in $(DEMO)/ (passphrase: $$TESTIMONIA_PASSPHRASE — for the demo only)"
 	rm -rf $(DEMO)
 	$(BIN)/testimonia init $(DEMO) --org "Sahel Desk"
+	$(BIN)/testimonia org add "Maison des Témoins" --admin mdt-admin -w $(DEMO)
+	$(BIN)/testimonia org add "Kyiv Investigations Unit" --admin kiu-admin -w $(DEMO)
+	TESTIMONIA_ACTOR=mdt-admin $(BIN)/testimonia share all --with "Sahel Desk" -w $(DEMO)
+	TESTIMONIA_ACTOR=kiu-admin $(BIN)/testimonia share all --with "Sahel Desk" -w $(DEMO)
 	$(BIN)/testimonia source import examples/sample-investigation/sources.yaml -w $(DEMO)
 	$(BIN)/testimonia ingest examples/sample-investigation/testimonies -w $(DEMO) \
 		--source-map examples/sample-investigation/sources.yaml

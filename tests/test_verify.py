@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from testimonia.ingest.run import IngestOptions, ingest_paths
 from testimonia.integrity import verify_workspace
+from testimonia.protect import doccrypt
 from testimonia.store import records
 from testimonia.workspace import Workspace
 
@@ -110,9 +111,21 @@ def test_truncated_log_is_caught(filled: Workspace) -> None:
 
 def test_changed_working_copy_is_caught(filled: Workspace) -> None:
     doc = _doc_ids(filled)[0]
-    _sql(filled, "UPDATE document_texts SET text = 'rewritten' WHERE document_id = :d", d=doc)
+    with filled.engine.begin() as conn:
+        rewritten = doccrypt.seal_text(doccrypt.key_for(filled, conn, doc), doc, "rewritten")
+        conn.execute(text("UPDATE document_texts SET sealed = :s WHERE document_id = :d"),
+                     {"s": rewritten, "d": doc})
     assert _problems(filled) == [f"document {doc[:12]} ({_name(filled, doc)}): working-copy text "
                                  "was changed after extraction"]
+
+
+def test_working_copy_moved_from_another_document_is_caught(filled: Workspace) -> None:
+    a, b = _doc_ids(filled)[:2]
+    _sql(filled, "UPDATE document_texts SET sealed = (SELECT sealed FROM document_texts "
+         "WHERE document_id = :b) WHERE document_id = :a", a=a, b=b)
+    assert _problems(filled) == [f"document {a[:12]} ({_name(filled, a)}): working-copy text cannot be trusted: "
+                                 f"record document|{a}|text: authentication failed (altered, or "
+                                 "moved from another record)"]
 
 
 def test_removed_head_is_caught(filled: Workspace) -> None:

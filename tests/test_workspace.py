@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from testimonia.errors import InvalidValue, WorkspaceExists, WorkspaceLocked, WorkspaceNotFound
+from testimonia.protect import envelope
 from testimonia.protect.keys import KeyMaterial
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
@@ -76,9 +77,11 @@ def test_missing_workspace_is_named(tmp_path: Path, material: KeyMaterial) -> No
 
 def test_original_store_is_content_addressed_and_sealed(ws: Workspace) -> None:
     doc_id = "ab" * 32
-    assert ws.store_original(doc_id, b"original bytes") is True
-    assert ws.store_original(doc_id, b"original bytes") is False
+    data_key = envelope.new_data_key()
+    assert ws.store_original(doc_id, b"original bytes", data_key) is True
+    assert ws.store_original(doc_id, b"original bytes", data_key) is False
     path = ws.original_path(doc_id)
     assert doc_id not in str(path)  # the name does not reveal the content hash
     assert b"original bytes" not in path.read_bytes()
-    assert ws.read_original(doc_id) == b"original bytes"
+    assert ws.read_original(doc_id, data_key) == b"original bytes"
+    assert b"original bytes" not in ws.read_original(doc_id, None)  # the organisation layer

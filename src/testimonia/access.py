@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from testimonia.errors import InvalidValue, PermissionDenied
 from testimonia.model import Organization
+from testimonia.protect import doccrypt
 from testimonia.protect.keys import KeyMaterial, write_key_file
 from testimonia.protect.policy import Role
 from testimonia.store import access, records
@@ -114,8 +115,9 @@ def share(ws: Workspace, kind: str, item: str, with_organization: str, *, remove
         else:
             changed = access.add_share(conn, me.organization_id, stored_kind, item, other, me.name)
         if changed:
+            keys = doccrypt.sync_shares(ws, conn, me.organization_id, me.organization)
             ws.audit(conn, "unshared" if remove else "shared", item or me.organization,
-                     {"kind": kind, "with": with_organization})
+                     {"kind": kind, "with": with_organization, "document_keys": keys})
     ws.write_head()
     return changed
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from testimonia.errors import NotFound
 from testimonia.model import Document, LogEntry
+from testimonia.protect import doccrypt
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
 from testimonia.workspace import Workspace
@@ -37,7 +38,8 @@ def read_text(ws: Workspace, id_prefix: str) -> str:
     """The working-copy text; the read is entered in the custody log as `viewed`."""
     with ws.engine.begin() as conn:
         doc = visible_document(ws, conn, id_prefix)
-        text = records.document_text(conn, doc.id)
+        text = doccrypt.open_text(doccrypt.key_for(ws, conn, doc.id), doc.id,
+                                  records.sealed_text(conn, doc.id))
         ws.record(conn, "viewed", doc.id, {"what": "working-copy text"})
         ws.audit(conn, "read_text", doc.id, {"file_name": doc.file_name})
     ws.write_head()

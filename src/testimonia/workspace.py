@@ -22,7 +22,7 @@ from testimonia.errors import (IntegrityError, InvalidValue, PermissionDenied, W
                                WorkspaceLocked, WorkspaceNotFound)
 from testimonia.fsutil import atomic_write
 from testimonia.model import Organization
-from testimonia.protect import orgkeys, sealed
+from testimonia.protect import doccrypt, orgkeys, sealed
 from testimonia.protect.keys import (KeyMaterial, WorkspaceKeys, create_keyring, is_empty,
                                      unlock_keyring)
 from testimonia.protect.policy import Role, Scope, User, scope_of
@@ -79,8 +79,7 @@ class Workspace:
         self.config = config
         self.material = material
         self.org_material = org_material if org_material and not is_empty(org_material) else None
-        self.engine: Engine = open_engine("", path=paths.database,
-                                          keys=[k.database_key for k in (keys, *keys.retired)])
+        self.engine: Engine = self._open_engine()
         self._org_keys: dict[int, orgkeys.Unlocked] = {}
         self._user: User | None = None
 
@@ -130,10 +129,23 @@ class Workspace:
         migrate(workspace.engine)
         workspace.clear_tmp()
         workspace._user = workspace._find_user()
+        if doccrypt.seal_legacy(workspace):
+            workspace.write_head()
         return workspace
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def use_keys(self, keys: WorkspaceKeys) -> None:
+        """Switch to rotated keys (protect/rotation.py)."""
+        self.keys = keys
+        self.engine.dispose()
+        self.engine = self._open_engine()
+
+    def _open_engine(self) -> Engine:
+        """The database opens with the current key, else a retired one (unfinished rotation)."""
+        return open_engine("", path=self.paths.database,
+                           keys=[k.database_key for k in (self.keys, *self.keys.retired)])
 
     def __enter__(self) -> Workspace:
         return self
@@ -249,21 +261,30 @@ class Workspace:
                 return path
         return self.original_path(document_id, self.keys)
 
-    def store_original(self, document_id: str, data: bytes) -> bool:
-        """Keep the unaltered original; False when an identical one is already stored."""
+    def store_original(self, document_id: str, data: bytes, data_key: bytes) -> bool:
+        """Keep the unaltered original, encrypted with the document's data key and sealed
+        under the workspace key; False when it is already stored."""
         path = self.original_path(document_id)
         if path.exists():
             return False
-        atomic_write(path, self._seal(document_id, data), tmp_dir=self.paths.tmp)
+        self.replace_original(document_id, data, data_key)
         return True
 
-    def read_original(self, document_id: str) -> bytes:
-        """The original bytes; IntegrityError saying what is wrong with them otherwise."""
+    def replace_original(self, document_id: str, data: bytes, data_key: bytes) -> None:
+        inner = doccrypt.seal_original(data_key, document_id, data)
+        atomic_write(self.original_path(document_id, self.keys), self._seal(document_id, inner),
+                     tmp_dir=self.paths.tmp)
+
+    def read_original(self, document_id: str, data_key: bytes | None) -> bytes:
+        """The original bytes; IntegrityError saying what is wrong with them otherwise.
+        Without the document's data key only the workspace seal is checked and the
+        still-encrypted bytes are returned."""
         path = self.original_path(document_id)
         try:
-            return self._unseal(document_id, path.read_bytes())
+            inner = self._unseal(document_id, path.read_bytes())
         except FileNotFoundError as exc:
             raise IntegrityError(f"missing from {self.paths.originals.name}/ (removed)") from exc
+        return inner if data_key is None else doccrypt.open_original(data_key, document_id, inner)
 
     def reseal_original(self, document_id: str, old: WorkspaceKeys) -> bool:
         """Move an original sealed under a retired key to the current key (key rotation):

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from testimonia.errors import InvalidValue
+from testimonia.documents import read_text
 from testimonia.ingest.run import IngestOptions, IngestReport, Outcome, ingest_paths
+from testimonia.protect import doccrypt
 from testimonia.sources import add_source, list_sources
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
@@ -45,12 +47,13 @@ def test_ingest_keeps_originals_text_language_and_source(ws: Workspace, testimon
         wangrin = docs["wangrin.md"]
         assert wangrin.source == "Wangrin" and wangrin.language == "fr"
         assert wangrin.metadata["front_matter"]["interview_date"] == "2024-03"
-        assert records.document_text(conn, wangrin.id).startswith("Ils m'ont arrêté à Nampala")
         assert docs["note.txt"].language == "uk" and docs["note.txt"].source is None
         assert docs["kadi.md"].language == "en"
     original = (testimony_dir / "wangrin.md").read_bytes()
-    assert ws.read_original(wangrin.id) == original
+    with ws.engine.connect() as conn:
+        assert ws.read_original(wangrin.id, doccrypt.key_for(ws, conn, wangrin.id)) == original
     assert _state(ws) == (3, 7, 3, 0)
+    assert read_text(ws, wangrin.id).startswith("Ils m'ont arrêté à Nampala")
 
 
 def test_reingesting_the_same_bytes_is_a_no_op(ws: Workspace, testimony_dir: Path) -> None:

@@ -10,7 +10,7 @@ from typer import _click  # typer vendors click; its Context is the one invoke r
 from typer.core import TyperGroup
 
 from testimonia import __version__
-from testimonia.cli import analysis, documents, extract, ingest, sources, workspace
+from testimonia.cli import analysis, documents, extract, ingest, protect, sources, workspace
 from testimonia.cli.common import err
 from testimonia.errors import TestimoniaError
 
@@ -34,6 +34,7 @@ app = typer.Typer(
 )
 workspace.register(app)
 sources.register(app)
+protect.register(app)
 ingest.register(app)
 documents.register(app)
 extract.register(app)

@@ -54,6 +54,9 @@ def verify(workspace: WorkspaceOption = None) -> None:
         err.print(f"[red]TAMPERED[/] {escape(str(problem))}")
     head = f"head entry {report.head.seq} {report.head.hash[:16]}" if report.head else "no head"
     summary = f"{report.documents} documents, {report.entries} custody entries, {head}"
+    if report.sealed_only:
+        summary += (f" ({report.sealed_only} documents of other organisations checked by their "
+                    "seal only: their content is not readable here)")
     if not report.ok:
         err.print(f"Verification FAILED: {len(report.problems)} problem(s) in {summary}.")
         raise typer.Exit(1)

@@ -20,6 +20,7 @@ from testimonia.extract.pipeline import extract_text, pipeline_version
 from testimonia.ingest.readers import reader_for
 from testimonia.ingest.readers.base import ReadLimits
 from testimonia.ingest.run import iter_files
+from testimonia.protect import doccrypt
 from testimonia.store import extractions
 from testimonia.workspace import Workspace
 
@@ -44,30 +45,33 @@ def extract_workspace(ws: Workspace, progress: Callable[[str], None] | None = No
     report = ExtractReport(version=pipeline_version())
     failed: set[str] = set()
     while batch := _next_batch(ws, report.version, failed):
-        for item in batch:
-            _extract_one(ws, item, report, failed)
+        for item, text in batch:
+            _extract_one(ws, item, text, report, failed)
             if progress is not None:
                 progress(item.document_id)
     ws.write_head()
     return report
 
 
-def _next_batch(ws: Workspace, version: str, failed: set[str]) -> list[extractions.Pending]:
+def _next_batch(ws: Workspace, version: str, failed: set[str]) -> list[tuple[extractions.Pending, str]]:
+    """The next documents to extract, with their texts opened: those in the acting user's
+    scope only."""
     with ws.engine.connect() as conn:
         visible = ws.scope(conn).document_ids(conn)
         batch = []
         for item in extractions.pending(conn, version):
             if item.document_id not in failed and item.document_id in visible:
-                batch.append(item)
+                data_key = doccrypt.key_for(ws, conn, item.document_id)
+                batch.append((item, doccrypt.open_text(data_key, item.document_id, item.sealed)))
             if len(batch) == BATCH:
                 break
         return batch
 
 
-def _extract_one(ws: Workspace, item: extractions.Pending, report: ExtractReport,
+def _extract_one(ws: Workspace, item: extractions.Pending, text: str, report: ExtractReport,
                  failed: set[str]) -> None:
     try:
-        doc = extract_text(item.text, item.language, reference_date(item.metadata))
+        doc = extract_text(text, item.language, reference_date(item.metadata))
     except Exception as exc:  # one document must never stop the batch
         failed.add(item.document_id)
         report.failed.append((item.document_id[:12], f"{type(exc).__name__}: {exc}"))

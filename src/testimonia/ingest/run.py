@@ -26,6 +26,7 @@ from testimonia.ingest.language import SUPPORTED_LANGUAGES, detect_language
 from testimonia.ingest.readers import reader_for
 from testimonia.ingest.readers.base import ReadLimits, ReadResult
 from testimonia.model import Document, Source, SourceKind, parse_choice
+from testimonia.protect import doccrypt, envelope
 from testimonia.store import records
 from testimonia.workspace import Workspace
 
@@ -170,12 +171,16 @@ def _store(ws: Workspace, path: Path, data: bytes, document_id: str, result: Rea
     front = result.metadata.get("front_matter", {})
     guess = detect_language(result.text)
     language = options.language or front.get("language") or guess.code
-    created = ws.store_original(document_id, data)
+    data_key = envelope.new_data_key()
+    created = ws.store_original(document_id, data, data_key)
     try:
         with ws.engine.begin() as conn:
-            source_id, org_id, new_source = _attribution(conn, path, front, options)
+            source, org_id, new_source = _attribution(conn, path, front, options)
             doc = _document(path, data, document_id, result, language, guess.code, guess.confidence)
-            records.insert_document(conn, doc, result.text, source_id, org_id)
+            records.insert_document(conn, doc, doccrypt.seal_text(data_key, document_id, result.text),
+                                    source.id if source else None, org_id)
+            doccrypt.wrap_new(conn, document_id, data_key, doccrypt.recipients(
+                conn, org_id, source.pseudonym if source else None, document_id))
             ws.record(conn, "received", document_id, {
                 "sha256": document_id, "size": len(data), "file_name": path.name,
                 "media_type": result.media_type})
@@ -191,8 +196,8 @@ def _store(ws: Workspace, path: Path, data: bytes, document_id: str, result: Rea
 
 
 def _attribution(conn: Connection, path: Path, front: dict[str, Any],
-                 options: IngestOptions) -> tuple[int | None, int, str | None]:
-    """(source id, organisation id, pseudonym of a source created from the front matter)."""
+                 options: IngestOptions) -> tuple[Source | None, int, str | None]:
+    """(source, organisation id, pseudonym of a source created from the front matter)."""
     named = front.get("source")
     if options.source and named and named.lower() != options.source.lower():
         raise UnreadableFile(path, f"front matter names source '{named}' but --source is "
@@ -209,7 +214,7 @@ def _attribution(conn: Connection, path: Path, front: dict[str, Any],
         org_id = records.organization_id(conn, source.organization)
     else:
         org_id = records.default_organization(conn).id
-    return (source.id if source else None), org_id, created
+    return source, org_id, created
 
 
 def _new_source_from_front_matter(conn: Connection, path: Path, pseudonym: str,

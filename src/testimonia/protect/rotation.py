@@ -44,9 +44,10 @@ def rotate_workspace(ws: Workspace, progress: Callable[[int], None] | None = Non
     if not ws.keys.retired:
         new = WorkspaceKeys(new_key_id(), secrets.token_bytes(KEY_BYTES), retired=(ws.keys,))
         write_keyring(ws.paths.keyring, new, ws.material, retired=list(new.retired))
-        ws.keys = new
+        ws.use_keys(new)
     report = Rotation("workspace", [k.key_id for k in ws.keys.retired], ws.keys.key_id)
     rekey(ws.engine, ws.keys.database_key)
+    ws.use_keys(ws.keys)  # fresh connections try the new key first
     with ws.engine.connect() as conn:
         ids = [d.id for d in records.iter_documents(conn)]
     for document_id in ids:
@@ -57,8 +58,8 @@ def rotate_workspace(ws: Workspace, progress: Callable[[int], None] | None = Non
         ws.audit(conn, "keys_rotated", "workspace", {"from": report.old_key_ids,
                                                      "to": report.new_key_id, "files": report.moved})
     ws.write_head()
-    ws.keys = WorkspaceKeys(ws.keys.key_id, ws.keys.data_key)
-    write_keyring(ws.paths.keyring, ws.keys, ws.material)
+    write_keyring(ws.paths.keyring, WorkspaceKeys(ws.keys.key_id, ws.keys.data_key), ws.material)
+    ws.use_keys(WorkspaceKeys(ws.keys.key_id, ws.keys.data_key))
     report.finished = True
     return report
 

@@ -21,6 +21,7 @@ from sqlalchemy import Connection
 from testimonia.errors import InvalidValue, NotFound, PermissionDenied
 from testimonia.model import Source
 from testimonia.protect import orgkeys
+from testimonia.protect.policy import authorize
 from testimonia.store import access, records
 from testimonia.workspace import Workspace
 
@@ -58,6 +59,7 @@ def set_identity(ws: Workspace, pseudonym: str, identity: Identity) -> None:
 def show_identity(ws: Workspace, pseudonym: str) -> Identity:
     """A source's identity (audited); NotFound when it has none."""
     user = ws.user
+    authorize(user, "vault_read")
     with ws.engine.begin() as conn:
         source, org_id = _own_source(conn, pseudonym, user.organization_id, user.organization)
         identity = _read(ws, conn, source, org_id)
@@ -73,6 +75,7 @@ def identities(ws: Workspace, purpose: str) -> dict[str, Identity]:
     """Every identity of the acting user's organisation, by pseudonym (for redaction);
     one audit entry names the purpose and how many were read."""
     user = ws.user
+    authorize(user, "export" if purpose == "export" else "vault_read")
     found: dict[str, Identity] = {}
     with ws.engine.begin() as conn:
         for source in records.list_sources(conn):

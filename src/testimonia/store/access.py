@@ -123,6 +123,14 @@ def shares_with(conn: Connection, organization_id: int) -> list[tuple[int, str, 
     return [(r.organization_id, r.kind, r.item) for r in rows]
 
 
+def shares_of(conn: Connection, organization_id: int) -> list[tuple[int, int, str, str]]:
+    """(owner, with organisation, kind, item) of everything an organisation shares."""
+    rows = conn.execute(select(shares.c.organization_id, shares.c.with_organization_id,
+                               shares.c.kind, shares.c.item)
+                        .where(shares.c.organization_id == organization_id))
+    return [(r.organization_id, r.with_organization_id, r.kind, r.item) for r in rows]
+
+
 # Organisation keys
 
 def add_org_key(conn: Connection, key_id: str, organization_id: int, public_key: bytes,

@@ -19,7 +19,7 @@ from testimonia.store.schema import (claims, document_texts, documents, extracti
 @dataclass(frozen=True)
 class Pending:
     document_id: str
-    text: str
+    sealed: bytes  # the text, encrypted for the organisations that may read it
     text_sha256: str
     language: str
     metadata: dict[str, Any]
@@ -38,7 +38,7 @@ class StoredClaim:
 def pending(conn: Connection, version: str) -> Iterator[Pending]:
     """Documents never extracted, or extracted from another text or pipeline version."""
     query = (select(documents.c.id, documents.c.language, documents.c.metadata,
-                    document_texts.c.text, document_texts.c.text_sha256)
+                    document_texts.c.sealed, document_texts.c.text_sha256)
              .join(document_texts, document_texts.c.document_id == documents.c.id)
              .join(extractions, extractions.c.document_id == documents.c.id, isouter=True)
              .where(or_(extractions.c.document_id.is_(None),
@@ -46,7 +46,7 @@ def pending(conn: Connection, version: str) -> Iterator[Pending]:
                         extractions.c.text_sha256 != document_texts.c.text_sha256))
              .order_by(documents.c.id))
     for row in conn.execution_options(yield_per=50).execute(query):
-        yield Pending(row.id, row.text, row.text_sha256, row.language, row.metadata)
+        yield Pending(row.id, bytes(row.sealed), row.text_sha256, row.language, row.metadata)
 
 
 def count_pending(conn: Connection, version: str) -> int:

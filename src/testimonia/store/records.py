@@ -135,7 +135,7 @@ def document_exists(conn: Connection, document_id: str) -> Document | None:
     return None if row is None else _document(row)
 
 
-def insert_document(conn: Connection, doc: Document, text: str, source_id: int | None,
+def insert_document(conn: Connection, doc: Document, sealed_text: bytes, source_id: int | None,
                     organization_id: int) -> None:
     conn.execute(insert(documents).values(
         id=doc.id, file_name=doc.file_name, size=doc.size, media_type=doc.media_type,
@@ -144,7 +144,8 @@ def insert_document(conn: Connection, doc: Document, text: str, source_id: int |
         source_id=source_id, organization_id=organization_id, state=doc.state,
         metadata=doc.metadata))
     conn.execute(insert(document_texts).values(
-        document_id=doc.id, text=text, text_sha256=doc.text_sha256, reader=doc.reader))
+        document_id=doc.id, text="", sealed=sealed_text, text_sha256=doc.text_sha256,
+        reader=doc.reader))
 
 
 def list_documents(conn: Connection) -> list[Document]:
@@ -173,11 +174,12 @@ def get_document(conn: Connection, id_prefix: str) -> Document:
     return _document(rows[0])
 
 
-def document_text(conn: Connection, document_id: str) -> str:
-    row = conn.execute(select(document_texts.c.text).where(document_texts.c.document_id == document_id)).first()
-    if row is None:
+def sealed_text(conn: Connection, document_id: str) -> bytes:
+    """The working-copy text, encrypted (protect/doccrypt.open_text reads it)."""
+    row = conn.execute(select(document_texts.c.sealed).where(document_texts.c.document_id == document_id)).first()
+    if row is None or row.sealed is None:
         raise NotFound(f"Document {document_id[:12]} has no stored text.")
-    return str(row.text)
+    return bytes(row.sealed)
 
 
 def count_documents(conn: Connection) -> int:

@@ -57,9 +57,10 @@ documents = Table(
 document_texts = Table(
     "document_texts", metadata,
     Column("document_id", String(64), ForeignKey("documents.id"), primary_key=True),
-    Column("text", Text, nullable=False),
+    Column("text", Text, nullable=False),  # empty since 0006: the text is in `sealed`
     Column("text_sha256", String(64), nullable=False),
     Column("reader", String(64), nullable=False),
+    Column("sealed", LargeBinary, nullable=True),  # the text, encrypted (protect/doccrypt.py)
 )
 
 def _log(name: str, subject: Column[str]) -> Table:

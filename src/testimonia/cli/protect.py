@@ -1,0 +1,190 @@
+"""user, share / unshare / shares, vault, keys: who may see what, and the identity vault."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from testimonia import access
+from testimonia.cli.common import WorkspaceOption, opened, out, progress_bar
+from testimonia.protect import rotation, vault
+from testimonia.protect.keys import KeyMaterial, write_key_file
+from testimonia.protect.policy import Role
+
+user_app = typer.Typer(help="Users of your organisation and their roles.", no_args_is_help=True)
+vault_app = typer.Typer(help="The identity vault: who a source really is, encrypted for "
+                        "your organisation only.", no_args_is_help=True)
+keys_app = typer.Typer(help="Encryption keys: rotation and status.", no_args_is_help=True)
+
+ROLES = ", ".join(r.value for r in Role)
+WithOption = Annotated[str, typer.Option("--with", help="The organisation to share with.")]
+KindArgument = Annotated[str, typer.Argument(help="all (your organisation's whole collection), "
+                                             "source (one source and all its documents) or "
+                                             "document (one document).")]
+ItemArgument = Annotated[str, typer.Argument(help="The source's pseudonym or the document id "
+                                             "(not needed for all).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user_app, name="user")
+    app.add_typer(vault_app, name="vault")
+    app.add_typer(keys_app, name="keys")
+    app.command()(share)
+    app.command()(unshare)
+    app.command()(shares)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name (what they set as TESTIMONIA_ACTOR).")],
+    role: Annotated[str, typer.Option("--role", help=f"One of: {ROLES}.")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Add a user to your organisation."""
+    with opened(workspace) as ws:
+        user = access.add_user(ws, name, role)
+    out.print(f"Added {user.name} ({user.role}, {user.organization}).")
+
+
+@user_app.command("role")
+def user_role(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Argument(help=f"New role: {ROLES}.")],
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Change a user's role."""
+    with opened(workspace) as ws:
+        user = access.set_role(ws, name, role)
+    out.print(f"{user.name} is now {user.role} of {user.organization}.")
+
+
+@user_app.command("list")
+def user_list(workspace: WorkspaceOption = None) -> None:
+    """List your organisation's users."""
+    with opened(workspace) as ws:
+        for user in access.list_users(ws):
+            out.print(f"{user.name}  {user.role}  {user.organization}")
+
+
+def share(kind: KindArgument, item: ItemArgument = "", with_: WithOption = "",
+          workspace: WorkspaceOption = None) -> None:
+    """Let another organisation see some of your organisation's material."""
+    with opened(workspace) as ws:
+        changed = access.share(ws, kind, item, _required(with_))
+    what = "everything" if kind == "all" else f"{kind} {item}"
+    out.print(f"Shared {what} with {with_}." if changed else f"{what} was already shared with {with_}.")
+
+
+def unshare(kind: KindArgument, item: ItemArgument = "", with_: WithOption = "",
+            workspace: WorkspaceOption = None) -> None:
+    """Stop sharing material with another organisation."""
+    with opened(workspace) as ws:
+        changed = access.share(ws, kind, item, _required(with_), remove=True)
+    what = "everything" if kind == "all" else f"{kind} {item}"
+    out.print(f"Stopped sharing {what} with {with_}." if changed else f"{what} was not shared with {with_}.")
+
+
+def shares(workspace: WorkspaceOption = None) -> None:
+    """What your organisation shares, and what is shared with it."""
+    with opened(workspace) as ws:
+        found = access.list_shares(ws)
+    table = Table("from", "what", "with", "by", "at")
+    for s in found:
+        what = "everything" if s.kind == "organization" else f"{s.kind} {s.item[:12] if s.kind == 'document' else s.item}"
+        table.add_row(s.owner, what, s.with_organization, s.actor, s.at)
+    out.print(table)
+
+
+@vault_app.command("set")
+def vault_set(
+    pseudonym: Annotated[str, typer.Argument(help="The source's pseudonym.")],
+    name: Annotated[str, typer.Option("--name", help="The source's real name.")],
+    alias: Annotated[list[str] | None, typer.Option("--alias", help="Another name or spelling "
+                                                    "(repeatable).")] = None,
+    contact: Annotated[list[str] | None, typer.Option("--contact", help="Phone, e-mail or handle "
+                                                      "(repeatable).")] = None,
+    home: Annotated[str, typer.Option("--home", help="Home village or town.")] = "",
+    notes: Annotated[str, typer.Option("--notes", help="Anything else that identifies them.")] = "",
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Record (replace) a source's identity, encrypted for your organisation only."""
+    identity = vault.Identity(name=name, aliases=list(alias or []), contacts=list(contact or []),
+                              home=home, notes=notes)
+    with opened(workspace) as ws:
+        vault.set_identity(ws, pseudonym, identity)
+    out.print(f"Stored the identity of {pseudonym} in the vault ({', '.join(identity.fields_set())}).")
+
+
+@vault_app.command("show")
+def vault_show(pseudonym: Annotated[str, typer.Argument(help="The source's pseudonym.")],
+               workspace: WorkspaceOption = None) -> None:
+    """Show a source's identity (admins only; the read is audited)."""
+    with opened(workspace) as ws:
+        identity = vault.show_identity(ws, pseudonym)
+    out.print(f"name: {identity.name}")
+    for label, values in (("alias", identity.aliases), ("contact", identity.contacts)):
+        for value in values:
+            out.print(f"{label}: {value}")
+    for label, value in (("home", identity.home), ("notes", identity.notes)):
+        if value:
+            out.print(f"{label}: {value}")
+
+
+@vault_app.command("list")
+def vault_list(workspace: WorkspaceOption = None) -> None:
+    """List your organisation's sources that have a vault entry (no content shown)."""
+    with opened(workspace) as ws:
+        held = vault.list_entries(ws)
+    for pseudonym in held:
+        out.print(pseudonym)
+    out.print(f"{len(held)} vault entries.")
+
+
+@keys_app.command("rotate")
+def keys_rotate(
+    org: Annotated[str | None, typer.Option("--org", help="Rotate this organisation's key pair "
+                                            "(yours) instead of the workspace key.")] = None,
+    new_key_file: Annotated[Path | None, typer.Option(
+        "--new-key-file", help="With --org: write a new key file here and wrap the "
+        "organisation's new key with it only (its own key material from now on).")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """New keys for the workspace or an organisation; the old key is kept until nothing
+    uses it. An interrupted rotation is finished by running this again."""
+    if new_key_file is not None and org is None:
+        raise typer.BadParameter("--new-key-file goes with --org.", param_hint="--new-key-file")
+    with opened(workspace) as ws, progress_bar() as bar:
+        task = bar.add_task("Rotating", total=None)
+        if org is None:
+            report = rotation.rotate_workspace(ws, progress=lambda n: bar.advance(task, n))
+        else:
+            material = None
+            if new_key_file is not None:
+                write_key_file(new_key_file)
+                material = KeyMaterial(key_file=new_key_file)
+            report = rotation.rotate_organization(ws, org, material, progress=lambda n: bar.advance(task, n))
+    unit = "sealed files" if org is None else "record keys"
+    out.print(f"Rotated the {report.layer} key: {', '.join(report.old_key_ids) or 'none'} → "
+              f"{report.new_key_id}; {report.moved} {unit} moved; old key removed.")
+    if new_key_file is not None:
+        out.print(f"{org}'s key now opens with {new_key_file} only (TESTIMONIA_ORG_KEY_FILE).")
+
+
+@keys_app.command("status")
+def keys_status(workspace: WorkspaceOption = None) -> None:
+    """The keys in use, and how many records each still protects."""
+    with opened(workspace) as ws:
+        status = rotation.key_status(ws)
+    for layer, keys in status.items():
+        for key_id, state, count in keys:
+            used = "" if count < 0 else f"  {count} record keys"
+            out.print(f"{layer}: {key_id} {state}{used}")
+
+
+def _required(value: str) -> str:
+    if not value.strip():
+        raise typer.BadParameter("Name the organisation.", param_hint="--with")
+    return value
