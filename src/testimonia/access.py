@@ -20,7 +20,7 @@ from testimonia.errors import InvalidValue, PermissionDenied
 from testimonia.model import Organization
 from testimonia.protect import doccrypt
 from testimonia.protect.keys import KeyMaterial, write_key_file
-from testimonia.protect.policy import Role
+from testimonia.protect.policy import Role, shareable
 from testimonia.store import access, records
 from testimonia.store.access import ShareRow, UserRow
 from testimonia.workspace import Workspace
@@ -143,6 +143,11 @@ def _owned_item(conn: Connection, kind: str, item: str, org_name: str) -> tuple[
     if doc.organization != org_name:
         raise PermissionDenied(f"Document {doc.id[:12]} belongs to another organisation.",
                                fix="Only its organisation can share it.")
+    if not shareable(doc.metadata):
+        raise PermissionDenied(f"Document {doc.id[:12]} ({doc.file_name}) was given with consent "
+                               "for internal use only; it cannot be shared.",
+                               fix="Record wider consent from the source first (front matter "
+                               "`consent: consortium`).")
     return "document", doc.id
 
 

@@ -74,3 +74,12 @@ class UnsupportedFormat(UnreadableFile):
 
 class PermissionDenied(TestimoniaError):
     """The acting user's role or organisation does not allow this."""
+
+
+class PublicationRefused(TestimoniaError):
+    """An export failed its gate or its leak scan; nothing was written."""
+
+    def __init__(self, message: str, *, at_risk: list[list[str]] | None = None) -> None:
+        self.at_risk = at_risk or []
+        super().__init__(message, fix="See docs/exports.md: generalise (--on-risk generalise), "
+                         "lower the detail of the sources' profiles, or publish less.")

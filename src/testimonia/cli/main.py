@@ -10,7 +10,8 @@ from typer import _click  # typer vendors click; its Context is the one invoke r
 from typer.core import TyperGroup
 
 from testimonia import __version__
-from testimonia.cli import analysis, documents, extract, ingest, protect, sources, workspace
+from testimonia.cli import (analysis, documents, export, extract, ingest, protect, sources,
+                            workspace)
 from testimonia.cli.common import err
 from testimonia.errors import TestimoniaError
 
@@ -39,6 +40,7 @@ ingest.register(app)
 documents.register(app)
 extract.register(app)
 analysis.register(app)
+export.register(app)
 
 
 @app.command()

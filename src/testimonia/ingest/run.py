@@ -180,7 +180,7 @@ def _store(ws: Workspace, path: Path, data: bytes, document_id: str, result: Rea
             records.insert_document(conn, doc, doccrypt.seal_text(data_key, document_id, result.text),
                                     source.id if source else None, org_id)
             doccrypt.wrap_new(conn, document_id, data_key, doccrypt.recipients(
-                conn, org_id, source.pseudonym if source else None, document_id))
+                conn, org_id, source.pseudonym if source else None, document_id, doc.metadata))
             ws.record(conn, "received", document_id, {
                 "sha256": document_id, "size": len(data), "file_name": path.name,
                 "media_type": result.media_type})

@@ -16,12 +16,14 @@ short quotes), which the analysis of a whole investigation needs.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select, update
 
 from testimonia.errors import NotFound
 from testimonia.protect import envelope
+from testimonia.protect.policy import shareable
 from testimonia.store import access
 from testimonia.store.schema import document_texts, documents, organization_keys, sources
 
@@ -52,9 +54,12 @@ def open_original(data_key: bytes, document_id: str, blob: bytes) -> bytes:
 
 
 def recipients(conn: Connection, organization_id: int, pseudonym: str | None,
-               document_id: str) -> set[int]:
-    """The owning organisation and every organisation a share lets see this document."""
+               document_id: str, metadata: Mapping[str, Any]) -> set[int]:
+    """The owning organisation and every organisation a share lets see this document
+    (none for a document with internal-only consent)."""
     found = {organization_id}
+    if not shareable(metadata):
+        return found
     for _owner, with_id, kind, item in access.shares_of(conn, organization_id):
         if (kind == "organization" or (kind == "source" and item == pseudonym)
                 or (kind == "document" and item == document_id)):
@@ -87,8 +92,8 @@ def sync_shares(ws: Workspace, conn: Connection, organization_id: int, name: str
     key_orgs = {r.key_id: r.organization_id for r in conn.execute(
         select(organization_keys.c.key_id, organization_keys.c.organization_id))}
     changed = 0
-    for document_id, pseudonym in _documents_of(conn, organization_id):
-        want = recipients(conn, organization_id, pseudonym, document_id)
+    for document_id, pseudonym, metadata in _documents_of(conn, organization_id):
+        want = recipients(conn, organization_id, pseudonym, document_id, metadata)
         have = access.wrapped_for(conn, binding(document_id))
         have_orgs = {key_orgs[k] for k in have}
         for key_id in [k for k in have if key_orgs[k] not in want]:
@@ -104,28 +109,30 @@ def sync_shares(ws: Workspace, conn: Connection, organization_id: int, name: str
     return changed
 
 
-def _documents_of(conn: Connection, organization_id: int) -> list[tuple[str, str | None]]:
-    query = (select(documents.c.id, sources.c.pseudonym)
+def _documents_of(conn: Connection, organization_id: int) -> list[tuple[str, str | None, Any]]:
+    query = (select(documents.c.id, sources.c.pseudonym, documents.c.metadata)
              .join_from(documents, sources, documents.c.source_id == sources.c.id, isouter=True)
              .where(documents.c.organization_id == organization_id))
-    return [(r.id, r.pseudonym) for r in conn.execute(query)]
+    return [(r.id, r.pseudonym, r.metadata) for r in conn.execute(query)]
 
 
 def seal_legacy(ws: Workspace) -> int:
     """Encrypt, per organisation, the texts and originals a version before 0006 stored
     under the workspace key only; returns how many documents were upgraded."""
     query = (select(documents.c.id, documents.c.organization_id, sources.c.pseudonym,
-                    document_texts.c.text)
+                    documents.c.metadata, document_texts.c.text)
              .join(document_texts, document_texts.c.document_id == documents.c.id)
              .join(sources, documents.c.source_id == sources.c.id, isouter=True)
              .where(document_texts.c.sealed.is_(None)))
     with ws.engine.connect() as conn:
-        legacy = [(r.id, r.organization_id, r.pseudonym, r.text) for r in conn.execute(query)]
-    for document_id, organization_id, pseudonym, text in legacy:
+        legacy = [(r.id, r.organization_id, r.pseudonym, r.metadata, r.text)
+                  for r in conn.execute(query)]
+    for document_id, organization_id, pseudonym, metadata, text in legacy:
         data_key = envelope.new_data_key()
         original = ws.read_original(document_id, None)  # legacy: no inner layer yet
         with ws.engine.begin() as conn:
-            wrap_new(conn, document_id, data_key, recipients(conn, organization_id, pseudonym, document_id))
+            wrap_new(conn, document_id, data_key,
+                     recipients(conn, organization_id, pseudonym, document_id, metadata))
             conn.execute(update(document_texts).where(document_texts.c.document_id == document_id)
                          .values(text="", sealed=seal_text(data_key, document_id, text)))
         ws.replace_original(document_id, original, data_key)

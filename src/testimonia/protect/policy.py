@@ -22,11 +22,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Connection, select
 
 from testimonia.errors import PermissionDenied
-from testimonia.model import Source
+from testimonia.model import Consent, Source
 from testimonia.store import access, records
 from testimonia.store.schema import documents, sources
 
@@ -139,10 +140,20 @@ class Scope:
         return source.organization in self.organization_names or source.pseudonym in self.sources
 
     def document_ids(self, conn: Connection) -> set[str]:
-        """Every document this organisation may see."""
-        query = (select(documents.c.id, documents.c.organization_id, sources.c.pseudonym)
+        """Every document this organisation may see: its own, and the others' shared with
+        it, except those whose source consented to internal use only."""
+        query = (select(documents.c.id, documents.c.organization_id, documents.c.metadata,
+                        sources.c.pseudonym)
                  .join_from(documents, sources, documents.c.source_id == sources.c.id, isouter=True))
-        return {r.id for r in conn.execute(query) if self.sees(r.organization_id, r.pseudonym, r.id)}
+        return {r.id for r in conn.execute(query)
+                if r.organization_id == self.organization_id
+                or (shareable(r.metadata) and self.sees(r.organization_id, r.pseudonym, r.id))}
+
+
+def shareable(metadata: Mapping[str, Any]) -> bool:
+    """False for a document whose source agreed to its use by the collecting
+    organisation only (front matter `consent: internal`): no share reaches it."""
+    return bool(metadata.get("front_matter", {}).get("consent") != Consent.INTERNAL.value)
 
 
 def scope_of(conn: Connection, user: User) -> Scope:

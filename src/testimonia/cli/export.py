@@ -1,0 +1,56 @@
+"""export: findings for publication, through redaction, leak scan and the k-anonymity gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from testimonia.cli.common import WorkspaceOption, err, opened, out
+from testimonia.errors import PublicationRefused
+from testimonia.export.run import AUDIENCES, FORMATS, ON_RISK, export as run_export
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(export)
+
+
+def export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="New folder to write the export to "
+                                         "(outside the workspace).")],
+    format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "json",
+    audience: Annotated[str, typer.Option("--audience", help=f"One of: {', '.join(AUDIENCES)}.")] = "public",
+    k: Annotated[int | None, typer.Option("--k", help="Smallest group of witnesses sharing the same "
+                                          "quasi-identifiers [default: the k_anonymity setting, 5].",
+                                          show_default=False)] = None,
+    on_risk: Annotated[str, typer.Option("--on-risk", help="generalise: coarsen the witness "
+                                         "accounts until every group has k members; refuse: stop "
+                                         "and list the records at risk.")] = "generalise",
+    public_name: Annotated[list[str] | None, typer.Option(
+        "--public-name", help="A person who may be named (a public figure, a named perpetrator); "
+        "repeatable. Every other person named in a quote is redacted.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Export findings for publication. Nothing is written unless the export passes the
+    re-identification gate and the leak scan finds no protected identifier."""
+    if on_risk not in ON_RISK:
+        raise typer.BadParameter(f"Use one of: {', '.join(ON_RISK)}.", param_hint="--on-risk")
+    with opened(workspace) as ws:
+        try:
+            report = run_export(ws, output, format=format, audience=audience, k=k,
+                                on_risk=on_risk, public_names=list(public_name or []))
+        except PublicationRefused as exc:
+            err.print(f"[bold red]Refused:[/] {escape(exc.message)}")
+            for ids in exc.at_risk[:10]:
+                err.print(f"  at risk: {', '.join(ids)}")
+            if len(exc.at_risk) > 10:
+                err.print(f"  … and {len(exc.at_risk) - 10} more groups")
+            err.print(str(exc.fix))
+            raise typer.Exit(1) from None
+    out.print(f"Exported {report.findings} findings with {report.quotes} redacted quotes and "
+              f"{len(report.decision.published)} witness accounts to {report.folder}.")
+    out.print(f"k-anonymity: {report.decision.reason}")
+    for name, digest in report.files.items():
+        out.print(f"  {name}  sha256 {digest}")
