@@ -9,6 +9,8 @@ from pathlib import Path
 
 from testimonia.documents import read_text
 from testimonia.ingest.run import IngestOptions, Outcome, ingest_paths
+from testimonia.protect.audit import read_audit
+from testimonia.protect.vault import Identity, set_identity, show_identity
 from testimonia.sources import add_source, relate_sources
 from testimonia.workspace import Workspace
 
@@ -71,3 +73,47 @@ def test_no_canary_in_any_byte_of_the_workspace(ws: Workspace, tmp_path: Path) -
     ws.close()
     assert _hits(ws.paths.root) == []  # after checkpoint on close
     assert b"Adeyemi" not in b"".join(p.read_bytes() for p in ws.paths.root.rglob("*") if p.is_file())
+
+
+VAULT_CANARY = Identity(name="Canaryvault Nwachukwu-Sorensen", aliases=["Канарейка Вигадана"],
+                        contacts=["+380 44 123 45 67", "canary.vault@example.org"], home="Canaryville")
+
+
+def _vault_variants() -> list[bytes]:
+    values = [VAULT_CANARY.name, *VAULT_CANARY.aliases, *VAULT_CANARY.contacts, VAULT_CANARY.home]
+    return [v for value in values for v in (value.encode("utf-8"), value.encode("utf-16-le"),
+                                            base64.b64encode(value.encode("utf-8")))]
+
+
+def test_vault_identities_are_in_no_byte_and_no_audit_entry(ws: Workspace, tmp_path: Path) -> None:
+    add_source(ws, "Vaulted", "survivor")
+    set_identity(ws, "Vaulted", VAULT_CANARY)
+    assert show_identity(ws, "Vaulted") == VAULT_CANARY
+    audit = repr([(e.subject, e.details) for e in read_audit(ws).entries])
+    assert not any(v.decode("utf-8", "ignore") in audit for v in _vault_variants()[::3])
+    ws.close()
+    data = b"".join(p.read_bytes() for p in ws.paths.root.rglob("*") if p.is_file())
+    assert [v for v in _vault_variants() if v in data] == []
+
+
+def test_vault_identities_named_in_a_testimony_are_absent_from_an_export(ws: Workspace,
+                                                                          tmp_path: Path) -> None:
+    from testimonia.export.run import export
+    from testimonia.extract.run import extract_workspace
+
+    folder = tmp_path / "public"
+    folder.mkdir()
+    (folder / "v.md").write_text(
+        "---\nsource: Vaulted\nsource_kind: survivor\nconsent: public\ninterview_date: 2024-05-12\n---\n"
+        "Call me on +380 44 123 45 67. Soldiers beat me, Canaryvault Nwachukwu-Sorensen, with "
+        "cables in the Sévaré camp in March 2022. Канарейку Вигадану тоже били.\n",
+        encoding="utf-8")
+    ingest_paths(ws, [folder], IngestOptions())
+    set_identity(ws, "Vaulted", VAULT_CANARY)
+    extract_workspace(ws)
+    report = export(ws, tmp_path / "out", k=1)
+    assert report.quotes >= 1
+    data = b"".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
+    assert [v for v in _vault_variants() if v in data] == []
+    assert b"Canaryvault" not in data and b"Nwachukwu" not in data and "Канарейк".encode() not in data
+    assert "[witness]" in data.decode("utf-8")  # the quote was kept, redacted

@@ -1,0 +1,123 @@
+"""Partners in one workspace: with the workspace key and a copy of everything, an
+organisation reads none of another's unshared documents or vault entries (target S3);
+sharing lets it read exactly what was shared; consent limited to internal use is never
+shared."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from testimonia.access import add_organization, share
+from testimonia.claims import list_claims
+from testimonia.documents import list_documents, read_text
+from testimonia.errors import NotFound, PermissionDenied, WorkspaceLocked
+from testimonia.extract.run import extract_workspace
+from testimonia.ingest.run import IngestOptions, ingest_paths
+from testimonia.protect import doccrypt
+from testimonia.protect.keys import KeyMaterial
+from testimonia.protect.vault import Identity, set_identity, show_identity
+from testimonia.sources import add_source
+from testimonia.workspace import Workspace
+
+SECRET = "Canaryvault Ostapchuk-Mirenko"
+B_TEXT = "Kanarka-Bilyi saw them beat the prisoners in the Kherson basement in June 2022."
+INTERNAL = "Internalcanary Petrenko-Lys said the guards used electric shocks in Kherson."
+
+
+@pytest.fixture
+def partners(ws: Workspace, material: KeyMaterial, tmp_path: Path) -> Iterator[tuple[Workspace, KeyMaterial]]:
+    """Sahel Desk (ws) and Partner, whose key opens only with its own key file; Partner
+    holds one consortium-consent testimony, one internal-only, and a vault entry."""
+    partner_key = tmp_path / "partner.key"
+    add_organization(ws, "Partner", admin="p-admin", key_file=partner_key)
+    folder = tmp_path / "partner-files"
+    folder.mkdir()
+    (folder / "b.md").write_text(f"---\nsource: Bohdan\nsource_kind: witness\nconsent: consortium\n---\n"
+                                 f"{B_TEXT}\n", encoding="utf-8")
+    (folder / "c.md").write_text(f"---\nsource: Bohdan\nconsent: internal\n---\n{INTERNAL}\n",
+                                 encoding="utf-8")
+    b_material = KeyMaterial(key_file=partner_key)
+    with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}, org_material=b_material) as b:
+        add_source(b, "Bohdan", "witness", organization="Partner")
+        report = ingest_paths(b, [folder], IngestOptions())
+        assert report.count("ingested") == 2
+        extract_workspace(b)
+        set_identity(b, "Bohdan", Identity(name=SECRET, contacts=["+380 50 999 88 77"]))
+    yield ws, b_material
+
+
+def _all_bytes(ws: Workspace) -> str:
+    """Every row of every table (decrypted with the workspace key) and every original
+    opened with the workspace seal: what a partner holding the workspace key can read.
+    Mentions and claims, what extraction derived (short quotes included), are protected by
+    the workspace key and the access policy only: docs/threat-model.md says so."""
+    with ws.engine.connect() as conn:
+        tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
+        rows = [repr(r) for t in tables if t not in ("mentions", "claims")
+                for r in conn.execute(text(f'SELECT * FROM "{t}"'))]
+        ids = [r[0] for r in conn.execute(text("SELECT id FROM documents"))]
+    originals = [repr(ws.read_original(i, None)) for i in ids]
+    return "\n".join(rows + originals)
+
+
+def test_partner_material_is_unreadable_with_the_workspace_key(partners: tuple[Workspace, KeyMaterial]) -> None:
+    ws, _ = partners
+    everything = _all_bytes(ws)
+    for secret in (SECRET, "999 88 77", B_TEXT, INTERNAL, "Kanarka", "Internalcanary"):
+        assert secret not in everything
+    assert list_documents(ws) == []
+    assert all(c.source != "Bohdan" for c in list_claims(ws))
+    with pytest.raises(PermissionDenied):
+        show_identity(ws, "Bohdan")
+
+
+def test_the_partner_key_material_is_needed_even_by_the_partner(partners: tuple[Workspace, KeyMaterial],
+                                                               material: KeyMaterial) -> None:
+    ws, _ = partners
+    with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}) as b:
+        with pytest.raises(WorkspaceLocked, match="organisation 'Partner'"):
+            show_identity(b, "Bohdan")
+
+
+def test_sharing_opens_exactly_what_consent_allows(partners: tuple[Workspace, KeyMaterial],
+                                                  material: KeyMaterial) -> None:
+    ws, b_material = partners
+    with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}, org_material=b_material) as b:
+        assert share(b, "all", "", "Sahel Desk") is True
+        internal = next(d for d in list_documents(b) if d.file_name == "c.md")
+        with pytest.raises(PermissionDenied, match="internal use only"):
+            share(b, "document", internal.id, "Sahel Desk")
+    ws.close()
+    with Workspace.open(ws.paths.root, material) as a:
+        seen = list_documents(a)
+        assert [d.file_name for d in seen] == ["b.md"]
+        assert B_TEXT in read_text(a, seen[0].id)
+        with pytest.raises(NotFound):
+            read_text(a, internal.id)
+        with a.engine.connect() as conn, pytest.raises(NotFound, match="not readable by Sahel Desk"):
+            doccrypt.key_for(a, conn, internal.id)
+        assert INTERNAL not in _all_bytes(a)
+        with pytest.raises(PermissionDenied):
+            show_identity(a, "Bohdan")  # vault entries are never shared
+    with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}, org_material=b_material) as b:
+        assert share(b, "all", "", "Sahel Desk", remove=True) is True
+    with Workspace.open(ws.paths.root, material) as a:
+        assert list_documents(a) == []
+        with a.engine.connect() as conn:
+            wrapped = conn.execute(text("SELECT count(*) FROM record_keys rk JOIN organization_keys ok "
+                                        "ON rk.key_id = ok.key_id WHERE ok.organization_id = 1 "
+                                        "AND rk.record LIKE 'document|%'")).scalar_one()
+        assert wrapped == 0  # the data keys wrapped for Sahel Desk were removed
+
+
+def test_admins_cannot_enter_another_organisation(partners: tuple[Workspace, KeyMaterial]) -> None:
+    ws, _ = partners
+    from testimonia.access import add_user
+    with pytest.raises(PermissionDenied, match="administers Sahel Desk, not Partner"):
+        add_user(ws, "intruder", "admin", organization="Partner")
+    with pytest.raises(PermissionDenied, match="belongs to Partner"):
+        share(ws, "source", "Bohdan", "Partner")
