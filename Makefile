@@ -21,7 +21,7 @@ install: $(STAMP)
 
 demo: install
 	@echo "Demo workspace in $(DEMO)/ (passphrase: $$TESTIMONIA_PASSPHRASE — for the demo only)"
-	rm -rf $(DEMO)
+	rm -rf $(DEMO) $(DEMO)-export
 	$(BIN)/testimonia init $(DEMO) --org "Sahel Desk"
 	$(BIN)/testimonia org add "Maison des Témoins" --admin mdt-admin -w $(DEMO)
 	$(BIN)/testimonia org add "Kyiv Investigations Unit" --admin kiu-admin -w $(DEMO)
@@ -34,6 +34,9 @@ demo: install
 	$(BIN)/testimonia verify -w $(DEMO)
 	$(BIN)/testimonia claims -w $(DEMO) --site Taganrog --method electric_shock
 	$(BIN)/testimonia analyze -w $(DEMO)
+	$(BIN)/testimonia vault set Wangrin --name "Amadou Exemple" --contact "+223 70 00 00 01" \
+		--home Dogofry -w $(DEMO)
+	$(BIN)/testimonia export --format json --audience public -o $(DEMO)-export -w $(DEMO)
 
 test: install
 	$(BIN)/python -m mypy
@@ -44,4 +47,4 @@ lock:
 		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
 
 clean-demo:
-	rm -rf $(DEMO)
+	rm -rf $(DEMO) $(DEMO)-export
