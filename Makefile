@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := demo
+SAMPLE := examples/sample-investigation
 export TESTIMONIA_PASSPHRASE ?= demo-passphrase-not-for-real-use
 
 .PHONY: install demo test lock clean-demo
@@ -19,17 +20,22 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+demo: export TESTIMONIA_ACTOR = sahel-admin
 demo: install
 	@echo "Demo workspace in $(DEMO)/ (passphrase: $$TESTIMONIA_PASSPHRASE — for the demo only)"
 	rm -rf $(DEMO) $(DEMO)-export
 	$(BIN)/testimonia init $(DEMO) --org "Sahel Desk"
 	$(BIN)/testimonia org add "Maison des Témoins" --admin mdt-admin -w $(DEMO)
 	$(BIN)/testimonia org add "Kyiv Investigations Unit" --admin kiu-admin -w $(DEMO)
+	for actor in sahel-admin mdt-admin kiu-admin; do \
+		TESTIMONIA_ACTOR=$$actor $(BIN)/testimonia source import $(SAMPLE)/sources.yaml -w $(DEMO) || exit 1; \
+	done
+	for actor in sahel-admin mdt-admin kiu-admin; do \
+		TESTIMONIA_ACTOR=$$actor $(BIN)/testimonia ingest $(SAMPLE)/testimonies -w $(DEMO) \
+			--source-map $(SAMPLE)/sources.yaml || exit 1; \
+	done
 	TESTIMONIA_ACTOR=mdt-admin $(BIN)/testimonia share all --with "Sahel Desk" -w $(DEMO)
 	TESTIMONIA_ACTOR=kiu-admin $(BIN)/testimonia share all --with "Sahel Desk" -w $(DEMO)
-	$(BIN)/testimonia source import examples/sample-investigation/sources.yaml -w $(DEMO)
-	$(BIN)/testimonia ingest examples/sample-investigation/testimonies -w $(DEMO) \
-		--source-map examples/sample-investigation/sources.yaml
 	$(BIN)/testimonia extract -w $(DEMO)
 	$(BIN)/testimonia verify -w $(DEMO)
 	$(BIN)/testimonia claims -w $(DEMO) --site Taganrog --method electric_shock

@@ -67,8 +67,9 @@ PARTNERS = {"Maison des Témoins": "mdt-admin", "Kyiv Investigations Unit": "kiu
 
 
 def build_sample_workspace(root: Path) -> tuple[Path, Path]:
-    """The sample investigation as `make demo` builds it: the partners share everything
-    with Sahel Desk, whose admin imports, ingests and extracts; (workspace, key file)."""
+    """The sample investigation as `make demo` builds it: each organisation imports its
+    sources and ingests its files, the partners share everything with Sahel Desk, whose
+    admin extracts; (workspace, key file)."""
     from testimonia.access import add_organization, share
     from testimonia.extract.run import extract_workspace
     from testimonia.ingest.run import IngestOptions, ingest_paths, load_source_map
@@ -76,15 +77,20 @@ def build_sample_workspace(root: Path) -> tuple[Path, Path]:
 
     write_key_file(root / "k.key")
     material = KeyMaterial(key_file=root / "k.key")
+    options = IngestOptions(source_map=load_source_map(SAMPLE / "sources.yaml"))
     with Workspace.create(root / "ws", material, "Sahel Desk") as ws:
         for org, admin in PARTNERS.items():
             add_organization(ws, org, admin=admin)
-    for org, admin in PARTNERS.items():
+        everyone = (ws.actor, *PARTNERS.values())
+    for name in everyone:  # all sources first, so that each file finds its source's organisation
+        with Workspace.open(root / "ws", material, flags={"actor": name}) as acting:
+            import_sources(acting, SAMPLE / "sources.yaml")
+    for name in everyone:
+        with Workspace.open(root / "ws", material, flags={"actor": name}) as acting:
+            ingest_paths(acting, [SAMPLE / "testimonies"], options)
+    for admin in PARTNERS.values():
         with Workspace.open(root / "ws", material, flags={"actor": admin}) as partner:
             share(partner, "all", "", "Sahel Desk")
     with Workspace.open(root / "ws", material) as ws:
-        import_sources(ws, SAMPLE / "sources.yaml")
-        ingest_paths(ws, [SAMPLE / "testimonies"],
-                     IngestOptions(source_map=load_source_map(SAMPLE / "sources.yaml")))
         extract_workspace(ws)
     return root / "ws", root / "k.key"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from testimonia.access import add_organization
 from testimonia.ingest.run import IngestOptions, ingest_paths, load_source_map
 from testimonia.integrity import verify_workspace
 from testimonia.sources import import_sources, list_relations
+from testimonia.protect.keys import KeyMaterial
 from testimonia.store import records
 from testimonia.workspace import Workspace
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "sample-investigation"
+PARTNERS = {"Maison des Témoins": "mdt-admin", "Kyiv Investigations Unit": "kiu-admin"}
 # file prefix -> (language, source), as in examples/sample-investigation/ANSWERS.md
 EXPECTED = {
     "01": ("fr", "Wangrin"), "02": ("fr", "Aminata"), "03": ("fr", "Kadi"),
@@ -23,17 +26,29 @@ EXPECTED = {
 }
 
 
-def test_sample_investigation_ingests_whole(ws: Workspace) -> None:
-    imported = import_sources(ws, SAMPLE / "sources.yaml")
-    assert len(imported.sources) == 21 and imported.relations == 5
-    report = ingest_paths(ws, [SAMPLE / "testimonies"],
-                          IngestOptions(source_map=load_source_map(SAMPLE / "sources.yaml")))
-    assert report.count("ingested") == 21 and not report.failed
-    with ws.engine.connect() as conn:
-        got = {d.file_name[:2]: (d.language, d.source) for d in records.list_documents(conn)}
-    assert got == EXPECTED
-    assert ("Aminata", "Wangrin") in {(r.a, r.b) for r in list_relations(ws)}
-    assert verify_workspace(ws).ok
+def test_sample_investigation_ingests_whole(ws: Workspace, material: KeyMaterial) -> None:
+    """Each organisation imports its sources and ingests its files from the same folder."""
+    for org, admin in PARTNERS.items():
+        add_organization(ws, org, admin=admin)
+    ws.close()
+    options = IngestOptions(source_map=load_source_map(SAMPLE / "sources.yaml"))
+    expected = {ws.actor: (6, 1), "mdt-admin": (5, 2), "kiu-admin": (10, 2)}  # sources, relations
+    for actor, (sources, relations) in expected.items():
+        with Workspace.open(ws.paths.root, material, flags={"actor": actor}) as acting:
+            imported = import_sources(acting, SAMPLE / "sources.yaml")
+            assert (len(imported.sources), imported.relations) == (sources, relations)
+            assert len(imported.elsewhere) == 21 - sources
+    for actor, (sources, _) in expected.items():
+        with Workspace.open(ws.paths.root, material, flags={"actor": actor}) as acting:
+            report = ingest_paths(acting, [SAMPLE / "testimonies"], options)
+            assert report.count("ingested") == sources and not report.failed
+            assert report.count("elsewhere") == 21 - sources
+    with Workspace.open(ws.paths.root, material) as host:
+        with host.engine.connect() as conn:
+            got = {d.file_name[:2]: (d.language, d.source) for d in records.list_documents(conn)}
+        assert got == EXPECTED
+        assert ("Aminata", "Wangrin") in {(r.a, r.b) for r in list_relations(host)}
+        assert verify_workspace(host).ok
 
 
 def test_every_sample_file_says_it_is_fictional() -> None:

@@ -139,10 +139,8 @@ def _owned_item(conn: Connection, kind: str, item: str, org_name: str) -> tuple[
             raise PermissionDenied(f"Source '{source.pseudonym}' belongs to {source.organization}.",
                                    fix=f"Only {source.organization} can share it.")
         return "source", source.pseudonym
-    doc = records.get_document(conn, item)
-    if doc.organization != org_name:
-        raise PermissionDenied(f"Document {doc.id[:12]} belongs to another organisation.",
-                               fix="Only its organisation can share it.")
+    doc = records.get_document(conn, item, within={d.id for d in records.iter_documents(conn)
+                                                   if d.organization == org_name})
     if not shareable(doc.metadata):
         raise PermissionDenied(f"Document {doc.id[:12]} ({doc.file_name}) was given with consent "
                                "for internal use only; it cannot be shared.",

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from testimonia.errors import NotFound
 from testimonia.model import Document, LogEntry
 from testimonia.protect import doccrypt
 from testimonia.store import logs, records
@@ -49,11 +48,4 @@ def read_text(ws: Workspace, id_prefix: str) -> str:
 def visible_document(ws: Workspace, conn: Connection, id_prefix: str) -> Document:
     """The document, when the acting user's organisation may see it; a document it may not
     see is reported exactly like one that does not exist."""
-    try:
-        doc = records.get_document(conn, id_prefix)
-    except NotFound:
-        doc = None
-    if doc is None or doc.id not in ws.scope(conn).document_ids(conn):
-        raise NotFound(f"No document with id {id_prefix.strip().lower()}…",
-                       fix="See `testimonia documents`.")
-    return doc
+    return records.get_document(conn, id_prefix, within=ws.scope(conn).document_ids(conn))

@@ -14,7 +14,9 @@ from typing import Any
 
 import yaml
 
-from testimonia.errors import InvalidValue
+from sqlalchemy import Connection
+
+from testimonia.errors import InvalidValue, NotFound, PermissionDenied
 from testimonia.model import Relation, Source, SourceKind, SourceRelation, parse_choice
 from testimonia.store import access, records
 from testimonia.workspace import Workspace
@@ -25,9 +27,10 @@ AGE_BAND = re.compile(r"\d{1,2}-\d{1,3}|\d{1,2}\+")
 
 def add_source(ws: Workspace, pseudonym: str, kind: str, organization: str | None = None,
                note: str = "") -> Source:
+    """Add a source to the acting user's organisation (naming another is refused)."""
     source_kind = parse_choice(SourceKind, kind, "source kind")
+    org = _own(ws, organization)
     with ws.engine.begin() as conn:
-        org = organization or records.default_organization(conn).name
         source = records.add_source(conn, pseudonym, source_kind, org, note)
         ws.audit(conn, "source_added", source.pseudonym, {"kind": source_kind.value, "organization": org})
     ws.write_head()
@@ -44,6 +47,7 @@ def list_sources(ws: Workspace) -> list[Source]:
 def relate_sources(ws: Workspace, a: str, b: str, relation: str, note: str = "") -> SourceRelation:
     kind = parse_choice(Relation, relation, "relation")
     with ws.engine.begin() as conn:
+        _may_relate(ws, conn, a, b)
         related = records.relate_sources(conn, a, b, kind, note)
         ws.audit(conn, "sources_related", related.a, {"other": related.b, "relation": kind.value})
     ws.write_head()
@@ -60,65 +64,108 @@ def list_relations(ws: Workspace) -> list[SourceRelation]:
 
 @dataclass
 class ImportReport:
-    organizations: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     relations: int = 0
     already_known: list[str] = field(default_factory=list)
+    elsewhere: list[str] = field(default_factory=list)  # other organisations' sources, left to them
+    relations_elsewhere: int = 0
 
 
 def import_sources(ws: Workspace, path: Path) -> ImportReport:
     """Add the sources and relations listed in a YAML file, all or nothing.
 
+    Only the acting user's organisation's entries are imported: other organisations'
+    sources (and relations between them) are left for them to import from the same file.
     Sources already in the workspace with the same kind are left as they are, so the
     same file can be imported again. Format: docs/sources-file.md.
     """
     data = _load_yaml(path)
     report = ImportReport()
+    me = ws.user
     with ws.engine.begin() as conn:
         known_orgs = {o.name for o in records.list_organizations(conn)}
+        owners: dict[str, str] = {}
         for i, entry in enumerate(_list(data, "sources", path)):
-            _import_source(ws, conn, entry, f"{path}: sources[{i}]", known_orgs, report)
+            where = f"{path}: sources[{i}]"
+            owner = str(entry.get("organization") or me.organization) if isinstance(entry, dict) else ""
+            if owner not in known_orgs:
+                raise InvalidValue(f"{where}: no organisation '{owner}' in this workspace.",
+                                   fix=f"An admin adds it first: `testimonia org add \"{owner}\" "
+                                   "--admin USER`.")
+            owners[_field(entry, "pseudonym", where).casefold()] = owner
+            if owner != me.organization:
+                report.elsewhere.append(_field(entry, "pseudonym", where))
+                continue
+            _import_source(conn, entry, where, owner, report)
         existing = {(r.a, r.b, r.relation) for r in records.list_relations(conn)}
         for i, entry in enumerate(_list(data, "relations", path)):
             where = f"{path}: relations[{i}]"
             a, b = _field(entry, "a", where), _field(entry, "b", where)
             relation = parse_choice(Relation, _field(entry, "relation", where), f"relation in {where}")
-            if (a, b, relation) not in existing:
+            if me.organization not in {_owner(conn, owners, a), _owner(conn, owners, b)}:
+                report.relations_elsewhere += 1
+            elif (a, b, relation) not in existing:
+                _may_relate(ws, conn, a, b)
                 records.relate_sources(conn, a, b, relation, str(entry.get("note", "")))
                 report.relations += 1
         ws.audit(conn, "sources_imported", path.name, {
             "sources": len(report.sources), "relations": report.relations,
-            "organizations": report.organizations})
+            "left_to_other_organisations": len(report.elsewhere)})
     ws.write_head()
     return report
 
 
-def _import_source(ws: Workspace, conn: Any, entry: Any, where: str, known_orgs: set[str],
+def _import_source(conn: Connection, entry: Any, where: str, organization: str,
                    report: ImportReport) -> None:
     pseudonym = _field(entry, "pseudonym", where)
     kind = parse_choice(SourceKind, _field(entry, "kind", where), f"source kind in {where}")
     existing = records.find_source(conn, pseudonym)
     if existing is not None:
-        if existing.kind != kind:
-            raise InvalidValue(f"{where}: '{pseudonym}' exists as {existing.kind.value}, "
-                               f"the file says {kind.value}.", fix="Correct the file.")
+        if existing.kind != kind or existing.organization != organization:
+            raise InvalidValue(f"{where}: '{pseudonym}' exists as {existing.kind.value} of "
+                               f"{existing.organization}, the file says {kind.value} of "
+                               f"{organization}.", fix="Correct the file.")
         report.already_known.append(pseudonym)
         return
-    org = str(entry.get("organization") or records.default_organization(conn).name)
-    if org not in known_orgs:
-        ws.new_organization(conn, org)
-        known_orgs.add(org)
-        report.organizations.append(org)
-    source = records.add_source(conn, pseudonym, kind, org, str(entry.get("note", "")))
+    source = records.add_source(conn, pseudonym, kind, organization, str(entry.get("note", "")))
     if entry.get("profile"):
         access.set_profile(conn, source.id, parse_profile(entry["profile"], where))
     report.sources.append(pseudonym)
+
+
+def _owner(conn: Connection, owners: dict[str, str], pseudonym: str) -> str | None:
+    known = records.find_source(conn, pseudonym)
+    return known.organization if known else owners.get(pseudonym.casefold())
+
+
+def _own(ws: Workspace, organization: str | None, pseudonym: str | None = None) -> str:
+    """The acting user's organisation; PermissionDenied when `organization` is another."""
+    me = ws.user
+    if organization and organization != me.organization:
+        what = f"Source '{pseudonym}' belongs to {organization}" if pseudonym else \
+            f"{me.name} belongs to {me.organization}, not {organization}"
+        raise PermissionDenied(f"{what}.", fix=f"A user of {organization} can do this.")
+    return me.organization
+
+
+def _may_relate(ws: Workspace, conn: Connection, a: str, b: str) -> None:
+    """A relation needs both sources visible to the acting user, one of them their own."""
+    scope = ws.scope(conn)
+    first, second = records.get_source(conn, a), records.get_source(conn, b)
+    for source in (first, second):
+        if not scope.sees_source(source):
+            raise NotFound(f"No source '{source.pseudonym}'.", fix="See `testimonia source list`.")
+    if ws.user.organization not in (first.organization, second.organization):
+        raise PermissionDenied(f"Neither {first.pseudonym} nor {second.pseudonym} belongs to "
+                               f"{ws.user.organization}.",
+                               fix="Their organisations record how they are related.")
 
 
 def set_profile(ws: Workspace, pseudonym: str, values: dict[str, str]) -> dict[str, str]:
     """Replace the given profile fields of a source (an empty value removes one)."""
     with ws.engine.begin() as conn:
         source = records.get_source(conn, pseudonym)
+        _own(ws, source.organization, pseudonym=source.pseudonym)
         profile = dict(dict(access.profiles(conn)).get(source.pseudonym, {}))
         for name, value in parse_profile(values, f"source {pseudonym}", allow_empty=True).items():
             if value:

@@ -86,7 +86,7 @@ def _unredacted_in(quote: str, document: str) -> bool:
 
 
 def test_a_unique_witness_is_generalised(sample: Workspace, tmp_path: Path) -> None:
-    set_profile(sample, "Bilobrova", {"age_band": "70+", "occupation": "imam", "ethnicity": "Tatar"})
+    set_profile(sample, "Oumou", {"age_band": "70+", "occupation": "imam", "ethnicity": "Tatar"})
     records = public.accounts(public.gather(sample))
     unique = gate.at_risk(records, public.attributes(), 5)
     assert any(any(r.values["occupation"] == ("imam",) for r in records if r.id in group.ids)
@@ -99,7 +99,7 @@ def test_a_unique_witness_is_generalised(sample: Workspace, tmp_path: Path) -> N
 
 
 def test_a_unique_witness_blocks_a_strict_export(sample: Workspace, tmp_path: Path) -> None:
-    set_profile(sample, "Bilobrova", {"age_band": "70+", "occupation": "imam"})
+    set_profile(sample, "Oumou", {"age_band": "70+", "occupation": "imam"})
     with pytest.raises(PublicationRefused, match="fewer than 5 records") as refused:
         export(sample, tmp_path / "out", on_risk="refuse")
     assert refused.value.at_risk and not (tmp_path / "out").exists()

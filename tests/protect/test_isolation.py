@@ -71,7 +71,7 @@ def test_partner_material_is_unreadable_with_the_workspace_key(partners: tuple[W
         assert secret not in everything
     assert list_documents(ws) == []
     assert all(c.source != "Bohdan" for c in list_claims(ws))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFound, match="No source 'Bohdan'"):  # not even its existence
         show_identity(ws, "Bohdan")
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from testimonia.access import add_user
-from testimonia.errors import IntegrityError, PermissionDenied
+from testimonia.access import add_user, share
+from testimonia.errors import IntegrityError, NotFound, PermissionDenied
 from testimonia.protect.audit import read_audit
 from testimonia.protect.keys import KeyMaterial
 from testimonia.protect.vault import Identity, identities, list_entries, set_identity, show_identity
@@ -109,8 +109,12 @@ def test_another_organisations_source_is_refused(vaulted: Workspace, material: K
     from testimonia.access import add_organization
     add_organization(vaulted, "Partner", admin="p-admin", key_file=tmp_path / "partner.key")
     with _as(vaulted, material, "p-admin") as partner:
-        with pytest.raises(PermissionDenied, match="belongs to Sahel Desk"):
+        with pytest.raises(NotFound, match="No source 'Olena'"):  # unshared: not even named
             show_identity(partner, "Olena")
-        with pytest.raises(PermissionDenied, match="belongs to Sahel Desk"):
+        with pytest.raises(NotFound, match="No source 'Olena'"):
             set_identity(partner, "Olena", Identity(name="Overwritten"))
+    share(vaulted, "source", "Olena", "Partner")
+    with _as(vaulted, material, "p-admin") as partner:
+        with pytest.raises(PermissionDenied, match="belongs to Sahel Desk"):  # shared, vault not
+            show_identity(partner, "Olena")
     assert show_identity(vaulted, "Olena") == OLENA

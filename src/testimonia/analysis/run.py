@@ -74,7 +74,8 @@ def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") 
     if kind == "rename" and not name.strip():
         raise InvalidValue("A rename needs a new name.", fix="Give --name NAME.")
     with ws.engine.begin() as conn:
-        analyses.add_judgement(conn, kind, site_id, other, name.strip(), ws.actor)
+        analyses.add_judgement(conn, kind, site_id, other, name.strip(), ws.actor,
+                               ws.user.organization_id)
         ws.audit(conn, "site_judgement", site_id, {"kind": kind, "other": other, "name": name.strip()})
     ws.write_head()
     return site_id
@@ -127,7 +128,7 @@ def _inputs(ws: Workspace) -> tuple[list[ClaimIn], list[RelationIn], list[Judgem
         sources = {s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
         relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)
                      if r.a in sources and r.b in sources]
-        judgements = [Judgement(*row) for row in analyses.judgements(conn)]
+        judgements = [Judgement(*row) for row in analyses.judgements(conn, ws.user.organization_id)]
     return claims, relations, judgements
 
 

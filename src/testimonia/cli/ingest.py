@@ -23,14 +23,12 @@ def ingest(
                                                "every file (else the front matter's).")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Language of every file: en, fr, ru "
                                              "or uk [default: front matter, else detected].")] = None,
-    org: Annotated[str | None, typer.Option("--org", help="Organisation that owns the documents "
-                                            "[default: the source's].")] = None,
     source_map: Annotated[Path | None, typer.Option("--source-map", help="YAML with a 'files:' "
                           "mapping of file name to pseudonym, for files without front matter.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Ingest testimonies and documents: keep each original sealed, extract its text, log custody."""
-    options = IngestOptions(source=source, language=lang, organization=org,
+    options = IngestOptions(source=source, language=lang,
                             source_map=load_source_map(source_map) if source_map else {})
     with opened(workspace) as ws, progress_bar() as bar:
         task = bar.add_task("Ingesting", total=count_files(paths))
@@ -52,7 +50,9 @@ def _summarise(report: IngestReport) -> None:
         out.print(f"already ingested: {outcome.path} ({outcome.detail})")
     if report.new_sources:
         out.print(f"New sources from front matter: {', '.join(report.new_sources)}.")
-    skipped = report.count("skipped")
+    skipped, elsewhere = report.count("skipped"), report.count("elsewhere")
     out.print(f"{report.count('ingested')} ingested, {report.count('duplicate')} duplicates, "
-              f"{len(report.failed)} failed" + (f", {skipped} skipped (not a supported format)"
-                                                if skipped else "") + ".")
+              f"{len(report.failed)} failed"
+              + (f", {skipped} skipped (not a supported format)" if skipped else "")
+              + (f", {elsewhere} left to the organisations of their sources" if elsewhere else "")
+              + ".")

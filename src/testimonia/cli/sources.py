@@ -30,14 +30,12 @@ def register(app: typer.Typer) -> None:
 def add(
     pseudonym: Annotated[str, typer.Argument(help="The name the source is known by, e.g. Wangrin.")],
     kind: Annotated[str, typer.Option("--kind", help=f"One of: {KINDS}.")],
-    org: Annotated[str | None, typer.Option("--org", help="Organisation holding the source "
-                                            "[default: the workspace's first].")] = None,
     note: Annotated[str, typer.Option("--note", help="Context that does not identify the person.")] = "",
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Add a source, known only by pseudonym."""
+    """Add a source to your organisation, known only by pseudonym."""
     with opened(workspace) as ws:
-        source = lib.add_source(ws, pseudonym, kind, org, note)
+        source = lib.add_source(ws, pseudonym, kind, note=note)
     out.print(f"Added source {source.pseudonym} ({source.kind.value}, {source.organization}).")
 
 
@@ -78,10 +76,11 @@ def import_(
     """Add many sources and relations from a YAML file (all or nothing; re-runnable)."""
     with opened(workspace) as ws:
         report = lib.import_sources(ws, file)
-    if report.organizations:
-        out.print(f"New organisations: {', '.join(report.organizations)}.")
     out.print(f"Imported {len(report.sources)} sources and {report.relations} relations "
               f"({len(report.already_known)} sources already known).")
+    if report.elsewhere:
+        out.print(f"Left to their organisations: {len(report.elsewhere)} sources and "
+                  f"{report.relations_elsewhere} relations (they import the same file).")
 
 
 @source_app.command("profile")

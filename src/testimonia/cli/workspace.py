@@ -81,7 +81,7 @@ def audit(
     """The audit log: every read of protected data and every change, in order."""
     with opened(workspace) as ws:
         report = read_audit(ws)
-    for e in report.entries:
+    for e in report.shown:
         if as_json:
             typer.echo(json.dumps({"seq": e.seq, "at": e.at, "actor": e.actor, "action": e.action,
                                    "subject": e.subject, "details": e.details, "hash": e.hash},

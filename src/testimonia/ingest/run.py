@@ -4,7 +4,9 @@ For each file: read and hash the bytes, skip it if the same bytes are already in
 workspace, extract the working-copy text with the reader for its format, detect the
 language, resolve the source, then seal the unaltered original and write the document,
 its text and two custody entries (received, text_extracted) in one transaction. A file
-that fails is reported with its reason and leaves nothing behind.
+that fails is reported with its reason and leaves nothing behind. Documents belong to
+the acting user's organisation; a file whose source belongs to another organisation is
+left for that organisation to ingest (so a shared drop folder can be ingested by each).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from testimonia.ingest.readers import reader_for
 from testimonia.ingest.readers.base import ReadLimits, ReadResult
 from testimonia.model import Document, Source, SourceKind, parse_choice
 from testimonia.protect import doccrypt, envelope
+from testimonia.protect.policy import User
 from testimonia.store import records
 from testimonia.workspace import Workspace
 
@@ -38,7 +41,7 @@ class Outcome:
     """What happened to one file."""
 
     path: Path
-    status: str  # ingested | duplicate | failed | skipped
+    status: str  # ingested | duplicate | failed | skipped | elsewhere (another organisation's source)
     detail: str = ""
     document_id: str | None = None
 
@@ -68,8 +71,11 @@ class IngestReport:
 class IngestOptions:
     source: str | None = None  # pseudonym for every file (overrides the source map)
     language: str | None = None  # force a language code
-    organization: str | None = None
     source_map: dict[str, str] = field(default_factory=dict)  # file name -> pseudonym
+
+
+class ForAnotherOrganisation(TestimoniaError):
+    """The file belongs to a source of another organisation: that organisation ingests it."""
 
 
 Progress = Callable[[Outcome], None]
@@ -132,6 +138,9 @@ def _ingest_one(ws: Workspace, path: Path, explicit: bool, options: IngestOption
         document_id = hashlib.sha256(data).hexdigest()
         with ws.engine.connect() as conn:
             known = records.document_exists(conn, document_id)
+            visible = known is not None and known.id in ws.scope(conn).document_ids(conn)
+        if known is not None and not visible:
+            return Outcome(path, "elsewhere", "the same bytes are held by another organisation")
         if known is not None:
             return Outcome(path, "duplicate", f"same bytes as {known.short_id} ({known.file_name})",
                            document_id)
@@ -139,6 +148,8 @@ def _ingest_one(ws: Workspace, path: Path, explicit: bool, options: IngestOption
         _store(ws, path, data, document_id, result, options, report)
     except UnreadableFile as exc:
         return Outcome(path, "failed", exc.reason)
+    except ForAnotherOrganisation as exc:
+        return Outcome(path, "elsewhere", str(exc))
     except TestimoniaError as exc:
         return Outcome(path, "failed", str(exc))
     except SqlIntegrityError:
@@ -175,7 +186,7 @@ def _store(ws: Workspace, path: Path, data: bytes, document_id: str, result: Rea
     created = ws.store_original(document_id, data, data_key)
     try:
         with ws.engine.begin() as conn:
-            source, org_id, new_source = _attribution(conn, path, front, options)
+            source, org_id, new_source = _attribution(conn, path, front, options, ws.user)
             doc = _document(path, data, document_id, result, language, guess.code, guess.confidence)
             records.insert_document(conn, doc, doccrypt.seal_text(data_key, document_id, result.text),
                                     source.id if source else None, org_id)
@@ -195,9 +206,11 @@ def _store(ws: Workspace, path: Path, data: bytes, document_id: str, result: Rea
         report.new_sources.append(new_source)
 
 
-def _attribution(conn: Connection, path: Path, front: dict[str, Any],
-                 options: IngestOptions) -> tuple[Source | None, int, str | None]:
-    """(source, organisation id, pseudonym of a source created from the front matter)."""
+def _attribution(conn: Connection, path: Path, front: dict[str, Any], options: IngestOptions,
+                 me: User) -> tuple[Source | None, int, str | None]:
+    """(source, organisation id, pseudonym of a source created from the front matter).
+    Everything is filed under the acting user's organisation; a file of another
+    organisation's source is left to that organisation."""
     named = front.get("source")
     if options.source and named and named.lower() != options.source.lower():
         raise UnreadableFile(path, f"front matter names source '{named}' but --source is "
@@ -206,26 +219,23 @@ def _attribution(conn: Connection, path: Path, front: dict[str, Any],
     source = records.find_source(conn, pseudonym) if pseudonym else None
     created = None
     if pseudonym and source is None:
-        source = _new_source_from_front_matter(conn, path, pseudonym, front, options)
+        source = _new_source_from_front_matter(conn, path, pseudonym, front, me.organization)
         created = source.pseudonym
-    if options.organization:
-        org_id = records.organization_id(conn, options.organization)
-    elif source is not None:
-        org_id = records.organization_id(conn, source.organization)
-    else:
-        org_id = records.default_organization(conn).id
-    return source, org_id, created
+    if source is not None and source.organization != me.organization:
+        raise ForAnotherOrganisation(f"source {source.pseudonym} belongs to {source.organization}, "
+                                     "which ingests it")
+    return source, me.organization_id, created
 
 
 def _new_source_from_front_matter(conn: Connection, path: Path, pseudonym: str,
-                                  front: dict[str, Any], options: IngestOptions) -> Source:
+                                  front: dict[str, Any], organization: str) -> Source:
     kind = front.get("source_kind")
     if not kind:
         raise UnreadableFile(path, f"unknown source '{pseudonym}'; add it first with "
                              f"`testimonia source add {pseudonym} --kind KIND`, or give "
                              "source_kind in the front matter")
-    org = options.organization or records.default_organization(conn).name
-    return records.add_source(conn, pseudonym, parse_choice(SourceKind, kind, "source kind"), org)
+    return records.add_source(conn, pseudonym, parse_choice(SourceKind, kind, "source kind"),
+                              organization)
 
 
 def _document(path: Path, data: bytes, document_id: str, result: ReadResult, language: str,

@@ -5,6 +5,10 @@ and `read_dossier` (quotes of testimony listed), `source_added`, `sources_relate
 `sources_imported`, `organization_added`, `site_judgement`. The log is hash-chained like
 the chain of custody, with its own sealed head (audit.head); `testimonia audit --verify`
 walks it.
+
+The whole chain is checked, but an organisation's admin is shown only the entries made
+by its own users or about what it sees (its organisation, its users, the sources and
+documents in its scope): partners' activity on their own material stays theirs.
 """
 
 from __future__ import annotations
@@ -14,14 +18,15 @@ from dataclasses import dataclass, field
 from testimonia.chain import Head, Problem, check_chain
 from testimonia.errors import IntegrityError
 from testimonia.model import LogEntry
-from testimonia.store import logs
+from testimonia.store import access, logs, records
 from testimonia.store.schema import audit_events
 from testimonia.workspace import Workspace
 
 
 @dataclass
 class AuditReport:
-    entries: list[LogEntry] = field(default_factory=list)
+    entries: list[LogEntry] = field(default_factory=list)  # the whole log, for the check
+    shown: list[LogEntry] = field(default_factory=list)  # what the acting user may read
     head: Head | None = None
     problems: list[Problem] = field(default_factory=list)
 
@@ -37,7 +42,13 @@ def read_audit(ws: Workspace) -> AuditReport:
         report.head = ws.read_head("audit")
     except IntegrityError as exc:
         report.problems.append(Problem("audit.head", str(exc)))
+    user = ws.user
     with ws.engine.connect() as conn:
         report.entries = list(logs.iter_entries(conn, audit_events))
+        scope = ws.scope(conn)
+        people = {u.name for u in access.list_users(conn) if u.organization_id == user.organization_id}
+        mine = people | {user.organization} | scope.document_ids(conn) | {
+            s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
+    report.shown = [e for e in report.entries if e.actor in people or e.subject in mine]
     report.problems += check_chain(report.entries, report.head, "audit")
     return report

@@ -4,7 +4,7 @@ Two questions, asked by the CLI (and by any other front end) before it calls the
 
 - *May this user do this?* `authorize(user, action)` against ACTIONS, which lists the
   roles allowed for each action. COMMANDS maps every CLI command to its action; a command
-  missing from it is refused (fail closed), and tests/protect/test_policy_matrix.py runs
+  missing from it is refused (fail closed), and tests/cli/test_policy_matrix.py runs
   every command of the live command tree for every role.
 - *What may this user's organisation see?* `Scope`: its own sources and documents, and
   those another organisation shared with it: all of its collection, one source (with all

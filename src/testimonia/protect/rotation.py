@@ -40,7 +40,14 @@ class Rotation:
 
 
 def rotate_workspace(ws: Workspace, progress: Callable[[int], None] | None = None) -> Rotation:
-    """Rotate (or finish rotating) the workspace data key."""
+    """Rotate (or finish rotating) the workspace data key: admins of the workspace's first
+    organisation (the one that created it) only, since it concerns every partner."""
+    user = ws.user
+    with ws.engine.connect() as conn:
+        host = records.default_organization(conn)
+    if user.organization_id != host.id:
+        raise PermissionDenied(f"The workspace key is rotated by an admin of {host.name}, which "
+                               "holds the workspace.", fix=f"Ask an admin of {host.name}.")
     if not ws.keys.retired:
         new = WorkspaceKeys(new_key_id(), secrets.token_bytes(KEY_BYTES), retired=(ws.keys,))
         write_keyring(ws.paths.keyring, new, ws.material, retired=list(new.retired))

@@ -48,7 +48,7 @@ def set_identity(ws: Workspace, pseudonym: str, identity: Identity) -> None:
         raise InvalidValue("A vault entry needs the source's name.", fix="Give --name NAME.")
     user = ws.user
     with ws.engine.begin() as conn:
-        source, org_id = _own_source(conn, pseudonym, user.organization_id, user.organization)
+        source, org_id = _own_source(ws, conn, pseudonym, user.organization_id, user.organization)
         record = binding(source, org_id)
         plaintext = json.dumps(asdict(identity), ensure_ascii=False).encode()
         access.put_vault(conn, source.id, orgkeys.write_record(conn, record, plaintext, [org_id]))
@@ -61,7 +61,7 @@ def show_identity(ws: Workspace, pseudonym: str) -> Identity:
     user = ws.user
     authorize(user, "vault_read")
     with ws.engine.begin() as conn:
-        source, org_id = _own_source(conn, pseudonym, user.organization_id, user.organization)
+        source, org_id = _own_source(ws, conn, pseudonym, user.organization_id, user.organization)
         identity = _read(ws, conn, source, org_id)
         if identity is None:
             raise NotFound(f"The vault holds no identity for '{source.pseudonym}'.",
@@ -107,8 +107,11 @@ def _read(ws: Workspace, conn: Connection, source: Source, org_id: int) -> Ident
     return Identity(**data)
 
 
-def _own_source(conn: Connection, pseudonym: str, org_id: int, org_name: str) -> tuple[Source, int]:
-    source = records.get_source(conn, pseudonym)
+def _own_source(ws: Workspace, conn: Connection, pseudonym: str, org_id: int,
+                org_name: str) -> tuple[Source, int]:
+    source = records.find_source(conn, pseudonym)
+    if source is None or not ws.scope(conn).sees_source(source):
+        raise NotFound(f"No source '{pseudonym}'.", fix="See `testimonia source list`.")
     if source.organization != org_name:
         raise PermissionDenied(f"Source '{source.pseudonym}' belongs to {source.organization}; "
                                "its identity is in that organisation's vault only.",

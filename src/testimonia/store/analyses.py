@@ -1,5 +1,6 @@
-"""Stored analysis: the analyst's site judgements (kept for ever, applied on every run)
-and the latest results with a digest of the inputs they were computed from."""
+"""Stored analysis: the analysts' site judgements (per organisation, kept for ever,
+applied on every run) and the latest results with a digest of the inputs they were
+computed from."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from testimonia.store.records import now
 from testimonia.store.schema import analysis_results, site_judgements
 
 
-def add_judgement(conn: Connection, kind: str, site: str, other: str, name: str, actor: str) -> None:
+def add_judgement(conn: Connection, kind: str, site: str, other: str, name: str, actor: str,
+                  organization_id: int) -> None:
     conn.execute(insert(site_judgements).values(kind=kind, site=site, other=other, name=name,
-                                                actor=actor, at=now()))
+                                                actor=actor, at=now(), organization_id=organization_id))
 
 
-def judgements(conn: Connection) -> list[tuple[str, str, str, str]]:
+def judgements(conn: Connection, organization_id: int) -> list[tuple[str, str, str, str]]:
+    """One organisation's judgements: another's merges and renames never change its sites."""
     rows = conn.execute(select(site_judgements.c.kind, site_judgements.c.site,
                                site_judgements.c.other, site_judgements.c.name)
+                        .where(site_judgements.c.organization_id == organization_id)
                         .order_by(site_judgements.c.id))
     return [(r.kind, r.site, r.other, r.name) for r in rows]
 

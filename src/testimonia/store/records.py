@@ -159,12 +159,15 @@ def iter_documents(conn: Connection) -> Iterator[Document]:
         yield _document(row)
 
 
-def get_document(conn: Connection, id_prefix: str) -> Document:
+def get_document(conn: Connection, id_prefix: str, within: set[str] | None = None) -> Document:
+    """The one document whose id starts with `id_prefix`, among `within` when given (so
+    that neither a match nor an ambiguity reveals a document outside it)."""
     prefix = id_prefix.strip().lower()
     if len(prefix) < 4 or any(ch not in "0123456789abcdef" for ch in prefix):
         raise InvalidValue(f"'{id_prefix}' is not a document id.",
                            fix="Give at least 4 hex characters of the id (see `testimonia documents`).")
-    rows = conn.execute(_document_query().where(documents.c.id.startswith(prefix)).limit(6)).all()
+    query = _document_query().where(documents.c.id.startswith(prefix))
+    rows = [r for r in conn.execute(query) if within is None or r.id in within][:6]
     if not rows:
         raise NotFound(f"No document with id {prefix}…", fix="See `testimonia documents`.")
     if len(rows) > 1:

@@ -119,6 +119,7 @@ site_judgements = Table(
     Column("name", Text, nullable=False),
     Column("actor", String(200), nullable=False),
     Column("at", String(32), nullable=False),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),  # 0007
 )
 
 analysis_results = Table(
