@@ -76,11 +76,11 @@ def import_(
     """Add many sources and relations from a YAML file (all or nothing; re-runnable)."""
     with opened(workspace) as ws:
         report = lib.import_sources(ws, file)
-    out.print(f"Imported {len(report.sources)} sources and {report.relations} relations "
-              f"({len(report.already_known)} sources already known).")
+    out.print(f"Imported {_count(len(report.sources), 'source')} and "
+              f"{_count(report.relations, 'relation')} ({len(report.already_known)} already known).")
     if report.elsewhere:
-        out.print(f"Left to their organisations: {len(report.elsewhere)} sources and "
-                  f"{report.relations_elsewhere} relations (they import the same file).")
+        out.print(f"Left to their organisations: {_count(len(report.elsewhere), 'source')} and "
+                  f"{_count(report.relations_elsewhere, 'relation')} (they import the same file).")
 
 
 @source_app.command("profile")
@@ -129,3 +129,7 @@ def org_list(workspace: WorkspaceOption = None) -> None:
     with opened(workspace) as ws:
         for org in access.list_organizations(ws):
             out.print(org.name)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
