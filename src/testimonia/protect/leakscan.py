@@ -20,6 +20,7 @@ and the path and location are themselves redacted ("[witness]_statement.json").
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -94,6 +95,8 @@ def _mask_word(word: str) -> str:
     return head + "*" * max(len(word) - 1, 2)
 
 
+_LEAF_GAP = "\n\n¶leaf¶\n\n"  # a word between leaves, so that no match runs from one into the next
+
 # --- one file ------------------------------------------------------------------------
 
 Found = Iterator[tuple[str, str, str]]  # (where, kind, shown)
@@ -104,11 +107,12 @@ def _content_leaks(path: Path, data: bytes, redactor: Redactor) -> Found:
     if suffix == ".pdf":
         yield from _pdf_leaks(path, redactor)
         return
+    if suffix == ".json":  # every key and value, decoded (\u escapes included), covers the text
+        yield from _json_leaks(json.loads(data), redactor)
+        return
     for label, text in _decoded(data):
         yield from _text_leaks(label, text, redactor)
-    if suffix == ".json":
-        yield from _json_leaks(json.loads(data), "$", redactor)
-    elif suffix in (".html", ".htm"):
+    if suffix in (".html", ".htm"):
         yield from _html_leaks(data.decode("utf-8", errors="replace"), redactor)
 
 
@@ -125,18 +129,36 @@ def _text_leaks(label: str, text: str, redactor: Redactor, offsets: bool = True)
         yield where, hit.kind, mask(text[hit.start:hit.end])
 
 
-def _json_leaks(node: Any, where: str, redactor: Redactor) -> Found:
-    """Every key and every string or number value of a parsed JSON document; the path in
-    `where` is redacted like everything else."""
+def _json_leaks(document: Any, redactor: Redactor) -> Found:
+    """Every key and every string or number value of a parsed JSON document, scanned in
+    one pass (leaves joined by a separating word; a hit is reported at the leaf it starts in,
+    with the leaf's path redacted like everything else)."""
+    leaves: list[tuple[str, str, str]] = []  # (key | value, path, text)
+    _json_leaves(document, "$", leaves)
+    starts, parts, position = [], [], 0
+    for _label, _path, text in leaves:
+        starts.append(position)
+        parts.append(text)
+        position += len(text) + len(_LEAF_GAP)
+    joined = _LEAF_GAP.join(parts)
+    for hit in scan_text(joined, redactor):
+        index = bisect.bisect_right(starts, hit.start) - 1
+        label, path, text = leaves[index]
+        offset = "" if label == "key" else f" offset {hit.start - starts[index]}"
+        yield (f"JSON {label} at {redactor.redact(path)}{offset}", hit.kind,
+               mask(joined[hit.start:hit.end]))
+
+
+def _json_leaves(node: Any, path: str, leaves: list[tuple[str, str, str]]) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from _text_leaks(f"JSON key at {where}", key, redactor, offsets=False)
-            yield from _json_leaks(value, f"{where}.{redactor.redact(key)}", redactor)
+            leaves.append(("key", path, key))
+            _json_leaves(value, f"{path}.{key}", leaves)
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _json_leaks(value, f"{where}[{index}]", redactor)
+            _json_leaves(value, f"{path}[{index}]", leaves)
     elif isinstance(node, (str, int, float)) and not isinstance(node, bool):
-        yield from _text_leaks(f"JSON value at {where}", str(node), redactor)
+        leaves.append(("value", path, str(node)))
 
 
 class _HtmlText(HTMLParser):

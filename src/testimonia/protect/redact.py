@@ -316,15 +316,22 @@ def _alone(folded: str, part: _Part) -> bool:
 def _spellings(text: str, token: Token) -> list[_Word]:
     """The token, the token without clitics (d'Aminata, Aminata's), the halves of a
     hyphenated token; each with its original offsets."""
-    folded, offsets = fold_with_offsets(text[token.start:token.end])
+    return [_Word(token.start + w.start, token.start + w.end, w.forms, w.stems, w.capital, w.common)
+            for w in _token_words(text[token.start:token.end])]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _token_words(raw: str) -> tuple[_Word, ...]:
+    """`_spellings` of one token, with offsets relative to it (the same word recurs
+    thousands of times in a long text)."""
+    folded, offsets = fold_with_offsets(raw)
     spans = [(0, len(folded))]
     lead, trail = clitics(folded)
     if lead or trail:
         spans.append((lead, len(folded) - trail))
     if "-" in folded:
         spans += [(m.start(), m.end()) for m in re.finditer(r"[^-]+", folded)]
-    return [_word(text, token.start + offsets[a], token.start + offsets[b], folded[a:b])
-            for a, b in spans]
+    return tuple(_word(raw, offsets[a], offsets[b], folded[a:b]) for a, b in spans)
 
 
 def _word(text: str, start: int, end: int, folded: str) -> _Word:
