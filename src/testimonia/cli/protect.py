@@ -72,19 +72,25 @@ def user_list(workspace: WorkspaceOption = None) -> None:
 def share(kind: KindArgument, item: ItemArgument = "", with_: WithOption = "",
           workspace: WorkspaceOption = None) -> None:
     """Let another organisation see some of your organisation's material."""
-    with opened(workspace) as ws:
-        changed = access.share(ws, kind, item, _required(with_))
-    what = "everything" if kind == "all" else f"{kind} {item}"
-    out.print(f"Shared {what} with {with_}." if changed else f"{what} was already shared with {with_}.")
+    _share(kind, item, with_, workspace, remove=False)
 
 
 def unshare(kind: KindArgument, item: ItemArgument = "", with_: WithOption = "",
             workspace: WorkspaceOption = None) -> None:
     """Stop sharing material with another organisation."""
+    _share(kind, item, with_, workspace, remove=True)
+
+
+def _share(kind: str, item: str, with_: str, workspace: Path | None, *, remove: bool) -> None:
+    if not with_.strip():
+        raise typer.BadParameter("Name the organisation.", param_hint="--with")
     with opened(workspace) as ws:
-        changed = access.share(ws, kind, item, _required(with_), remove=True)
+        changed = access.share(ws, kind, item, with_, remove=remove)
     what = "everything" if kind == "all" else f"{kind} {item}"
-    out.print(f"Stopped sharing {what} with {with_}." if changed else f"{what} was not shared with {with_}.")
+    if remove:
+        out.print(f"Stopped sharing {what} with {with_}." if changed else f"{what} was not shared with {with_}.")
+    else:
+        out.print(f"Shared {what} with {with_}." if changed else f"{what} was already shared with {with_}.")
 
 
 def shares(workspace: WorkspaceOption = None) -> None:
@@ -93,8 +99,9 @@ def shares(workspace: WorkspaceOption = None) -> None:
         found = access.list_shares(ws)
     table = Table("from", "what", "with", "by", "at")
     for s in found:
-        what = "everything" if s.kind == "organization" else f"{s.kind} {s.item[:12] if s.kind == 'document' else s.item}"
-        table.add_row(s.owner, what, s.with_organization, s.actor, s.at)
+        item = s.item[:12] if s.kind == "document" else s.item
+        table.add_row(s.owner, "everything" if s.kind == "organization" else f"{s.kind} {item}",
+                      s.with_organization, s.actor, s.at)
     out.print(table)
 
 
@@ -182,9 +189,3 @@ def keys_status(workspace: WorkspaceOption = None) -> None:
         for key_id, state, count in keys:
             used = "" if count < 0 else f"  {count} record keys"
             out.print(f"{layer}: {key_id} {state}{used}")
-
-
-def _required(value: str) -> str:
-    if not value.strip():
-        raise typer.BadParameter("Name the organisation.", param_hint="--with")
-    return value
