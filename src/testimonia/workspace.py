@@ -252,12 +252,14 @@ class Workspace:
     # Originals: sealed, named by a keyed hash of their SHA-256
 
     def original_path(self, document_id: str, keys: WorkspaceKeys | None = None) -> Path:
-        """Where the original is (under the current key, or a retired one while a rotation
-        is unfinished)."""
-        for candidate in (keys,) if keys else (self.keys, *self.keys.retired):
-            name = hmac.new(candidate.name_key, document_id.encode(), hashlib.sha256).hexdigest()
-            path = self.paths.originals / name[:2] / f"{name}.sealed"
-            if keys or path.exists():
+        """Where the original is named under `keys`; without them, where it is: under the
+        current key, or a retired one while a rotation is unfinished."""
+        if keys is not None:
+            name = hmac.new(keys.name_key, document_id.encode(), hashlib.sha256).hexdigest()
+            return self.paths.originals / name[:2] / f"{name}.sealed"
+        for old in self.keys.retired:
+            path = self.original_path(document_id, old)
+            if path.exists():
                 return path
         return self.original_path(document_id, self.keys)
 

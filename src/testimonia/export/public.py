@@ -27,7 +27,7 @@ from typing import Any
 from testimonia.analysis.run import current_analysis
 from testimonia.export import hierarchy
 from testimonia.extract.gazetteer import get_gazetteer
-from testimonia.model import Consent, Document, Source
+from testimonia.model import Consent, Document, Source, SourceKind
 from testimonia.protect import gate
 from testimonia.protect.redact import Protected, Redactor, private_persons
 from testimonia.protect.vault import Identity, identities
@@ -78,7 +78,8 @@ def protected_identifiers(inputs: Inputs, public_names: Sequence[str]) -> list[P
         found += [_contact(c) for c in identity.contacts if c.strip()]
         if identity.home.strip():
             found.append(Protected(identity.home, "place", "[place]"))
-    found += [Protected(p, "name", "[witness]") for p in inputs.sources]
+    found += [Protected(p, "name", "[witness]") for p, source in inputs.sources.items()
+              if source.kind is not SourceKind.DOCUMENT]  # a document's label names nobody
     for doc in inputs.documents.values():
         front = doc.metadata.get("front_matter", {})
         if front.get("interview_date"):

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from testimonia.errors import InvalidValue, PublicationRefused
 from testimonia.export import hierarchy, public
@@ -96,15 +97,13 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
     return ExportReport(folder, files, len(findings), quotes, decision)
 
 
-def _scannable(protected: list[Protected], findings: list[dict[str, object]]) -> list[Protected]:
-    """The identifiers the leak scan looks for: all of them, except a place that is itself
-    a published detention site (a witness's home town may also hold a prison); quotes
-    were redacted with the full list."""
-    sites = {str(f["site"]["name"]).casefold() for f in findings if isinstance(f["site"], dict)}
-    countries = {str(f["site"]["country"]).casefold() for f in findings if isinstance(f["site"], dict)}
-    published = sites | countries
-    return [p for p in protected if p.kind != "place" or not any(
-        p.value.casefold() in name for name in published)]
+def _scannable(protected: list[Protected], findings: list[dict[str, Any]]) -> list[Protected]:
+    """The identifiers the leak scan looks for: all of them, except a place that is part of
+    a published site's name (a witness's home town may also hold a prison: "Bamako" in
+    "State Security, Bamako"); quotes were redacted with the full list."""
+    names = {str(f["site"][key]) for f in findings for key in ("name", "country")}
+    return [p for p in protected if p.kind != "place"
+            or not any(Redactor([p]).find(name) for name in names)]
 
 
 def _describe(leaks: list[Leak]) -> str:
