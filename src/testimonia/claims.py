@@ -9,7 +9,7 @@ from typing import Any
 from testimonia.extract.gazetteer import Place, get_gazetteer
 from testimonia.extract.textfold import fold
 from testimonia.geo import km
-from testimonia.store import extractions
+from testimonia.protect import doccrypt
 from testimonia.store.extractions import StoredClaim
 from testimonia.workspace import Workspace
 
@@ -20,9 +20,8 @@ def list_claims(ws: Workspace, site: str | None = None, method: str | None = Non
                 source: str | None = None) -> list[StoredClaim]:
     at_site = _site_filter(site)
     with ws.engine.begin() as conn:
-        visible = ws.scope(conn).document_ids(conn)
-        found = [c for c in extractions.iter_claims(conn) if c.document_id in visible
-                 and at_site(c) and _with_method(c, method) and _from_source(c, source)]
+        found = [c for c in doccrypt.visible_claims(ws, conn)
+                 if at_site(c) and _with_method(c, method) and _from_source(c, source)]
         ws.audit(conn, "read_claims", None, {"site": site, "method": method, "source": source,
                                              "claims": len(found)})
     ws.write_head()
@@ -65,6 +64,5 @@ def _from_source(claim: StoredClaim, source: str | None) -> bool:
 def quotable(ws: Workspace, ids: set[int]) -> dict[int, dict[str, Any]]:
     """Claim id -> {"source", "body"} for the given claims (a dossier's quotes)."""
     with ws.engine.connect() as conn:
-        visible = ws.scope(conn).document_ids(conn)
         return {c.id: {"source": c.source or f"document {c.document_id[:8]}", "body": c.body}
-                for c in extractions.iter_claims(conn) if c.id in ids and c.document_id in visible}
+                for c in doccrypt.visible_claims(ws, conn) if c.id in ids}

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from testimonia.access import add_organization, share
+from testimonia.analysis.run import current_analysis
 from testimonia.claims import list_claims
 from testimonia.documents import list_documents, read_text
 from testimonia.errors import NotFound, PermissionDenied, WorkspaceLocked
@@ -46,19 +47,17 @@ def partners(ws: Workspace, material: KeyMaterial, tmp_path: Path) -> Iterator[t
         report = ingest_paths(b, [folder], IngestOptions())
         assert report.count("ingested") == 2
         extract_workspace(b)
+        assert current_analysis(b)["sites"]  # stored, encrypted for Partner
         set_identity(b, "Bohdan", Identity(name=SECRET, contacts=["+380 50 999 88 77"]))
     yield ws, b_material
 
 
 def _all_bytes(ws: Workspace) -> str:
     """Every row of every table (decrypted with the workspace key) and every original
-    opened with the workspace seal: what a partner holding the workspace key can read.
-    Mentions and claims, what extraction derived (short quotes included), are protected by
-    the workspace key and the access policy only: docs/threat-model.md says so."""
+    opened with the workspace seal: what a partner holding the workspace key can read."""
     with ws.engine.connect() as conn:
         tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
-        rows = [repr(r) for t in tables if t not in ("mentions", "claims")
-                for r in conn.execute(text(f'SELECT * FROM "{t}"'))]
+        rows = [repr(r) for t in tables for r in conn.execute(text(f'SELECT * FROM "{t}"'))]
         ids = [r[0] for r in conn.execute(text("SELECT id FROM documents"))]
     originals = [repr(ws.read_original(i, None)) for i in ids]
     return "\n".join(rows + originals)
@@ -67,7 +66,12 @@ def _all_bytes(ws: Workspace) -> str:
 def test_partner_material_is_unreadable_with_the_workspace_key(partners: tuple[Workspace, KeyMaterial]) -> None:
     ws, _ = partners
     everything = _all_bytes(ws)
-    for secret in (SECRET, "999 88 77", B_TEXT, INTERNAL, "Kanarka", "Internalcanary"):
+    with ws.engine.connect() as conn:
+        derived = conn.execute(text("SELECT count(*) FROM claims")).scalar_one()
+        analysed = conn.execute(text("SELECT count(*) FROM analysis_results")).scalar_one()
+    assert derived > 0 and analysed == 1  # the partner's claims and analysis, sealed
+    for secret in (SECRET, "999 88 77", B_TEXT, INTERNAL, "Kanarka", "Internalcanary",
+                   "Kherson", "Херсон", "electric shocks", "electric_shock"):
         assert secret not in everything
     assert list_documents(ws) == []
     assert all(c.source != "Bohdan" for c in list_claims(ws))

@@ -18,9 +18,10 @@ from testimonia.analysis.patterns import patterns
 from testimonia.analysis.sites import Judgement, resolve_sites
 from testimonia.analysis.trajectories import network, trajectories
 from testimonia.documents import visible_document
+from testimonia.protect import doccrypt, orgkeys
 from testimonia.errors import InvalidValue, NotFound
 from testimonia.extract.textfold import fold
-from testimonia.store import analyses, extractions, records
+from testimonia.store import analyses, records
 from testimonia.workspace import Workspace
 
 JUDGEMENTS = ("merge", "split", "rename")
@@ -45,17 +46,24 @@ def analyze(claims: list[ClaimIn], relations: list[RelationIn], judgements: list
 
 def current_analysis(ws: Workspace) -> dict[str, Any]:
     """The stored analysis when its inputs are unchanged, else a fresh one (stored). The
-    inputs are the claims and sources in the acting user's scope."""
+    inputs are the claims and sources in the acting user's scope; the result is stored
+    for that user's organisation, encrypted with its key."""
     claims, relations, judgements = _inputs(ws)
     rules = _rules(ws)
     digest = _digest(claims, relations, judgements, rules)
+    user = ws.user
+    record = f"analysis|org:{user.organization_id}"
     with ws.engine.connect() as conn:
-        stored = analyses.load_results(conn, digest)
-    if stored is not None:
-        return stored
+        stored = analyses.load_results(conn, user.organization_id, digest)
+        if stored is not None:
+            keys = ws.org_private_keys(conn, user.organization_id, user.organization)
+            cached: dict[str, Any] = json.loads(orgkeys.read_record(conn, record, stored, keys))
+            return cached
     results = analyze(claims, relations, judgements, rules)
     with ws.engine.begin() as conn:
-        analyses.save_results(conn, digest, results)
+        plaintext = json.dumps(results, ensure_ascii=False).encode("utf-8")
+        analyses.save_results(conn, user.organization_id, digest,
+                              orgkeys.write_record(conn, record, plaintext, [user.organization_id]))
     return results
 
 
@@ -122,9 +130,8 @@ def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: dict[str
 def _inputs(ws: Workspace) -> tuple[list[ClaimIn], list[RelationIn], list[Judgement]]:
     with ws.engine.connect() as conn:
         scope = ws.scope(conn)
-        visible = scope.document_ids(conn)
         claims = [ClaimIn(c.id, c.document_id, c.source, c.source_kind, c.body)
-                  for c in extractions.iter_claims(conn) if c.document_id in visible]
+                  for c in doccrypt.visible_claims(ws, conn)]
         sources = {s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
         relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)
                      if r.a in sources and r.b in sources]

@@ -28,10 +28,10 @@ from testimonia.analysis.run import current_analysis
 from testimonia.export import hierarchy
 from testimonia.extract.gazetteer import get_gazetteer
 from testimonia.model import Consent, Document, Source, SourceKind
-from testimonia.protect import gate
+from testimonia.protect import doccrypt, gate
 from testimonia.protect.redact import Protected, Redactor, private_persons
 from testimonia.protect.vault import Identity, identities
-from testimonia.store import access, extractions, records
+from testimonia.store import access, records
 from testimonia.store.extractions import StoredClaim
 from testimonia.workspace import Workspace
 
@@ -61,11 +61,11 @@ def gather(ws: Workspace) -> Inputs:
     with ws.engine.connect() as conn:
         scope = ws.scope(conn)
         visible = scope.document_ids(conn)
-        claims = {c.id: c for c in extractions.iter_claims(conn) if c.document_id in visible}
+        claims = {c.id: c for c in doccrypt.visible_claims(ws, conn)}
         documents = {d.id: d for d in records.list_documents(conn) if d.id in visible}
         sources = {s.pseudonym: s for s in records.list_sources(conn) if scope.sees_source(s)}
         profiles = {p: v for p, v in access.profiles(conn) if p in sources}
-        persons = {d: [m.text for m in extractions.document_mentions(conn, d) if m.kind == "person"]
+        persons = {d: [m.text for m in doccrypt.document_mentions(ws, conn, d) if m.kind == "person"]
                    for d in documents if documents[d].organization == user.organization}
     return Inputs(user.organization, results, claims, documents, sources, profiles, vault, persons)
 

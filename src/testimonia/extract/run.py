@@ -45,31 +45,33 @@ def extract_workspace(ws: Workspace, progress: Callable[[str], None] | None = No
     report = ExtractReport(version=pipeline_version())
     failed: set[str] = set()
     while batch := _next_batch(ws, report.version, failed):
-        for item, text in batch:
-            _extract_one(ws, item, text, report, failed)
+        for item, data_key, text in batch:
+            _extract_one(ws, item, data_key, text, report, failed)
             if progress is not None:
                 progress(item.document_id)
     ws.write_head()
     return report
 
 
-def _next_batch(ws: Workspace, version: str, failed: set[str]) -> list[tuple[extractions.Pending, str]]:
-    """The next documents to extract, with their texts opened: those in the acting user's
-    scope only."""
+def _next_batch(ws: Workspace, version: str,
+                failed: set[str]) -> list[tuple[extractions.Pending, bytes, str]]:
+    """The next documents to extract, with their keys and texts opened: those in the
+    acting user's scope only."""
     with ws.engine.connect() as conn:
         visible = ws.scope(conn).document_ids(conn)
         batch = []
         for item in extractions.pending(conn, version):
             if item.document_id not in failed and item.document_id in visible:
                 data_key = doccrypt.key_for(ws, conn, item.document_id)
-                batch.append((item, doccrypt.open_text(data_key, item.document_id, item.sealed)))
+                batch.append((item, data_key,
+                              doccrypt.open_text(data_key, item.document_id, item.sealed)))
             if len(batch) == BATCH:
                 break
         return batch
 
 
-def _extract_one(ws: Workspace, item: extractions.Pending, text: str, report: ExtractReport,
-                 failed: set[str]) -> None:
+def _extract_one(ws: Workspace, item: extractions.Pending, data_key: bytes, text: str,
+                 report: ExtractReport, failed: set[str]) -> None:
     try:
         doc = extract_text(text, item.language, reference_date(item.metadata))
     except Exception as exc:  # one document must never stop the batch
@@ -78,7 +80,8 @@ def _extract_one(ws: Workspace, item: extractions.Pending, text: str, report: Ex
         return
     with ws.engine.begin() as conn:
         extractions.replace_results(conn, item.document_id, report.version, item.text_sha256,
-                                    doc.mentions, doc.claims)
+                                    doc.mentions, doc.claims,
+                                    doccrypt.sealer(data_key, item.document_id))
         ws.record(conn, "extracted", item.document_id, {
             "pipeline_version": report.version, "text_sha256": item.text_sha256,
             "mentions": len(doc.mentions), "claims": len(doc.claims)})

@@ -9,14 +9,17 @@ originals, reads none of another organisation's unshared documents. Sharing or
 unsharing re-wraps the keys of the documents concerned (the owner's key opens them);
 ingest wraps with public keys only.
 
-What stays under the workspace key alone (docs/threat-model.md): document metadata
-(file name, dates, language), and what extraction derived (mentions, claims with their
-short quotes), which the analysis of a whole investigation needs.
+What extraction derives from a document (claim bodies with their quotes, mention texts
+and values) is encrypted with the same document key, each row bound to its id, so it is
+readable exactly where the document is. What stays under the workspace key alone
+(docs/threat-model.md): document metadata (file name, dates, language, front matter) and
+the shape of the derived rows (kinds, acts, offsets).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select, update
@@ -24,7 +27,9 @@ from sqlalchemy import Connection, select, update
 from testimonia.errors import NotFound
 from testimonia.protect import envelope
 from testimonia.protect.policy import shareable
-from testimonia.store import access
+from testimonia.model import Mention
+from testimonia.store import access, extractions
+from testimonia.store.extractions import StoredClaim
 from testimonia.store.schema import document_texts, documents, organization_keys, sources
 
 if TYPE_CHECKING:
@@ -51,6 +56,52 @@ def open_original(data_key: bytes, document_id: str, blob: bytes) -> bytes:
     if not blob.startswith(envelope.RECORD_MAGIC):
         return blob  # sealed by a version before 0006 and not upgraded yet
     return envelope.decrypt(data_key, f"{binding(document_id)}|original", blob)
+
+
+def sealer(data_key: bytes, document_id: str) -> extractions.Seal:
+    """Encrypts a claim's or mention's content, bound to its document and row id."""
+    def seal(what: str, row_id: int, plaintext: bytes) -> bytes:
+        return envelope.encrypt(data_key, f"{binding(document_id)}|{what}:{row_id}", plaintext)
+    return seal
+
+
+def visible_claims(ws: Workspace, conn: Connection) -> Iterator[StoredClaim]:
+    """The claims of every document the acting user's organisation sees, opened."""
+    keys = _KeyCache(ws, conn)
+    visible = ws.scope(conn).document_ids(conn)
+    for row in extractions.sealed_claims(conn):
+        if row.document_id in visible:
+            body = _open_row(keys.get(row.document_id), row, "claim")
+            yield StoredClaim(row.id, row.document_id, row.file_name, row.source, body, row.source_kind)
+
+
+def document_mentions(ws: Workspace, conn: Connection, document_id: str) -> list[Mention]:
+    """A visible document's mentions, opened."""
+    data_key = key_for(ws, conn, document_id)
+    found = []
+    for row in extractions.sealed_mentions(conn, document_id):
+        content = _open_row(data_key, row, "mention")
+        found.append(Mention(row.kind, row.start, row.end, content["text"], content["value"],
+                             row.component))
+    return found
+
+
+class _KeyCache:
+    """Document keys opened once each while reading many rows."""
+
+    def __init__(self, ws: Workspace, conn: Connection) -> None:
+        self.ws, self.conn = ws, conn
+        self.keys: dict[str, bytes] = {}
+
+    def get(self, document_id: str) -> bytes:
+        if document_id not in self.keys:
+            self.keys[document_id] = key_for(self.ws, self.conn, document_id)
+        return self.keys[document_id]
+
+
+def _open_row(data_key: bytes, row: extractions.SealedRow, what: str) -> Any:
+    plaintext = envelope.decrypt(data_key, f"{binding(row.document_id)}|{what}:{row.id}", row.sealed)
+    return json.loads(plaintext)
 
 
 def recipients(conn: Connection, organization_id: int, pseudonym: str | None,

@@ -4,8 +4,6 @@ computed from."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import Connection, delete, insert, select
 
 from testimonia.store.records import now
@@ -27,14 +25,14 @@ def judgements(conn: Connection, organization_id: int) -> list[tuple[str, str, s
     return [(r.kind, r.site, r.other, r.name) for r in rows]
 
 
-def load_results(conn: Connection, digest: str) -> dict[str, Any] | None:
-    rows = conn.execute(select(analysis_results)).all()
-    if not rows or any(r.digest != digest for r in rows):
-        return None
-    return {r.kind: r.body for r in rows}
+def load_results(conn: Connection, organization_id: int, digest: str) -> bytes | None:
+    """The organisation's stored analysis (encrypted) if computed from the same inputs."""
+    row = conn.execute(select(analysis_results.c.sealed, analysis_results.c.digest)
+                       .where(analysis_results.c.organization_id == organization_id)).first()
+    return bytes(row.sealed) if row is not None and row.digest == digest else None
 
 
-def save_results(conn: Connection, digest: str, results: dict[str, Any]) -> None:
-    conn.execute(delete(analysis_results))
-    conn.execute(insert(analysis_results), [
-        {"kind": kind, "body": body, "digest": digest, "at": now()} for kind, body in results.items()])
+def save_results(conn: Connection, organization_id: int, digest: str, sealed: bytes) -> None:
+    conn.execute(delete(analysis_results).where(analysis_results.c.organization_id == organization_id))
+    conn.execute(insert(analysis_results).values(organization_id=organization_id, sealed=sealed,
+                                                 digest=digest, at=now()))

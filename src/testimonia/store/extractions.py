@@ -1,14 +1,17 @@
 """Stored extraction results: which pipeline version read each document, and the
 mentions and claims it produced. Writes are keyed by (document, pipeline version) and
-replace the document's previous results whole, so re-running is idempotent."""
+replace the document's previous results whole, so re-running is idempotent. Their
+content (claim bodies with quotes, mention texts and values) is stored encrypted with the
+document's key; protect/doccrypt.py opens it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, or_, select
+from sqlalchemy import Connection, delete, func, insert, or_, select
 
 from testimonia.model import Claim, Mention
 from testimonia.store.records import now
@@ -31,8 +34,27 @@ class StoredClaim:
     document_id: str
     file_name: str
     source: str | None
-    body: dict[str, Any]
+    body: dict[str, Any]  # opened by protect/doccrypt.visible_claims
     source_kind: str | None = None
+
+
+@dataclass(frozen=True)
+class SealedRow:
+    """A claim or mention as stored: what is in clear, and its encrypted part."""
+
+    id: int
+    document_id: str
+    sealed: bytes
+    kind: str = ""  # a mention's kind, a claim's act
+    start: int = 0
+    end: int = 0
+    component: str = ""
+    file_name: str = ""
+    source: str | None = None
+    source_kind: str | None = None
+
+
+Seal = Callable[[str, int, bytes], bytes]  # (claim | mention, row id, plaintext) -> ciphertext
 
 
 def pending(conn: Connection, version: str) -> Iterator[Pending]:
@@ -54,32 +76,50 @@ def count_pending(conn: Connection, version: str) -> int:
 
 
 def replace_results(conn: Connection, document_id: str, version: str, text_sha256: str,
-                    found_mentions: Sequence[Mention], found_claims: Sequence[Claim]) -> None:
+                    found_mentions: Sequence[Mention], found_claims: Sequence[Claim],
+                    seal: Seal) -> None:
+    """Replace a document's mentions and claims, their content encrypted by `seal` bound
+    to each row's id (ids are given here, inside the write transaction)."""
     conn.execute(delete(mentions).where(mentions.c.document_id == document_id))
     conn.execute(delete(claims).where(claims.c.document_id == document_id))
     conn.execute(delete(extractions).where(extractions.c.document_id == document_id))
     if found_mentions:
+        first = _next_id(conn, mentions.c.id)
         conn.execute(insert(mentions), [
-            {"document_id": document_id, "kind": m.kind, "start": m.start, "end": m.end,
-             "text": m.text, "value": m.value, "component": m.component} for m in found_mentions])
+            {"id": first + i, "document_id": document_id, "kind": m.kind, "start": m.start,
+             "end": m.end, "component": m.component,
+             "sealed": seal("mention", first + i, _json({"text": m.text, "value": m.value}))}
+            for i, m in enumerate(found_mentions)])
     if found_claims:
+        first = _next_id(conn, claims.c.id)
         conn.execute(insert(claims), [
-            {"document_id": document_id, "act": c.act, "body": c.to_json(),
-             "component": c.component, "review_status": "unreviewed"} for c in found_claims])
+            {"id": first + i, "document_id": document_id, "act": c.act, "component": c.component,
+             "sealed": seal("claim", first + i, _json(c.to_json())), "review_status": "unreviewed"}
+            for i, c in enumerate(found_claims)])
     conn.execute(insert(extractions).values(document_id=document_id, pipeline_version=version,
                                             text_sha256=text_sha256, at=now()))
 
 
-def iter_claims(conn: Connection) -> Iterator[StoredClaim]:
-    query = (select(claims.c.id, claims.c.document_id, claims.c.body, documents.c.file_name,
-                    sources.c.pseudonym, sources.c.kind)
+def sealed_claims(conn: Connection) -> Iterator[SealedRow]:
+    query = (select(claims.c.id, claims.c.document_id, claims.c.sealed, claims.c.act,
+                    documents.c.file_name, sources.c.pseudonym, sources.c.kind)
              .join(documents, documents.c.id == claims.c.document_id)
              .join(sources, documents.c.source_id == sources.c.id, isouter=True)
              .order_by(documents.c.file_name, claims.c.id))
     for row in conn.execution_options(yield_per=500).execute(query):
-        yield StoredClaim(row.id, row.document_id, row.file_name, row.pseudonym, row.body, row.kind)
+        yield SealedRow(row.id, row.document_id, bytes(row.sealed), kind=row.act,
+                        file_name=row.file_name, source=row.pseudonym, source_kind=row.kind)
 
 
-def document_mentions(conn: Connection, document_id: str) -> list[Mention]:
+def sealed_mentions(conn: Connection, document_id: str) -> list[SealedRow]:
     query = select(mentions).where(mentions.c.document_id == document_id).order_by(mentions.c.start)
-    return [Mention(r.kind, r.start, r.end, r.text, r.value, r.component) for r in conn.execute(query)]
+    return [SealedRow(r.id, r.document_id, bytes(r.sealed), r.kind, r.start, r.end, r.component)
+            for r in conn.execute(query)]
+
+
+def _next_id(conn: Connection, column: Any) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")

@@ -95,8 +95,7 @@ mentions = Table(
     Column("kind", String(20), nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
-    Column("text", Text, nullable=False),
-    Column("value", JSON, nullable=False),
+    Column("sealed", LargeBinary, nullable=False),  # {"text", "value"}, encrypted (0008)
     Column("component", String(64), nullable=False),
 )
 
@@ -105,7 +104,7 @@ claims = Table(
     Column("id", Integer, primary_key=True),
     Column("document_id", String(64), ForeignKey("documents.id"), nullable=False, index=True),
     Column("act", String(32), nullable=False),
-    Column("body", JSON, nullable=False),  # Claim.to_json(), the documented shape
+    Column("sealed", LargeBinary, nullable=False),  # Claim.to_json(), encrypted (0008)
     Column("component", String(64), nullable=False),
     Column("review_status", String(20), nullable=False),  # unreviewed | accepted | rejected
 )
@@ -122,10 +121,10 @@ site_judgements = Table(
     Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),  # 0007
 )
 
-analysis_results = Table(
+analysis_results = Table(  # one organisation's latest analysis, encrypted for it (0009)
     "analysis_results", metadata,
-    Column("kind", String(32), primary_key=True),  # sites | findings | transfers | patterns
-    Column("body", JSON, nullable=False),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), primary_key=True),
+    Column("sealed", LargeBinary, nullable=False),  # the documented JSON (docs/analysis.md)
     Column("digest", String(64), nullable=False),  # of the inputs it was computed from
     Column("at", String(32), nullable=False),
 )
