@@ -14,7 +14,7 @@ from testimonia.cli.common import WorkspaceOption, err, key_material, opened, ou
 from testimonia.config import load_config
 from testimonia.integrity import verify_workspace
 from testimonia.protect.audit import read_audit
-from testimonia.protect.keys import write_key_file
+from testimonia.protect.keys import org_key_material_from_env, write_key_file
 from testimonia.workspace import Workspace, resolve_root
 
 
@@ -30,8 +30,10 @@ def init(
     path: Annotated[Path, typer.Argument(help="New or empty folder for the investigation.")],
     org: Annotated[str, typer.Option("--org", help="Your organisation: it owns what you add.")] = "My organisation",
 ) -> None:
-    """Create an encrypted investigation workspace."""
-    ws = Workspace.create(path, key_material(new=True), org)
+    """Create an encrypted investigation workspace (your organisation's own key opens with
+    TESTIMONIA_ORG_KEY_FILE or TESTIMONIA_ORG_PASSPHRASE when set, else with the workspace
+    key)."""
+    ws = Workspace.create(path, key_material(new=True), org, org_material=org_key_material_from_env())
     ws.close()
     out.print(f"Created workspace {ws.paths.root} for {org} (key id {ws.keys.key_id}).")
     out.print("Keep the passphrase or key file safe and apart from it: without it the data "
