@@ -80,6 +80,9 @@ def _build_weights() -> dict[str, tuple[tuple[str, float], ...]]:
 
 
 _WEIGHTS = _build_weights()
+_SUPPORTED_FUNCTION_WORDS = frozenset(
+    word for language in SUPPORTED_LANGUAGES for word in _FUNCTION_WORDS[language].split()
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,16 @@ def detect_language(text: str) -> LanguageGuess:
     if latin >= letters / 2:
         return _latin_guess(sample, words)
     return UNKNOWN
+
+
+def function_word_share(text: str) -> float:
+    """Share of the words in `text` (first MAX_CHARS characters) that are frequent
+    function words of a supported language: high when text was decoded right."""
+    words: list[str] = _WORD.findall(text[:MAX_CHARS].lower().translate(_APOSTROPHES))
+    if not words:
+        return 0.0
+    hits = sum(1 for word in words if any(part in _SUPPORTED_FUNCTION_WORDS for part in word.split("'")))
+    return hits / len(words)
 
 
 def _word_scores(words: list[str], split_apostrophes: bool) -> dict[str, float]:

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 class ReadLimits:
     """Bounds that protect the machine from hostile or broken files."""
 
-    max_text_chars: int = 20_000_000
+    max_text_chars: int = 100_000_000  # max_file_mb (100 MiB by default) bounds memory
     max_uncompressed_bytes: int = 200 * 1024 * 1024  # DOCX (zip) total after inflation
     max_compression_ratio: float = 200.0  # DOCX member uncompressed/compressed
     max_zip_members: int = 5_000

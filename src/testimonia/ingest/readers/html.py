@@ -1,7 +1,9 @@
 """HTML pages (.html, .htm) turned into plain text with the standard library.
 
 Script, style, template and head content is dropped; block elements become
-line breaks; entities are unescaped; runs of blank lines collapse to one.
+line breaks; entities are unescaped; runs of blank lines collapse to one. A page
+that is not UTF-8 is decoded with the older encoding its <meta> declares, if
+textdecode recognises it, else with the one textdecode detects.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ _LINE = frozenset("div li tr dt dd figcaption summary caption legend body".split
 _CELL = frozenset({"td", "th"})
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([-\w:.]{1,40})""", re.I)
+_META_SCAN_BYTES = 2048
 
 
 @dataclass(frozen=True)
@@ -125,18 +129,18 @@ def _tidy(text: str) -> str:
 
 
 class HtmlReader:
-    """Reads .html and .htm files (UTF-8/16/32 only)."""
+    """Reads .html and .htm files."""
 
     name: str = "html"
-    version: str = "1"
+    version: str = "2"
     media_type: str = "text/html"
     extensions: tuple[str, ...] = (".html", ".htm")
 
     def read(self, data: bytes, file_name: str, limits: ReadLimits) -> ReadResult:
         """Return the visible text; the <title> goes to metadata["title"]."""
-        markup = decode_text(data, file_name)
+        decoded = decode_text(data, file_name, declared=_declared_charset(data))
         try:
-            converted = html_to_text(markup)
+            converted = html_to_text(decoded.text)
         except ValueError as exc:
             raise UnreadableFile(
                 file_name,
@@ -144,10 +148,17 @@ class HtmlReader:
                 "open and re-save it in a browser or editor",
             ) from None
         text = finish_text(converted.text, file_name, limits)
-        metadata = {"title": converted.title} if converted.title else {}
+        metadata: dict[str, object] = {"title": converted.title} if converted.title else {}
+        metadata.update(decoded.as_metadata())
         return ReadResult(
             text=text,
             media_type=self.media_type,
             reader=f"{self.name}@{self.version}",
             metadata=metadata,
         )
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a <meta> tag near the top declares, if any."""
+    found = _META_CHARSET.search(data[:_META_SCAN_BYTES])
+    return found.group(1).decode("ascii") if found else None

@@ -1,7 +1,8 @@
 """Plain-text and Markdown testimonies, with optional YAML front matter.
 
 The working copy is the body after the front-matter block, kept as written
-(Markdown markup is not removed).
+(Markdown markup is not removed). The metadata records the encoding the file was
+decoded from and any repairs (see textdecode).
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ def read_with_front_matter(
     data: bytes, file_name: str, limits: ReadLimits, media_type: str, reader: str
 ) -> ReadResult:
     """Decode, split off the front matter, and check the body."""
-    text = decode_text(data, file_name)
-    front, body = split_front_matter(text, file_name)
+    decoded = decode_text(data, file_name)
+    front, body = split_front_matter(decoded.text, file_name)
     if front is not None and not body.strip():
         raise UnreadableFile(
             file_name, "contains front matter but no testimony text after the closing '---'"
         )
     body = finish_text(body, file_name, limits)
-    metadata = {"front_matter": front.as_metadata() if front else {}}
+    metadata = {"front_matter": front.as_metadata() if front else {}, **decoded.as_metadata()}
     return ReadResult(text=body, media_type=media_type, reader=reader, metadata=metadata)
 
 
@@ -31,7 +32,7 @@ class PlainTextReader:
     """Reads .txt files."""
 
     name: str = "text"
-    version: str = "1"
+    version: str = "2"
     media_type: str = "text/plain"
     extensions: tuple[str, ...] = (".txt",)
 
@@ -46,7 +47,7 @@ class MarkdownReader:
     """Reads .md and .markdown files (markup is kept in the working copy)."""
 
     name: str = "markdown"
-    version: str = "1"
+    version: str = "2"
     media_type: str = "text/markdown"
     extensions: tuple[str, ...] = (".md", ".markdown")
 
