@@ -4,10 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := demo
+DEMO_KEYS := demo-keys
 SAMPLE := examples/sample-investigation
 export TESTIMONIA_PASSPHRASE ?= demo-passphrase-not-for-real-use
 
-.PHONY: install demo test lock clean-demo
+.PHONY: install demo check test lock clean-demo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,22 +21,30 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# Each person has a credential of their own (a key file here, kept outside the workspace):
+# it signs what they do and opens their organisation's keys.
 demo: export TESTIMONIA_ACTOR = sahel-admin
+demo: export TESTIMONIA_USER_KEY_FILE = $(CURDIR)/$(DEMO_KEYS)/sahel-admin.key
 demo: install
-	@echo "Demo workspace in $(DEMO)/ (passphrase: $$TESTIMONIA_PASSPHRASE — for the demo only)"
-	rm -rf $(DEMO) $(DEMO)-export
+	@echo "Demo workspace in $(DEMO)/ (passphrase: $$TESTIMONIA_PASSPHRASE — for the demo only; each user's key file in $(DEMO_KEYS)/)"
+	rm -rf $(DEMO) $(DEMO)-export $(DEMO_KEYS)
+	mkdir -m 700 $(DEMO_KEYS)
+	$(BIN)/testimonia keygen $(DEMO_KEYS)/sahel-admin.key
 	$(BIN)/testimonia init $(DEMO) --org "Sahel Desk"
-	$(BIN)/testimonia org add "Maison des Témoins" --admin mdt-admin -w $(DEMO)
-	$(BIN)/testimonia org add "Kyiv Investigations Unit" --admin kiu-admin -w $(DEMO)
+	$(BIN)/testimonia org add "Maison des Témoins" --admin mdt-admin --key-file $(DEMO_KEYS)/mdt-admin.key -w $(DEMO)
+	$(BIN)/testimonia org add "Kyiv Investigations Unit" --admin kiu-admin --key-file $(DEMO_KEYS)/kiu-admin.key -w $(DEMO)
 	for actor in sahel-admin mdt-admin kiu-admin; do \
-		TESTIMONIA_ACTOR=$$actor $(BIN)/testimonia source import $(SAMPLE)/sources.yaml -w $(DEMO) || exit 1; \
+		TESTIMONIA_ACTOR=$$actor TESTIMONIA_USER_KEY_FILE=$(DEMO_KEYS)/$$actor.key \
+			$(BIN)/testimonia source import $(SAMPLE)/sources.yaml -w $(DEMO) || exit 1; \
 	done
 	for actor in sahel-admin mdt-admin kiu-admin; do \
-		TESTIMONIA_ACTOR=$$actor $(BIN)/testimonia ingest $(SAMPLE)/testimonies -w $(DEMO) \
-			--source-map $(SAMPLE)/sources.yaml || exit 1; \
+		TESTIMONIA_ACTOR=$$actor TESTIMONIA_USER_KEY_FILE=$(DEMO_KEYS)/$$actor.key \
+			$(BIN)/testimonia ingest $(SAMPLE)/testimonies -w $(DEMO) --source-map $(SAMPLE)/sources.yaml || exit 1; \
 	done
-	TESTIMONIA_ACTOR=mdt-admin $(BIN)/testimonia share all --with "Sahel Desk" -w $(DEMO)
-	TESTIMONIA_ACTOR=kiu-admin $(BIN)/testimonia share all --with "Sahel Desk" -w $(DEMO)
+	TESTIMONIA_ACTOR=mdt-admin TESTIMONIA_USER_KEY_FILE=$(DEMO_KEYS)/mdt-admin.key \
+		$(BIN)/testimonia share all --with "Sahel Desk" -w $(DEMO)
+	TESTIMONIA_ACTOR=kiu-admin TESTIMONIA_USER_KEY_FILE=$(DEMO_KEYS)/kiu-admin.key \
+		$(BIN)/testimonia share all --with "Sahel Desk" -w $(DEMO)
 	$(BIN)/testimonia extract -w $(DEMO)
 	$(BIN)/testimonia verify -w $(DEMO)
 	$(BIN)/testimonia claims -w $(DEMO) --site Taganrog --method electric_shock
@@ -44,8 +53,11 @@ demo: install
 		--home Dogofry -w $(DEMO)
 	$(BIN)/testimonia export --format json --audience public -o $(DEMO)-export -w $(DEMO)
 
-test: install
-	$(BIN)/python -m mypy
+# Lint (ruff), types (mypy --strict), security smells (bandit), known vulnerabilities (pip-audit).
+check: install
+	.ci/static-checks
+
+test: check
 	$(BIN)/python -m pytest -q
 
 lock:
@@ -53,4 +65,4 @@ lock:
 		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
 
 clean-demo:
-	rm -rf $(DEMO) $(DEMO)-export
+	rm -rf $(DEMO) $(DEMO)-export $(DEMO_KEYS)

@@ -7,8 +7,34 @@ from pathlib import Path
 
 import pytest
 
+from testimonia.config import load_config
 from testimonia.protect.keys import KeyMaterial, write_key_file
 from testimonia.workspace import Workspace
+
+
+def user_key_path(ws_root: Path, name: str) -> Path:
+    """Where the tests keep a user's own key file: beside the workspace, never in it."""
+    return ws_root.parent / "users" / f"{name}.key"
+
+
+def user_material(ws_root: Path, name: str | None = None) -> KeyMaterial:
+    """The credential of `name` (default: the default actor, the workspace's creator)."""
+    return KeyMaterial(key_file=user_key_path(ws_root, name or str(load_config(None)["actor"])))
+
+
+def create_workspace(ws_root: Path, material: KeyMaterial, org: str) -> Workspace:
+    """A new workspace whose creator (the default actor) has a key file of their own."""
+    path = user_key_path(ws_root, str(load_config(None)["actor"]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        write_key_file(path)
+    return Workspace.create(ws_root, material, org, user_material=user_material(ws_root))
+
+
+def open_as(ws_root: Path, material: KeyMaterial, actor: str | None = None) -> Workspace:
+    """The workspace opened by `actor` (default: its creator) with their own credential."""
+    return Workspace.open(ws_root, material, flags={"actor": actor} if actor else None,
+                          user_material=user_material(ws_root, actor))
 
 
 @pytest.fixture
@@ -32,8 +58,30 @@ def ws_root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ws(ws_root: Path, material: KeyMaterial) -> Iterator[Workspace]:
-    with Workspace.create(ws_root, material, "Sahel Desk") as workspace:
+    with create_workspace(ws_root, material, "Sahel Desk") as workspace:
         yield workspace
+
+
+@pytest.fixture
+def me(ws_root: Path) -> KeyMaterial:
+    """The default actor's own credential (a key file beside the workspace)."""
+    path = user_key_path(ws_root, str(load_config(None)["actor"]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        write_key_file(path)
+    return KeyMaterial(key_file=path)
+
+
+@pytest.fixture
+def opener(ws_root: Path, material: KeyMaterial) -> Callable[..., Workspace]:
+    """open_as for the test's workspace: opener("p-admin")."""
+    return lambda actor=None, root=ws_root, key=material: open_as(root, key, actor)
+
+
+@pytest.fixture
+def user_key(ws_root: Path) -> Callable[[str], Path]:
+    """Where a new user's key file is written (`add_user(..., key_file=user_key(name))`)."""
+    return lambda name: user_key_path(ws_root, name)
 
 
 @pytest.fixture
@@ -63,6 +111,13 @@ def sample_workspace() -> Callable[[Path], tuple[Path, Path]]:
     return build_sample_workspace
 
 
+@pytest.fixture(scope="session")
+def sample_user() -> Callable[..., KeyMaterial]:
+    """The credential of a user of a sample workspace built beside `key`:
+    sample_user(key) for its creator, sample_user(key, "mdt-admin") for another."""
+    return lambda key, actor=None: user_material(key.parent / "ws", actor)
+
+
 PARTNERS = {"Maison des Témoins": "mdt-admin", "Kyiv Investigations Unit": "kiu-admin"}
 
 
@@ -78,19 +133,19 @@ def build_sample_workspace(root: Path) -> tuple[Path, Path]:
     write_key_file(root / "k.key")
     material = KeyMaterial(key_file=root / "k.key")
     options = IngestOptions(source_map=load_source_map(SAMPLE / "sources.yaml"))
-    with Workspace.create(root / "ws", material, "Sahel Desk") as ws:
+    with create_workspace(root / "ws", material, "Sahel Desk") as ws:
         for org, admin in PARTNERS.items():
-            add_organization(ws, org, admin=admin)
+            add_organization(ws, org, admin, key_file=user_key_path(root / "ws", admin))
         everyone = (ws.actor, *PARTNERS.values())
     for name in everyone:  # all sources first, so that each file finds its source's organisation
-        with Workspace.open(root / "ws", material, flags={"actor": name}) as acting:
+        with open_as(root / "ws", material, name) as acting:
             import_sources(acting, SAMPLE / "sources.yaml")
     for name in everyone:
-        with Workspace.open(root / "ws", material, flags={"actor": name}) as acting:
+        with open_as(root / "ws", material, name) as acting:
             ingest_paths(acting, [SAMPLE / "testimonies"], options)
     for admin in PARTNERS.values():
-        with Workspace.open(root / "ws", material, flags={"actor": admin}) as partner:
+        with open_as(root / "ws", material, admin) as partner:
             share(partner, "all", "", "Sahel Desk")
-    with Workspace.open(root / "ws", material) as ws:
+    with open_as(root / "ws", material) as ws:
         extract_workspace(ws)
     return root / "ws", root / "k.key"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pathlib import Path
 
 from testimonia.access import add_organization
@@ -26,24 +28,26 @@ EXPECTED = {
 }
 
 
-def test_sample_investigation_ingests_whole(ws: Workspace, material: KeyMaterial) -> None:
+def test_sample_investigation_ingests_whole(ws: Workspace, material: KeyMaterial,
+                                            opener: Callable[..., Workspace],
+                                            user_key: Callable[[str], Path]) -> None:
     """Each organisation imports its sources and ingests its files from the same folder."""
     for org, admin in PARTNERS.items():
-        add_organization(ws, org, admin=admin)
+        add_organization(ws, org, admin, key_file=user_key(admin))
     ws.close()
     options = IngestOptions(source_map=load_source_map(SAMPLE / "sources.yaml"))
     expected = {ws.actor: (6, 1), "mdt-admin": (5, 2), "kiu-admin": (10, 2)}  # sources, relations
     for actor, (sources, relations) in expected.items():
-        with Workspace.open(ws.paths.root, material, flags={"actor": actor}) as acting:
+        with opener(actor) as acting:
             imported = import_sources(acting, SAMPLE / "sources.yaml")
             assert (len(imported.sources), imported.relations) == (sources, relations)
             assert len(imported.elsewhere) == 21 - sources
     for actor, (sources, _) in expected.items():
-        with Workspace.open(ws.paths.root, material, flags={"actor": actor}) as acting:
+        with opener(actor) as acting:
             report = ingest_paths(acting, [SAMPLE / "testimonies"], options)
             assert report.count("ingested") == sources and not report.failed
             assert report.count("elsewhere") == 21 - sources
-    with Workspace.open(ws.paths.root, material) as host:
+    with opener() as host:
         with host.engine.connect() as conn:
             got = {d.file_name[:2]: (d.language, d.source) for d in records.list_documents(conn)}
         assert got == EXPECTED

@@ -71,8 +71,9 @@ def test_original_replaced_by_another_is_caught(filled: Workspace) -> None:
 
 def test_altered_entry_is_caught(filled: Workspace) -> None:
     _sql(filled, "UPDATE custody_events SET actor = 'someone else' WHERE seq = 3")
-    assert _problems(filled) == ["custody entry 3: was altered (text_extracted entry no longer "
-                                 "matches its hash)"]
+    assert _problems(filled) == [
+        "custody entry 3: says it was done by someone else but is signed by root",
+        "custody entry 3: was altered (text_extracted entry no longer matches its hash)"]
 
 
 def test_deleted_entry_is_caught(filled: Workspace) -> None:
@@ -106,7 +107,8 @@ def test_inserted_entry_is_caught(filled: Workspace) -> None:
 def test_truncated_log_is_caught(filled: Workspace) -> None:
     _sql(filled, "DELETE FROM custody_events WHERE seq = 7")
     problems = _problems(filled)
-    assert "custody log: ends at entry 6, but the workspace recorded entry 7: entries were removed from the end" in problems
+    assert ("custody log: ends at entry 6, but the workspace recorded entry 7: "
+            "entries were removed from the end") in problems
 
 
 def test_changed_working_copy_is_caught(filled: Workspace) -> None:

@@ -18,9 +18,9 @@ from sqlalchemy import Connection
 
 from testimonia.errors import InvalidValue, PermissionDenied
 from testimonia.model import Organization
-from testimonia.protect import doccrypt
+from testimonia.protect import credentials, doccrypt, orgkeys
 from testimonia.protect.keys import KeyMaterial, write_key_file
-from testimonia.protect.policy import Role, shareable
+from testimonia.protect.policy import Role, authorize, shareable
 from testimonia.store import access, records
 from testimonia.store.access import ShareRow, UserRow
 from testimonia.workspace import Workspace
@@ -31,27 +31,33 @@ SHARE_KINDS = ("all", "source", "document")
 @dataclass(frozen=True)
 class NewOrganization:
     organization: Organization
-    key_file: Path | None  # created for the organisation: hand it over, keep no copy
+    key_file: Path | None  # the first admin's own key file: hand it over, keep no copy
 
 
-def add_organization(ws: Workspace, name: str, admin: str | None = None,
-                     key_file: Path | None = None, passphrase: str | None = None) -> NewOrganization:
-    """A new organisation, optionally with its first admin and key material of its own (a
-    new key file written at `key_file`, and/or a passphrase)."""
-    if key_file is not None:
-        write_key_file(key_file)
-    own = KeyMaterial(passphrase=passphrase, key_file=key_file)
+def add_organization(ws: Workspace, name: str, admin: str, key_file: Path | None = None,
+                     passphrase: str | None = None) -> NewOrganization:
+    """A new organisation with its first admin, whose own credential is a new key file
+    written at `key_file` and/or a passphrase. Its key pair is granted to that admin
+    only."""
+    credential = _new_credential(key_file, passphrase)
     try:
-        with ws.engine.begin() as conn:
-            org = ws.new_organization(conn, name, own if key_file or passphrase else None)
-            if admin:
-                _add_user(ws, conn, admin, org.id, org.name, Role.ADMIN)
+        with ws.transaction() as conn:
+            org = ws.new_organization(conn, name, (admin, credential))
     except BaseException:
         if key_file is not None:
             key_file.unlink(missing_ok=True)
         raise
-    ws.write_head()
     return NewOrganization(org, key_file)
+
+
+def _new_credential(key_file: Path | None, passphrase: str | None) -> KeyMaterial:
+    if key_file is None and passphrase is None:
+        raise InvalidValue("The new user needs a credential of their own.",
+                           fix="Give --key-file PATH (a new key file is written there, to hand "
+                           "over), or --passphrase on a terminal.")
+    if key_file is not None:
+        write_key_file(key_file)
+    return KeyMaterial(passphrase=passphrase, key_file=key_file)
 
 
 def list_organizations(ws: Workspace) -> list[Organization]:
@@ -59,24 +65,68 @@ def list_organizations(ws: Workspace) -> list[Organization]:
         return records.list_organizations(conn)
 
 
-def add_user(ws: Workspace, name: str, role: str, organization: str | None = None) -> UserRow:
-    """Add a user to the acting admin's organisation (naming another one is refused)."""
+def add_user(ws: Workspace, name: str, role: str, organization: str | None = None,
+             key_file: Path | None = None, passphrase: str | None = None) -> UserRow:
+    """Add a user to the acting admin's organisation (naming another one is refused),
+    with their own credential; the organisation's keys are granted to them."""
     me = ws.user
     kind = _role(role)
     if organization and organization != me.organization:
         raise PermissionDenied(f"{me.name} administers {me.organization}, not {organization}.",
                                fix=f"An admin of {organization} adds its users.")
-    with ws.engine.begin() as conn:
-        _add_user(ws, conn, name, me.organization_id, me.organization, kind)
-        user = access.get_user(conn, name)
-    ws.write_head()
+    credential = _new_credential(key_file, passphrase)
+    try:
+        with ws.transaction() as conn:
+            own = ws.org_private_keys(conn, me.organization_id, me.organization)
+            org = Organization(me.organization_id, me.organization)
+            user_id, box = ws.add_user(conn, name, org, kind, credential)
+            orgkeys.grant_all(conn, own, user_id, box)
+            user = access.get_user(conn, name)
+    except BaseException:
+        if key_file is not None:
+            key_file.unlink(missing_ok=True)
+        raise
+    return user
+
+
+def set_credential(ws: Workspace, name: str, key_file: Path | None = None,
+                   passphrase: str | None = None) -> UserRow:
+    """Change a credential. Your own: the same keys, wrapped by the new credential only.
+    Another user's (an admin of their organisation, when they lost theirs): new keys,
+    the organisation's keys granted to them again, their old signing key retired."""
+    me = ws.user
+    credential = _new_credential(key_file, passphrase)
+    try:
+        with ws.transaction() as conn:
+            user = access.get_user(conn, name)
+            if user.name == me.name:
+                access.set_credential(conn, user.name, ws.user_keys.public,
+                                      credentials.rewrap(ws.user_keys, credential))
+                ws.audit(conn, "credential_changed", user.name, {})
+            else:
+                authorize(me, "manage_users")
+                if user.organization_id != me.organization_id:
+                    raise PermissionDenied(f"{name} belongs to {user.organization}, not "
+                                           f"{me.organization}.",
+                                           fix=f"An admin of {user.organization} resets it.")
+                keys, slots = credentials.new_user_keys(credential)
+                access.set_credential(conn, user.name, keys.public, slots)
+                access.drop_grants(conn, user.id)
+                orgkeys.grant_all(conn, ws.org_private_keys(conn, me.organization_id, me.organization),
+                                  user.id, keys.public.box)
+                ws.audit(conn, "credential_reset", user.name, keys.public.as_details())
+            user = access.get_user(conn, name)
+    except BaseException:
+        if key_file is not None:
+            key_file.unlink(missing_ok=True)
+        raise
     return user
 
 
 def set_role(ws: Workspace, name: str, role: str) -> UserRow:
     me = ws.user
     kind = _role(role)
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         user = access.get_user(conn, name)
         if user.organization_id != me.organization_id:
             raise PermissionDenied(f"{name} belongs to {user.organization}, not {me.organization}.",
@@ -87,7 +137,6 @@ def set_role(ws: Workspace, name: str, role: str) -> UserRow:
         access.set_role(conn, user.name, kind.value)
         ws.audit(conn, "role_changed", user.name, {"from": user.role, "to": kind.value})
         user = access.get_user(conn, name)
-    ws.write_head()
     return user
 
 
@@ -105,7 +154,7 @@ def share(ws: Workspace, kind: str, item: str, with_organization: str, *, remove
     me = ws.user
     if kind not in SHARE_KINDS:
         raise InvalidValue(f"Unknown kind of share '{kind}'.", fix=f"Use one of: {', '.join(SHARE_KINDS)}.")
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         other = records.organization_id(conn, with_organization)
         if other == me.organization_id:
             raise InvalidValue(f"{with_organization} is your own organisation.")
@@ -117,8 +166,8 @@ def share(ws: Workspace, kind: str, item: str, with_organization: str, *, remove
         if changed:
             keys = doccrypt.sync_shares(ws, conn, me.organization_id, me.organization)
             ws.audit(conn, "unshared" if remove else "shared", item or me.organization,
-                     {"kind": kind, "with": with_organization, "document_keys": keys})
-    ws.write_head()
+                     {"kind": kind, "share": [stored_kind, item], "with": with_organization,
+                      "document_keys": keys})
     return changed
 
 
@@ -147,15 +196,6 @@ def _owned_item(conn: Connection, kind: str, item: str, org_name: str) -> tuple[
                                fix="Record wider consent from the source first (front matter "
                                "`consent: consortium`).")
     return "document", doc.id
-
-
-def _add_user(ws: Workspace, conn: Connection, name: str, org_id: int, org_name: str,
-              role: Role) -> None:
-    clean = name.strip()
-    if not clean or len(clean) > 200:
-        raise InvalidValue(f"User name '{name}' must be 1 to 200 characters.")
-    access.add_user(conn, clean, org_id, role.value)
-    ws.audit(conn, "user_added", clean, {"organization": org_name, "role": role.value})
 
 
 def _role(value: str) -> Role:

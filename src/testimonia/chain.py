@@ -3,8 +3,8 @@
 Entry n stores the hash of entry n-1; its own hash covers its sequence number, subject
 (a document id, or what was read or changed), action, time, actor, details and that
 previous hash. Altering, deleting, inserting or reordering an entry breaks the chain;
-truncating the tail is caught by a sealed head pointer the workspace keeps beside the
-database (custody.head, audit.head).
+truncating the tail is caught by a sealed head the workspace moves with every commit
+(store/heads.py: custody.head, audit.head).
 """
 
 from __future__ import annotations
@@ -13,24 +13,14 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Table
 
 from testimonia.model import LogEntry
 from testimonia.store import logs
+from testimonia.store.heads import EMPTY, GENESIS, Head, HeadState, describe, entry_head
 from testimonia.store.records import now
-
-GENESIS = "0" * 64
-
-
-@dataclass(frozen=True)
-class Head:
-    """The last entry the workspace knows it wrote."""
-
-    seq: int
-    hash: str
-
 
 @dataclass(frozen=True)
 class Problem:
@@ -51,22 +41,44 @@ def entry_hash(seq: int, subject: str | None, action: str, at: str, actor: str,
     return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
+class Signer(Protocol):
+    @property
+    def key_id(self) -> str: ...
+
+    def sign(self, message: bytes) -> bytes: ...
+
+
+def signed_message(log: str, entry_hash: str, key_id: str) -> bytes:
+    """What an entry's author signs: the log, the entry's hash (which covers everything
+    in it and the whole chain before it) and the author's key id."""
+    return f"testimonia-log|{log}|{entry_hash}|{key_id}".encode()
+
+
 def append(conn: Connection, table: Table, action: str, subject: str | None,
-           details: dict[str, Any], actor: str) -> LogEntry:
-    """Add one entry after the current last one, inside the caller's transaction."""
+           details: dict[str, Any], actor: str, signer: Signer | None) -> LogEntry:
+    """Add one entry after the current last one, inside the caller's transaction, signed
+    by its author (unsigned only for a refusal of someone who could not authenticate)."""
     last = logs.last_entry(conn, table)
     seq, prev = (1, GENESIS) if last is None else (last.seq + 1, last.hash)
     at = now()
+    digest = entry_hash(seq, subject, action, at, actor, details, prev)
     entry = LogEntry(seq=seq, subject=subject, action=action, at=at, actor=actor, details=details,
-                     prev_hash=prev, hash=entry_hash(seq, subject, action, at, actor, details, prev))
+                     prev_hash=prev, hash=digest,
+                     signer=signer.key_id if signer else None,
+                     signature=signer.sign(signed_message(table.name, digest, signer.key_id))
+                     if signer else None)
     logs.insert_entry(conn, table, entry)
     return entry
 
 
-def check_chain(entries: Iterable[LogEntry], head: Head | None,
-                name: str = "custody") -> Iterator[Problem]:
-    """Walk the whole log in order and yield every break in it."""
-    expected_seq, prev, seen_head = 1, GENESIS, head is None or head.seq == 0
+def check_chain(entries: Iterable[LogEntry], head: HeadState | None,
+                name: str = "custody", end: Head | None = None) -> Iterator[Problem]:
+    """Walk the whole log in order and yield every break in it, then whether it ends
+    where its sealed head says (store/heads.py). `end`: where the log ended when the head
+    was read (Workspace.checkpoint); entries after it were committed since, and are
+    checked as part of the chain only."""
+    expected_seq, prev, last = 1, GENESIS, EMPTY
+    committed_seen = head is None or head.committed.seq == 0
     for entry in entries:
         where = f"{name} entry {entry.seq}"
         if entry.seq != expected_seq:
@@ -79,11 +91,18 @@ def check_chain(entries: Iterable[LogEntry], head: Head | None,
                                 entry.details, entry.prev_hash)
         if recomputed != entry.hash:
             yield Problem(where, f"was altered ({entry.action} entry no longer matches its hash)")
-        if head is not None and entry.seq == head.seq:
-            seen_head = True
-            if entry.hash != head.hash:
-                yield Problem(where, "differs from the head the workspace recorded (log rewritten)")
+        if head is not None and entry.seq == head.committed.seq:
+            committed_seen = entry.hash == head.committed.hash
         expected_seq, prev = entry.seq + 1, entry.hash
-    if not seen_head and head is not None:
-        yield Problem(f"{name} log", f"ends at entry {expected_seq - 1}, but the workspace "
-                      f"recorded entry {head.seq}: entries were removed from the end")
+        if end is None or entry.seq <= end.seq:
+            last = entry_head(entry)
+    if head is None:
+        return
+    if head.legacy and committed_seen and last.seq >= head.committed.seq:
+        if last.seq > head.committed.seq:
+            yield Problem(f"{name} log", f"entries {head.committed.seq + 1}–{last.seq} are not "
+                          "covered by the sealed head (a command of an older version was "
+                          "interrupted; the next command that writes seals them)")
+        return
+    for what in describe(head, last, committed_seen):
+        yield Problem(f"{name} log", what)

@@ -19,12 +19,11 @@ SITE_KM = 15.0
 def list_claims(ws: Workspace, site: str | None = None, method: str | None = None,
                 source: str | None = None) -> list[StoredClaim]:
     at_site = _site_filter(site)
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         found = [c for c in doccrypt.visible_claims(ws, conn)
                  if at_site(c) and _with_method(c, method) and _from_source(c, source)]
         ws.audit(conn, "read_claims", None, {"site": site, "method": method, "source": source,
                                              "claims": len(found)})
-    ws.write_head()
     return found
 
 

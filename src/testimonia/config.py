@@ -41,12 +41,19 @@ SETTINGS: tuple[Setting, ...] = (
             secret=True, in_file=False),
     Setting("key_file", lambda: None, "Key file that unlocks the workspace key; keep it "
             "outside the workspace (on a separate drive).", secret=True, in_file=False),
-    Setting("org_passphrase", lambda: None, "Passphrase that unlocks your organisation's key "
-            "(its identity vault), when it has one of its own.", secret=True, in_file=False),
-    Setting("org_key_file", lambda: None, "Key file that unlocks your organisation's key, "
-            "when it has one of its own.", secret=True, in_file=False),
-    Setting("actor", lambda: _login_name(), "Who is recorded in the custody log as having "
-            "done each step (a handle, not necessarily a real name)."),
+    Setting("user_passphrase", lambda: None, "Your own passphrase: it proves who you are, "
+            "signs what you do and opens your organisation's keys.", secret=True, in_file=False),
+    Setting("user_key_file", lambda: None, "Your own key file (instead of a passphrase); "
+            "never the workspace key file.", secret=True, in_file=False),
+    Setting("org_passphrase", lambda: None, "Only to enrol the users of a workspace made by "
+            "an older version: the passphrase of your organisation's key.", secret=True,
+            in_file=False),
+    Setting("org_key_file", lambda: None, "Only to enrol the users of a workspace made by an "
+            "older version: your organisation's key file.", secret=True, in_file=False),
+    Setting("actor", lambda: _login_name(), "Your user name: who is recorded (and signs) in "
+            "the custody and audit logs (a handle, not necessarily a real name)."),
+    Setting("lock_timeout", lambda: 120, "Seconds to wait for a workspace another command "
+            "holds alone (key rotation, upgrade) before giving up.", kind=int),
     Setting("max_file_mb", lambda: 100, "Largest file ingest accepts, in MiB.", kind=int),
     Setting("max_docx_uncompressed_mb", lambda: 200, "Largest inflated size of a DOCX, in MiB "
             "(zip-bomb guard).", kind=int),

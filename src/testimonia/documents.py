@@ -35,13 +35,12 @@ def show_document(ws: Workspace, id_prefix: str) -> DocumentView:
 
 def read_text(ws: Workspace, id_prefix: str) -> str:
     """The working-copy text; the read is entered in the custody log as `viewed`."""
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         doc = visible_document(ws, conn, id_prefix)
         text = doccrypt.open_text(doccrypt.key_for(ws, conn, doc.id), doc.id,
                                   records.sealed_text(conn, doc.id))
         ws.record(conn, "viewed", doc.id, {"what": "working-copy text"})
         ws.audit(conn, "read_text", doc.id, {"file_name": doc.file_name})
-    ws.write_head()
     return text
 
 

@@ -47,6 +47,18 @@ class WorkspaceLocked(TestimoniaError):
     """The workspace key could not be unlocked (missing or wrong passphrase / key file)."""
 
 
+class WorkspaceBusy(TestimoniaError):
+    """Another process holds the workspace in a way this command cannot share."""
+
+
+class ReadOnlyWorkspace(TestimoniaError):
+    """The workspace is on read-only media: it can be verified, not changed."""
+
+
+class StorageFailure(TestimoniaError):
+    """The disk refused a write (full, or an I/O error); what was being written was rolled back."""
+
+
 class IntegrityError(TestimoniaError):
     """Stored data does not match what was recorded (tampering or corruption)."""
 

@@ -108,6 +108,8 @@ class LogEntry:
     details: dict[str, Any]
     prev_hash: str
     hash: str
+    signer: str | None = None  # the author's key id
+    signature: bytes | None = None  # Ed25519 over signed_message()
 
 
 # Extraction records (FtM Mention + offsets; HURIDOCS ESF Act + Involvement)

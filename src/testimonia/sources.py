@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from testimonia.errors import InvalidValue, NotFound, PermissionDenied
 from testimonia.model import Relation, Source, SourceKind, SourceRelation, parse_choice
+from testimonia.protect.trust import profile_digest
 from testimonia.store import access, records
 from testimonia.workspace import Workspace
 
@@ -30,10 +31,10 @@ def add_source(ws: Workspace, pseudonym: str, kind: str, organization: str | Non
     """Add a source to the acting user's organisation (naming another is refused)."""
     source_kind = parse_choice(SourceKind, kind, "source kind")
     org = _own(ws, organization)
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         source = records.add_source(conn, pseudonym, source_kind, org, note)
-        ws.audit(conn, "source_added", source.pseudonym, {"kind": source_kind.value, "organization": org})
-    ws.write_head()
+        ws.audit(conn, "source_added", source.pseudonym, {"kind": source_kind.value, "organization": org,
+                                                           "profile_sha256": profile_digest({})})
     return source
 
 
@@ -46,11 +47,10 @@ def list_sources(ws: Workspace) -> list[Source]:
 
 def relate_sources(ws: Workspace, a: str, b: str, relation: str, note: str = "") -> SourceRelation:
     kind = parse_choice(Relation, relation, "relation")
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         _may_relate(ws, conn, a, b)
         related = records.relate_sources(conn, a, b, kind, note)
         ws.audit(conn, "sources_related", related.a, {"other": related.b, "relation": kind.value})
-    ws.write_head()
     return related
 
 
@@ -82,7 +82,7 @@ def import_sources(ws: Workspace, path: Path) -> ImportReport:
     data = _load_yaml(path)
     report = ImportReport()
     me = ws.user
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         known_orgs = {o.name for o in records.list_organizations(conn)}
         owners: dict[str, str] = {}
         for i, entry in enumerate(_list(data, "sources", path)):
@@ -108,10 +108,11 @@ def import_sources(ws: Workspace, path: Path) -> ImportReport:
                 _may_relate(ws, conn, a, b)
                 records.relate_sources(conn, a, b, relation, str(entry.get("note", "")))
                 report.relations += 1
+        profiles = dict(access.profiles(conn))
         ws.audit(conn, "sources_imported", path.name, {
             "sources": len(report.sources), "relations": report.relations,
-            "left_to_other_organisations": len(report.elsewhere)})
-    ws.write_head()
+            "left_to_other_organisations": len(report.elsewhere),
+            "profiles": {p: profile_digest(profiles.get(p, {})) for p in report.sources}})
     return report
 
 
@@ -163,7 +164,7 @@ def _may_relate(ws: Workspace, conn: Connection, a: str, b: str) -> None:
 
 def set_profile(ws: Workspace, pseudonym: str, values: dict[str, str]) -> dict[str, str]:
     """Replace the given profile fields of a source (an empty value removes one)."""
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         source = records.get_source(conn, pseudonym)
         _own(ws, source.organization, pseudonym=source.pseudonym)
         profile = dict(dict(access.profiles(conn)).get(source.pseudonym, {}))
@@ -173,8 +174,8 @@ def set_profile(ws: Workspace, pseudonym: str, values: dict[str, str]) -> dict[s
             else:
                 profile.pop(name, None)
         access.set_profile(conn, source.id, profile)
-        ws.audit(conn, "source_profiled", source.pseudonym, {"fields": sorted(values)})
-    ws.write_head()
+        ws.audit(conn, "source_profiled", source.pseudonym, {"fields": sorted(values),
+                                                              "profile_sha256": profile_digest(profile)})
     return profile
 
 

@@ -17,11 +17,11 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory: pytest.TempPathFactory, sample_workspace: Any) -> Any:
+def analysed(tmp_path_factory: pytest.TempPathFactory, sample_workspace: Any, sample_user: Any) -> Any:
     from testimonia.protect.keys import KeyMaterial
 
     root, key = sample_workspace(tmp_path_factory.mktemp("sample"))
-    with Workspace.open(root, KeyMaterial(key_file=key)) as ws:
+    with Workspace.open(root, KeyMaterial(key_file=key), user_material=sample_user(key)) as ws:
         yield ws, current_analysis(ws)
 
 

@@ -14,9 +14,10 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def ws(tmp_path_factory: pytest.TempPathFactory, sample_workspace: Any) -> Any:
+def ws(tmp_path_factory: pytest.TempPathFactory, sample_workspace: Any, sample_user: Any) -> Any:
     path, key = sample_workspace(tmp_path_factory.mktemp("cli-analysis"))
-    env = {"TESTIMONIA_KEY_FILE": str(key), "TESTIMONIA_PASSPHRASE": ""}
+    env = {"TESTIMONIA_KEY_FILE": str(key), "TESTIMONIA_PASSPHRASE": "",
+           "TESTIMONIA_USER_KEY_FILE": str(sample_user(key).key_file)}
 
     def run(*args: str) -> Any:
         return CliRunner().invoke(app, [*args, "-w", str(path)], env=env)

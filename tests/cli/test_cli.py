@@ -11,16 +11,19 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from testimonia.cli.main import app
+from testimonia.protect.keys import KeyMaterial
 
 
 @pytest.fixture
-def cli(key_file: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def cli(key_file: Path, me: KeyMaterial, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.delenv("TESTIMONIA_PASSPHRASE", raising=False)
     monkeypatch.delenv("TESTIMONIA_WORKSPACE", raising=False)
     runner = CliRunner()
 
     def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-        return runner.invoke(app, list(args), env={"TESTIMONIA_KEY_FILE": str(key_file), **(env or {})})
+        return runner.invoke(app, list(args), env={"TESTIMONIA_KEY_FILE": str(key_file),
+                                                   "TESTIMONIA_USER_KEY_FILE": str(me.key_file),
+                                                   **(env or {})})
     return invoke
 
 

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from testimonia.cli.main import app
+from testimonia.protect.keys import KeyMaterial
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).parents[2] / "examples" / "sample-investigation" / "testimonies"
@@ -21,10 +22,11 @@ CLAIM_KEYS = {"act", "methods", "violations", "places", "perpetrators", "period"
 
 
 @pytest.fixture
-def run(key_file: Path):  # type: ignore[no-untyped-def]
+def run(key_file: Path, me: KeyMaterial):  # type: ignore[no-untyped-def]
     def invoke(*args: str) -> Any:
         return CliRunner().invoke(app, list(args), env={"TESTIMONIA_KEY_FILE": str(key_file),
-                                                        "TESTIMONIA_PASSPHRASE": ""})
+                                                        "TESTIMONIA_PASSPHRASE": "",
+                                                        "TESTIMONIA_USER_KEY_FILE": str(me.key_file)})
     return invoke
 
 
@@ -33,7 +35,7 @@ def test_extract_file_json_shape_in_four_languages(run) -> None:  # type: ignore
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(Path(d["file"]).name, d["language"]) for d in lines] == list(
-        zip(ONE_PER_LANGUAGE, ["en", "fr", "ru", "uk"]))
+        zip(ONE_PER_LANGUAGE, ["en", "fr", "ru", "uk"], strict=True))
     for doc in lines:
         assert set(doc) == {"file", "language", "claims", "transfers", "mentions"}
         assert doc["claims"] and doc["transfers"] and doc["mentions"]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,11 +76,11 @@ SAHEL_CONTENT = ("container at the Sévaré camp", "beat me with cables", "soldi
 
 # A valid invocation of every command the policy guards ("{name}" filled in per case).
 ARGS: dict[str, list[str]] = {
-    "verify": ["verify"],
     "audit": ["audit"],
-    "org add": ["org", "add", "Third Org"],
+    "org add": ["org", "add", "Third Org", "--admin", "t-admin", "--key-file", "{new_key}"],
     "org list": ["org", "list"],
-    "user add": ["user", "add", "u-new", "--role", "viewer"],
+    "user add": ["user", "add", "u-new", "--role", "viewer", "--key-file", "{new_key}"],
+    "user credential": ["user", "credential", "{actor}", "--key-file", "{new_key}"],
     "user role": ["user", "role", "u-viewer", "reviewer"],
     "user list": ["user", "list"],
     "share": ["share", "all", "--with", PARTNER],
@@ -165,6 +164,16 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         return _build_template(root)
 
 
+def _user_key(root: Path, name: str) -> Path:
+    """Each user's own key file, kept beside the template (never inside a workspace)."""
+    (root / "users").mkdir(exist_ok=True)
+    return root / "users" / f"{name}.key"
+
+
+def _credential(root: Path, name: str) -> KeyMaterial:
+    return KeyMaterial(key_file=_user_key(root, name))
+
+
 def _write(folder: Path, name: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(text.encode())
@@ -182,11 +191,12 @@ def _build_template(root: Path) -> Template:
     _write(root / "new", *NEW_TESTIMONY)
     _write(root, *SOURCES_FILE)
     ws_root = root / "ws"
-    with Workspace.create(ws_root, material, ORG) as ws:
+    write_key_file(_user_key(root, CREATOR))
+    with Workspace.create(ws_root, material, ORG, user_material=_credential(root, CREATOR)) as ws:
         assert ws.user.name == CREATOR
         for role, name in USERS.items():
-            access.add_user(ws, name, role.value)
-        access.add_organization(ws, PARTNER, admin=PARTNER_ADMIN)
+            access.add_user(ws, name, role.value, key_file=_user_key(root, name))
+        access.add_organization(ws, PARTNER, PARTNER_ADMIN, key_file=_user_key(root, PARTNER_ADMIN))
         sources.add_source(ws, "Kadi", "survivor")
         sources.add_source(ws, "Wangrin", "witness")
         sources.set_profile(ws, "Kadi", dict(KADI_PROFILE))
@@ -195,13 +205,14 @@ def _build_template(root: Path) -> Template:
         assert {d.id for d in list_documents(ws)} == set(SAHEL_IDS.values())
         vault.set_identity(ws, "Kadi", vault.Identity(name=VAULT_NAME, home=VAULT_HOME))
         assert extract_workspace(ws).documents == 2
-    with Workspace.open(ws_root, material, flags={"actor": PARTNER_ADMIN}) as ws:
+    with Workspace.open(ws_root, material, flags={"actor": PARTNER_ADMIN},
+                        user_material=_credential(root, PARTNER_ADMIN)) as ws:
         sources.add_source(ws, "Odile", "survivor", PARTNER)
         report = ingest_paths(ws, [root / "partner"], IngestOptions())
         assert report.count("ingested") == 1 and not report.failed, report
         assert extract_workspace(ws).documents == 1  # only its own organisation can read it
         current_analysis(ws)  # stored, so the cases do not recompute it
-    with Workspace.open(ws_root, material) as ws:
+    with Workspace.open(ws_root, material, user_material=_credential(root, CREATOR)) as ws:
         found = current_analysis(ws)["sites"]
     assert len(found) >= 2 and "Sévaré" in found[0]["name"], found
     return Template(root, ws_root, key_file, found[0]["id"], found[1]["id"])
@@ -218,13 +229,15 @@ class Case:
     def run(self, actor: str, *args: str) -> Result:
         env: dict[str, str | None] = {n: None for n in os.environ if n.startswith("TESTIMONIA_")}
         env |= {"TESTIMONIA_ACTOR": actor, "TESTIMONIA_KEY_FILE": str(self.template.key_file),
-                "TESTIMONIA_PASSPHRASE": ""}
+                "TESTIMONIA_PASSPHRASE": "",
+                "TESTIMONIA_USER_KEY_FILE": str(_user_key(self.template.root, actor))}
         end = args.index("--") if "--" in args else len(args)  # options go before a "--"
         argv = [*args[:end], "-w", str(self.workspace), *args[end:]]
         return CliRunner().invoke(app, argv, env=env)
 
-    def argv(self, command: str) -> list[str]:
-        values = {"doc": KADI_DOC[:12], "site": self.template.site,
+    def argv(self, command: str, actor: str = "") -> list[str]:
+        values = {"doc": KADI_DOC[:12], "site": self.template.site, "actor": actor,
+                  "new_key": str(self.tmp / "new-user.key"),
                   "other_site": self.template.other_site,
                   "new_file": str(self.template.root / "new" / NEW_TESTIMONY[0]),
                   "sources_file": str(self.template.root / SOURCES_FILE[0]),
@@ -258,7 +271,7 @@ def test_matrix(case: Case, command: str, role: Role) -> None:
     action = COMMANDS[command]
     assert action is not None and action in ACTIONS, f"{command}: unknown action {action!r}"
     assert command in ARGS, f"'{command}' has no valid arguments in ARGS"
-    result = case.run(USERS[role], *case.argv(command))
+    result = case.run(USERS[role], *case.argv(command, USERS[role]))
     allowed, words = ACTIONS[action]
     if role in allowed:
         assert "may not" not in _text(result), _explain(result)

@@ -31,20 +31,21 @@ WANGRIN = Identity(name="Amadou Exemple", aliases=["Amadou Ex."], contacts=["+22
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, sample_workspace: Any) -> tuple[Path, Path]:
+def built(tmp_path_factory: pytest.TempPathFactory, sample_workspace: Any,
+          sample_user: Any) -> tuple[Path, Path]:
     root, key = sample_workspace(tmp_path_factory.mktemp("export"))
-    with Workspace.open(root, KeyMaterial(key_file=key)) as ws:
+    with Workspace.open(root, KeyMaterial(key_file=key), user_material=sample_user(key)) as ws:
         set_identity(ws, "Wangrin", WANGRIN)
     return root, key
 
 
 @pytest.fixture
-def sample(built: tuple[Path, Path], tmp_path: Path) -> Iterator[Workspace]:
+def sample(built: tuple[Path, Path], tmp_path: Path, sample_user: Any) -> Iterator[Workspace]:
     """A private copy of the built sample, so that a test may change it."""
     root, key = built
     copy = tmp_path / "ws"
     shutil.copytree(root, copy)
-    with Workspace.open(copy, KeyMaterial(key_file=key)) as ws:
+    with Workspace.open(copy, KeyMaterial(key_file=key), user_material=sample_user(key)) as ws:
         yield ws
 
 
@@ -67,7 +68,7 @@ def test_public_export_passes_the_gate_and_names_nobody(sample: Workspace, tmp_p
     quotes = [q["text"] for f in data["findings"] for q in f["quotes"]]
     assert quotes and all(q.strip() for q in quotes)
     assert "À [place], on ne m'a pas frappé." in quotes  # Wangrin's interview place, redacted
-    assert all(isinstance(f["independent_sources"], int) and f["independent_sources"] >= 5
+    assert all((isinstance(f["independent_sources"], int) and f["independent_sources"] >= 5)
                or f["independent_sources"] == "fewer than 5" for f in data["findings"])
     entry = read_audit(sample).entries[-1]
     assert entry.action == "exported" and entry.details["files"] == report.files
@@ -129,9 +130,11 @@ def test_a_missed_identifier_fails_the_leak_scan(sample: Workspace, tmp_path: Pa
     assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".out*"))
 
 
-def test_export_command(sample: Workspace, built: tuple[Path, Path], tmp_path: Path) -> None:
+def test_export_command(sample: Workspace, built: tuple[Path, Path], tmp_path: Path,
+                        sample_user: Any) -> None:
     sample.close()
-    env = {"TESTIMONIA_KEY_FILE": str(built[1]), "TESTIMONIA_PASSPHRASE": ""}
+    env = {"TESTIMONIA_KEY_FILE": str(built[1]), "TESTIMONIA_PASSPHRASE": "",
+           "TESTIMONIA_USER_KEY_FILE": str(sample_user(built[1]).key_file)}
     args = ["export", "--format", "json", "--audience", "public", "-o", str(tmp_path / "out"),
             "-w", str(sample.paths.root)]
     result = CliRunner().invoke(app, args, env=env)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -257,7 +258,7 @@ def test_matches_do_not_overlap_and_come_in_text_order(gaz: Gazetteer) -> None:
     text = "From Kryvyi Rih to the camp de Sévaré, then Sévaré and Gao."
     matches = gaz.find(text, "en")
     assert [m.text for m in matches] == ["Kryvyi Rih", "camp de Sévaré", "Sévaré", "Gao"]
-    assert all(a.end <= b.start for a, b in zip(matches, matches[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(matches))
 
 
 _FRAGMENTS = [s for s, _, _, _ in SENTENCES[::3]] + [
@@ -278,7 +279,7 @@ def test_every_match_slices_the_original_text(gaz: Gazetteer, parts: list[str], 
         assert text[match.start:match.end] == match.text
         assert match.text[0].isalnum()
         assert match.text[-1].isalnum() or unicodedata.combining(match.text[-1])
-    assert all(a.end <= b.start for a, b in zip(matches, matches[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(matches))
 
 
 def test_lookup_for_names_found_by_ner(gaz: Gazetteer) -> None:

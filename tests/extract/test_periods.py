@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -202,7 +203,7 @@ def test_matches_are_ordered_and_do_not_overlap() -> None:
     found = find_periods(text, "fr", REF)
     assert [m.text for m in found] == ["Depuis mars 2022", "pendant trois semaines",
                                        "de mars à mai 2023", "14.07.2023"]
-    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(found))
 
 
 def test_to_json() -> None:
@@ -254,7 +255,7 @@ _WORDS = ("March", "mars", "марта", "березня", "May", "may", "2022",
        st.one_of(st.none(), st.dates()))
 def test_property_offsets_and_order(words: list[str], gaps: list[str], language: str,
                                     reference: dt.date | None) -> None:
-    text = "".join(w + g for w, g in zip(words, gaps))
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))  # gaps is the longer: the last ones go unused
     _check(text, find_periods(text, language, reference))
 
 
@@ -270,4 +271,4 @@ def _check(text: str, found: list[PeriodMatch]) -> None:
         p = m.period
         if p.start is not None and p.end is not None:
             assert p.start <= p.end
-    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(found))

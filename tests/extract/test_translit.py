@@ -54,6 +54,8 @@ def test_decomposed_accents_are_dropped_and_offsets_kept() -> None:
     text = unicodedata.normalize("NFD", "à Sévaré, в Їжакові й")
     folded, offsets = fold_with_offsets(text)
     assert folded == "a sevare, в їжакові й"
+    # each folded character points at its base letter; the combining marks (1, 5, 10, 16, 25) are skipped
+    assert offsets == [0, 2, 3, 4, 6, 7, 8, 9, 11, 12, 13, 14, 15, 17, 18, 19, 20, 21, 22, 23, 24, 26]
     word = tokens(text)[1]
     assert text[word.start:word.end] == unicodedata.normalize("NFD", "Sévaré")
     assert word.folded == "sevare"

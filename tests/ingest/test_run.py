@@ -72,7 +72,7 @@ def _bad_files(folder: Path) -> dict[str, str]:
     folder.mkdir()
     (folder / "empty.txt").write_bytes(b"")
     (folder / "garbage.txt").write_bytes(os.urandom(2048).replace(b"\x00", b"\x01") + b"\x00" * 64)
-    (folder / "latin1.txt").write_bytes("Témoignage recueilli à Sévaré".encode("latin-1"))
+    (folder / "symbols.txt").write_bytes(b"\xb1\xb0\xd7\xa9\xae\xbb\xab\xb6")  # in no known encoding
     (folder / "truncated.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog")
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
@@ -80,7 +80,7 @@ def _bad_files(folder: Path) -> dict[str, str]:
         z.writestr("word/document.xml", b"\x00" * (40 * 1024 * 1024))
     (folder / "bomb.docx").write_bytes(bomb.getvalue())
     (folder / "notzip.docx").write_bytes(b"this is not a zip archive at all")
-    return {"empty.txt": "empty", "garbage.txt": "binary", "latin1.txt": "UTF-8",
+    return {"empty.txt": "empty", "garbage.txt": "binary", "symbols.txt": "UTF-8",
             "truncated.pdf": "PDF", "bomb.docx": "", "notzip.docx": ""}
 
 

@@ -12,6 +12,7 @@ from testimonia.cli.main import app
 from testimonia.documents import read_text
 from testimonia.ingest.run import IngestOptions, ingest_paths
 from testimonia.protect.audit import read_audit
+from testimonia.protect.keys import KeyMaterial
 from testimonia.sources import add_source, relate_sources
 from testimonia.workspace import Workspace
 
@@ -36,11 +37,11 @@ def test_reads_and_changes_are_recorded_in_order(audited: Workspace) -> None:
     report = read_audit(audited)
     assert report.ok
     assert [(e.action, e.subject) for e in report.entries][:5] == [
-        ("organization_added", "Sahel Desk"), ("user_added", report.entries[1].actor),
+        ("user_added", report.entries[0].actor), ("organization_added", "Sahel Desk"),
         ("source_added", "Olena"), ("source_added", "Petro"), ("sources_related", "Petro")]
     assert report.entries[-1].action == "read_text"
     assert report.entries[-1].details == {"file_name": "kadi.md"}
-    assert report.head is not None and report.head.seq == len(report.entries)
+    assert report.head is not None and report.head.committed.seq == len(report.entries)
 
 
 @pytest.mark.parametrize(("statement", "expected"), [
@@ -56,20 +57,17 @@ def test_tampering_is_caught(audited: Workspace, statement: str, expected: str) 
     assert expected in [str(p) for p in read_audit(audited).problems]
 
 
-def test_audit_command(audited: Workspace, key_file: Path) -> None:
+def test_audit_command(audited: Workspace, key_file: Path, me: KeyMaterial) -> None:
     audited.close()
-    env = {"TESTIMONIA_KEY_FILE": str(key_file), "TESTIMONIA_PASSPHRASE": ""}
+    env = {"TESTIMONIA_KEY_FILE": str(key_file), "TESTIMONIA_PASSPHRASE": "",
+           "TESTIMONIA_USER_KEY_FILE": str(me.key_file)}
     root = str(audited.paths.root)
     listed = CliRunner().invoke(app, ["audit", "-w", root], env=env)
     assert listed.exit_code == 0 and "source_added Olena" in listed.stdout
     verified = CliRunner().invoke(app, ["audit", "--verify", "-w", root], env=env)
     assert verified.exit_code == 0 and verified.stdout.strip() == "Audit log intact: 6 entries."
-    with Workspace.open(audited.paths.root, audited_material(key_file)) as again:
+    with Workspace.open(audited.paths.root, KeyMaterial(key_file=key_file), user_material=me) as again:
         _sql(again, "UPDATE audit_events SET subject = 'Someone' WHERE seq = 1")
     broken = CliRunner().invoke(app, ["audit", "--verify", "-w", root], env=env)
     assert broken.exit_code == 1 and "TAMPERED audit entry 1: was altered" in broken.stderr
 
-
-def audited_material(key_file: Path):  # type: ignore[no-untyped-def]
-    from testimonia.protect.keys import KeyMaterial
-    return KeyMaterial(key_file=key_file)

@@ -321,7 +321,7 @@ def rows_at(records: Sequence[Record], names: Sequence[str],
             levels: Sequence[int]) -> list[dict[str, str]]:
     tops = [levels_available(records, name) for name in names]
     return [{"id": record.id, **{name: shown(record.values[name], level, top)
-                                 for name, level, top in zip(names, levels, tops)}}
+                                 for name, level, top in zip(names, levels, tops, strict=True)}}
             for record in records]
 
 
@@ -333,7 +333,7 @@ def passing_by_brute_force(records: Sequence[Record], attributes: Sequence[Attri
     for levels in itertools.product(*(range(top + 1) for top in tops)):
         if not verify_published(rows_at(records, names, levels), names, k):
             loss = sum((Fraction(a.weight) * level / top if top else Fraction(0)
-                        for a, level, top in zip(attributes, levels, tops)), Fraction(0))
+                        for a, level, top in zip(attributes, levels, tops, strict=True)), Fraction(0))
             scored.append((loss, sum(levels), levels))
     return sorted(scored)
 

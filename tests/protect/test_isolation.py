@@ -15,7 +15,7 @@ from testimonia.access import add_organization, share
 from testimonia.analysis.run import current_analysis
 from testimonia.claims import list_claims
 from testimonia.documents import list_documents, read_text
-from testimonia.errors import NotFound, PermissionDenied, WorkspaceLocked
+from testimonia.errors import NotFound, PermissionDenied
 from testimonia.extract.run import extract_workspace
 from testimonia.ingest.run import IngestOptions, ingest_paths
 from testimonia.protect import doccrypt
@@ -34,7 +34,7 @@ def partners(ws: Workspace, material: KeyMaterial, tmp_path: Path) -> Iterator[t
     """Sahel Desk (ws) and Partner, whose key opens only with its own key file; Partner
     holds one consortium-consent testimony, one internal-only, and a vault entry."""
     partner_key = tmp_path / "partner.key"
-    add_organization(ws, "Partner", admin="p-admin", key_file=partner_key)
+    add_organization(ws, "Partner", "p-admin", key_file=partner_key)
     folder = tmp_path / "partner-files"
     folder.mkdir()
     (folder / "b.md").write_text(f"---\nsource: Bohdan\nsource_kind: witness\nconsent: consortium\n---\n"
@@ -42,7 +42,7 @@ def partners(ws: Workspace, material: KeyMaterial, tmp_path: Path) -> Iterator[t
     (folder / "c.md").write_text(f"---\nsource: Bohdan\nconsent: internal\n---\n{INTERNAL}\n",
                                  encoding="utf-8")
     b_material = KeyMaterial(key_file=partner_key)
-    with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}, org_material=b_material) as b:
+    with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}, user_material=b_material) as b:
         add_source(b, "Bohdan", "witness", organization="Partner")
         report = ingest_paths(b, [folder], IngestOptions())
         assert report.count("ingested") == 2
@@ -83,20 +83,20 @@ def test_the_partner_key_material_is_needed_even_by_the_partner(partners: tuple[
                                                                material: KeyMaterial) -> None:
     ws, _ = partners
     with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}) as b:
-        with pytest.raises(WorkspaceLocked, match="organisation 'Partner'"):
+        with pytest.raises(PermissionDenied, match="No credential was given for user 'p-admin'"):
             show_identity(b, "Bohdan")
 
 
 def test_sharing_opens_exactly_what_consent_allows(partners: tuple[Workspace, KeyMaterial],
-                                                  material: KeyMaterial) -> None:
+                                                  material: KeyMaterial, me: KeyMaterial) -> None:
     ws, b_material = partners
-    with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}, org_material=b_material) as b:
+    with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}, user_material=b_material) as b:
         assert share(b, "all", "", "Sahel Desk") is True
         internal = next(d for d in list_documents(b) if d.file_name == "c.md")
         with pytest.raises(PermissionDenied, match="internal use only"):
             share(b, "document", internal.id, "Sahel Desk")
     ws.close()
-    with Workspace.open(ws.paths.root, material) as a:
+    with Workspace.open(ws.paths.root, material, user_material=me) as a:
         seen = list_documents(a)
         assert [d.file_name for d in seen] == ["b.md"]
         assert B_TEXT in read_text(a, seen[0].id)
@@ -107,9 +107,9 @@ def test_sharing_opens_exactly_what_consent_allows(partners: tuple[Workspace, Ke
         assert INTERNAL not in _all_bytes(a)
         with pytest.raises(PermissionDenied):
             show_identity(a, "Bohdan")  # vault entries are never shared
-    with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}, org_material=b_material) as b:
+    with Workspace.open(ws.paths.root, material, flags={"actor": "p-admin"}, user_material=b_material) as b:
         assert share(b, "all", "", "Sahel Desk", remove=True) is True
-    with Workspace.open(ws.paths.root, material) as a:
+    with Workspace.open(ws.paths.root, material, user_material=me) as a:
         assert list_documents(a) == []
         with a.engine.connect() as conn:
             wrapped = conn.execute(text("SELECT count(*) FROM record_keys rk JOIN organization_keys ok "

@@ -19,8 +19,8 @@ def test_key_file_is_private_and_never_overwritten(key_file: Path) -> None:
 
 def test_passphrase_and_key_file_open_the_same_key(tmp_path: Path, key_file: Path) -> None:
     ring = tmp_path / "keyring.json"
-    keys = create_keyring(ring, KeyMaterial(passphrase="correct horse", key_file=key_file))
-    assert unlock_keyring(ring, KeyMaterial(passphrase="correct horse")).data_key == keys.data_key
+    keys = create_keyring(ring, KeyMaterial(passphrase="correct horse battery", key_file=key_file))
+    assert unlock_keyring(ring, KeyMaterial(passphrase="correct horse battery")).data_key == keys.data_key
     assert unlock_keyring(ring, KeyMaterial(key_file=key_file)).data_key == keys.data_key
 
 
@@ -34,9 +34,9 @@ def test_keyring_holds_no_key_in_clear(tmp_path: Path, key_file: Path) -> None:
 
 def test_wrong_passphrase_is_one_clear_error(tmp_path: Path) -> None:
     ring = tmp_path / "keyring.json"
-    create_keyring(ring, KeyMaterial(passphrase="right"))
+    create_keyring(ring, KeyMaterial(passphrase="the right passphrase"))
     with pytest.raises(WorkspaceLocked, match="Cannot unlock the workspace with the passphrase"):
-        unlock_keyring(ring, KeyMaterial(passphrase="wrong"))
+        unlock_keyring(ring, KeyMaterial(passphrase="the wrong passphrase"))
 
 
 def test_other_key_file_is_refused(tmp_path: Path, key_file: Path) -> None:

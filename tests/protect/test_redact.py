@@ -4,6 +4,8 @@ fictional."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -197,7 +199,7 @@ def test_offsets_point_into_original_text_with_combining_accents(redactor: Redac
 def test_hits_are_sorted_and_disjoint(redactor: Redactor) -> None:
     text = "Kovalenko (+380 67 123 45 67), Diallo, 12 May 2024, Moura, Mariam."
     hits = redactor.find(text)
-    assert all(a.end <= b.start for a, b in zip(hits, hits[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(hits))
     assert [h.kind for h in hits] == ["name", "phone", "person", "date", "place", "person"]
     assert all(isinstance(h, Hit) for h in hits)
 

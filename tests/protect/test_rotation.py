@@ -39,7 +39,8 @@ def _sealed_key_ids(ws: Workspace) -> set[str]:
     return {key_id_of(p.read_bytes()) for p in files}
 
 
-def test_workspace_rotation_moves_everything(filled: Workspace, material: KeyMaterial) -> None:
+def test_workspace_rotation_moves_everything(filled: Workspace, material: KeyMaterial,
+                                             me: KeyMaterial) -> None:
     before, old = _texts(filled), filled.keys
     report = rotate_workspace(filled)
     assert report.finished and report.moved == 3 and report.old_key_ids == [old.key_id]
@@ -50,20 +51,21 @@ def test_workspace_rotation_moves_everything(filled: Workspace, material: KeyMat
         with open_engine("", path=filled.paths.database, keys=[old.database_key]).connect() as conn:
             conn.execute(text("SELECT 1"))
     filled.close()
-    with Workspace.open(filled.paths.root, material) as reopened:
+    with Workspace.open(filled.paths.root, material, user_material=me) as reopened:
         assert _texts(reopened) == before
 
 
-def test_an_interrupted_rotation_opens_and_is_finished(filled: Workspace, material: KeyMaterial) -> None:
+def test_an_interrupted_rotation_opens_and_is_finished(filled: Workspace, material: KeyMaterial,
+                                                      me: KeyMaterial) -> None:
     before, old = _texts(filled), filled.keys
     new = WorkspaceKeys("feedfacecafebeef", bytes(range(32)), retired=(old,))
     write_keyring(filled.paths.keyring, new, material, retired=[old])  # crash after this step
     filled.close()
-    with Workspace.open(filled.paths.root, material) as half:  # database and files on the old key
+    with Workspace.open(filled.paths.root, material, user_material=me) as half:  # database and files on the old key
         assert _texts(half) == before
         assert [k for k, state, _ in key_status(half)["workspace"]] == [new.key_id, old.key_id]
         rekey(half.engine, new.database_key)  # ... and after this one
-    with Workspace.open(filled.paths.root, material) as resumed:
+    with Workspace.open(filled.paths.root, material, user_material=me) as resumed:
         assert _texts(resumed) == before
         report = rotate_workspace(resumed)
         assert report.new_key_id == new.key_id and report.moved == 3
@@ -84,18 +86,17 @@ def test_organisation_rotation_rewraps_every_data_key(filled: Workspace) -> None
     assert show_identity(filled, "Wangrin").name == "Vigadanyi Imya"
 
 
-def test_moving_an_organisation_to_its_own_key_file(filled: Workspace, material: KeyMaterial,
-                                                   tmp_path: Path) -> None:
-    own = tmp_path / "own.key"
-    from testimonia.protect.keys import write_key_file
-    write_key_file(own)
-    rotate_organization(filled, "Sahel Desk", KeyMaterial(key_file=own))
+def test_organisation_rotation_grants_the_new_key_to_every_user(filled: Workspace, material: KeyMaterial,
+                                                                me: KeyMaterial) -> None:
+    from testimonia.access import add_user
+    add_user(filled, "ana", "analyst", key_file=filled.paths.root.parent / "users" / "ana.key")
+    rotate_organization(filled, "Sahel Desk")
     filled.close()
-    with Workspace.open(filled.paths.root, material) as without:
-        with pytest.raises(WorkspaceLocked, match="Sahel Desk"):
-            show_identity(without, "Wangrin")
-    with Workspace.open(filled.paths.root, material, org_material=KeyMaterial(key_file=own)) as with_own:
-        assert show_identity(with_own, "Wangrin").name == "Vigadanyi Imya"
-        add_source(with_own, "Later", "witness")
-        set_identity(with_own, "Later", Identity(name="Vigadana Piznisha"))  # public key only
-        assert show_identity(with_own, "Later").name == "Vigadana Piznisha"
+    ana = KeyMaterial(key_file=filled.paths.root.parent / "users" / "ana.key")
+    with Workspace.open(filled.paths.root, material, flags={"actor": "ana"}, user_material=ana) as analyst:
+        assert len(_texts(analyst)) == 3  # documents wrapped for the new key open for her
+        add_source(analyst, "Later", "witness")
+        set_identity(analyst, "Later", Identity(name="Vigadana Piznisha"))  # public key only
+    with Workspace.open(filled.paths.root, material, user_material=me) as admin:
+        assert show_identity(admin, "Later").name == "Vigadana Piznisha"
+        assert verify_workspace(admin).ok

@@ -260,7 +260,8 @@ def test_an_unbroken_copy_loads(vocab_dir: Path) -> None:
     ("methods.yaml", "act: ill_treatment", "act: ill_treatmnt", "methods.yaml: entry 'beating'"),
     ("methods.yaml", "id: electric_shock", "id: beating", "entry 'beating': duplicate id"),
     ("methods.yaml", "uk: [цькували собаками, собаками, нацькували собак*, нацьковува*, спускали собак, "
-     "пускали собак,\n           собаки кусали, собака вкусила, покусал*, вівчарк*]", "uk: [собак*]", "entry 'dog_attack': needs at least 2 term(s) in 'uk'"),
+     "пускали собак,\n           собаки кусали, собака вкусила, покусал*, вівчарк*]", "uk: [собак*]",
+     "entry 'dog_attack': needs at least 2 term(s) in 'uk'"),
     ("acts.yaml", "ru: [арестова*,", "ru: [бы*,", "entry 'arrest'"),
     ("acts.yaml", "      uk: [заарештува*", "      xx: [a, b]\n      uk: [заарештува*", "unknown language"),
     ("violations.yaml", "term: \"Disappearance\"", "term: Disappearance, forced",
@@ -303,5 +304,5 @@ def test_broken_place_is_refused(vocab_dir: Path, changes: dict[str, str], expec
 
 def test_missing_file_is_named(vocab_dir: Path) -> None:
     (vocab_dir / "facilities.yaml").unlink()
-    with pytest.raises(ConfigError, match="facilities.yaml: file is missing"):
+    with pytest.raises(ConfigError, match=r"facilities\.yaml: file is missing"):
         load_vocabulary_from(vocab_dir)

@@ -16,9 +16,8 @@ def dossier(ws: Workspace, query: str) -> dict[str, Any]:
     results = current_analysis(ws)
     site_id = str(find_site(results, query)["id"])
     ids = {i for f in findings_at(results, site_id) for i in f["claims"][:QUOTES_PER_FINDING]}
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         ws.audit(conn, "read_dossier", site_id, {"quotes": len(ids)})
-    ws.write_head()
     return build_dossier(results, site_id, quotable(ws, ids))
 
 

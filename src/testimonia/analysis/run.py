@@ -60,7 +60,7 @@ def current_analysis(ws: Workspace) -> dict[str, Any]:
             cached: dict[str, Any] = json.loads(orgkeys.read_record(conn, record, stored, keys))
             return cached
     results = analyze(claims, relations, judgements, rules)
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         plaintext = json.dumps(results, ensure_ascii=False).encode("utf-8")
         analyses.save_results(conn, user.organization_id, digest,
                               orgkeys.write_record(conn, record, plaintext, [user.organization_id]))
@@ -81,11 +81,10 @@ def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") 
         other = _document_prefix(ws, other, site_id, results)
     if kind == "rename" and not name.strip():
         raise InvalidValue("A rename needs a new name.", fix="Give --name NAME.")
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         analyses.add_judgement(conn, kind, site_id, other, name.strip(), ws.actor,
                                ws.user.organization_id)
         ws.audit(conn, "site_judgement", site_id, {"kind": kind, "other": other, "name": name.strip()})
-    ws.write_head()
     return site_id
 
 

@@ -5,9 +5,10 @@ Blocking, not pairs: every claim place is keyed once, so resolution grows linear
   (the Sévaré military camp is anchored on Sévaré).
 - A site is an anchor plus a facility type: "shipping containers at Sévaré" and "the
   military camp at Sévaré" are two sites; containers, pits and hangars have the camp,
-  base or colony of the same place as parent when one is reported, else the town. A claim that names the town without a facility goes to the
-  town's main place of detention when there is one (see `_attach_to_main_facility`),
-  else to the town-level site, which is the parent of the facility sites there.
+  base or colony of the same place as parent when one is reported, else the town. A claim
+  that names the town without a facility goes to the town's main place of detention when
+  there is one (see `_attach_to_main_facility`), else to the town-level site, which is the
+  parent of the facility sites there.
 - A region or country is its own site at that precision, never forced onto a point; an
   unresolved name (no gazetteer entry) is a site of unknown precision.
 Site ids are derived from those keys, so an analyst's merge, split and rename

@@ -13,9 +13,9 @@ from typer._click.globals import get_current_context  # typer vendors click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from testimonia.errors import WorkspaceLocked
+from testimonia.errors import InvalidValue, PermissionDenied, WorkspaceLocked
 from testimonia.protect import policy
-from testimonia.protect.keys import KeyMaterial, key_material_from_env, org_key_material_from_env
+from testimonia.protect.keys import KeyMaterial, key_material_from_env, user_key_material_from_env
 from testimonia.workspace import Workspace, resolve_root
 
 # User data is never read as markup. Piped output is not squeezed to 80 columns.
@@ -41,15 +41,39 @@ def key_material(*, new: bool = False) -> KeyMaterial:
     return KeyMaterial(passphrase=passphrase)
 
 
+def user_material(*, new: bool = False, who: str = "your") -> KeyMaterial:
+    """The acting user's own credential: TESTIMONIA_USER_PASSPHRASE / TESTIMONIA_USER_KEY_FILE,
+    else a hidden prompt on a terminal, else none (commands that need a user then say so)."""
+    material = user_key_material_from_env()
+    if material.passphrase is not None or material.key_file is not None or not sys.stdin.isatty():
+        return material
+    label = f"New passphrase for {who} user" if new else "Your own passphrase (user credential)"
+    return KeyMaterial(passphrase=typer.prompt(label, hide_input=True, confirmation_prompt=new))
+
+
+def new_passphrase(user: str) -> str:
+    """A new user's first passphrase, typed twice on a terminal."""
+    if not sys.stdin.isatty():
+        raise InvalidValue(f"No credential for {user}.",
+                           fix="Give --key-file PATH (a new key file is written there, to hand "
+                           "over); a passphrase can only be typed on a terminal.")
+    return str(typer.prompt(f"New passphrase for {user}", hide_input=True, confirmation_prompt=True))
+
+
 @contextmanager
 def opened(workspace: Path | None) -> Iterator[Workspace]:
-    """The unlocked workspace, once the access policy allows the acting user to run the
-    current command (protect/policy.py; an undeclared command is refused)."""
+    """The unlocked workspace, once the access policy allows the authenticated acting user
+    to run the current command (protect/policy.py; an undeclared command is refused, and
+    every refusal is written to the audit log)."""
     action = policy.action_for(command_path())
-    with Workspace.open(resolve_root(workspace), key_material(),
-                        org_material=org_key_material_from_env()) as ws:
+    with Workspace.open(resolve_root(workspace), key_material(), user_material=user_material(),
+                        on_wait=lambda message: err.print(message)) as ws:
         if action is not None:
-            policy.authorize(ws.user, action)
+            try:
+                policy.authorize(ws.user, action)
+            except PermissionDenied as exc:
+                ws.refused(command_path(), exc.message)
+                raise
         yield ws
 
 

@@ -9,9 +9,8 @@ import typer
 from rich.table import Table
 
 from testimonia import access
-from testimonia.cli.common import WorkspaceOption, opened, out, progress_bar
+from testimonia.cli.common import WorkspaceOption, new_passphrase, opened, out, progress_bar
 from testimonia.protect import rotation, vault
-from testimonia.protect.keys import KeyMaterial, write_key_file
 from testimonia.protect.policy import Role
 
 user_app = typer.Typer(help="Users of your organisation and their roles.", no_args_is_help=True)
@@ -41,12 +40,35 @@ def register(app: typer.Typer) -> None:
 def user_add(
     name: Annotated[str, typer.Argument(help="User name (what they set as TESTIMONIA_ACTOR).")],
     role: Annotated[str, typer.Option("--role", help=f"One of: {ROLES}.")],
+    key_file: Annotated[Path | None, typer.Option(
+        "--key-file", help="Write the user's own key file here (hand it over; keep no copy). "
+        "Without it, a first passphrase is asked on a terminal.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Add a user to your organisation."""
+    """Add a user to your organisation, with their own credential."""
+    passphrase = None if key_file else new_passphrase(name)
     with opened(workspace) as ws:
-        user = access.add_user(ws, name, role)
+        user = access.add_user(ws, name, role, key_file=key_file, passphrase=passphrase)
     out.print(f"Added {user.name} ({user.role}, {user.organization}).")
+    if key_file:
+        out.print(f"{user.name}'s own key file is {key_file}: hand it over, then delete your "
+                  "copy (they set TESTIMONIA_USER_KEY_FILE).")
+
+
+@user_app.command("credential")
+def user_credential(
+    name: Annotated[str, typer.Argument(help="Your own user name, or (admins) one of your "
+                                        "organisation's users who lost theirs.")],
+    key_file: Annotated[Path | None, typer.Option(
+        "--key-file", help="Write the new key file here. Without it, a new passphrase is "
+        "asked on a terminal.")] = None,
+    workspace: WorkspaceOption = None,
+) -> None:
+    """Change your own credential, or (admins) give a user who lost theirs a new one."""
+    passphrase = None if key_file else new_passphrase(name)
+    with opened(workspace) as ws:
+        user = access.set_credential(ws, name, key_file=key_file, passphrase=passphrase)
+    out.print(f"{user.name} has a new credential" + (f": {key_file}." if key_file else "."))
 
 
 @user_app.command("role")
@@ -154,30 +176,20 @@ def vault_list(workspace: WorkspaceOption = None) -> None:
 def keys_rotate(
     org: Annotated[str | None, typer.Option("--org", help="Rotate this organisation's key pair "
                                             "(yours) instead of the workspace key.")] = None,
-    new_key_file: Annotated[Path | None, typer.Option(
-        "--new-key-file", help="With --org: write a new key file here and wrap the "
-        "organisation's new key with it only (its own key material from now on).")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """New keys for the workspace or an organisation; the old key is kept until nothing
-    uses it. An interrupted rotation is finished by running this again."""
-    if new_key_file is not None and org is None:
-        raise typer.BadParameter("--new-key-file goes with --org.", param_hint="--new-key-file")
+    """New keys for the workspace (waits until no other command uses it) or for your
+    organisation; the old key is kept until nothing uses it. An interrupted rotation is
+    finished by running this again."""
     with opened(workspace) as ws, progress_bar() as bar:
         task = bar.add_task("Rotating", total=None)
         if org is None:
             report = rotation.rotate_workspace(ws, progress=lambda n: bar.advance(task, n))
         else:
-            material = None
-            if new_key_file is not None:
-                write_key_file(new_key_file)
-                material = KeyMaterial(key_file=new_key_file)
-            report = rotation.rotate_organization(ws, org, material, progress=lambda n: bar.advance(task, n))
+            report = rotation.rotate_organization(ws, org, progress=lambda n: bar.advance(task, n))
     unit = "sealed files" if org is None else "record keys"
     out.print(f"Rotated the {report.layer} key: {', '.join(report.old_key_ids) or 'none'} → "
               f"{report.new_key_id}; {report.moved} {unit} moved; old key removed.")
-    if new_key_file is not None:
-        out.print(f"{org}'s key now opens with {new_key_file} only (TESTIMONIA_ORG_KEY_FILE).")
 
 
 @keys_app.command("status")

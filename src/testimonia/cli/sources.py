@@ -10,7 +10,7 @@ from rich.table import Table
 
 from testimonia import access
 from testimonia import sources as lib
-from testimonia.cli.common import WorkspaceOption, opened, out
+from testimonia.cli.common import WorkspaceOption, new_passphrase, opened, out
 from testimonia.model import Relation, SourceKind
 
 source_app = typer.Typer(help="Sources: people and documents, known by pseudonym only.",
@@ -105,22 +105,20 @@ def profile(
 @org_app.command("add")
 def org_add(
     name: Annotated[str, typer.Argument(help="Organisation name.")],
-    admin: Annotated[str | None, typer.Option("--admin", help="Its first admin (a user name).")] = None,
+    admin: Annotated[str, typer.Option("--admin", help="Its first admin (a user name).")],
     key_file: Annotated[Path | None, typer.Option(
-        "--key-file", help="Write a new key file here for the organisation's own key (hand it "
-        "to them; keep no copy). Without it, its key opens with the workspace key.")] = None,
+        "--key-file", help="Write the new admin's own key file here (hand it to them over a "
+        "safe channel; keep no copy). Without it, a passphrase is asked on a terminal.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Add an organisation to the investigation, with its own key pair."""
+    """Add an organisation to the investigation, with its own key pair and first admin."""
+    passphrase = None if key_file else new_passphrase(admin)
     with opened(workspace) as ws:
-        made = access.add_organization(ws, name, admin=admin, key_file=key_file)
-    out.print(f"Added organisation {made.organization.name}" + (f" with admin {admin}" if admin else "") + ".")
+        made = access.add_organization(ws, name, admin, key_file=key_file, passphrase=passphrase)
+    out.print(f"Added organisation {made.organization.name} with admin {admin}.")
     if made.key_file:
-        out.print(f"Its key file is {made.key_file}: give it to {name} over a safe channel, then "
-                  "delete it here. Its users set TESTIMONIA_ORG_KEY_FILE to it.")
-    else:
-        out.print("Its key opens with the workspace key until you give it its own: "
-                  f"`testimonia keys rotate --org \"{name}\" --new-key-file PATH`.")
+        out.print(f"{admin}'s own key file is {made.key_file}: give it to them over a safe "
+                  "channel, then delete your copy (TESTIMONIA_USER_KEY_FILE).")
 
 
 @org_app.command("list")

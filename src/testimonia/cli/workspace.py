@@ -10,11 +10,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from testimonia.cli.common import WorkspaceOption, err, key_material, opened, out, progress_bar
+from testimonia.cli.common import (WorkspaceOption, err, key_material, opened, out, progress_bar,
+                                   user_material)
 from testimonia.config import load_config
 from testimonia.integrity import verify_workspace
 from testimonia.protect.audit import read_audit
-from testimonia.protect.keys import org_key_material_from_env, write_key_file
+from testimonia.protect.keys import write_key_file
 from testimonia.workspace import Workspace, resolve_root
 
 
@@ -30,14 +31,15 @@ def init(
     path: Annotated[Path, typer.Argument(help="New or empty folder for the investigation.")],
     org: Annotated[str, typer.Option("--org", help="Your organisation: it owns what you add.")] = "My organisation",
 ) -> None:
-    """Create an encrypted investigation workspace (your organisation's own key opens with
-    TESTIMONIA_ORG_KEY_FILE or TESTIMONIA_ORG_PASSPHRASE when set, else with the workspace
-    key)."""
-    ws = Workspace.create(path, key_material(new=True), org, org_material=org_key_material_from_env())
+    """Create an encrypted investigation workspace; you (TESTIMONIA_ACTOR) become the first
+    admin of your organisation, with your own credential (TESTIMONIA_USER_KEY_FILE or
+    TESTIMONIA_USER_PASSPHRASE, else a prompt), which must differ from the workspace key."""
+    ws = Workspace.create(path, key_material(new=True), org, user_material=user_material(new=True))
     ws.close()
-    out.print(f"Created workspace {ws.paths.root} for {org} (key id {ws.keys.key_id}).")
-    out.print("Keep the passphrase or key file safe and apart from it: without it the data "
-              "cannot be recovered.")
+    out.print(f"Created workspace {ws.paths.root} for {org} (key id {ws.keys.key_id}); "
+              f"{ws.actor} is its admin.")
+    out.print("Keep the workspace key and your own credential safe and apart from it: without "
+              "them the data cannot be recovered.")
 
 
 def keygen(path: Annotated[Path, typer.Argument(help="Where to write the new key file "
@@ -54,11 +56,14 @@ def verify(workspace: WorkspaceOption = None) -> None:
         report = verify_workspace(ws, progress=lambda _doc: bar.advance(task))
     for problem in report.problems:
         err.print(f"[red]TAMPERED[/] {escape(str(problem))}")
-    head = f"head entry {report.head.seq} {report.head.hash[:16]}" if report.head else "no head"
-    summary = f"{report.documents} documents, {report.entries} custody entries, {head}"
+    summary = (f"{report.documents} documents, {report.entries} custody entries, head entry "
+               f"{report.head.seq} {report.head.hash[:16]}, {report.audit_entries} audit entries; "
+               f"{report.signed} signed entries")
+    if report.legacy:
+        summary += f" ({report.legacy} from before users signed)"
     if report.sealed_only:
-        summary += (f" ({report.sealed_only} documents of other organisations checked by their "
-                    "seal only: their content is not readable here)")
+        summary += (f"; {report.sealed_only} documents checked by their seal only (not readable "
+                    "with the credential given)")
     if not report.ok:
         err.print(f"Verification FAILED: {len(report.problems)} problem(s) in {summary}.")
         raise typer.Exit(1)

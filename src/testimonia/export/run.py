@@ -89,11 +89,10 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         ws.audit(conn, "exported", folder.name, {
             "format": format, "audience": audience, "k": k, "files": files,
             "generalised": dict(decision.level_names), "findings": len(findings), "quotes": quotes})
-    ws.write_head()
     return ExportReport(folder, files, len(findings), quotes, decision)
 
 
@@ -113,9 +112,8 @@ def _describe(leaks: list[Leak]) -> str:
 
 
 def _refuse(ws: Workspace, stage: str, reason: str, at_risk: list[list[str]]) -> None:
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         ws.audit(conn, "export_refused", stage, {"reason": reason[:500], "at_risk": at_risk})
-    ws.write_head()
     raise PublicationRefused(f"Export refused by the {stage}: {reason}.", at_risk=at_risk)
 
 

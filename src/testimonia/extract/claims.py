@@ -21,6 +21,7 @@ Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from testimonia.extract.document import ExtractDoc
@@ -119,7 +120,7 @@ class _Reader:
     def _in_sequence(self, s: Sentence, cues: list[Mention]) -> bool:
         stops = self.where.stops(s)
         return any(_cue(c) == "sequence" and a.end <= c.start and c.end <= b.start
-                   for a, b in zip(stops, stops[1:]) for c in cues)
+                   for a, b in pairwise(stops) for c in cues)
 
     def _victim(self, position: int, terms: list[Mention], cues: list[Mention]) -> dict[str, Any]:
         first = min(terms, key=lambda t: t.start)

@@ -191,7 +191,7 @@ def add_geonames(index: Index, min_population: int) -> None:
         geo.admin1.append(strings.setdefault(obj["admin1code"] or "", obj["admin1code"] or ""))
         kept = [n for n in obj["alternatenames"]
                 if len(n) > 2 and not n.islower() and not (len(n) <= 4 and n.isupper())
-                and (n.isascii() and n.isalpha() or _SCRIPT.fullmatch(n))]
+                and ((n.isascii() and n.isalpha()) or _SCRIPT.fullmatch(n))]
         kept.append(obj["name"])
         names.extend(kept)
         numbers.extend([number] * len(kept))
@@ -206,7 +206,7 @@ def _index_names(index: Index, numbers: list[int], names: list[str]) -> None:
     folded = fold("\x00".join(names)).split("\x00")  # one pass: fold is per character
     countries = index.geo.country
     previous = (-1, "")
-    for number, name, key in zip(numbers, names, folded):
+    for number, name, key in zip(numbers, names, folded, strict=True):
         key = key.replace("-", " ") if _SIMPLE.fullmatch(key) else name_key(name)
         if len(key) < 3 or (number, key) == previous:
             continue
@@ -294,7 +294,7 @@ def save_geonames(index: Index, path: Path) -> None:
 def load_geonames(path: Path) -> Index | None:
     """The cached GeoNames index, or None when there is none or it is not usable."""
     try:
-        payload = marshal.loads(path.read_bytes())
+        payload = marshal.loads(path.read_bytes())  # our own cache, shape checked below  # nosec B302
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if not (isinstance(payload, tuple) and len(payload) == 12 and payload[0] == CACHE_FORMAT):

@@ -184,7 +184,7 @@ def _forms_of(folded: str, language: str) -> tuple[Form, ...]:
 def joinable(text: str, left: Token, right: Token) -> bool:
     """Two tokens may be words of one name: only spaces (at most one line break) between."""
     gap = text[left.end:right.start]
-    return gap.isspace() and gap.count("\n") <= 1 or gap == ""
+    return (gap.isspace() and gap.count("\n") <= 1) or gap == ""
 
 
 def sentence_initial(text: str, start: int) -> bool:

@@ -50,7 +50,7 @@ class SpacyNer:
     def entities(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Entity]:
         chunks = list(_chunks(spans))
         found: list[Entity] = []
-        for (start, end), doc in zip(chunks, self.nlp.pipe(text[s:e] for s, e in chunks)):
+        for (start, _end), doc in zip(chunks, self.nlp.pipe(text[s:e] for s, e in chunks), strict=True):
             found += [Entity(start + e.start_char, start + e.end_char, LABELS[e.label_], e.text)
                       for e in doc.ents if e.label_ in LABELS]
         return found

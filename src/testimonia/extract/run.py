@@ -49,7 +49,6 @@ def extract_workspace(ws: Workspace, progress: Callable[[str], None] | None = No
             _extract_one(ws, item, data_key, text, report, failed)
             if progress is not None:
                 progress(item.document_id)
-    ws.write_head()
     return report
 
 
@@ -78,7 +77,7 @@ def _extract_one(ws: Workspace, item: extractions.Pending, data_key: bytes, text
         failed.add(item.document_id)
         report.failed.append((item.document_id[:12], f"{type(exc).__name__}: {exc}"))
         return
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         extractions.replace_results(conn, item.document_id, report.version, item.text_sha256,
                                     doc.mentions, doc.claims,
                                     doccrypt.sealer(data_key, item.document_id))

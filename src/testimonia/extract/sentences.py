@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 _PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+(?=[\"'«“‘(\[—–-]?\s*[^\W_a-zà-ÿа-яёіїєґ])|"
-                  r"(?<=[.!?…:;\"'»”’)\]])[ \t]*\n(?=\s*\S)|\n(?=\s*(?:[-–—•*]|\d+[.)]\s|[A-ZА-ЯЁІЇЄҐ][\w .'-]{0,20}:))")
+                  r"(?<=[.!?…:;\"'»”’)\]])[ \t]*\n(?=\s*\S)|"
+                  r"\n(?=\s*(?:[-–—•*]|\d+[.)]\s|[A-ZА-ЯЁІЇЄҐ][\w .'-]{0,20}:))")
 _ABBREVIATIONS = frozenset("""
 mr mrs ms dr st no nos vs etc approx fig p pp cf e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec
 m mme mlle me ste av bd env

@@ -21,9 +21,9 @@ NUMBER_WORDS = {
     "два": 2, "две": 2, "двое": 2, "двоих": 2, "три": 3, "трое": 3, "троих": 3, "четыре": 4,
     "четверо": 4, "пять": 5, "пятеро": 5, "шесть": 6, "шестеро": 6, "семь": 7, "семеро": 7,
     "восемь": 8, "десять": 10, "десятеро": 10, "двадцать": 20, "тридцать": 30,
-    # uk
-    "дві": 2, "троє": 3, "чотири": 4, "четверо": 4, "п'ять": 5, "п'ятеро": 5, "шість": 6,
-    "сім": 7, "вісім": 8, "десять": 10, "десятеро": 10, "двадцять": 20, "тридцять": 30,
+    # uk (два, три, четверо, десять, десятеро are spelled as in Russian, above)
+    "дві": 2, "троє": 3, "чотири": 4, "п'ять": 5, "п'ятеро": 5, "шість": 6,
+    "сім": 7, "вісім": 8, "двадцять": 20, "тридцять": 30,
 }
 _NUMBER = re.compile(r"\b(\d{1,4})\b(?![.,:/-]?\d)")
 WINDOW = 60  # characters around the act in which a count is looked for
@@ -33,7 +33,7 @@ def victim_of(doc: ExtractDoc, s: Sentence, term: Mention, cues: list[Mention]) 
     """From the cues that say who (already narrowed to the act's clause by the caller):
     a witness or someone else named → other; "us" → group; "me" → self."""
     kinds = {str(c.value["cue"]) for c in cues}
-    if "witness" in kinds and _before(cues, "witness", term) or "third_person" in kinds:
+    if ("witness" in kinds and _before(cues, "witness", term)) or "third_person" in kinds:
         return _other(doc, s, term)
     if "group" in kinds:
         return {"who": "group", "count": _count(doc, s, term)}

@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from testimonia.extract.document import ExtractDoc
@@ -135,7 +136,7 @@ class Whereabouts:
             return [self._look_ahead(position, origins[0])]
         if len(stops) >= 2:
             ordered = origins[:1] + [p for p in stops if p not in origins[:1]]
-            return [Ends(a, b) for a, b in zip(ordered, ordered[1:]) if self.key(a) != self.key(b)]
+            return [Ends(a, b) for a, b in pairwise(ordered) if self.key(a) != self.key(b)]
         known = trail.own if speaker else trail.places
         start = known[-1] if known else None
         if stops:

@@ -2,11 +2,16 @@
 
 For each file: read and hash the bytes, skip it if the same bytes are already in the
 workspace, extract the working-copy text with the reader for its format, detect the
-language, resolve the source, then seal the unaltered original and write the document,
-its text and two custody entries (received, text_extracted) in one transaction. A file
-that fails is reported with its reason and leaves nothing behind. Documents belong to
-the acting user's organisation; a file whose source belongs to another organisation is
-left for that organisation to ingest (so a shared drop folder can be ingested by each).
+language, resolve the source, then, in one transaction holding the database's write
+lock, check again that no other process stored the same bytes, seal the unaltered
+original (store/originals.py) and write the document, its text and two signed custody
+entries (received, text_extracted). A file that fails is reported with its reason and
+leaves nothing behind; nothing ever removes an original after a failure: files no
+committed row references (a killed run's) are collected at the start of the next
+ingest, under the write lock. A full disk or an I/O error stops the batch (every file
+before it is kept). Documents belong to the acting user's organisation; a file whose
+source belongs to another organisation is left for that organisation to ingest (so a
+shared drop folder can be ingested by each).
 """
 
 from __future__ import annotations
@@ -21,9 +26,9 @@ from typing import Any
 
 import yaml
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
-from testimonia.errors import InvalidValue, TestimoniaError, UnreadableFile, UnsupportedFormat
+from testimonia.errors import (IntegrityError, InvalidValue, StorageFailure, TestimoniaError,
+                               UnreadableFile, UnsupportedFormat, WorkspaceBusy)
 from testimonia.ingest.language import SUPPORTED_LANGUAGES, detect_language
 from testimonia.ingest.readers import reader_for
 from testimonia.ingest.readers.base import ReadLimits, ReadResult
@@ -78,6 +83,10 @@ class ForAnotherOrganisation(TestimoniaError):
     """The file belongs to a source of another organisation: that organisation ingests it."""
 
 
+class StoredMeanwhile(TestimoniaError):
+    """Another process stored the same bytes between our check and our transaction."""
+
+
 Progress = Callable[[Outcome], None]
 
 
@@ -88,13 +97,21 @@ def ingest_paths(ws: Workspace, paths: Iterable[Path], options: IngestOptions,
         raise InvalidValue(f"Unknown language '{options.language}'.",
                            fix=f"Use one of: {', '.join(SUPPORTED_LANGUAGES)}.")
     report = IngestReport()
+    collect_garbage(ws)
     for path, explicit in iter_files(paths):
         outcome = _ingest_one(ws, path, explicit, options, report)
         report.add(outcome)
         if progress is not None:
             progress(outcome)
-    ws.write_head()
     return report
+
+
+def collect_garbage(ws: Workspace) -> int:
+    """Remove sealed originals that no committed document references (left by a killed
+    run); under the write lock, so no other process is between writing one and
+    committing its row."""
+    with ws.transaction() as conn:
+        return ws.originals.collect_garbage(records.iter_document_ids(conn))
 
 
 def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
@@ -150,10 +167,13 @@ def _ingest_one(ws: Workspace, path: Path, explicit: bool, options: IngestOption
         return Outcome(path, "failed", exc.reason)
     except ForAnotherOrganisation as exc:
         return Outcome(path, "elsewhere", str(exc))
+    except StoredMeanwhile:
+        return Outcome(path, "duplicate", "ingested at the same moment by another process",
+                       document_id)
+    except (StorageFailure, IntegrityError, WorkspaceBusy):
+        raise  # the workspace refused the write: the next file would fail the same way
     except TestimoniaError as exc:
         return Outcome(path, "failed", str(exc))
-    except SqlIntegrityError:
-        return Outcome(path, "duplicate", "ingested at the same moment by another process")
     except Exception as exc:  # a reader bug must not stop the batch; report it
         return Outcome(path, "failed", f"unexpected {type(exc).__name__}: {exc}")
     return Outcome(path, "ingested", document_id=document_id)
@@ -183,25 +203,26 @@ def _store(ws: Workspace, path: Path, data: bytes, document_id: str, result: Rea
     guess = detect_language(result.text)
     language = options.language or front.get("language") or guess.code
     data_key = envelope.new_data_key()
-    created = ws.store_original(document_id, data, data_key)
-    try:
-        with ws.engine.begin() as conn:
-            source, org_id, new_source = _attribution(conn, path, front, options, ws.user)
-            doc = _document(path, data, document_id, result, language, guess.code, guess.confidence)
-            records.insert_document(conn, doc, doccrypt.seal_text(data_key, document_id, result.text),
-                                    source.id if source else None, org_id)
-            doccrypt.wrap_new(conn, document_id, data_key, doccrypt.recipients(
-                conn, org_id, source.pseudonym if source else None, document_id, doc.metadata))
-            ws.record(conn, "received", document_id, {
-                "sha256": document_id, "size": len(data), "file_name": path.name,
-                "media_type": result.media_type})
-            ws.record(conn, "text_extracted", document_id, {
-                "reader": result.reader, "text_sha256": doc.text_sha256,
-                "chars": len(result.text), "language": language})
-    except BaseException:
-        if created:
-            ws.remove_original(document_id)
-        raise
+    inner = doccrypt.seal_original(data_key, document_id, data)
+    doc = _document(path, data, document_id, result, language, guess.code, guess.confidence)
+    with ws.transaction() as conn:
+        if records.document_exists(conn, document_id) is not None:
+            raise StoredMeanwhile(document_id)
+        source, org_id, new_source = _attribution(conn, path, front, options, ws.user)
+        ws.originals.put(document_id, inner)
+        records.insert_document(conn, doc, doccrypt.seal_text(data_key, document_id, result.text),
+                                source.id if source else None, org_id)
+        doccrypt.wrap_new(conn, document_id, data_key, doccrypt.recipients(
+            conn, org_id, source.pseudonym if source else None, document_id, doc.metadata))
+        ws.record(conn, "received", document_id, {
+            "sha256": document_id, "size": len(data), "file_name": path.name,
+            "media_type": result.media_type, "organization": ws.user.organization,
+            "source": source.pseudonym if source else None})
+        ws.record(conn, "text_extracted", document_id, {
+            "reader": result.reader, "text_sha256": doc.text_sha256,
+            "chars": len(result.text), "language": language,
+            **{key: result.metadata[key] for key in ("encoding", "repairs")
+               if result.metadata.get(key)}})
     if new_source:
         report.new_sources.append(new_source)
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from testimonia.chain import Head, Problem, check_chain
+from testimonia.chain import Problem, check_chain
 from testimonia.errors import IntegrityError
 from testimonia.model import LogEntry
+from testimonia.protect import trust
 from testimonia.store import access, logs, records
+from testimonia.store.heads import HeadState
 from testimonia.store.schema import audit_events
 from testimonia.workspace import Workspace
 
@@ -27,7 +29,7 @@ from testimonia.workspace import Workspace
 class AuditReport:
     entries: list[LogEntry] = field(default_factory=list)  # the whole log, for the check
     shown: list[LogEntry] = field(default_factory=list)  # what the acting user may read
-    head: Head | None = None
+    head: HeadState | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -51,4 +53,5 @@ def read_audit(ws: Workspace) -> AuditReport:
             s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
     report.shown = [e for e in report.entries if e.actor in people or e.subject in mine]
     report.problems += check_chain(report.entries, report.head, "audit")
+    trust.replay(report.entries, report.problems)
     return report

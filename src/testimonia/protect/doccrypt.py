@@ -180,11 +180,13 @@ def seal_legacy(ws: Workspace) -> int:
                   for r in conn.execute(query)]
     for document_id, organization_id, pseudonym, metadata, text in legacy:
         data_key = envelope.new_data_key()
-        original = ws.read_original(document_id, None)  # legacy: no inner layer yet
-        with ws.engine.begin() as conn:
+        original = ws.originals.read(document_id)  # legacy: no inner layer yet
+        with ws.transaction(signed=False) as conn:
             wrap_new(conn, document_id, data_key,
                      recipients(conn, organization_id, pseudonym, document_id, metadata))
             conn.execute(update(document_texts).where(document_texts.c.document_id == document_id)
                          .values(text="", sealed=seal_text(data_key, document_id, text)))
-        ws.replace_original(document_id, original, data_key)
+        # After the commit: until then the row's key is not stored, and an original
+        # without the inner layer still opens (open_original), so a crash loses nothing.
+        ws.originals.put(document_id, seal_original(data_key, document_id, original))
     return len(legacy)

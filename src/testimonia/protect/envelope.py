@@ -30,6 +30,7 @@ RECORD_MAGIC = b"TENV1"
 WRAP_MAGIC = b"TWRP1"
 NONCE = 12
 KEY_BYTES = 32
+_P25519 = 2**255 - 19  # public keys are written canonically, below this
 
 
 def new_data_key() -> bytes:
@@ -66,7 +67,11 @@ def unwrap(wrapped: bytes, private_key: bytes, key_id: str, binding: str) -> byt
     head = len(WRAP_MAGIC) + 32 + NONCE
     if not wrapped.startswith(WRAP_MAGIC) or len(wrapped) < head + 16:
         raise IntegrityError(f"record {binding}: wrapped key for {key_id} is truncated or replaced")
-    eph = X25519PublicKey.from_public_bytes(wrapped[len(WRAP_MAGIC):len(WRAP_MAGIC) + 32])
+    raw = wrapped[len(WRAP_MAGIC):len(WRAP_MAGIC) + 32]
+    if int.from_bytes(raw, "little") >= _P25519:  # X25519 ignores the top bit: refuse any
+        raise IntegrityError(f"record {binding}: wrapped key for {key_id} was altered "
+                             "(non-canonical ephemeral key)")
+    eph = X25519PublicKey.from_public_bytes(raw)
     kek = _kek(X25519PrivateKey.from_private_bytes(private_key).exchange(eph), key_id, binding)
     try:
         return AESGCM(kek).decrypt(wrapped[head - NONCE:head], wrapped[head:],

@@ -93,7 +93,7 @@ def verify_published(published: Sequence[Mapping[str, str]], attributes: Sequenc
     for combination, indices in equivalence_classes(published, attributes).items():
         ids = tuple(dict.fromkeys(_row_id(published[i], i) for i in indices))
         if len(ids) < k:
-            groups.append(RiskGroup(dict(zip(attributes, combination)), ids))
+            groups.append(RiskGroup(dict(zip(attributes, combination, strict=True)), ids))
     return sorted(groups, key=lambda group: group.size)
 
 
@@ -174,7 +174,7 @@ def _publish(layout: Layout, node: Node, k: int, risky: list[RiskGroup]) -> Deci
                         "refused: the final re-count of the published values found "
                         f"{len(recount)} group(s) below k={k}; nothing is published")
     smallest = smallest_class(published, layout.names)
-    levels = dict(zip(layout.names, node))
+    levels = dict(zip(layout.names, node, strict=True))
     names = {name: layout.level_name(i, node[i]) for i, name in enumerate(layout.names)}
     return Decision(passed=True, k=k, levels=levels, level_names=names,
                     records=layout.published_records(node), published=published,
@@ -183,7 +183,7 @@ def _publish(layout: Layout, node: Node, k: int, risky: list[RiskGroup]) -> Deci
 
 
 def _nothing_to_publish(layout: Layout, k: int) -> Decision:
-    levels = dict(zip(layout.names, layout.bottom))
+    levels = dict(zip(layout.names, layout.bottom, strict=True))
     names = {name: layout.level_name(i, 0) for i, name in enumerate(layout.names)}
     return Decision(passed=True, k=k, levels=levels, level_names=names, records=[],
                     published=[], at_risk=[], reason="no records to publish",

@@ -119,7 +119,7 @@ def costs(layout: Layout) -> list[list[int]]:
     Exact arithmetic keeps ties ties (then fewer steps, then attribute order decide)."""
     exact = [[Fraction(a.weight) * level / top if top else Fraction(0)
               for level in range(top + 1)]
-             for a, top in zip(layout.attributes, layout.tops)]
+             for a, top in zip(layout.attributes, layout.tops, strict=True)]
     scale = math.lcm(*(cost.denominator for row in exact for cost in row))
     return [[int(cost * scale) for cost in row] for row in exact]
 

@@ -16,6 +16,8 @@ import base64
 import json
 import os
 import secrets
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,10 +93,15 @@ def write_key_file(path: Path) -> None:
 
 def read_key_file(path: Path) -> bytes:
     try:
-        lines = path.read_text(encoding="ascii").split()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise WorkspaceLocked(f"Cannot read key file {path}: {exc}.",
-                              fix="Check TESTIMONIA_KEY_FILE.") from exc
+        raw_text = path.read_bytes()
+    except OSError as exc:
+        raise WorkspaceLocked(f"Cannot read key file {path}: {exc.strerror or exc}.",
+                              fix="Check the path in TESTIMONIA_KEY_FILE (or TESTIMONIA_USER_KEY_FILE).") from exc
+    try:
+        lines = raw_text.decode("ascii").split()
+    except UnicodeDecodeError:
+        raise WorkspaceLocked(f"{path} is not a Testimonia key file (it holds binary data).",
+                              fix="Point to the key file made by `testimonia keygen PATH`.") from None
     if len(lines) != 2 or lines[0] != KEY_FILE_FORMAT:
         raise WorkspaceLocked(f"{path} is not a Testimonia key file.",
                               fix="Create one with `testimonia keygen PATH`.")
@@ -110,6 +117,7 @@ def read_key_file(path: Path) -> bytes:
 def create_keyring(path: Path, material: KeyMaterial) -> WorkspaceKeys:
     """Make a fresh data key, wrap it for each piece of key material, write keyring.json."""
     require_material(material, "A new workspace needs a passphrase or a key file.")
+    check_new_passphrase(material)
     keys = WorkspaceKeys(key_id=new_key_id(), data_key=secrets.token_bytes(KEY_BYTES))
     write_keyring(path, keys, material)
     return keys
@@ -151,6 +159,23 @@ def unlock_keyring(path: Path, material: KeyMaterial) -> WorkspaceKeys:
     return WorkspaceKeys(key_id=key_id, data_key=data_key, retired=tuple(retired))
 
 
+MIN_PASSPHRASE = 12
+
+
+def check_new_passphrase(material: KeyMaterial) -> None:
+    """A new passphrase has at least MIN_PASSPHRASE characters once normalised."""
+    if material.passphrase is not None and len(normalize_passphrase(material.passphrase)) < MIN_PASSPHRASE:
+        raise InvalidValue(f"A passphrase needs at least {MIN_PASSPHRASE} characters.",
+                           fix="Choose a longer one (several words are easy to remember), or use "
+                           "a key file made by `testimonia keygen PATH`.")
+
+
+def normalize_passphrase(passphrase: str) -> str:
+    """The same passphrase typed on another keyboard or with a stray space opens the same
+    slots: Unicode NFC, surrounding whitespace removed."""
+    return unicodedata.normalize("NFC", passphrase).strip()
+
+
 def require_material(material: KeyMaterial, message: str) -> None:
     if is_empty(material):
         raise WorkspaceLocked(message, fix="Set TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE.")
@@ -171,14 +196,12 @@ def wrap_secret(secret: bytes, material: KeyMaterial, prefix: str) -> list[dict[
 def unwrap_secret(slots: list[dict[str, Any]], material: KeyMaterial, prefix: str) -> bytes | None:
     """The secret from the first slot `material` opens; None when none opens."""
     for slot in slots:
-        kek = _kek_for_slot(slot, material)
-        if kek is None:
-            continue
-        try:
-            return AESGCM(kek).decrypt(_b64(slot["nonce"]), _b64(slot["wrapped"]),
-                                       _slot_aad(prefix, slot["type"]))
-        except InvalidTag:
-            continue
+        for kek in _keks_for_slot(slot, material):
+            try:
+                return AESGCM(kek).decrypt(_b64(slot["nonce"]), _b64(slot["wrapped"]),
+                                           _slot_aad(prefix, slot["type"]))
+            except InvalidTag:
+                continue
     return None
 
 
@@ -190,20 +213,24 @@ def _keks_for_new(material: KeyMaterial) -> list[tuple[str, bytes, bytes]]:
     out = []
     if material.passphrase is not None:
         salt = secrets.token_bytes(16)
-        out.append(("passphrase", salt, _argon2(material.passphrase, salt)))
+        out.append(("passphrase", salt, _argon2(normalize_passphrase(material.passphrase), salt)))
     if material.key_file is not None:
         salt = secrets.token_bytes(16)
         out.append(("key_file", salt, _hkdf_key_file(read_key_file(material.key_file), salt)))
     return out
 
 
-def _kek_for_slot(slot: dict[str, Any], material: KeyMaterial) -> bytes | None:
+def _keks_for_slot(slot: dict[str, Any], material: KeyMaterial) -> Iterator[bytes]:
+    """The key-encryption keys to try on a slot: for a passphrase, its normalised form,
+    then (slots written before normalisation) the passphrase exactly as typed."""
     salt = _b64(slot["salt"])
     if slot["type"] == "passphrase" and material.passphrase is not None:
-        return _argon2(material.passphrase, salt, slot)
+        normal = normalize_passphrase(material.passphrase)
+        yield _argon2(normal, salt, slot)
+        if normal != material.passphrase:
+            yield _argon2(material.passphrase, salt, slot)
     if slot["type"] == "key_file" and material.key_file is not None:
-        return _hkdf_key_file(read_key_file(material.key_file), salt)
-    return None
+        yield _hkdf_key_file(read_key_file(material.key_file), salt)
 
 
 def _wrap(secret: bytes, kind: str, salt: bytes, kek: bytes, prefix: str) -> dict[str, Any]:
@@ -269,6 +296,13 @@ def key_material_from_env(environ: dict[str, str] | None = None) -> KeyMaterial:
     key_file = env.get("TESTIMONIA_KEY_FILE") or None
     return KeyMaterial(passphrase=env.get("TESTIMONIA_PASSPHRASE") or None,
                        key_file=Path(key_file).expanduser() if key_file else None)
+
+
+def user_key_material_from_env(environ: dict[str, str] | None = None) -> KeyMaterial:
+    """The acting user's own credential: TESTIMONIA_USER_PASSPHRASE / TESTIMONIA_USER_KEY_FILE."""
+    env = os.environ if environ is None else environ
+    return key_material_from_env({"TESTIMONIA_PASSPHRASE": env.get("TESTIMONIA_USER_PASSPHRASE", ""),
+                                  "TESTIMONIA_KEY_FILE": env.get("TESTIMONIA_USER_KEY_FILE", "")})
 
 
 def org_key_material_from_env(environ: dict[str, str] | None = None) -> KeyMaterial:

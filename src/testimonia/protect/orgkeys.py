@@ -1,12 +1,12 @@
-"""Organisation keys: one X25519 key pair per organisation, its private key wrapped by
-the organisation's own key material (passphrase and/or key file, protect/keys.py slots).
+"""Organisation keys: one X25519 key pair per organisation, its private key wrapped for
+each of the organisation's users ("grants", for the user's own X25519 key,
+protect/credentials.py) and never for the workspace key.
 
-Records that belong to an organisation (its identity vault) are encrypted with
-protect/envelope.py and their data key wrapped for the organisation's public key, so a
-partner holding the workspace key still cannot read them. An organisation created
-without key material of its own gets slots under the workspace's material (a workspace
-with a single organisation needs nothing more); `testimonia keys rotate --org NAME
---new-key-file PATH` moves it to its own material.
+Records that belong to an organisation (its identity vault, its documents' data keys)
+are encrypted with protect/envelope.py and their data key wrapped for the
+organisation's public key, so a partner holding the workspace key still cannot read
+them. Organisations created by a version before user credentials have their private
+key in slots under key material (`unlock`), read once when their users enrol.
 """
 
 from __future__ import annotations
@@ -18,17 +18,35 @@ from sqlalchemy import Connection
 
 from testimonia.errors import IntegrityError
 from testimonia.protect import envelope
-from testimonia.protect.keys import KeyMaterial, new_key_id, unwrap_secret, wrap_secret
+from testimonia.protect.keys import KeyMaterial, new_key_id, unwrap_secret
 from testimonia.store import access
 
 
-def create_key(conn: Connection, organization_id: int, material: KeyMaterial) -> str:
-    """A new active key pair for the organisation; returns its key id."""
+def create_key(conn: Connection, organization_id: int, grantees: Sequence[tuple[int, bytes]]) -> str:
+    """A new active key pair for the organisation, its private key granted to each
+    (user id, public box key); returns its key id."""
     private, public = envelope.new_key_pair()
     key_id = new_key_id()
-    access.add_org_key(conn, key_id, organization_id, public,
-                       wrap_secret(private, material, _prefix(key_id, organization_id)))
+    access.add_org_key(conn, key_id, organization_id, public, [])
+    for user_id, box in grantees:
+        grant(conn, key_id, private, user_id, box)
     return key_id
+
+
+def grant(conn: Connection, key_id: str, private: bytes, user_id: int, box: bytes) -> None:
+    """Wrap one of an organisation's private keys for one of its users."""
+    access.put_grant(conn, key_id, user_id, envelope.wrap(private, box, key_id, _grant(key_id, user_id)))
+
+
+def grant_all(conn: Connection, private_keys: dict[str, bytes], user_id: int, box: bytes) -> None:
+    for key_id, private in private_keys.items():
+        grant(conn, key_id, private, user_id, box)
+
+
+def granted(conn: Connection, organization_id: int, user_id: int, box_private: bytes) -> dict[str, bytes]:
+    """The organisation's private keys (key id -> key) granted to this user."""
+    return {key_id: envelope.unwrap(wrapped, box_private, key_id, _grant(key_id, user_id))
+            for key_id, wrapped in access.grants_for(conn, organization_id, user_id).items()}
 
 
 @dataclass(frozen=True)
@@ -86,6 +104,10 @@ def rewrap(conn: Connection, old_key_id: str, old_private: bytes, new_key_id: st
                            envelope.wrap(data_key, new_public, new_key_id, binding))
         access.remove_wrapped(conn, binding, old_key_id)
     return len(moved)
+
+
+def _grant(key_id: str, user_id: int) -> str:
+    return f"org-key|{key_id}|user:{user_id}"
 
 
 def _prefix(key_id: str, organization_id: int) -> str:

@@ -72,9 +72,11 @@ ACTIONS: Mapping[str, tuple[frozenset[Role], str]] = {
 COMMANDS: Mapping[str, str | None] = {
     "init": None, "keygen": None, "version": None, "extract-file": None, "eval": None,
     "config": None,  # reads testimonia.toml and the environment only, never the workspace
-    "verify": "verify", "audit": "read_audit",
+    "verify": None,  # needs the workspace key only, so that a read-only copy can be checked
+    "audit": "read_audit",
     "org add": "manage_orgs", "org list": "read_settings",
     "user add": "manage_users", "user role": "manage_users", "user list": "manage_users",
+    "user credential": "read_settings",  # one's own; another's needs manage_users (access.py)
     "share": "share", "unshare": "share", "shares": "read_sources",
     "source add": "manage_sources", "source relate": "manage_sources",
     "source import": "manage_sources", "source profile": "manage_sources",

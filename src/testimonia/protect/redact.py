@@ -283,7 +283,7 @@ def _name_parts(value: str) -> tuple[tuple[_Part, ...], tuple[_Part, ...]]:
     words = [t.folded for t in tokens(value) if _has_letters(t.folded)]
     sequence = tuple(_part(word) for word in words)
     halves = [half for word in words if "-" in word for half in word.split("-")]
-    singles = [p for w, p in zip(words, sequence) if _alone(w, p)]
+    singles = [p for w, p in zip(words, sequence, strict=True) if _alone(w, p)]
     singles += [_part(half) for half in halves if _alone(half, _part(half))]
     return sequence, tuple(singles)
 

@@ -1,17 +1,19 @@
 """`testimonia keys rotate`: new keys for either layer, old ones kept until unused.
 
-Workspace layer: a new data key becomes current in keyring.json and the old one is kept
-there as "retired"; the database is re-encrypted under the new key (SQLCipher rekey,
-one transaction), then each sealed original is re-sealed and renamed under the new key,
-one file at a time (write new, then remove old), and the sealed heads rewritten. Only
-when no file is sealed under the retired key is it dropped from the keyring. An
-interrupted rotation leaves a workspace that still opens (every key is tried) and the
-next `keys rotate` finishes it before starting anything new.
+Workspace layer: it needs the workspace alone (the exclusive workspace lock: other
+commands would keep using the old key), so it waits for other commands to finish, or
+says which is in the way. A new data key becomes current in keyring.json and the old
+one is kept there as "retired"; the database is re-encrypted under the new key
+(SQLCipher rekey, one transaction), then each sealed original is re-sealed and renamed
+under the new key, one file at a time (write new, then remove old), and the sealed
+heads rewritten. Only when no file is sealed under the retired key is it dropped from
+the keyring. An interrupted rotation leaves a workspace that still opens (every key is
+tried) and the next `keys rotate` finishes it before starting anything new.
 
-Organisation layer: a new key pair becomes active and the old one "retired"; the data
-key of every record wrapped for the old key is re-wrapped for the new one, in batches of
-one transaction each (records are not re-encrypted); the retired key is deleted when no
-record uses it. `new_material` moves the organisation to key material of its own.
+Organisation layer: a new key pair becomes active, granted to each of the
+organisation's users, and the old one "retired"; the data key of every record wrapped
+for the old key is re-wrapped for the new one, in batches of one transaction each
+(records are not re-encrypted); the retired key is deleted when no record uses it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 
 from testimonia.errors import PermissionDenied
 from testimonia.protect import orgkeys
-from testimonia.protect.keys import KEY_BYTES, KeyMaterial, WorkspaceKeys, new_key_id, write_keyring
+from testimonia.protect.keys import KEY_BYTES, WorkspaceKeys, new_key_id, write_keyring
 from testimonia.store import access, records
 from testimonia.store.engine import rekey
 from testimonia.workspace import Workspace
@@ -48,6 +50,8 @@ def rotate_workspace(ws: Workspace, progress: Callable[[int], None] | None = Non
     if user.organization_id != host.id:
         raise PermissionDenied(f"The workspace key is rotated by an admin of {host.name}, which "
                                "holds the workspace.", fix=f"Ask an admin of {host.name}.")
+    if ws.lock is not None:
+        ws.lock.acquire_exclusive("key rotation")
     if not ws.keys.retired:
         new = WorkspaceKeys(new_key_id(), secrets.token_bytes(KEY_BYTES), retired=(ws.keys,))
         write_keyring(ws.paths.keyring, new, ws.material, retired=list(new.retired))
@@ -58,45 +62,51 @@ def rotate_workspace(ws: Workspace, progress: Callable[[int], None] | None = Non
     with ws.engine.connect() as conn:
         ids = [d.id for d in records.iter_documents(conn)]
     for document_id in ids:
-        report.moved += sum(ws.reseal_original(document_id, old) for old in ws.keys.retired)
+        report.moved += sum(ws.originals.reseal(document_id, old) for old in ws.keys.retired)
         if progress is not None:
             progress(1)
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         ws.audit(conn, "keys_rotated", "workspace", {"from": report.old_key_ids,
                                                      "to": report.new_key_id, "files": report.moved})
-    ws.write_head()
+    for head in ws.heads.values():
+        state = head.read()
+        if state is not None:
+            head.seal_as(state)
     write_keyring(ws.paths.keyring, WorkspaceKeys(ws.keys.key_id, ws.keys.data_key), ws.material)
     ws.use_keys(WorkspaceKeys(ws.keys.key_id, ws.keys.data_key))
+    if ws.lock is not None:
+        ws.lock.downgrade()
     report.finished = True
     return report
 
 
-def rotate_organization(ws: Workspace, name: str, new_material: KeyMaterial | None = None,
+def rotate_organization(ws: Workspace, name: str,
                         progress: Callable[[int], None] | None = None) -> Rotation:
     """Rotate (or finish rotating) an organisation's key pair; admins of it only."""
     user = ws.user
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         org_id = records.organization_id(conn, name)
         if org_id != user.organization_id:
             raise PermissionDenied(f"{user.name} administers {user.organization}, not {name}.",
                                    fix=f"An admin of {name} rotates its keys.")
-        unlocked = ws.org_unlocked(conn, org_id, name)
+        private_keys = dict(ws.org_private_keys(conn, org_id, name))
         keys = access.org_keys(conn, org_id)
         retired = [k for k in keys if k.state == "retired"]
         active = next((k for k in keys if k.state == "active"), None)
-        if active is not None and (not retired or new_material is not None):
+        if active is not None and not retired:
             access.retire_org_key(conn, active.key_id)
             retired.append(active)
-            material = new_material or unlocked.material
-            assert material is not None
-            orgkeys.create_key(conn, org_id, material)
+            orgkeys.create_key(conn, org_id, access.members(conn, org_id))
         new = access.active_org_key(conn, org_id)
+        ws.audit(conn, "org_key_created", name, {"org_key": new.key_id,
+                                                 "public_key": new.public_key.hex(),
+                                                 "organization_id": str(org_id)})
     ws.forget_org_keys()
     report = Rotation(name, [k.key_id for k in retired], new.key_id)
     for old in retired:
-        private = unlocked.private_keys[old.key_id]
+        private = private_keys[old.key_id]
         while True:
-            with ws.engine.begin() as conn:
+            with ws.transaction() as conn:
                 moved = orgkeys.rewrap(conn, old.key_id, private, new.key_id, new.public_key, BATCH)
                 if not moved:
                     access.delete_org_key(conn, old.key_id)
@@ -105,11 +115,9 @@ def rotate_organization(ws: Workspace, name: str, new_material: KeyMaterial | No
                 progress(moved)
             if not moved:
                 break
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         ws.audit(conn, "keys_rotated", name, {"from": report.old_key_ids, "to": new.key_id,
-                                              "records": report.moved,
-                                              "own_material": new_material is not None})
-    ws.write_head()
+                                              "records": report.moved})
     report.finished = True
     return report
 

@@ -14,6 +14,7 @@ Vault entries are never shared with other organisations, even when the source is
 from __future__ import annotations
 
 import json
+from hashlib import sha256 as _sha256
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import Connection
@@ -38,6 +39,10 @@ class Identity:
         return [name for name, value in asdict(self).items() if value]
 
 
+def sha256(data: bytes) -> str:
+    return _sha256(data).hexdigest()
+
+
 def binding(source: Source, organization_id: int) -> str:
     return f"vault|org:{organization_id}|source:{source.id}"
 
@@ -47,27 +52,27 @@ def set_identity(ws: Workspace, pseudonym: str, identity: Identity) -> None:
     if not identity.name.strip():
         raise InvalidValue("A vault entry needs the source's name.", fix="Give --name NAME.")
     user = ws.user
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         source, org_id = _own_source(ws, conn, pseudonym, user.organization_id, user.organization)
         record = binding(source, org_id)
         plaintext = json.dumps(asdict(identity), ensure_ascii=False).encode()
-        access.put_vault(conn, source.id, orgkeys.write_record(conn, record, plaintext, [org_id]))
-        ws.audit(conn, "vault_set", source.pseudonym, {"fields": identity.fields_set()})
-    ws.write_head()
+        sealed = orgkeys.write_record(conn, record, plaintext, [org_id])
+        access.put_vault(conn, source.id, sealed)
+        ws.audit(conn, "vault_set", source.pseudonym, {"fields": identity.fields_set(),
+                                                       "sealed_sha256": sha256(sealed)})
 
 
 def show_identity(ws: Workspace, pseudonym: str) -> Identity:
     """A source's identity (audited); NotFound when it has none."""
     user = ws.user
     authorize(user, "vault_read")
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         source, org_id = _own_source(ws, conn, pseudonym, user.organization_id, user.organization)
         identity = _read(ws, conn, source, org_id)
         if identity is None:
             raise NotFound(f"The vault holds no identity for '{source.pseudonym}'.",
                            fix=f"Record one with `testimonia vault set {source.pseudonym} --name ...`.")
         ws.audit(conn, "vault_read", source.pseudonym, {"purpose": "show"})
-    ws.write_head()
     return identity
 
 
@@ -77,7 +82,7 @@ def identities(ws: Workspace, purpose: str) -> dict[str, Identity]:
     user = ws.user
     authorize(user, "export" if purpose == "export" else "vault_read")
     found: dict[str, Identity] = {}
-    with ws.engine.begin() as conn:
+    with ws.transaction() as conn:
         for source in records.list_sources(conn):
             if source.organization != user.organization:
                 continue
@@ -85,7 +90,6 @@ def identities(ws: Workspace, purpose: str) -> dict[str, Identity]:
             if identity is not None:
                 found[source.pseudonym] = identity
         ws.audit(conn, "vault_read", user.organization, {"purpose": purpose, "entries": len(found)})
-    ws.write_head()
     return found
 
 

@@ -11,9 +11,10 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from testimonia.errors import InvalidValue, NotFound
+from testimonia.protect.credentials import PublicKeys
 from testimonia.store.records import now
-from testimonia.store.schema import (organization_keys, organizations, record_keys, shares,
-                                     sources, users, vault_entries)
+from testimonia.store.schema import (org_key_grants, organization_keys, organizations, record_keys,
+                                     shares, sources, users, vault_entries)
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,12 @@ class UserRow:
     organization_id: int
     organization: str
     role: str
+
+
+@dataclass(frozen=True)
+class UserSecret:
+    key_id: str
+    slots: list[dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -46,12 +53,46 @@ class OrgKeyRow:
 
 # Users
 
-def add_user(conn: Connection, name: str, organization_id: int, role: str) -> None:
+def add_user(conn: Connection, name: str, organization_id: int, role: str,
+             public: PublicKeys, slots: list[dict[str, Any]]) -> int:
     if find_user(conn, name) is not None:
         raise InvalidValue(f"User '{name}' already exists.",
                            fix=f"Change the role with `testimonia user role {name} ROLE`.")
-    conn.execute(insert(users).values(name=name, organization_id=organization_id, role=role,
-                                      created_at=now()))
+    result = conn.execute(insert(users).values(
+        name=name, organization_id=organization_id, role=role, created_at=now(),
+        key_id=public.key_id, signing_key=public.signing, box_key=public.box, slots=slots))
+    assert result.inserted_primary_key is not None
+    return int(result.inserted_primary_key[0])
+
+
+def set_credential(conn: Connection, name: str, public: PublicKeys, slots: list[dict[str, Any]]) -> None:
+    conn.execute(update(users).where(users.c.id == get_user(conn, name).id).values(
+        key_id=public.key_id, signing_key=public.signing, box_key=public.box, slots=slots))
+
+
+def user_secret(conn: Connection, user_id: int) -> UserSecret | None:
+    row = conn.execute(select(users.c.key_id, users.c.slots).where(users.c.id == user_id)).first()
+    if row is None or row.key_id is None or not row.slots:
+        return None
+    return UserSecret(row.key_id, list(row.slots))
+
+
+def user_id(conn: Connection, name: str) -> int:
+    return get_user(conn, name).id
+
+
+def user_public_keys(conn: Connection) -> dict[str, PublicKeys]:
+    """User name -> public keys, for users who have a credential."""
+    rows = conn.execute(select(users.c.name, users.c.key_id, users.c.signing_key, users.c.box_key)
+                        .where(users.c.key_id.is_not(None)))
+    return {r.name: PublicKeys(r.key_id, bytes(r.signing_key), bytes(r.box_key)) for r in rows}
+
+
+def members(conn: Connection, organization_id: int) -> list[tuple[int, bytes]]:
+    """(user id, public box key) of an organisation's users who have a credential."""
+    rows = conn.execute(select(users.c.id, users.c.box_key).where(
+        users.c.organization_id == organization_id, users.c.box_key.is_not(None)))
+    return [(r.id, bytes(r.box_key)) for r in rows]
 
 
 def set_role(conn: Connection, name: str, role: str) -> None:
@@ -140,6 +181,11 @@ def add_org_key(conn: Connection, key_id: str, organization_id: int, public_key:
         state="active", created_at=now()))
 
 
+def org_key(conn: Connection, key_id: str) -> OrgKeyRow:
+    r = conn.execute(select(organization_keys).where(organization_keys.c.key_id == key_id)).one()
+    return OrgKeyRow(r.key_id, r.organization_id, r.public_key, r.slots, r.state)
+
+
 def org_keys(conn: Connection, organization_id: int) -> list[OrgKeyRow]:
     """The organisation's keys, the active one first."""
     rows = conn.execute(select(organization_keys)
@@ -162,7 +208,29 @@ def retire_org_key(conn: Connection, key_id: str) -> None:
 
 
 def delete_org_key(conn: Connection, key_id: str) -> None:
+    conn.execute(delete(org_key_grants).where(org_key_grants.c.key_id == key_id))
     conn.execute(delete(organization_keys).where(organization_keys.c.key_id == key_id))
+
+
+# Organisation private keys wrapped for each of its users
+
+def put_grant(conn: Connection, key_id: str, user_id: int, wrapped: bytes) -> None:
+    conn.execute(delete(org_key_grants).where(org_key_grants.c.key_id == key_id,
+                                              org_key_grants.c.user_id == user_id))
+    conn.execute(insert(org_key_grants).values(key_id=key_id, user_id=user_id, wrapped=wrapped))
+
+
+def grants_for(conn: Connection, organization_id: int, user_id: int) -> dict[str, bytes]:
+    """Key id -> the organisation's private key wrapped for this user."""
+    rows = conn.execute(select(org_key_grants.c.key_id, org_key_grants.c.wrapped)
+                        .join(organization_keys, organization_keys.c.key_id == org_key_grants.c.key_id)
+                        .where(organization_keys.c.organization_id == organization_id,
+                               org_key_grants.c.user_id == user_id))
+    return {r.key_id: bytes(r.wrapped) for r in rows}
+
+
+def drop_grants(conn: Connection, user_id: int) -> None:
+    conn.execute(delete(org_key_grants).where(org_key_grants.c.user_id == user_id))
 
 
 # Data keys wrapped for organisations

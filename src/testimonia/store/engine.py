@@ -15,7 +15,9 @@ from typing import Any
 import sqlcipher3
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 from testimonia.errors import ConfigError, WorkspaceLocked
@@ -26,6 +28,7 @@ PRAGMAS = (
     "PRAGMA synchronous = FULL",
     "PRAGMA secure_delete = ON",
     "PRAGMA temp_store = MEMORY",
+    "PRAGMA busy_timeout = 30000",  # another process's write transaction: wait, do not fail
 )
 
 
@@ -44,11 +47,23 @@ def open_engine(url: str, *, path: Path, keys: list[bytes]) -> Engine:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision (a no-op when it is already there)."""
-    config = AlembicConfig()
-    config.set_main_option("script_location", str(resources.files("testimonia.store") / "migrations"))
+    config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+def needs_migration(engine: Engine) -> bool:
+    """True when the database is not at the newest schema revision."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() != head
+
+
+def _alembic_config() -> AlembicConfig:
+    config = AlembicConfig()
+    config.set_main_option("script_location", str(resources.files("testimonia.store") / "migrations"))
+    return config
 
 
 def _connect(path: Path, keys: list[bytes]) -> Any:
@@ -59,8 +74,12 @@ def _connect(path: Path, keys: list[bytes]) -> Any:
         try:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
             break
-        except sqlcipher3.DatabaseError:
+        except sqlcipher3.DatabaseError as exc:
             connection.close()
+            if "not a database" not in str(exc):
+                raise WorkspaceLocked(f"The database {path} cannot be read: {exc}.",
+                                      fix="Check the disk and the file's permissions; "
+                                      "`testimonia verify` works on a read-only copy.") from exc
     else:
         raise WorkspaceLocked(f"The database {path} does not open with this workspace's key "
                               "(replaced, damaged, or from another workspace).")
@@ -70,7 +89,15 @@ def _connect(path: Path, keys: list[bytes]) -> Any:
 
 
 def _begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    """Writes take the write lock at BEGIN; a connection opened with `snapshot()` reads
+    one consistent state of the database without blocking writers (WAL)."""
+    deferred = connection.get_execution_options().get("snapshot")
+    connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
+
+
+def snapshot(engine: Engine) -> Connection:
+    """A connection whose reads all see the database as it was at the first one."""
+    return engine.connect().execution_options(snapshot=True)
 
 
 def rekey(engine: Engine, key: bytes) -> None:

@@ -19,7 +19,8 @@ def insert_entry(conn: Connection, table: Table, entry: LogEntry) -> None:
     conn.execute(insert(table).values({
         "seq": entry.seq, _subject(table).name: entry.subject, "action": entry.action,
         "at": entry.at, "actor": entry.actor, "details": entry.details,
-        "prev_hash": entry.prev_hash, "hash": entry.hash}))
+        "prev_hash": entry.prev_hash, "hash": entry.hash, "signer": entry.signer,
+        "signature": entry.signature}))
 
 
 def iter_entries(conn: Connection, table: Table, subject: str | None = None) -> Iterator[LogEntry]:
@@ -38,4 +39,5 @@ def _subject(table: Table) -> Column[Any]:
 def _entry(table: Table, row: Row[Any]) -> LogEntry:
     return LogEntry(seq=row.seq, subject=getattr(row, _subject(table).name), action=row.action,
                     at=row.at, actor=row.actor, details=row.details, prev_hash=row.prev_hash,
-                    hash=row.hash)
+                    hash=row.hash, signer=row.signer,
+                    signature=None if row.signature is None else bytes(row.signature))

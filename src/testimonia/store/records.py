@@ -1,6 +1,6 @@
 """The narrow interface to stored records: small functions over a SQLAlchemy connection.
 
-Callers own the transaction (`with engine.begin() as conn:`), so one ingested file,
+Callers own the transaction (`with ws.transaction() as conn:`), so one ingested file,
 with its document, text and custody entries, is written whole or not at all.
 """
 
@@ -157,6 +157,10 @@ def iter_documents(conn: Connection) -> Iterator[Document]:
     """All documents, streamed (memory stays flat however many there are)."""
     for row in conn.execution_options(yield_per=500).execute(_document_query().order_by(documents.c.id)):
         yield _document(row)
+
+
+def iter_document_ids(conn: Connection) -> list[str]:
+    return [r.id for r in conn.execute(select(documents.c.id))]
 
 
 def get_document(conn: Connection, id_prefix: str, within: set[str] | None = None) -> Document:

@@ -75,6 +75,8 @@ def _log(name: str, subject: Column[str]) -> Table:
         Column("details", JSON, nullable=False),
         Column("prev_hash", String(64), nullable=False),
         Column("hash", String(64), nullable=False, unique=True),
+        Column("signer", String(16), nullable=True),  # the author's key id (0010)
+        Column("signature", LargeBinary, nullable=True),  # Ed25519 over the hash (0010)
     )
 
 
@@ -140,6 +142,12 @@ users = Table(
     Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
     Column("role", String(16), nullable=False),  # admin | analyst | reviewer | viewer
     Column("created_at", String(32), nullable=False),
+    # The user's own keys (0010, protect/credentials.py): public halves and the secret,
+    # wrapped by the user's passphrase or key file.
+    Column("key_id", String(16), nullable=True),
+    Column("signing_key", LargeBinary, nullable=True),
+    Column("box_key", LargeBinary, nullable=True),
+    Column("slots", JSON, nullable=True),
 )
 
 shares = Table(
@@ -162,6 +170,14 @@ organization_keys = Table(
     Column("slots", JSON, nullable=False),  # the private key, wrapped (protect/keys.py)
     Column("state", String(8), nullable=False),  # active | retired
     Column("created_at", String(32), nullable=False),
+)
+
+org_key_grants = Table(  # an organisation's private key wrapped for one of its users (0010)
+    "org_key_grants", metadata,
+    Column("key_id", String(16), ForeignKey("organization_keys.key_id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("wrapped", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("key_id", "user_id"),
 )
 
 vault_entries = Table(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -92,7 +93,7 @@ def term_problem(term: str) -> str | None:
     tokens = term.split(" ")
     if tokens[0] == "~" or tokens[-1] == "~":
         return "`~` must stand between two words"
-    for before, token in zip(["", *tokens], tokens):
+    for before, token in pairwise(["", *tokens]):
         problem = _token_problem(before, token)
         if problem:
             return problem
