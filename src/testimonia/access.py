@@ -91,35 +91,35 @@ def add_user(ws: Workspace, name: str, role: str, organization: str | None = Non
 
 def set_credential(ws: Workspace, name: str, key_file: Path | None = None,
                    passphrase: str | None = None) -> UserRow:
-    """Change a credential. Your own: the same keys, wrapped by the new credential only.
-    Another user's (an admin of their organisation, when they lost theirs): new keys,
-    the organisation's keys granted to them again, their old signing key retired."""
+    """A new credential, with new keys: for yourself, or (an admin of their organisation)
+    for a user who lost theirs. The organisation's keys are granted to the new keys; the
+    change is signed with the keys it replaces (yours, or the admin's), so the signed log
+    carries the user's keys from one to the next."""
     me = ws.user
     credential = _new_credential(key_file, passphrase)
     try:
         with ws.transaction() as conn:
             user = access.get_user(conn, name)
-            if user.name == me.name:
-                access.set_credential(conn, user.name, ws.user_keys.public,
-                                      credentials.rewrap(ws.user_keys, credential))
-                ws.audit(conn, "credential_changed", user.name, {})
-            else:
+            if user.name != me.name:
                 authorize(me, "manage_users")
                 if user.organization_id != me.organization_id:
                     raise PermissionDenied(f"{name} belongs to {user.organization}, not "
                                            f"{me.organization}.",
                                            fix=f"An admin of {user.organization} resets it.")
-                keys, slots = credentials.new_user_keys(credential)
-                access.set_credential(conn, user.name, keys.public, slots)
-                access.drop_grants(conn, user.id)
-                orgkeys.grant_all(conn, ws.org_private_keys(conn, me.organization_id, me.organization),
-                                  user.id, keys.public.box)
-                ws.audit(conn, "credential_reset", user.name, keys.public.as_details())
+            own = ws.org_private_keys(conn, me.organization_id, me.organization)
+            keys, slots = credentials.new_user_keys(credential)
+            access.set_credential(conn, user.name, keys.public, slots)
+            access.drop_grants(conn, user.id)
+            orgkeys.grant_all(conn, own, user.id, keys.public.box)
+            ws.audit(conn, "credential_changed" if user.name == me.name else "credential_reset",
+                     user.name, keys.public.as_details())
             user = access.get_user(conn, name)
     except BaseException:
         if key_file is not None:
             key_file.unlink(missing_ok=True)
         raise
+    if user.name == me.name:
+        ws.use_user_keys(keys)
     return user
 
 

@@ -311,6 +311,11 @@ class Workspace:
         assert self._user_keys is not None
         return self._user_keys
 
+    def use_user_keys(self, keys: UserKeys) -> None:
+        """Sign with the acting user's new keys from now on (a changed credential)."""
+        self._user_keys = keys
+        self.forget_org_keys()
+
     def new_organization(self, conn: Connection, name: str,
                          admin: tuple[str, KeyMaterial] | None = None) -> Organization:
         """Add an organisation; with `admin`, its first admin (name, credential) gets its
@@ -377,14 +382,14 @@ class Workspace:
                 start = {name: head.current(conn, LOGS[name]) for name, head in self.heads.items()}
                 yield conn
                 for name, head in self.heads.items():
-                    ends[name] = entry_head(logs.last_entry(conn, LOGS[name]))
-                    if ends[name] != start[name]:
-                        head.write_pending(start[name], ends[name])
+                    end = entry_head(logs.last_entry(conn, LOGS[name]))
+                    if end != start[name]:
+                        head.write_pending(start[name], end)
+                        ends[name] = end
         except (OSError, OperationalError) as exc:
             raise _storage_failure(exc) from exc
-        for name, head in self.heads.items():
-            if name in ends:
-                head.finalize(ends[name])
+        for name, end in ends.items():
+            self.heads[name].finalize(end)
 
     def record(self, conn: Connection, action: str, document_id: str | None,
                details: dict[str, Any]) -> None:

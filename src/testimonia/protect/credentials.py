@@ -96,12 +96,6 @@ def unlock_user(key_id: str, slots: list[dict[str, Any]], material: KeyMaterial)
     return None if secret is None else UserKeys(key_id, secret)
 
 
-def rewrap(keys: UserKeys, material: KeyMaterial) -> list[dict[str, Any]]:
-    """Slots for the same keys under a new credential."""
-    check_new_passphrase(material)
-    return wrap_secret(keys.secret, material, _prefix(keys.key_id))
-
-
 def verify_signature(public_signing: bytes, message: bytes, signature: bytes) -> bool:
     try:
         Ed25519PublicKey.from_public_bytes(public_signing).verify(signature, message)

@@ -174,7 +174,7 @@ def _apply(state: TrustState, entry: LogEntry, author: TrustedUser | None) -> No
             state.keys[keys.key_id] = user
     elif entry.action == "role_changed" and state.user(subject):
         state.users[subject.casefold()].role = str(d.get("to"))
-    elif entry.action == "credential_reset" and state.user(subject):
+    elif entry.action in ("credential_reset", "credential_changed") and state.user(subject):
         user = state.users[subject.casefold()]
         user.keys = PublicKeys.from_details(d)
         if user.keys is not None:
