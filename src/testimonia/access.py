@@ -16,11 +16,11 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
-from testimonia.errors import InvalidValue, PermissionDenied
+from testimonia.errors import InvalidValue, NotFound, PermissionDenied, WorkspaceLocked
 from testimonia.model import Organization
 from testimonia.protect import credentials, doccrypt, orgkeys
 from testimonia.protect.keys import KeyMaterial, write_key_file
-from testimonia.protect.policy import Role, authorize, shareable
+from testimonia.protect.policy import Role, User, authorize, shareable
 from testimonia.store import access, records
 from testimonia.store.access import ShareRow, UserRow
 from testimonia.workspace import Workspace
@@ -121,6 +121,41 @@ def set_credential(ws: Workspace, name: str, key_file: Path | None = None,
     if user.name == me.name:
         ws.use_user_keys(keys)
     return user
+
+
+def enroll(ws: Workspace, org_material: KeyMaterial | None = None) -> UserRow:
+    """Give the acting user of a workspace made before user credentials (schema 0009)
+    their own credential (the one given to open the workspace: TESTIMONIA_USER_KEY_FILE
+    or TESTIMONIA_USER_PASSPHRASE). Their organisation's keys were then wrapped with key
+    material (its own, `org_material`, or the workspace's): whoever opens them with it
+    proves, as before, that they belong to the organisation, and the keys are granted to
+    the new credential. Signed with the new keys; `keys rotate --org` afterwards leaves
+    the old wrapping behind."""
+    if ws.user_material is None:
+        raise InvalidValue("Enrolling needs your new credential.",
+                           fix="Set TESTIMONIA_USER_KEY_FILE (make one with `testimonia keygen "
+                           "PATH`) or TESTIMONIA_USER_PASSPHRASE.")
+    with ws.transaction(signed=False) as conn:
+        user = access.find_user(conn, ws.actor)
+        if user is None:
+            raise NotFound(f"No user '{ws.actor}' in this workspace.", fix="Check TESTIMONIA_ACTOR.")
+        if access.user_secret(conn, user.id) is not None:
+            raise InvalidValue(f"{user.name} already has a credential of their own.",
+                               fix="Change it with `testimonia user credential NAME`.")
+        unlocked = orgkeys.unlock(conn, user.organization_id,
+                                  [m for m in (org_material, ws.material) if m is not None])
+        if not unlocked.private_keys:
+            raise WorkspaceLocked(f"The key of {user.organization} does not open with the key "
+                                  "material given.", fix="Set TESTIMONIA_ORG_KEY_FILE or "
+                                  "TESTIMONIA_ORG_PASSPHRASE to your organisation's key.")
+        keys, slots = credentials.new_user_keys(ws.user_material)
+        access.set_credential(conn, user.name, keys.public, slots)
+        orgkeys.grant_all(conn, unlocked.private_keys, user.id, keys.public.box)
+        ws.use_user_keys(keys, User(user.name, user.organization_id, user.organization,
+                                    Role(user.role)))
+        ws.audit(conn, "user_enrolled", user.name, {"organization": user.organization,
+                                                    **keys.public.as_details()})
+        return access.get_user(conn, user.name)
 
 
 def set_role(ws: Workspace, name: str, role: str) -> UserRow:

@@ -273,7 +273,8 @@ class Workspace:
             return
         if secret is None:
             self._user_problem = (f"User '{row.name}' has no credential of their own yet (the "
-                                  "workspace was made by an older version).")
+                                  "workspace was made by an older version): run `testimonia "
+                                  "user enroll` with your new credential.")
             return
         if self.user_material is None:
             self._user_problem = f"No credential was given for user '{row.name}'."
@@ -311,9 +312,12 @@ class Workspace:
         assert self._user_keys is not None
         return self._user_keys
 
-    def use_user_keys(self, keys: UserKeys) -> None:
-        """Sign with the acting user's new keys from now on (a changed credential)."""
+    def use_user_keys(self, keys: UserKeys, user: User | None = None) -> None:
+        """Sign with the acting user's new keys from now on (a changed credential, or an
+        enrolment, which also authenticates `user`)."""
         self._user_keys = keys
+        if user is not None:
+            self._user = user
         self.forget_org_keys()
 
     def new_organization(self, conn: Connection, name: str,

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from testimonia import access
 from testimonia.cli.common import WorkspaceOption, new_passphrase, opened, out, progress_bar
+from testimonia.protect.keys import org_key_material_from_env
 from testimonia.protect import rotation, vault
 from testimonia.protect.policy import Role
 
@@ -69,6 +70,19 @@ def user_credential(
     with opened(workspace) as ws:
         user = access.set_credential(ws, name, key_file=key_file, passphrase=passphrase)
     out.print(f"{user.name} has a new credential" + (f": {key_file}." if key_file else "."))
+
+
+@user_app.command("enroll")
+def user_enroll(workspace: WorkspaceOption = None) -> None:
+    """In a workspace made before users had credentials: take your own (the one in
+    TESTIMONIA_USER_KEY_FILE or TESTIMONIA_USER_PASSPHRASE), proving who you are with
+    your organisation's key (TESTIMONIA_ORG_KEY_FILE / TESTIMONIA_ORG_PASSPHRASE, else the
+    workspace key that opened it then)."""
+    with opened(workspace) as ws:
+        user = access.enroll(ws, org_key_material_from_env())
+    out.print(f"{user.name} ({user.role}, {user.organization}) now signs with a credential of "
+              "their own. Once every user of your organisation has enrolled, run `testimonia "
+              "keys rotate --org NAME` so that only their credentials open its keys.")
 
 
 @user_app.command("role")

@@ -77,6 +77,7 @@ COMMANDS: Mapping[str, str | None] = {
     "org add": "manage_orgs", "org list": "read_settings",
     "user add": "manage_users", "user role": "manage_users", "user list": "manage_users",
     "user credential": "read_settings",  # one's own; another's needs manage_users (access.py)
+    "user enroll": None,  # a user of a workspace from before credentials: the organisation key proves them
     "share": "share", "unshare": "share", "shares": "read_sources",
     "source add": "manage_sources", "source relate": "manage_sources",
     "source import": "manage_sources", "source profile": "manage_sources",

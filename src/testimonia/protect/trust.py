@@ -125,6 +125,10 @@ def _author(state: TrustState, entry: LogEntry, log: str, problems: list[Problem
             return None
         root = TrustedUser(entry.subject or "", str(entry.details.get("organization")), "admin", keys)
         state.keys[keys.key_id] = root
+    if log == "audit_events" and entry.action == "user_enrolled":
+        enrolled = _enrolment(state, entry, where, problems)
+        if enrolled is None:
+            return None
     author = state.keys.get(entry.signer)
     if author is None or author.keys is None:
         problems.append(Problem(where, f"{entry.action} is signed by key {entry.signer}, which "
@@ -141,6 +145,22 @@ def _author(state: TrustState, entry: LogEntry, log: str, problems: list[Problem
         return None
     state.signed += 1
     return author
+
+
+def _enrolment(state: TrustState, entry: LogEntry, where: str,
+               problems: list[Problem]) -> TrustedUser | None:
+    """A user of a workspace made before credentials takes keys of their own: only once,
+    only themselves, and signed with the keys the entry carries."""
+    user = state.user(entry.subject or "")
+    keys = PublicKeys.from_details(entry.details)
+    if user is None or user.keys is not None or keys is None or keys.key_id != entry.signer \
+            or user.name.casefold() != entry.actor.casefold():
+        problems.append(Problem(where, f"{entry.actor} enrolled as {entry.subject}, who already "
+                                "had keys or is not a user from before credentials"))
+        return None
+    user.keys = keys
+    state.keys[keys.key_id] = user
+    return user
 
 
 def _unauthorised(state: TrustState, entry: LogEntry, author: TrustedUser) -> str | None:
