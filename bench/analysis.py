@@ -22,7 +22,7 @@ from typing import Any
 
 from testimonia.analysis.corroboration import Rules
 from testimonia.analysis.inputs import ClaimIn, RelationIn
-from testimonia.analysis.run import analyze
+from testimonia.service.analysis import analyze
 from testimonia.vocab import load_vocabulary
 
 FACILITIES = ["shipping_container", "military_camp", "basement", "pretrial_detention_centre",

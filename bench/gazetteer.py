@@ -29,7 +29,7 @@ PARAGRAPH = (
 
 
 def measure(cache: Path, seconds: float) -> dict[str, float]:
-    from testimonia.extract.gazetteer import Gazetteer
+    from testimonia.places.gazetteer import Gazetteer
 
     start = time.perf_counter()
     gazetteer = Gazetteer.load(cache=cache)

@@ -29,9 +29,9 @@ def make_files(folder: Path, count: int) -> None:
 
 
 def run_one(count: int) -> dict[str, float]:
-    from testimonia.ingest.run import IngestOptions, ingest_paths
-    from testimonia.protect.keys import KeyMaterial, write_key_file
-    from testimonia.workspace import Workspace
+    from testimonia.service.ingest import IngestOptions, ingest_paths
+    from testimonia.crypto.keys import KeyMaterial, write_key_file
+    from testimonia.service.workspace import Workspace
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from testimonia.config import load_config
-from testimonia.protect.keys import KeyMaterial, write_key_file
-from testimonia.workspace import Workspace
+from testimonia.crypto.keys import KeyMaterial, write_key_file
+from testimonia.service.workspace import Workspace
 
 
 def user_key_path(ws_root: Path, name: str) -> Path:
@@ -125,10 +125,11 @@ def build_sample_workspace(root: Path) -> tuple[Path, Path]:
     """The sample investigation as `make demo` builds it: each organisation imports its
     sources and ingests its files, the partners share everything with Sahel Desk, whose
     admin extracts; (workspace, key file)."""
-    from testimonia.access import add_organization, share
-    from testimonia.extract.run import extract_workspace
-    from testimonia.ingest.run import IngestOptions, ingest_paths, load_source_map
-    from testimonia.sources import import_sources
+    from testimonia.service.users import add_organization
+    from testimonia.service.sharing import share
+    from testimonia.service.extraction import extract_workspace
+    from testimonia.service.ingest import IngestOptions, ingest_paths, load_source_map
+    from testimonia.service.sources import import_sources
 
     write_key_file(root / "k.key")
     material = KeyMaterial(key_file=root / "k.key")

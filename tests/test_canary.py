@@ -7,12 +7,13 @@ import io
 import zipfile
 from pathlib import Path
 
-from testimonia.documents import read_text
-from testimonia.ingest.run import IngestOptions, Outcome, ingest_paths
-from testimonia.protect.audit import read_audit
-from testimonia.protect.vault import Identity, set_identity, show_identity
-from testimonia.sources import add_source, relate_sources
-from testimonia.workspace import Workspace
+from testimonia.service.documents import read_text
+from testimonia.service.ingest import IngestOptions, Outcome, ingest_paths
+from testimonia.service.audit import read_audit
+from testimonia.service.vault import set_identity, show_identity
+from testimonia.model import Identity
+from testimonia.service.sources import add_source, relate_sources
+from testimonia.service.workspace import Workspace
 
 CANARIES = [
     "Canary Okonkwo-Lindqvist was held in container 7",
@@ -98,8 +99,8 @@ def test_vault_identities_are_in_no_byte_and_no_audit_entry(ws: Workspace, tmp_p
 
 def test_vault_identities_named_in_a_testimony_are_absent_from_an_export(ws: Workspace,
                                                                           tmp_path: Path) -> None:
-    from testimonia.export.run import export
-    from testimonia.extract.run import extract_workspace
+    from testimonia.service.export import export
+    from testimonia.service.extraction import extract_workspace
 
     folder = tmp_path / "public"
     folder.mkdir()

@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import text
 
 from testimonia.errors import IntegrityError, ReadOnlyWorkspace
-from testimonia.ingest.run import IngestOptions, ingest_paths
-from testimonia.integrity import verify_workspace
-from testimonia.protect import doccrypt
-from testimonia.protect.keys import KeyMaterial
+from testimonia.service.ingest import IngestOptions, ingest_paths
+from testimonia.service.integrity import verify_workspace
+from testimonia.service import doccrypt
+from testimonia.crypto.keys import KeyMaterial
 from testimonia.store import records
 from testimonia.store.heads import HeadFile
 from testimonia.store.lock import WorkspaceLock
-from testimonia.workspace import Workspace
+from testimonia.service.workspace import Workspace
 
 
 def _originals_open(ws: Workspace, folder: Path) -> dict[str, bool]:

@@ -6,13 +6,13 @@ from collections.abc import Callable
 
 from pathlib import Path
 
-from testimonia.access import add_organization
-from testimonia.ingest.run import IngestOptions, ingest_paths, load_source_map
-from testimonia.integrity import verify_workspace
-from testimonia.sources import import_sources, list_relations
-from testimonia.protect.keys import KeyMaterial
+from testimonia.service.users import add_organization
+from testimonia.service.ingest import IngestOptions, ingest_paths, load_source_map
+from testimonia.service.integrity import verify_workspace
+from testimonia.service.sources import import_sources, list_relations
+from testimonia.crypto.keys import KeyMaterial
 from testimonia.store import records
-from testimonia.workspace import Workspace
+from testimonia.service.workspace import Workspace
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "sample-investigation"
 PARTNERS = {"Maison des Témoins": "mdt-admin", "Kyiv Investigations Unit": "kiu-admin"}

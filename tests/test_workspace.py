@@ -5,11 +5,12 @@ from pathlib import Path
 import pytest
 
 from testimonia.errors import InvalidValue, WorkspaceExists, WorkspaceLocked, WorkspaceNotFound
-from testimonia.protect import doccrypt, envelope
-from testimonia.protect.keys import KeyMaterial
+from testimonia.service import doccrypt
+from testimonia.crypto import envelope
+from testimonia.crypto.keys import KeyMaterial
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
-from testimonia.workspace import Workspace
+from testimonia.service.workspace import Workspace
 
 
 def test_init_lays_out_the_workspace(ws: Workspace) -> None:
@@ -127,7 +128,7 @@ def test_a_leftover_original_under_another_key_is_replaced(ws: Workspace) -> Non
 
 
 def test_garbage_collection_removes_only_unreferenced_originals(ws: Workspace, testimony_dir: Path) -> None:
-    from testimonia.ingest.run import IngestOptions, collect_garbage, ingest_paths
+    from testimonia.service.ingest import IngestOptions, collect_garbage, ingest_paths
     ingest_paths(ws, [testimony_dir], IngestOptions())
     orphan = "ef" * 32
     with ws.transaction():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -165,3 +165,15 @@ class Claim:
                 "denial": self.denial, "interrogation_languages": list(self.interrogation_languages),
                 "evidence": [e.to_json() for e in self.evidence], "component": self.component,
                 "transfer": self.transfer}
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    aliases: list[str] = field(default_factory=list)  # other names, spellings, nicknames
+    contacts: list[str] = field(default_factory=list)  # phone numbers, e-mail addresses, handles
+    home: str = ""  # home village or town
+    notes: str = ""
+
+    def fields_set(self) -> list[str]:
+        return [name for name, value in asdict(self).items() if value]

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from testimonia.analysis.run import current_analysis, find_site, judge
-from testimonia.workspace import Workspace
+from testimonia.service.analysis import current_analysis, find_site, judge
+from testimonia.service.workspace import Workspace
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory: pytest.TempPathFactory, sample_workspace: Any, sample_user: Any) -> Any:
-    from testimonia.protect.keys import KeyMaterial
+    from testimonia.crypto.keys import KeyMaterial
 
     root, key = sample_workspace(tmp_path_factory.mktemp("sample"))
     with Workspace.open(root, KeyMaterial(key_file=key), user_material=sample_user(key)) as ws:

@@ -11,7 +11,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from testimonia.cli.main import app
-from testimonia.protect.keys import KeyMaterial
+from testimonia.crypto.keys import KeyMaterial
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from testimonia.cli.main import app
-from testimonia.protect.keys import KeyMaterial
+from testimonia.crypto.keys import KeyMaterial
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).parents[2] / "examples" / "sample-investigation" / "testimonies"

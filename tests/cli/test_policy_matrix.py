@@ -28,16 +28,17 @@ from typer.core import TyperGroup
 from typer.main import get_command
 from typer.testing import CliRunner, Result
 
-from testimonia import access, sources
-from testimonia.analysis.run import current_analysis
+from testimonia.model import Identity
+from testimonia.service import sources, users
+from testimonia.service.analysis import current_analysis
 from testimonia.cli.main import app
-from testimonia.documents import list_documents
-from testimonia.extract.run import extract_workspace
-from testimonia.ingest.run import IngestOptions, ingest_paths
-from testimonia.protect import vault
-from testimonia.protect.keys import KeyMaterial, write_key_file
-from testimonia.protect.policy import ACTIONS, COMMANDS, Role
-from testimonia.workspace import Workspace
+from testimonia.service.documents import list_documents
+from testimonia.service.extraction import extract_workspace
+from testimonia.service.ingest import IngestOptions, ingest_paths
+from testimonia.service import vault
+from testimonia.crypto.keys import KeyMaterial, write_key_file
+from testimonia.service.policy import ACTIONS, COMMANDS, Role
+from testimonia.service.workspace import Workspace
 
 ORG = "Sahel Desk"
 PARTNER = "Partner Org"
@@ -195,15 +196,15 @@ def _build_template(root: Path) -> Template:
     with Workspace.create(ws_root, material, ORG, user_material=_credential(root, CREATOR)) as ws:
         assert ws.user.name == CREATOR
         for role, name in USERS.items():
-            access.add_user(ws, name, role.value, key_file=_user_key(root, name))
-        access.add_organization(ws, PARTNER, PARTNER_ADMIN, key_file=_user_key(root, PARTNER_ADMIN))
+            users.add_user(ws, name, role.value, key_file=_user_key(root, name))
+        users.add_organization(ws, PARTNER, PARTNER_ADMIN, key_file=_user_key(root, PARTNER_ADMIN))
         sources.add_source(ws, "Kadi", "survivor")
         sources.add_source(ws, "Wangrin", "witness")
         sources.set_profile(ws, "Kadi", dict(KADI_PROFILE))
         report = ingest_paths(ws, [root / "sahel"], IngestOptions())
         assert report.count("ingested") == 2 and not report.failed, report
         assert {d.id for d in list_documents(ws)} == set(SAHEL_IDS.values())
-        vault.set_identity(ws, "Kadi", vault.Identity(name=VAULT_NAME, home=VAULT_HOME))
+        vault.set_identity(ws, "Kadi", Identity(name=VAULT_NAME, home=VAULT_HOME))
         assert extract_workspace(ws).documents == 2
     with Workspace.open(ws_root, material, flags={"actor": PARTNER_ADMIN},
                         user_material=_credential(root, PARTNER_ADMIN)) as ws:

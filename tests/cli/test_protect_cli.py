@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner, Result
 
 from testimonia.cli.main import app
-from testimonia.protect.keys import write_key_file
+from testimonia.crypto.keys import write_key_file
 
 
 def _run(env: dict[str, str], *args: str) -> Result:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import random
 
 from testimonia.export import hierarchy
-from testimonia.export.public import QUASI_IDENTIFIERS, attributes
-from testimonia.protect import gate
+from testimonia.export.public import attributes, QUASI_IDENTIFIERS
+from testimonia.export import gate
 
 
 def test_chains() -> None:

@@ -17,13 +17,14 @@ from typer.testing import CliRunner
 from testimonia.cli.main import app
 from testimonia.errors import PublicationRefused
 from testimonia.export import public
-from testimonia.export.run import export
-from testimonia.protect import gate
-from testimonia.protect.audit import read_audit
-from testimonia.protect.keys import KeyMaterial
-from testimonia.protect.vault import Identity, set_identity
-from testimonia.sources import set_profile
-from testimonia.workspace import Workspace
+from testimonia.service.export import export, gather
+from testimonia.export import gate
+from testimonia.service.audit import read_audit
+from testimonia.crypto.keys import KeyMaterial
+from testimonia.service.vault import set_identity
+from testimonia.model import Identity
+from testimonia.service.sources import set_profile
+from testimonia.service.workspace import Workspace
 
 pytestmark = pytest.mark.slow
 WANGRIN = Identity(name="Amadou Exemple", aliases=["Amadou Ex."], contacts=["+223 70 00 00 01"],
@@ -88,7 +89,7 @@ def _unredacted_in(quote: str, document: str) -> bool:
 
 def test_a_unique_witness_is_generalised(sample: Workspace, tmp_path: Path) -> None:
     set_profile(sample, "Oumou", {"age_band": "70+", "occupation": "imam", "ethnicity": "Tatar"})
-    records = public.accounts(public.gather(sample))
+    records = public.accounts(gather(sample))
     unique = gate.at_risk(records, public.attributes(), 5)
     assert any(any(r.values["occupation"] == ("imam",) for r in records if r.id in group.ids)
                for group in unique)

@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from testimonia.errors import ConfigError
-from testimonia.extract import gazetteer as gazetteer_module
-from testimonia.extract.gazetteer import SUPPLEMENT, Gazetteer, Place, PlaceMatch, get_gazetteer
-from testimonia.extract.gazetteer_supplement import COLUMNS
+from testimonia.places import gazetteer as gazetteer_module
+from testimonia.places.gazetteer import SUPPLEMENT, Gazetteer, Place, PlaceMatch, get_gazetteer
+from testimonia.places.gazetteer_supplement import COLUMNS
 
 # name: (country, lat, lon, tolerance in degrees)
 PLACES: dict[str, tuple[str, float, float, float]] = {

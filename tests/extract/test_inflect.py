@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from testimonia.extract.inflect import MAX_CANDIDATES, candidates, clitics, phrase_candidates
+from testimonia.text.inflect import MAX_CANDIDATES, candidates, clitics, phrase_candidates
 
 
 @pytest.mark.parametrize(("word", "language", "lemma"), [

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from testimonia.extract.textfold import fold, fold_with_offsets, tokens
-from testimonia.extract.translit import (
+from testimonia.text.textfold import fold, fold_with_offsets, tokens
+from testimonia.text.translit import (
     SYSTEMS,
     skeleton,
     skeletons,

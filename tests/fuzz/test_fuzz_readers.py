@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from pdfmaker import make_pdf
 
 from testimonia.errors import UnreadableFile
-from testimonia.extract.gazetteer import get_gazetteer
+from testimonia.places.gazetteer import get_gazetteer
 from testimonia.extract.periods import find_periods
 from testimonia.ingest.frontmatter import parse_block, split_front_matter
 from testimonia.ingest.readers import READERS

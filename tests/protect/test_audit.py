@@ -9,12 +9,12 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from testimonia.cli.main import app
-from testimonia.documents import read_text
-from testimonia.ingest.run import IngestOptions, ingest_paths
-from testimonia.protect.audit import read_audit
-from testimonia.protect.keys import KeyMaterial
-from testimonia.sources import add_source, relate_sources
-from testimonia.workspace import Workspace
+from testimonia.service.documents import read_text
+from testimonia.service.ingest import IngestOptions, ingest_paths
+from testimonia.service.audit import read_audit
+from testimonia.crypto.keys import KeyMaterial
+from testimonia.service.sources import add_source, relate_sources
+from testimonia.service.workspace import Workspace
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from testimonia.errors import IntegrityError
-from testimonia.protect import envelope
+from testimonia.crypto import envelope
 
 PRIVATE, PUBLIC = envelope.new_key_pair()
 OTHER_PRIVATE, _ = envelope.new_key_pair()

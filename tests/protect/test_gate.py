@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from testimonia.errors import InvalidValue
-from testimonia.protect.gate import (
+from testimonia.export.gate import (
     SUPPRESSED,
     Attribute,
     Chain,
@@ -379,7 +379,7 @@ def test_check_passes_exactly_when_nothing_is_at_risk(
 #
 #   .venv/bin/python - <<'PY'
 #   import random, time
-#   from testimonia.protect.gate import Attribute, Record, generalise
+#   from testimonia.export.gate import Attribute, Record, generalise
 #   rnd, names = random.Random(7), [f"q{i}" for i in range(7)]
 #   def chain(name, leaf):  # 16 leaves -> 8 -> 4 -> 2, then "*": five levels
 #       return tuple(f"{name}.{level}.{leaf >> level}" for level in range(4))

@@ -11,18 +11,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from testimonia.access import add_organization, share
-from testimonia.analysis.run import current_analysis
-from testimonia.claims import list_claims
-from testimonia.documents import list_documents, read_text
+from testimonia.service.users import add_organization
+from testimonia.service.sharing import share
+from testimonia.service.analysis import current_analysis
+from testimonia.service.claims import list_claims
+from testimonia.service.documents import list_documents, read_text
 from testimonia.errors import NotFound, PermissionDenied
-from testimonia.extract.run import extract_workspace
-from testimonia.ingest.run import IngestOptions, ingest_paths
-from testimonia.protect import doccrypt
-from testimonia.protect.keys import KeyMaterial
-from testimonia.protect.vault import Identity, set_identity, show_identity
-from testimonia.sources import add_source
-from testimonia.workspace import Workspace
+from testimonia.service.extraction import extract_workspace
+from testimonia.service.ingest import IngestOptions, ingest_paths
+from testimonia.service import doccrypt
+from testimonia.crypto.keys import KeyMaterial
+from testimonia.service.vault import set_identity, show_identity
+from testimonia.model import Identity
+from testimonia.service.sources import add_source
+from testimonia.service.workspace import Workspace
 
 SECRET = "Canaryvault Ostapchuk-Mirenko"
 B_TEXT = "Kanarka-Bilyi saw them beat the prisoners in the Kherson basement in June 2022."
@@ -120,7 +122,7 @@ def test_sharing_opens_exactly_what_consent_allows(partners: tuple[Workspace, Ke
 
 def test_admins_cannot_enter_another_organisation(partners: tuple[Workspace, KeyMaterial]) -> None:
     ws, _ = partners
-    from testimonia.access import add_user
+    from testimonia.service.users import add_user
     with pytest.raises(PermissionDenied, match="administers Sahel Desk, not Partner"):
         add_user(ws, "intruder", "admin", organization="Partner")
     with pytest.raises(PermissionDenied, match="belongs to Partner"):

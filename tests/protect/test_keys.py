@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from testimonia.errors import InvalidValue, WorkspaceLocked
-from testimonia.protect.keys import (KeyMaterial, create_keyring, read_key_file, unlock_keyring,
+from testimonia.crypto.keys import (KeyMaterial, create_keyring, read_key_file, unlock_keyring,
                                      write_key_file)
 
 

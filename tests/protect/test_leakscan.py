@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from testimonia.protect.leakscan import Leak, mask, scan_file, scan_text, scan_tree
-from testimonia.protect.redact import Protected, Redactor
+from testimonia.export.leakscan import Leak, mask, scan_file, scan_text, scan_tree
+from testimonia.export.redact import Protected, Redactor
 
 CLEAR = ("Oleksandr", "Kovalenko", "Олександр", "Коваленко", "Aminata", "Traoré",
          "671234567", "123-45-67", "example.org")

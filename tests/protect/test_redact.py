@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from testimonia.protect.redact import Hit, Protected, Redactor, private_persons
+from testimonia.export.redact import Hit, Protected, Redactor, private_persons
 
 PROTECTED = [
     Protected("Oleksandr Kovalenko", "name", "[witness]"),

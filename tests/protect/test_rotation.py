@@ -9,17 +9,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from testimonia.documents import list_documents, read_text
+from testimonia.service.documents import list_documents, read_text
 from testimonia.errors import WorkspaceLocked
-from testimonia.ingest.run import IngestOptions, ingest_paths
-from testimonia.integrity import verify_workspace
-from testimonia.protect.keys import KeyMaterial, WorkspaceKeys, unlock_keyring, write_keyring
-from testimonia.protect.rotation import key_status, rotate_organization, rotate_workspace
-from testimonia.protect.sealed import key_id_of
-from testimonia.protect.vault import Identity, set_identity, show_identity
-from testimonia.sources import add_source
+from testimonia.service.ingest import IngestOptions, ingest_paths
+from testimonia.service.integrity import verify_workspace
+from testimonia.crypto.keys import KeyMaterial, WorkspaceKeys, unlock_keyring, write_keyring
+from testimonia.service.rotation import key_status, rotate_organization, rotate_workspace
+from testimonia.crypto.sealed import key_id_of
+from testimonia.service.vault import set_identity, show_identity
+from testimonia.model import Identity
+from testimonia.service.sources import add_source
 from testimonia.store.engine import open_engine, rekey
-from testimonia.workspace import Workspace
+from testimonia.service.workspace import Workspace
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_organisation_rotation_rewraps_every_data_key(filled: Workspace) -> None
 
 def test_organisation_rotation_grants_the_new_key_to_every_user(filled: Workspace, material: KeyMaterial,
                                                                 me: KeyMaterial) -> None:
-    from testimonia.access import add_user
+    from testimonia.service.users import add_user
     add_user(filled, "ana", "analyst", key_file=filled.paths.root.parent / "users" / "ana.key")
     rotate_organization(filled, "Sahel Desk")
     filled.close()

@@ -5,7 +5,7 @@ import secrets
 import pytest
 
 from testimonia.errors import IntegrityError
-from testimonia.protect.sealed import MAGIC, seal, unseal
+from testimonia.crypto.sealed import MAGIC, seal, unseal
 
 KEY = bytes(range(32))
 KEY_ID = "0123456789abcdef"

@@ -17,18 +17,20 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
-from testimonia.access import add_organization, add_user, share
+from testimonia.service.users import add_organization, add_user
+from testimonia.service.sharing import share
 from testimonia.cli.main import app
-from testimonia.documents import list_documents
+from testimonia.service.documents import list_documents
 from testimonia.errors import PermissionDenied
-from testimonia.ingest.run import IngestOptions, ingest_paths
-from testimonia.integrity import verify_workspace
-from testimonia.protect.audit import read_audit
-from testimonia.protect.credentials import new_user_keys
-from testimonia.protect.keys import KeyMaterial, write_key_file
-from testimonia.protect.vault import Identity, set_identity, show_identity
-from testimonia.sources import add_source, set_profile
-from testimonia.workspace import Workspace
+from testimonia.service.ingest import IngestOptions, ingest_paths
+from testimonia.service.integrity import verify_workspace
+from testimonia.service.audit import read_audit
+from testimonia.crypto.credentials import new_user_keys
+from testimonia.crypto.keys import KeyMaterial, write_key_file
+from testimonia.service.vault import set_identity, show_identity
+from testimonia.model import Identity
+from testimonia.service.sources import add_source, set_profile
+from testimonia.service.workspace import Workspace
 
 SECRET = "Vigadana Kanareika"
 INTERNAL = "Internalcanary Lysenko said they were kept in the basement of the school."
@@ -172,7 +174,7 @@ def test_verify_names_a_document_re_attributed_in_the_table(two_orgs: Workspace)
 def test_verify_names_an_entry_signed_by_an_unknown_key(two_orgs: Workspace) -> None:
     """An entry re-signed with a key nobody granted: the chain still holds, the signature not."""
     keys, _ = new_user_keys(KeyMaterial(passphrase="an intruder's own passphrase"))
-    from testimonia.chain import signed_message
+    from testimonia.store.chain import signed_message
     with two_orgs.engine.connect() as conn:
         seq, digest = conn.execute(text("SELECT seq, hash FROM audit_events WHERE action = "
                                         "'vault_set'")).one()

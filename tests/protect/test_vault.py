@@ -11,13 +11,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from testimonia.access import add_user, share
+from testimonia.service.users import add_user
+from testimonia.service.sharing import share
 from testimonia.errors import IntegrityError, NotFound, PermissionDenied
-from testimonia.protect.audit import read_audit
-from testimonia.protect.keys import KeyMaterial
-from testimonia.protect.vault import Identity, identities, list_entries, set_identity, show_identity
-from testimonia.sources import add_source
-from testimonia.workspace import Workspace
+from testimonia.service.audit import read_audit
+from testimonia.crypto.keys import KeyMaterial
+from testimonia.service.vault import identities, list_entries, set_identity, show_identity
+from testimonia.model import Identity
+from testimonia.service.sources import add_source
+from testimonia.service.workspace import Workspace
 
 OLENA = Identity(name="Olena Vigadana-Prykladenko", aliases=["Олена Вигадана"],
                  contacts=["+380 67 000 11 22", "olena@example.org"], home="Izium", notes="teacher")
@@ -92,7 +94,7 @@ def test_every_flipped_byte_is_detected(vaulted: Workspace, column: str) -> None
 
 
 def test_changed_key_id_is_detected(vaulted: Workspace) -> None:
-    from testimonia.access import add_organization
+    from testimonia.service.users import add_organization
     add_organization(vaulted, "Partner", "partner-admin",
                      key_file=vaulted.paths.root.parent / "users" / "partner-admin.key")
     _sql(vaulted, "UPDATE record_keys SET key_id = (SELECT key_id FROM organization_keys "
@@ -110,7 +112,7 @@ def test_an_entry_moved_to_another_source_does_not_open(vaulted: Workspace) -> N
 
 def test_another_organisations_source_is_refused(vaulted: Workspace, material: KeyMaterial,
                                                  tmp_path: Path) -> None:
-    from testimonia.access import add_organization
+    from testimonia.service.users import add_organization
     add_organization(vaulted, "Partner", "p-admin", key_file=vaulted.paths.root.parent / "users" / "p-admin.key")
     with _as(vaulted, material, "p-admin") as partner:
         with pytest.raises(NotFound, match="No source 'Olena'"):  # unshared: not even named

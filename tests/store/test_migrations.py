@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from testimonia.store.schema import metadata
-from testimonia.workspace import Workspace
+from testimonia.service.workspace import Workspace
 
 
 def test_migrated_database_matches_the_schema(ws: Workspace) -> None:

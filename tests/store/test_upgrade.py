@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from testimonia.cli.main import app
-from testimonia.protect.keys import write_key_file
+from testimonia.crypto.keys import write_key_file
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "legacy-0009"
 DOCUMENTS = {"kadi.md", "odile.md"}

@@ -5,20 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from testimonia.analysis.run import current_analysis, find_site, findings_at, site_family
-from testimonia.claims import quotable
-from testimonia.workspace import Workspace
+from testimonia.analysis.results import find_site, findings_at, site_family
 
 QUOTES_PER_FINDING = 3
-
-
-def dossier(ws: Workspace, query: str) -> dict[str, Any]:
-    results = current_analysis(ws)
-    site_id = str(find_site(results, query)["id"])
-    ids = {i for f in findings_at(results, site_id) for i in f["claims"][:QUOTES_PER_FINDING]}
-    with ws.transaction() as conn:
-        ws.audit(conn, "read_dossier", site_id, {"quotes": len(ids)})
-    return build_dossier(results, site_id, quotable(ws, ids))
 
 
 def build_dossier(results: Mapping[str, Any], query: str,

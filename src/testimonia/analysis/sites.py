@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from testimonia.analysis.inputs import ClaimIn
-from testimonia.extract.textfold import fold
+from testimonia.text.textfold import fold
 
 HOSTS = ("military_camp", "former_un_base", "filtration_camp", "penal_colony", "prison",
          "pretrial_detention_centre")  # facilities that contain others, widest first

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from testimonia.analysis.dossier import dossier as build_dossier_for
-from testimonia.analysis.run import current_analysis, findings_at, judge
-from testimonia.cli.common import WorkspaceOption, opened, out
+from testimonia.analysis.results import findings_at
+from testimonia.service.analysis import current_analysis, dossier as build_dossier_for, judge
+from testimonia.cli.common import opened, out, WorkspaceOption
 
 site_app = typer.Typer(help="An analyst's decisions about sites; they survive re-analysis.",
                        no_args_is_help=True)

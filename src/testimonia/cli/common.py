@@ -14,9 +14,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from testimonia.errors import InvalidValue, PermissionDenied, WorkspaceLocked
-from testimonia.protect import policy
-from testimonia.protect.keys import KeyMaterial, key_material_from_env, user_key_material_from_env
-from testimonia.workspace import Workspace, resolve_root
+from testimonia.service import policy
+from testimonia.crypto.keys import KeyMaterial, key_material_from_env, user_key_material_from_env
+from testimonia.service.workspace import Workspace, resolve_root
 
 # User data is never read as markup. Piped output is not squeezed to 80 columns.
 out = Console(highlight=False, soft_wrap=True, markup=False,

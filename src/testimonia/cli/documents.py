@@ -7,9 +7,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from testimonia import documents as lib
-from testimonia.cli.common import WorkspaceOption, opened, out
-from testimonia.protect import policy
+from testimonia.service import documents as lib
+from testimonia.cli.common import opened, out, WorkspaceOption
+from testimonia.service import policy
 
 
 def register(app: typer.Typer) -> None:

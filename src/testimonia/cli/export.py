@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from testimonia.cli.common import WorkspaceOption, err, opened, out
+from testimonia.cli.common import err, opened, out, WorkspaceOption
 from testimonia.errors import PublicationRefused
-from testimonia.export.run import AUDIENCES, FORMATS, ON_RISK, export as run_export
+from testimonia.service.export import AUDIENCES, FORMATS, ON_RISK, export as run_export
 
 
 def register(app: typer.Typer) -> None:

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from testimonia.cli.common import WorkspaceOption, opened, out, progress_bar
-from testimonia.ingest.run import (IngestOptions, IngestReport, Outcome, count_files, ingest_paths,
+from testimonia.cli.common import opened, out, progress_bar, WorkspaceOption
+from testimonia.service.ingest import (IngestOptions, IngestReport, Outcome, count_files, ingest_paths,
                                    load_source_map)
 
 

@@ -10,8 +10,7 @@ from typer import _click  # typer vendors click; its Context is the one invoke r
 from typer.core import TyperGroup
 
 from testimonia import __version__
-from testimonia.cli import (analysis, documents, export, extract, ingest, protect, sources,
-                            workspace)
+from testimonia.cli import analysis, documents, export, extract, ingest, protect, sources, workspace
 from testimonia.cli.common import err
 from testimonia.errors import TestimoniaError
 

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from testimonia import access
-from testimonia.cli.common import WorkspaceOption, new_passphrase, opened, out, progress_bar
-from testimonia.protect.keys import org_key_material_from_env
-from testimonia.protect import rotation, vault
-from testimonia.protect.policy import Role
+from testimonia.model import Identity
+from testimonia.service import sharing, users
+from testimonia.cli.common import new_passphrase, opened, out, progress_bar, WorkspaceOption
+from testimonia.crypto.keys import org_key_material_from_env
+from testimonia.service import rotation, vault
+from testimonia.service.policy import Role
 
 user_app = typer.Typer(help="Users of your organisation and their roles.", no_args_is_help=True)
 vault_app = typer.Typer(help="The identity vault: who a source really is, encrypted for "
@@ -49,7 +50,7 @@ def user_add(
     """Add a user to your organisation, with their own credential."""
     passphrase = None if key_file else new_passphrase(name)
     with opened(workspace) as ws:
-        user = access.add_user(ws, name, role, key_file=key_file, passphrase=passphrase)
+        user = users.add_user(ws, name, role, key_file=key_file, passphrase=passphrase)
     out.print(f"Added {user.name} ({user.role}, {user.organization}).")
     if key_file:
         out.print(f"{user.name}'s own key file is {key_file}: hand it over, then delete your "
@@ -68,7 +69,7 @@ def user_credential(
     """Change your own credential, or (admins) give a user who lost theirs a new one."""
     passphrase = None if key_file else new_passphrase(name)
     with opened(workspace) as ws:
-        user = access.set_credential(ws, name, key_file=key_file, passphrase=passphrase)
+        user = users.set_credential(ws, name, key_file=key_file, passphrase=passphrase)
     out.print(f"{user.name} has a new credential" + (f": {key_file}." if key_file else "."))
 
 
@@ -79,7 +80,7 @@ def user_enroll(workspace: WorkspaceOption = None) -> None:
     your organisation's key (TESTIMONIA_ORG_KEY_FILE / TESTIMONIA_ORG_PASSPHRASE, else the
     workspace key that opened it then)."""
     with opened(workspace) as ws:
-        user = access.enroll(ws, org_key_material_from_env())
+        user = users.enroll(ws, org_key_material_from_env())
     out.print(f"{user.name} ({user.role}, {user.organization}) now signs with a credential of "
               "their own. Once every user of your organisation has enrolled, run `testimonia "
               "keys rotate --org NAME` so that only their credentials open its keys.")
@@ -93,7 +94,7 @@ def user_role(
 ) -> None:
     """Change a user's role."""
     with opened(workspace) as ws:
-        user = access.set_role(ws, name, role)
+        user = users.set_role(ws, name, role)
     out.print(f"{user.name} is now {user.role} of {user.organization}.")
 
 
@@ -101,7 +102,7 @@ def user_role(
 def user_list(workspace: WorkspaceOption = None) -> None:
     """List your organisation's users."""
     with opened(workspace) as ws:
-        for user in access.list_users(ws):
+        for user in users.list_users(ws):
             out.print(f"{user.name}  {user.role}  {user.organization}")
 
 
@@ -121,7 +122,7 @@ def _share(kind: str, item: str, with_: str, workspace: Path | None, *, remove: 
     if not with_.strip():
         raise typer.BadParameter("Name the organisation.", param_hint="--with")
     with opened(workspace) as ws:
-        changed = access.share(ws, kind, item, with_, remove=remove)
+        changed = sharing.share(ws, kind, item, with_, remove=remove)
     what = "everything" if kind == "all" else f"{kind} {item}"
     if remove:
         out.print(f"Stopped sharing {what} with {with_}." if changed else f"{what} was not shared with {with_}.")
@@ -132,7 +133,7 @@ def _share(kind: str, item: str, with_: str, workspace: Path | None, *, remove: 
 def shares(workspace: WorkspaceOption = None) -> None:
     """What your organisation shares, and what is shared with it."""
     with opened(workspace) as ws:
-        found = access.list_shares(ws)
+        found = sharing.list_shares(ws)
     table = Table("from", "what", "with", "by", "at")
     for s in found:
         item = s.item[:12] if s.kind == "document" else s.item
@@ -154,7 +155,7 @@ def vault_set(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record (replace) a source's identity, encrypted for your organisation only."""
-    identity = vault.Identity(name=name, aliases=list(alias or []), contacts=list(contact or []),
+    identity = Identity(name=name, aliases=list(alias or []), contacts=list(contact or []),
                               home=home, notes=notes)
     with opened(workspace) as ws:
         vault.set_identity(ws, pseudonym, identity)

@@ -8,9 +8,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from testimonia import access
-from testimonia import sources as lib
-from testimonia.cli.common import WorkspaceOption, new_passphrase, opened, out
+from testimonia.service import users
+from testimonia.service import sources as lib
+from testimonia.cli.common import new_passphrase, opened, out, WorkspaceOption
 from testimonia.model import Relation, SourceKind
 
 source_app = typer.Typer(help="Sources: people and documents, known by pseudonym only.",
@@ -114,7 +114,7 @@ def org_add(
     """Add an organisation to the investigation, with its own key pair and first admin."""
     passphrase = None if key_file else new_passphrase(admin)
     with opened(workspace) as ws:
-        made = access.add_organization(ws, name, admin, key_file=key_file, passphrase=passphrase)
+        made = users.add_organization(ws, name, admin, key_file=key_file, passphrase=passphrase)
     out.print(f"Added organisation {made.organization.name} with admin {admin}.")
     if made.key_file:
         out.print(f"{admin}'s own key file is {made.key_file}: give it to them over a safe "
@@ -125,7 +125,7 @@ def org_add(
 def org_list(workspace: WorkspaceOption = None) -> None:
     """List the organisations."""
     with opened(workspace) as ws:
-        for org in access.list_organizations(ws):
+        for org in users.list_organizations(ws):
             out.print(org.name)
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import functools
 import re
 
-from testimonia.extract.gazetteer import get_gazetteer
-from testimonia.extract.gazetteer_data import country_names, regions
+from testimonia.places.gazetteer import get_gazetteer
+from testimonia.places.gazetteer_data import country_names, regions
 
 Chain = tuple[str, ...]
 LEVEL_NAMES = {

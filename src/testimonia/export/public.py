@@ -24,16 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from testimonia.analysis.run import current_analysis
-from testimonia.export import hierarchy
-from testimonia.extract.gazetteer import get_gazetteer
-from testimonia.model import Consent, Document, Source, SourceKind
-from testimonia.protect import doccrypt, gate
-from testimonia.protect.redact import Protected, Redactor, private_persons
-from testimonia.protect.vault import Identity, identities
-from testimonia.store import access, records
+from testimonia.export import gate, hierarchy
+from testimonia.export.redact import Protected, Redactor, private_persons
+from testimonia.model import Consent, Document, Identity, Source, SourceKind
+from testimonia.places.gazetteer import get_gazetteer
 from testimonia.store.extractions import StoredClaim
-from testimonia.workspace import Workspace
 
 QUASI_IDENTIFIERS = ("site", "period", "kind", "age_band", "sex", "ethnicity", "occupation", "home")
 WEIGHTS = {"site": 8.0, "period": 2.0}  # the site and date are the point of a finding
@@ -52,22 +47,6 @@ class Inputs:
     profiles: dict[str, dict[str, str]]
     vault: dict[str, Identity]
     persons: dict[str, list[str]] = field(default_factory=dict)  # document id -> NER persons
-
-
-def gather(ws: Workspace) -> Inputs:
-    results = current_analysis(ws)
-    user = ws.user
-    vault = identities(ws, "export")
-    with ws.engine.connect() as conn:
-        scope = ws.scope(conn)
-        visible = scope.document_ids(conn)
-        claims = {c.id: c for c in doccrypt.visible_claims(ws, conn)}
-        documents = {d.id: d for d in records.list_documents(conn) if d.id in visible}
-        sources = {s.pseudonym: s for s in records.list_sources(conn) if scope.sees_source(s)}
-        profiles = {p: v for p, v in access.profiles(conn) if p in sources}
-        persons = {d: [m.text for m in doccrypt.document_mentions(ws, conn, d) if m.kind == "person"]
-                   for d in documents if documents[d].organization == user.organization}
-    return Inputs(user.organization, results, claims, documents, sources, profiles, vault, persons)
 
 
 def protected_identifiers(inputs: Inputs, public_names: Sequence[str]) -> list[Protected]:

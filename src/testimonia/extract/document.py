@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from testimonia.extract.sentences import Sentence
-from testimonia.extract.textfold import Token
+from testimonia.text.textfold import Token
 from testimonia.model import Claim, Mention
 
 

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from testimonia.extract.textfold import Token, fold
+from testimonia.text.textfold import Token, fold
 
 GAP = 3  # words that `~` may skip
 PREFIX_KEY = 3  # prefix terms are bucketed by their first letters

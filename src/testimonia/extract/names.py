@@ -6,7 +6,7 @@ from a nationality or a crowd ("les Russes")."""
 from __future__ import annotations
 
 from testimonia.extract.document import ExtractDoc
-from testimonia.extract.gazetteer import get_gazetteer
+from testimonia.places.gazetteer import get_gazetteer
 from testimonia.extract.ner import Entity, ner_model
 from testimonia.extract.places import place_value
 from testimonia.extract.spans import TokenIndex

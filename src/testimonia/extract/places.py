@@ -9,7 +9,7 @@ from collections import Counter
 from typing import Any
 
 from testimonia.extract.document import ExtractDoc
-from testimonia.extract.gazetteer import Place, PlaceMatch, get_gazetteer
+from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 from testimonia.model import Mention
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from testimonia.errors import IntegrityError
 from testimonia.fsutil import atomic_write
-from testimonia.protect import sealed
-from testimonia.protect.keys import WorkspaceKeys
+from testimonia.crypto import sealed
+from testimonia.crypto.keys import WorkspaceKeys
 
 Keys = Callable[[], WorkspaceKeys]
 

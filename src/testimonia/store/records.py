@@ -14,10 +14,9 @@ from sqlalchemy import Connection, Row, func, insert, select
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
 from testimonia.errors import InvalidValue, NotFound
-from testimonia.model import (Document, Organization, Relation, Source,
-                              SourceKind, SourceRelation)
-from testimonia.store.schema import (document_texts, documents, organizations,
-                                     source_relations, sources)
+from testimonia.model import Document, Organization, Relation, Source, SourceKind, SourceRelation
+from testimonia.store.schema import (document_texts, documents, organizations, source_relations,
+                                     sources)
 
 
 def now() -> str:

@@ -64,7 +64,7 @@ document_texts = Table(
 )
 
 def _log(name: str, subject: Column[str]) -> Table:
-    """A hash-chained log (testimonia.chain): custody and audit share this shape."""
+    """A hash-chained log (testimonia.store.chain): custody and audit share this shape."""
     return Table(
         name, metadata,
         Column("seq", Integer, primary_key=True, autoincrement=False),

@@ -1,0 +1,63 @@
+"""The whole analysis, a pure function of its inputs, and look-ups in its results
+(the documented JSON of docs/analysis.md): reviewed claims in, sites, findings,
+transfers and patterns out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from testimonia.analysis.corroboration import Groups, Rules, corroborate
+from testimonia.analysis.inputs import ClaimIn, RelationIn
+from testimonia.analysis.patterns import patterns
+from testimonia.analysis.sites import Judgement, resolve_sites
+from testimonia.analysis.trajectories import network, trajectories
+from testimonia.errors import NotFound
+from testimonia.text.textfold import fold
+
+__all__ = ["analyze", "find_site", "findings_at", "site_family"]
+
+
+def analyze(claims: list[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
+            rules: Rules) -> dict[str, Any]:
+    """The whole analysis as documented JSON (docs/analysis.md): a pure function."""
+    resolution = resolve_sites(claims, judgements)
+    groups = Groups(relations, rules.relations)
+    findings = corroborate(claims, resolution, groups, rules)
+    names = {s.id: s.name for s in resolution.sites.values()}
+    return {
+        "sites": [s.to_json() for s in sorted(resolution.sites.values(), key=lambda s: (-len(s.claims), s.id))],
+        "findings": [{**f.to_json(), "site_name": names[f.site]} for f in findings],
+        "transfers": {"edges": [{**e.to_json(), "from_name": names[e.origin], "to_name": names[e.destination]}
+                                for e in network(claims, resolution)],
+                      "trajectories": [t.to_json() for t in trajectories(claims, resolution)]},
+        "patterns": patterns(claims, resolution, groups),
+    }
+
+
+def find_site(results: dict[str, Any], query: str) -> dict[str, Any]:
+    """A site by id, else by name, else by any alias (any script; case and accents
+    ignored), else by part of its name; the most reported when several match."""
+    wanted = fold(query.strip())
+    sites = results["sites"]
+    named: list[dict[str, Any]] = []
+    for test in (lambda s: s["id"] == query.strip(),
+                 lambda s: fold(s["name"]) == wanted,
+                 lambda s: wanted in {fold(a) for a in s["aliases"]},
+                 lambda s: bool(wanted) and wanted in fold(s["name"])):
+        named = named or [s for s in sites if test(s)]
+    if not named:
+        raise NotFound(f"No site matches '{query}'.", fix="See `testimonia sites` for names and ids.")
+    return max(named, key=lambda s: s["claim_count"])
+
+
+def site_family(results: dict[str, Any], site_id: str) -> set[str]:
+    """A site and the sites inside it (the containers of a camp)."""
+    return {site_id} | {s["id"] for s in results["sites"] if s["parent"] == site_id}
+
+
+def findings_at(results: dict[str, Any], query: str | None) -> list[dict[str, Any]]:
+    """The findings of a site and of the sites inside it; all of them without a query."""
+    if query is None:
+        return list(results["findings"])
+    family = site_family(results, str(find_site(results, query)["id"]))
+    return [f for f in results["findings"] if f["site"] in family]

@@ -1,0 +1,204 @@
+"""Reading a text for the gazetteer: its words, the spellings of each word (as written,
+French elision and English possessive removed, Russian and Ukrainian inflection undone)
+and the facts the acceptance rules look at (capitals, sentence start, the word before:
+a locative preposition or a title, the word after: a surname)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from typing import Any
+
+import re
+from dataclasses import dataclass
+
+from testimonia.places import gazetteer_index as gi
+from testimonia.places.gazetteer_index import name_key
+from testimonia.text.inflect import candidates, clitics
+from testimonia.text.textfold import Token, fold, is_cyrillic, is_latin, tokens
+from testimonia.text.translit import skeletons
+
+MAX_WORDS = 5
+MAX_COMBOS = 24
+MIN_SKELETON_KEY = 4
+ACRONYM_LENGTH = 4  # "NGO", "DES": all-capital words this short are not settlements
+
+_SURNAME = re.compile(r"(?:enko|chuk|[iy]uk|ov|ova|ev|eva|ina|sk[yi]|skyi|ska|skaya|[oe]?vych|"
+                      r"[oe]?vich|енко|чук|юк|ов|ова|ев|ева|іна|ина|ський|ська|ский|ская|[ое]?вич)$")
+_OPENERS = "\"'«»“”‘’([{—–-•*"
+_BOUNDARIES = ".!?…:;>"
+
+
+@dataclass(frozen=True)
+class Form:
+    key: str
+    lead: int  # characters skipped at the start of the token (French elision)
+    trail: int  # characters skipped at the end ("'s")
+    inflected: bool
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    single: bool  # one token
+    capital: bool  # its first letter is a capital
+    any_capital: bool
+    initial: bool  # at the start of a sentence
+    surface: str  # folded key of the text as written
+    person_like: bool  # "Sofia Petrenko": a name before a surname
+    titled: bool  # "Mr Bucha": a name after a title
+    locative: bool  # after "in", "à", "в", "під"... or an elided "d'"
+    acronym: bool  # all capitals, at most ACRONYM_LENGTH letters
+
+
+class Scan:
+    """One text's tokens and, computed on demand, each token's spellings."""
+
+    def __init__(self, text: str, language: str, index: gi.Index,
+                 toks: Sequence[Token] | None = None) -> None:
+        self.text = text
+        self.language = language
+        self.index = index
+        self.toks = [t for t in (tokens(text) if toks is None else toks)
+                     if any(c.isalpha() for c in t.folded)]
+        self._forms: dict[int, list[Form]] = {}
+        self._capitals: dict[int, bool] = {}
+        self.memo: dict[tuple[int, int, bool], Any] = {}  # index hits, reused by a second pass
+        self._sizes: dict[int, list[int]] = {}
+
+    def capital(self, position: int) -> bool:
+        if position not in self._capitals:
+            token = self.toks[position]
+            lead = clitics(token.folded)[0] if is_latin(token.folded) else 0
+            self._capitals[position] = self.text[token.start + lead:token.start + lead + 1].isupper()
+        return self._capitals[position]
+
+    def forms(self, position: int) -> list[Form]:
+        if position not in self._forms:
+            self._forms[position] = token_forms(self.toks[position], self.language)
+        return self._forms[position]
+
+    def sizes(self, first: int) -> list[int]:
+        """Token counts worth trying from `first`, longest first."""
+        if first not in self._sizes:
+            self._sizes[first] = self._compute_sizes(first)
+        return self._sizes[first]
+
+    def _compute_sizes(self, first: int) -> list[int]:
+        longest = 1
+        for form in self.forms(first):
+            head = form.key.split(" ")[0]
+            longest = max(longest, self.index.heads.get(head, 1))
+            if self.capital(first) and len(head) >= MIN_SKELETON_KEY:
+                longest = max(longest, *(self.index.skeleton_heads.get(s.split(" ")[0], 1)
+                                         for s in skeletons(head)))
+        longest = min(longest, MAX_WORDS, len(self.toks) - first)
+        for size in range(2, longest + 1):
+            if not joinable(self.text, self.toks[first + size - 2], self.toks[first + size - 1]):
+                longest = size - 1
+                break
+        sizes = list(range(longest, 1, -1))
+        return sizes + [1] if self.capital(first) else sizes
+
+    def combos(self, first: int, size: int) -> list[Form]:
+        """Spellings of the span: one form per token, joined; lead from the first token,
+        trail from the last."""
+        last = first + size - 1
+        combos = [f for f in self.forms(first) if size == 1 or f.trail == 0]
+        for position in range(first + 1, last + 1):
+            forms = [f for f in self.forms(position) if f.lead == 0
+                     and (position == last or f.trail == 0)][:4]
+            combos = [Form(f"{c.key} {f.key}", c.lead, f.trail, c.inflected or f.inflected)
+                      for c in combos for f in forms][:MAX_COMBOS]
+        return combos
+
+    def span(self, first: int, size: int, lead: int, trail: int) -> Span:
+        toks = self.toks[first:first + size]
+        start, end = toks[0].start + lead, toks[-1].end - trail
+        surface = name_key(self.text[start:end])
+        capitals = [self.text[start].isupper()] + [self.text[t.start].isupper() for t in toks[1:]]
+        initial = lead == 0 and sentence_initial(self.text, start)
+        before = self._before(first)
+        locative = lead > 0 or before in _LOCATIVES or before in _SETTLEMENT_WORDS
+        titled = before in _TITLES
+        return Span(start, end, size == 1, capitals[0], any(capitals), initial, surface,
+                    size == 1 and self._person_like(first), titled, locative,
+                    len(surface) <= ACRONYM_LENGTH and self.text[start:end].isupper())
+
+    def _before(self, position: int) -> str:
+        """The folded word just before a token, across spaces or an abbreviation's full
+        stop ("г. Изюм", "Mr. Bucha"); "" when there is none."""
+        if position == 0:
+            return ""
+        before = self.toks[position - 1]
+        gap = self.text[before.end:self.toks[position].start]
+        if joinable(self.text, before, self.toks[position]) or (
+                gap[:1] == "." and gap[1:].isspace() and before.folded in _ABBREVIATIONS):
+            return before.folded
+        return ""
+
+    def _person_like(self, position: int) -> bool:
+        after = self.toks[position + 1] if position + 1 < len(self.toks) else None
+        return (after is not None and joinable(self.text, self.toks[position], after)
+                and self.text[after.start].isupper() and _SURNAME.search(after.folded) is not None)
+
+
+_LOCATIVES = frozenset(
+    "in at from to near into inside outside towards toward via through around "
+    "a au aux de du des en dans vers pres depuis par sur jusqu'a "
+    "в во на из с со до под около возле у через к "
+    "у в на з із зі до під біля коло через поблизу від".split())
+_SETTLEMENT_WORDS = frozenset(
+    "г гор с пгт смт пос м село города город городе поселок посёлок місто міста місті "
+    "селище селі".split())
+_ABBREVIATIONS = frozenset("г гор с сел пгт смт м пос д ул вул просп обл р-н mr mrs ms dr "
+                           "st mt ste ft m mme mlle".split())
+_TITLES = frozenset(
+    "mr mrs ms miss dr m mme mlle sir madame monsieur gen general col colonel capt captain "
+    "major lt lieutenant sgt sergeant commander officer commandant capitaine colonel lieutenant "
+    "adjudant sergent пан пані господин госпожа генерал полковник майор капитан капітан "
+    "лейтенант сержант командир следователь слідчий товарищ".split())
+
+
+def token_forms(token: Token, language: str) -> list[Form]:
+    """The token as written, without its clitics, and (Cyrillic) its nominatives."""
+    return list(_forms_of(token.folded, language))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _forms_of(folded: str, language: str) -> tuple[Form, ...]:
+    """Cached by word: a corpus repeats the same words, and each costs inflection rules."""
+    forms = [Form(folded.replace("-", " "), 0, 0, False)]
+    if is_latin(folded):
+        lead, trail = clitics(folded)
+        if lead or trail:
+            bare = folded[lead:len(folded) - trail]
+            forms.append(Form(bare.replace("-", " "), lead, trail, False))
+    elif is_cyrillic(folded):
+        forms += [Form(c.replace("-", " "), 0, 0, True) for c in candidates(folded, language)[1:]]
+    return tuple(forms)
+
+
+def joinable(text: str, left: Token, right: Token) -> bool:
+    """Two tokens may be words of one name: only spaces (at most one line break) between."""
+    gap = text[left.end:right.start]
+    return (gap.isspace() and gap.count("\n") <= 1) or gap == ""
+
+
+def sentence_initial(text: str, start: int) -> bool:
+    """Nothing but quotes, brackets, dashes and spaces between a sentence end or a line
+    break and `start`."""
+    position = start - 1
+    while position >= 0 and (text[position] in _OPENERS or text[position].isspace()):
+        if text[position] == "\n":
+            return True
+        position -= 1
+    if position >= 0 and text[position] == ".":
+        word = position
+        while word > 0 and text[word - 1].isalpha():
+            word -= 1
+        if fold(text[word:position]) in _ABBREVIATIONS:
+            return False
+    return position < 0 or text[position] in _BOUNDARIES

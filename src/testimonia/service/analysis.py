@@ -1,0 +1,128 @@
+"""The analysis of a workspace: read claims, sources and judgements; resolve sites;
+trace trajectories; corroborate; compare. Results are stored with a digest of their
+inputs, so the same inputs give back the same stored results and any change (a new
+extraction, a relation, a judgement, a rule) recomputes them."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import asdict
+from importlib import resources
+from typing import Any
+
+from testimonia.analysis.corroboration import Rules
+from testimonia.analysis.dossier import QUOTES_PER_FINDING, build_dossier
+from testimonia.analysis.inputs import ClaimIn, RelationIn
+from testimonia.analysis.results import analyze, find_site, findings_at
+from testimonia.analysis.sites import Judgement
+from testimonia.errors import InvalidValue
+from testimonia.service import doccrypt, orgkeys
+from testimonia.service.claims import quotable
+from testimonia.service.documents import visible_document
+from testimonia.service.workspace import Workspace
+from testimonia.store import analyses, records
+
+JUDGEMENTS = ("merge", "split", "rename")
+
+
+def current_analysis(ws: Workspace) -> dict[str, Any]:
+    """The stored analysis when its inputs are unchanged, else a fresh one (stored). The
+    inputs are the claims and sources in the acting user's scope; the result is stored
+    for that user's organisation, encrypted with its key."""
+    claims, relations, judgements = _inputs(ws)
+    rules = _rules(ws)
+    digest = _digest(claims, relations, judgements, rules)
+    user = ws.user
+    record = f"analysis|org:{user.organization_id}"
+    with ws.engine.connect() as conn:
+        stored = analyses.load_results(conn, user.organization_id, digest)
+        if stored is not None:
+            keys = ws.org_private_keys(conn, user.organization_id, user.organization)
+            cached: dict[str, Any] = json.loads(orgkeys.read_record(conn, record, stored, keys))
+            return cached
+    results = analyze(claims, relations, judgements, rules)
+    with ws.transaction() as conn:
+        plaintext = json.dumps(results, ensure_ascii=False).encode("utf-8")
+        analyses.save_results(conn, user.organization_id, digest,
+                              orgkeys.write_record(conn, record, plaintext, [user.organization_id]))
+    return results
+
+
+def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") -> str:
+    """Record a merge, split or rename; returns the site id it applies to."""
+    if kind not in JUDGEMENTS:
+        raise InvalidValue(f"Unknown judgement '{kind}'.", fix=f"Use one of: {', '.join(JUDGEMENTS)}.")
+    results = current_analysis(ws)
+    site_id = str(find_site(results, site)["id"])
+    if kind == "merge":
+        other = str(find_site(results, other)["id"])
+        if other == site_id:
+            raise InvalidValue(f"Cannot merge site {site_id} with itself.")
+    if kind == "split":
+        other = _document_prefix(ws, other, site_id, results)
+    if kind == "rename" and not name.strip():
+        raise InvalidValue("A rename needs a new name.", fix="Give --name NAME.")
+    with ws.transaction() as conn:
+        analyses.add_judgement(conn, kind, site_id, other, name.strip(), ws.actor,
+                               ws.user.organization_id)
+        ws.audit(conn, "site_judgement", site_id, {"kind": kind, "other": other, "name": name.strip()})
+    return site_id
+
+
+def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: dict[str, Any]) -> str:
+    with ws.engine.connect() as conn:
+        doc = visible_document(ws, conn, prefix)
+    site = next(s for s in results["sites"] if s["id"] == site_id)
+    if not any(f["site"] == site_id for f in results["findings"]) and not site["claim_count"]:
+        raise InvalidValue(f"Site {site_id} has no claims to split off.")
+    return doc.id
+
+
+def _inputs(ws: Workspace) -> tuple[list[ClaimIn], list[RelationIn], list[Judgement]]:
+    with ws.engine.connect() as conn:
+        scope = ws.scope(conn)
+        claims = [ClaimIn(c.id, c.document_id, c.source, c.source_kind, c.body)
+                  for c in doccrypt.visible_claims(ws, conn)]
+        sources = {s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
+        relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)
+                     if r.a in sources and r.b in sources]
+        judgements = [Judgement(*row) for row in analyses.judgements(conn, ws.user.organization_id)]
+    return claims, relations, judgements
+
+
+def _rules(ws: Workspace) -> Rules:
+    return Rules(min_independent=int(ws.config["min_independent_sources"]))
+
+
+def _digest(claims: list[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
+            rules: Rules) -> str:
+    """Of every input, and of the analysis code and data itself (an upgrade recomputes)."""
+    digest = hashlib.sha256(_code_digest().encode())
+    for claim in claims:
+        digest.update(f"{claim.id}|{claim.document_id}|{claim.source}|{claim.source_kind}\n".encode())
+    items: list[Any] = [*relations, *judgements, rules]
+    for item in items:
+        digest.update(json.dumps(asdict(item), sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    digest = hashlib.sha256()
+    for package, suffix in (("testimonia.analysis", ".py"), ("testimonia.vocab", "conflicts.yaml")):
+        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(suffix):
+                digest.update(entry.read_bytes())
+    return digest.hexdigest()
+
+
+
+def dossier(ws: Workspace, query: str) -> dict[str, Any]:
+    results = current_analysis(ws)
+    site_id = str(find_site(results, query)["id"])
+    ids = {i for f in findings_at(results, site_id) for i in f["claims"][:QUOTES_PER_FINDING]}
+    with ws.transaction() as conn:
+        ws.audit(conn, "read_dossier", site_id, {"quotes": len(ids)})
+    return build_dossier(results, site_id, quotable(ws, ids))
