@@ -29,8 +29,8 @@ def make_files(folder: Path, count: int) -> None:
 
 
 def run_one(count: int) -> dict[str, float]:
-    from testimonia.service.ingest import IngestOptions, ingest_paths
     from testimonia.crypto.keys import KeyMaterial, write_key_file
+    from testimonia.service.ingest import IngestOptions, ingest_paths
     from testimonia.service.workspace import Workspace
 
     with tempfile.TemporaryDirectory() as tmp:

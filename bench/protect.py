@@ -19,10 +19,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from testimonia.text.textfold import tokens
 from testimonia.export import gate
 from testimonia.export.leakscan import scan_tree
 from testimonia.export.redact import Protected, Redactor
+from testimonia.text.textfold import tokens
 
 SENTENCES = [
     "They held us in a container at the camp near Sévaré for three weeks in March 2022.",

@@ -7,12 +7,12 @@ import io
 import zipfile
 from pathlib import Path
 
+from testimonia.model import Identity
+from testimonia.service.audit import read_audit
 from testimonia.service.documents import read_text
 from testimonia.service.ingest import IngestOptions, Outcome, ingest_paths
-from testimonia.service.audit import read_audit
-from testimonia.service.vault import set_identity, show_identity
-from testimonia.model import Identity
 from testimonia.service.sources import add_source, relate_sources
+from testimonia.service.vault import set_identity, show_identity
 from testimonia.service.workspace import Workspace
 
 CANARIES = [

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from testimonia.crypto.keys import KeyMaterial
 from testimonia.errors import IntegrityError, ReadOnlyWorkspace
+from testimonia.service import doccrypt
 from testimonia.service.ingest import IngestOptions, ingest_paths
 from testimonia.service.integrity import verify_workspace
-from testimonia.service import doccrypt
-from testimonia.crypto.keys import KeyMaterial
+from testimonia.service.workspace import Workspace
 from testimonia.store import records
 from testimonia.store.heads import HeadFile
 from testimonia.store.lock import WorkspaceLock
-from testimonia.service.workspace import Workspace
 
 
 def _originals_open(ws: Workspace, folder: Path) -> dict[str, bool]:

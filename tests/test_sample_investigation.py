@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from pathlib import Path
 
-from testimonia.service.users import add_organization
+from testimonia.crypto.keys import KeyMaterial
 from testimonia.service.ingest import IngestOptions, ingest_paths, load_source_map
 from testimonia.service.integrity import verify_workspace
 from testimonia.service.sources import import_sources, list_relations
-from testimonia.crypto.keys import KeyMaterial
-from testimonia.store import records
+from testimonia.service.users import add_organization
 from testimonia.service.workspace import Workspace
+from testimonia.store import records
 
 SAMPLE = Path(__file__).parents[1] / "examples" / "sample-investigation"
 PARTNERS = {"Maison des Témoins": "mdt-admin", "Kyiv Investigations Unit": "kiu-admin"}

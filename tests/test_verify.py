@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from testimonia.service import doccrypt
 from testimonia.service.ingest import IngestOptions, ingest_paths
 from testimonia.service.integrity import verify_workspace
-from testimonia.service import doccrypt
-from testimonia.store import records
 from testimonia.service.workspace import Workspace
+from testimonia.store import records
 
 
 @pytest.fixture

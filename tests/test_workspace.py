@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from testimonia.errors import InvalidValue, WorkspaceExists, WorkspaceLocked, WorkspaceNotFound
-from testimonia.service import doccrypt
 from testimonia.crypto import envelope
 from testimonia.crypto.keys import KeyMaterial
+from testimonia.errors import InvalidValue, WorkspaceExists, WorkspaceLocked, WorkspaceNotFound
+from testimonia.service import doccrypt
+from testimonia.service.workspace import Workspace
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
-from testimonia.service.workspace import Workspace
 
 
 def test_init_lays_out_the_workspace(ws: Workspace) -> None:

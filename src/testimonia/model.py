@@ -177,3 +177,15 @@ class Identity:
 
     def fields_set(self) -> list[str]:
         return [name for name, value in asdict(self).items() if value]
+
+
+@dataclass(frozen=True)
+class StoredClaim:
+    """A claim read back from the workspace, with its document and source."""
+
+    id: int
+    document_id: str
+    file_name: str
+    source: str | None
+    body: dict[str, Any]  # Claim.to_json(), opened by service/doccrypt.visible_claims
+    source_kind: str | None = None

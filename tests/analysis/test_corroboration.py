@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from testimonia.analysis.corroboration import corroborate, Groups, Rules
+from testimonia.analysis.corroboration import Groups, Rules, corroborate
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.patterns import patterns
 from testimonia.analysis.sites import Judgement, resolve_sites

@@ -28,15 +28,14 @@ from typer.core import TyperGroup
 from typer.main import get_command
 from typer.testing import CliRunner, Result
 
-from testimonia.model import Identity
-from testimonia.service import sources, users
-from testimonia.service.analysis import current_analysis
 from testimonia.cli.main import app
+from testimonia.crypto.keys import KeyMaterial, write_key_file
+from testimonia.model import Identity
+from testimonia.service import sources, users, vault
+from testimonia.service.analysis import current_analysis
 from testimonia.service.documents import list_documents
 from testimonia.service.extraction import extract_workspace
 from testimonia.service.ingest import IngestOptions, ingest_paths
-from testimonia.service import vault
-from testimonia.crypto.keys import KeyMaterial, write_key_file
 from testimonia.service.policy import ACTIONS, COMMANDS, Role
 from testimonia.service.workspace import Workspace
 

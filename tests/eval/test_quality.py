@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from testimonia.extract.evaluate import evaluate, Evaluation, load_gold
+from testimonia.extract.evaluate import Evaluation, evaluate, load_gold
 
 pytestmark = pytest.mark.slow
 GOLD = Path(__file__).with_name("gold.jsonl")

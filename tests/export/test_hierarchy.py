@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import random
 
-from testimonia.export import hierarchy
-from testimonia.export.public import attributes, QUASI_IDENTIFIERS
-from testimonia.export import gate
+from testimonia.export import gate, hierarchy
+from testimonia.export.public import QUASI_IDENTIFIERS, attributes
 
 
 def test_chains() -> None:

@@ -15,15 +15,14 @@ import pytest
 from typer.testing import CliRunner
 
 from testimonia.cli.main import app
-from testimonia.errors import PublicationRefused
-from testimonia.export import public
-from testimonia.service.export import export, gather
-from testimonia.export import gate
-from testimonia.service.audit import read_audit
 from testimonia.crypto.keys import KeyMaterial
-from testimonia.service.vault import set_identity
+from testimonia.errors import PublicationRefused
+from testimonia.export import gate, public
 from testimonia.model import Identity
+from testimonia.service.audit import read_audit
+from testimonia.service.export import export, gather
 from testimonia.service.sources import set_profile
+from testimonia.service.vault import set_identity
 from testimonia.service.workspace import Workspace
 
 pytestmark = pytest.mark.slow

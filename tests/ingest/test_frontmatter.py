@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from testimonia.errors import UnreadableFile
-from testimonia.ingest.frontmatter import FrontMatter, KNOWN_KEYS, split_front_matter
+from testimonia.ingest.frontmatter import KNOWN_KEYS, FrontMatter, split_front_matter
 
 FULL = """---
 source: W-07

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from testimonia.ingest.language import detect_language, LanguageGuess, SUPPORTED_LANGUAGES
+from testimonia.ingest.language import SUPPORTED_LANGUAGES, LanguageGuess, detect_language
 
 ENGLISH = [
     "They took me from my house at night and put a bag over my head.",

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pdfmaker import make_pdf
 
 from testimonia.errors import UnreadableFile, UnsupportedFormat
-from testimonia.ingest.readers import reader_for, READERS, SUPPORTED_EXTENSIONS
+from testimonia.ingest.readers import READERS, SUPPORTED_EXTENSIONS, reader_for
 from testimonia.ingest.readers.base import Reader, ReadLimits, ReadResult
 from testimonia.ingest.readers.docx import DocxReader, InflationBudget, read_member
 from testimonia.ingest.readers.eml import EmlReader

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from testimonia.errors import InvalidValue
+from testimonia.service import doccrypt
 from testimonia.service.documents import read_text
 from testimonia.service.ingest import IngestOptions, IngestReport, Outcome, ingest_paths
-from testimonia.service import doccrypt
 from testimonia.service.sources import add_source, list_sources
+from testimonia.service.workspace import Workspace
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
-from testimonia.service.workspace import Workspace
 
 
 def _state(ws: Workspace) -> tuple[int, int, int, int]:

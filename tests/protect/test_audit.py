@@ -9,10 +9,10 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from testimonia.cli.main import app
+from testimonia.crypto.keys import KeyMaterial
+from testimonia.service.audit import read_audit
 from testimonia.service.documents import read_text
 from testimonia.service.ingest import IngestOptions, ingest_paths
-from testimonia.service.audit import read_audit
-from testimonia.crypto.keys import KeyMaterial
 from testimonia.service.sources import add_source, relate_sources
 from testimonia.service.workspace import Workspace
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from testimonia.errors import IntegrityError
 from testimonia.crypto import envelope
+from testimonia.errors import IntegrityError
 
 PRIVATE, PUBLIC = envelope.new_key_pair()
 OTHER_PRIVATE, _ = envelope.new_key_pair()

@@ -11,19 +11,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from testimonia.service.users import add_organization
-from testimonia.service.sharing import share
+from testimonia.crypto.keys import KeyMaterial
+from testimonia.errors import NotFound, PermissionDenied
+from testimonia.model import Identity
+from testimonia.service import doccrypt
 from testimonia.service.analysis import current_analysis
 from testimonia.service.claims import list_claims
 from testimonia.service.documents import list_documents, read_text
-from testimonia.errors import NotFound, PermissionDenied
 from testimonia.service.extraction import extract_workspace
 from testimonia.service.ingest import IngestOptions, ingest_paths
-from testimonia.service import doccrypt
-from testimonia.crypto.keys import KeyMaterial
-from testimonia.service.vault import set_identity, show_identity
-from testimonia.model import Identity
+from testimonia.service.sharing import share
 from testimonia.service.sources import add_source
+from testimonia.service.users import add_organization
+from testimonia.service.vault import set_identity, show_identity
 from testimonia.service.workspace import Workspace
 
 SECRET = "Canaryvault Ostapchuk-Mirenko"

@@ -5,9 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from testimonia.crypto.keys import KeyMaterial, create_keyring, read_key_file, unlock_keyring, write_key_file
 from testimonia.errors import InvalidValue, WorkspaceLocked
-from testimonia.crypto.keys import (KeyMaterial, create_keyring, read_key_file, unlock_keyring,
-                                     write_key_file)
 
 
 def test_key_file_is_private_and_never_overwritten(key_file: Path) -> None:

@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from testimonia.service.documents import list_documents, read_text
+from testimonia.crypto.keys import KeyMaterial, WorkspaceKeys, unlock_keyring, write_keyring
+from testimonia.crypto.sealed import key_id_of
 from testimonia.errors import WorkspaceLocked
+from testimonia.model import Identity
+from testimonia.service.documents import list_documents, read_text
 from testimonia.service.ingest import IngestOptions, ingest_paths
 from testimonia.service.integrity import verify_workspace
-from testimonia.crypto.keys import KeyMaterial, WorkspaceKeys, unlock_keyring, write_keyring
 from testimonia.service.rotation import key_status, rotate_organization, rotate_workspace
-from testimonia.crypto.sealed import key_id_of
-from testimonia.service.vault import set_identity, show_identity
-from testimonia.model import Identity
 from testimonia.service.sources import add_source
-from testimonia.store.engine import open_engine, rekey
+from testimonia.service.vault import set_identity, show_identity
 from testimonia.service.workspace import Workspace
+from testimonia.store.engine import open_engine, rekey
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import secrets
 
 import pytest
 
-from testimonia.errors import IntegrityError
 from testimonia.crypto.sealed import MAGIC, seal, unseal
+from testimonia.errors import IntegrityError
 
 KEY = bytes(range(32))
 KEY_ID = "0123456789abcdef"

@@ -17,19 +17,19 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner, Result
 
-from testimonia.service.users import add_organization, add_user
-from testimonia.service.sharing import share
 from testimonia.cli.main import app
-from testimonia.service.documents import list_documents
-from testimonia.errors import PermissionDenied
-from testimonia.service.ingest import IngestOptions, ingest_paths
-from testimonia.service.integrity import verify_workspace
-from testimonia.service.audit import read_audit
 from testimonia.crypto.credentials import new_user_keys
 from testimonia.crypto.keys import KeyMaterial, write_key_file
-from testimonia.service.vault import set_identity, show_identity
+from testimonia.errors import PermissionDenied
 from testimonia.model import Identity
+from testimonia.service.audit import read_audit
+from testimonia.service.documents import list_documents
+from testimonia.service.ingest import IngestOptions, ingest_paths
+from testimonia.service.integrity import verify_workspace
+from testimonia.service.sharing import share
 from testimonia.service.sources import add_source, set_profile
+from testimonia.service.users import add_organization, add_user
+from testimonia.service.vault import set_identity, show_identity
 from testimonia.service.workspace import Workspace
 
 SECRET = "Vigadana Kanareika"

@@ -3,22 +3,21 @@ audited without values, and any flipped byte, key id or moved record detected.""
 
 from __future__ import annotations
 
-import re
-
 import random
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from testimonia.service.users import add_user
-from testimonia.service.sharing import share
-from testimonia.errors import IntegrityError, NotFound, PermissionDenied
-from testimonia.service.audit import read_audit
 from testimonia.crypto.keys import KeyMaterial
-from testimonia.service.vault import identities, list_entries, set_identity, show_identity
+from testimonia.errors import IntegrityError, NotFound, PermissionDenied
 from testimonia.model import Identity
+from testimonia.service.audit import read_audit
+from testimonia.service.sharing import share
 from testimonia.service.sources import add_source
+from testimonia.service.users import add_user
+from testimonia.service.vault import identities, list_entries, set_identity, show_identity
 from testimonia.service.workspace import Workspace
 
 OLENA = Identity(name="Olena Vigadana-Prykladenko", aliases=["Олена Вигадана"],

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from testimonia.store.schema import metadata
 from testimonia.service.workspace import Workspace
+from testimonia.store.schema import metadata
 
 
 def test_migrated_database_matches_the_schema(ws: Workspace) -> None:

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from testimonia.errors import ConfigError
-from testimonia.vocab import (load_vocabulary, load_vocabulary_from, PLACE_COLUMNS, term_problem,
-                              Vocabulary)
+from testimonia.vocab import PLACE_COLUMNS, Vocabulary, load_vocabulary, load_vocabulary_from, term_problem
 
 LANGUAGES = ("en", "fr", "ru", "uk")
 VOCAB_FILES = ("acts.yaml", "methods.yaml", "violations.yaml", "facilities.yaml",

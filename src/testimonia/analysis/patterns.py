@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from testimonia.analysis.corroboration import allegations, Groups
+from testimonia.analysis.corroboration import Groups, allegations
 from testimonia.analysis.inputs import ClaimIn
 from testimonia.analysis.sites import Resolution
 

@@ -9,8 +9,9 @@ import typer
 from rich.table import Table
 
 from testimonia.analysis.results import findings_at
-from testimonia.service.analysis import current_analysis, dossier as build_dossier_for, judge
-from testimonia.cli.common import opened, out, WorkspaceOption
+from testimonia.cli.common import WorkspaceOption, opened, out
+from testimonia.service.analysis import current_analysis, judge
+from testimonia.service.analysis import dossier as build_dossier_for
 
 site_app = typer.Typer(help="An analyst's decisions about sites; they survive re-analysis.",
                        no_args_is_help=True)

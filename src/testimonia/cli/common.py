@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from typer._click.globals import get_current_context  # typer vendors click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from typer._click.globals import get_current_context  # typer vendors click
 
+from testimonia.crypto.keys import KeyMaterial, key_material_from_env, user_key_material_from_env
 from testimonia.errors import InvalidValue, PermissionDenied, WorkspaceLocked
 from testimonia.service import policy
-from testimonia.crypto.keys import KeyMaterial, key_material_from_env, user_key_material_from_env
 from testimonia.service.workspace import Workspace, resolve_root
 
 # User data is never read as markup. Piped output is not squeezed to 80 columns.

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from testimonia.cli.common import WorkspaceOption, opened, out
 from testimonia.service import documents as lib
-from testimonia.cli.common import opened, out, WorkspaceOption
 from testimonia.service import policy
 
 

@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from testimonia.cli.common import err, opened, out, WorkspaceOption
+from testimonia.cli.common import WorkspaceOption, err, opened, out
 from testimonia.errors import PublicationRefused
-from testimonia.service.export import AUDIENCES, FORMATS, ON_RISK, export as run_export
+from testimonia.service.export import AUDIENCES, FORMATS, ON_RISK
+from testimonia.service.export import export as run_export
 
 
 def register(app: typer.Typer) -> None:

@@ -10,9 +10,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from testimonia.cli.common import WorkspaceOption, err, opened, out, progress_bar
+from testimonia.extract.evaluate import FIELDS, Score, evaluate, load_gold
 from testimonia.service.claims import list_claims
-from testimonia.cli.common import err, opened, out, progress_bar, WorkspaceOption
-from testimonia.extract.evaluate import evaluate, FIELDS, load_gold, Score
 from testimonia.service.extraction import count_pending, extract_files, extract_workspace
 
 

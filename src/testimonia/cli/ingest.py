@@ -8,9 +8,8 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from testimonia.cli.common import opened, out, progress_bar, WorkspaceOption
-from testimonia.service.ingest import (IngestOptions, IngestReport, Outcome, count_files, ingest_paths,
-                                   load_source_map)
+from testimonia.cli.common import WorkspaceOption, opened, out, progress_bar
+from testimonia.service.ingest import IngestOptions, IngestReport, Outcome, count_files, ingest_paths, load_source_map
 
 
 def register(app: typer.Typer) -> None:

@@ -8,11 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from testimonia.model import Identity
-from testimonia.service import sharing, users
-from testimonia.cli.common import new_passphrase, opened, out, progress_bar, WorkspaceOption
+from testimonia.cli.common import WorkspaceOption, new_passphrase, opened, out, progress_bar
 from testimonia.crypto.keys import org_key_material_from_env
-from testimonia.service import rotation, vault
+from testimonia.model import Identity
+from testimonia.service import rotation, sharing, users, vault
 from testimonia.service.policy import Role
 
 user_app = typer.Typer(help="Users of your organisation and their roles.", no_args_is_help=True)

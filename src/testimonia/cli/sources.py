@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from testimonia.service import users
-from testimonia.service import sources as lib
-from testimonia.cli.common import new_passphrase, opened, out, WorkspaceOption
+from testimonia.cli.common import WorkspaceOption, new_passphrase, opened, out
 from testimonia.model import Relation, SourceKind
+from testimonia.service import sources as lib
+from testimonia.service import users
 
 source_app = typer.Typer(help="Sources: people and documents, known by pseudonym only.",
                          no_args_is_help=True)

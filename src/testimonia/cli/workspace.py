@@ -10,12 +10,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from testimonia.cli.common import (err, key_material, opened, out, progress_bar, user_material,
-                                   WorkspaceOption)
+from testimonia.cli.common import WorkspaceOption, err, key_material, opened, out, progress_bar, user_material
 from testimonia.config import load_config
-from testimonia.service.integrity import verify_workspace
-from testimonia.service.audit import read_audit
 from testimonia.crypto.keys import write_key_file
+from testimonia.service.audit import read_audit
+from testimonia.service.integrity import verify_workspace
 from testimonia.service.workspace import Workspace, resolve_root
 
 

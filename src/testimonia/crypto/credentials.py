@@ -24,9 +24,16 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from testimonia.crypto.keys import (
+    KEY_BYTES,
+    KeyMaterial,
+    check_new_passphrase,
+    new_key_id,
+    read_key_file,
+    unwrap_secret,
+    wrap_secret,
+)
 from testimonia.errors import InvalidValue
-from testimonia.crypto.keys import (KEY_BYTES, KeyMaterial, check_new_passphrase, new_key_id,
-                                     read_key_file, unwrap_secret, wrap_secret)
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from testimonia.errors import InvalidValue
-from testimonia.export.gate_lattice import (SUPPRESSED, Attribute, Chain, Layout, Node, Record,
-                                             RiskGroup, Search, Table, costs)
+from testimonia.export.gate_lattice import (
+    SUPPRESSED,
+    Attribute,
+    Chain,
+    Layout,
+    Node,
+    Record,
+    RiskGroup,
+    Search,
+    Table,
+    costs,
+)
 
 __all__ = [
     "SUPPRESSED", "Attribute", "Chain", "Decision", "Record", "RiskGroup", "at_risk",

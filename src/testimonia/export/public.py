@@ -26,9 +26,8 @@ from typing import Any
 
 from testimonia.export import gate, hierarchy
 from testimonia.export.redact import Protected, Redactor, private_persons
-from testimonia.model import Consent, Document, Identity, Source, SourceKind
+from testimonia.model import Consent, Document, Identity, Source, SourceKind, StoredClaim
 from testimonia.places.gazetteer import get_gazetteer
-from testimonia.store.extractions import StoredClaim
 
 QUASI_IDENTIFIERS = ("site", "period", "kind", "age_band", "sex", "ethnicity", "occupation", "home")
 WEIGHTS = {"site": 8.0, "period": 2.0}  # the site and date are the point of a finding

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any, Protocol
 
 from testimonia.extract.sentences import Sentence
-from testimonia.text.textfold import Token
 from testimonia.model import Claim, Mention
+from testimonia.text.textfold import Token
 
 
 @dataclass

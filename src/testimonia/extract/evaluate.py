@@ -21,8 +21,8 @@ from typing import Any
 from testimonia.errors import InvalidValue
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.pipeline import extract_text
-from testimonia.text.textfold import fold
 from testimonia.places.geo import km
+from testimonia.text.textfold import fold
 
 FIELDS = ("acts", "methods", "violations", "perpetrators", "places", "period", "victim",
           "first_hand", "denial", "transfers")

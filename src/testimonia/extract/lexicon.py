@@ -10,9 +10,9 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 
 from testimonia.extract.document import ExtractDoc
-from testimonia.extract.matcher import longest, TermMatch, TermMatcher
+from testimonia.extract.matcher import TermMatch, TermMatcher, longest
 from testimonia.model import Mention
-from testimonia.vocab import load_vocabulary, Vocabulary
+from testimonia.vocab import Vocabulary, load_vocabulary
 
 CONCEPT_FAMILIES = (("act", "method", "violation"), ("facility",))
 

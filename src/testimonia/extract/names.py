@@ -6,12 +6,12 @@ from a nationality or a crowd ("les Russes")."""
 from __future__ import annotations
 
 from testimonia.extract.document import ExtractDoc
-from testimonia.places.gazetteer import get_gazetteer
 from testimonia.extract.ner import Entity, ner_model
 from testimonia.extract.places import place_value
 from testimonia.extract.spans import TokenIndex
 from testimonia.extract.whereabouts import PLACE_WORDS
 from testimonia.model import Mention
+from testimonia.places.gazetteer import get_gazetteer
 
 
 class NamesComponent:

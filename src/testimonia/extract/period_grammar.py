@@ -10,10 +10,8 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import replace
 
-from testimonia.extract.period_expr import (DIGITS, Duration, Expr, is_number, merge, Open, Point,
-                                            Token)
-from testimonia.extract.period_lexicon import (DAY_SUFFIXES, HYPHEN_SUFFIXES, Lexicon, Phrases,
-                                               UNIT_DAYS)
+from testimonia.extract.period_expr import DIGITS, Duration, Expr, Open, Point, Token, is_number, merge
+from testimonia.extract.period_lexicon import DAY_SUFFIXES, HYPHEN_SUFFIXES, UNIT_DAYS, Lexicon, Phrases
 
 _ABBREVIATED = frozenset({"г", "гг", "р", "рр"})
 _SEPARATORS = frozenset("./-")

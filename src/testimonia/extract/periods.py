@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, cast, get_args
 
-from testimonia.extract.period_expr import Expr, is_number, Token, tokenize
+from testimonia.extract.period_expr import Expr, Token, is_number, tokenize
 from testimonia.extract.period_grammar import Parser
-from testimonia.extract.period_lexicon import LANGUAGES, lexicon, NUMBER_LEFT, NUMBER_RIGHT
-from testimonia.extract.period_resolve import explicit_year, resolve, Resolved
+from testimonia.extract.period_lexicon import LANGUAGES, NUMBER_LEFT, NUMBER_RIGHT, lexicon
+from testimonia.extract.period_resolve import Resolved, explicit_year, resolve
 
 __all__ = ["PRECISIONS", "Period", "PeriodMatch", "Precision", "find_periods"]
 

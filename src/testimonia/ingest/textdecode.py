@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from charset_normalizer import from_bytes
 
 from testimonia.errors import UnreadableFile
-from testimonia.ingest.language import function_word_share, MAX_CHARS
+from testimonia.ingest.language import MAX_CHARS, function_word_share
 
 if TYPE_CHECKING:  # importing it at run time would import every reader, which import this
     from testimonia.ingest.readers.base import ReadLimits

@@ -44,7 +44,7 @@ from testimonia.places import gazetteer_index as gi
 from testimonia.places.gazetteer_index import Place, name_key
 from testimonia.places.gazetteer_scan import MIN_SKELETON_KEY, Scan, Span
 from testimonia.places.gazetteer_supplement import add_supplement
-from testimonia.text.textfold import fold, is_cyrillic, Token
+from testimonia.text.textfold import Token, fold, is_cyrillic
 from testimonia.text.translit import skeletons
 
 __all__ = ["Gazetteer", "Place", "PlaceMatch", "SUPPLEMENT", "get_gazetteer"]

@@ -6,12 +6,10 @@ a locative preposition or a title, the word after: a surname)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-
-from typing import Any
-
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from testimonia.places import gazetteer_index as gi
 from testimonia.places.gazetteer_index import name_key

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from testimonia.store.chain import Problem, check_chain
 from testimonia.errors import IntegrityError
 from testimonia.model import LogEntry
 from testimonia.service import trust
+from testimonia.service.workspace import Workspace
 from testimonia.store import logs, protection, records
+from testimonia.store.chain import Problem, check_chain
 from testimonia.store.heads import HeadState
 from testimonia.store.schema import audit_events
-from testimonia.service.workspace import Workspace
 
 
 @dataclass

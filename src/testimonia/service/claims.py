@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from testimonia.model import StoredClaim
 from testimonia.places.gazetteer import Place, get_gazetteer
-from testimonia.text.textfold import fold
 from testimonia.places.geo import km
 from testimonia.service import doccrypt
-from testimonia.store.extractions import StoredClaim
 from testimonia.service.workspace import Workspace
+from testimonia.text.textfold import fold
 
 SITE_KM = 15.0
 

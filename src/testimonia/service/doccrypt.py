@@ -20,20 +20,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, select
 
-from testimonia.errors import NotFound
 from testimonia.crypto import envelope
-from testimonia.service.policy import shareable
-from testimonia.model import Mention
+from testimonia.errors import NotFound
+from testimonia.model import Mention, StoredClaim
+from testimonia.service.policy import Scope, User, shareable
 from testimonia.store import extractions, protection
-from testimonia.store.extractions import StoredClaim
-from testimonia.store.schema import document_texts, documents, organization_keys, sources
+from testimonia.store.schema import documents, organization_keys, sources
 
-if TYPE_CHECKING:
-    from testimonia.service.workspace import Workspace
+
+class KeyHolder(Protocol):
+    """What reading a document's key needs of an open workspace: who is acting, what
+    their organisation sees, and its private keys (service/workspace.py)."""
+
+    @property
+    def user(self) -> User: ...
+
+    def scope(self, conn: Connection) -> Scope: ...
+
+    def org_private_keys(self, conn: Connection, organization_id: int, name: str) -> dict[str, bytes]: ...
 
 
 def binding(document_id: str) -> str:
@@ -65,7 +73,7 @@ def sealer(data_key: bytes, document_id: str) -> extractions.Seal:
     return seal
 
 
-def visible_claims(ws: Workspace, conn: Connection) -> Iterator[StoredClaim]:
+def visible_claims(ws: KeyHolder, conn: Connection) -> Iterator[StoredClaim]:
     """The claims of every document the acting user's organisation sees, opened."""
     keys = _KeyCache(ws, conn)
     visible = ws.scope(conn).document_ids(conn)
@@ -75,7 +83,7 @@ def visible_claims(ws: Workspace, conn: Connection) -> Iterator[StoredClaim]:
             yield StoredClaim(row.id, row.document_id, row.file_name, row.source, body, row.source_kind)
 
 
-def document_mentions(ws: Workspace, conn: Connection, document_id: str) -> list[Mention]:
+def document_mentions(ws: KeyHolder, conn: Connection, document_id: str) -> list[Mention]:
     """A visible document's mentions, opened."""
     data_key = key_for(ws, conn, document_id)
     found = []
@@ -89,7 +97,7 @@ def document_mentions(ws: Workspace, conn: Connection, document_id: str) -> list
 class _KeyCache:
     """Document keys opened once each while reading many rows."""
 
-    def __init__(self, ws: Workspace, conn: Connection) -> None:
+    def __init__(self, ws: KeyHolder, conn: Connection) -> None:
         self.ws, self.conn = ws, conn
         self.keys: dict[str, bytes] = {}
 
@@ -125,7 +133,7 @@ def wrap_new(conn: Connection, document_id: str, data_key: bytes, organization_i
                            envelope.wrap(data_key, key.public_key, key.key_id, binding(document_id)))
 
 
-def key_for(ws: Workspace, conn: Connection, document_id: str) -> bytes:
+def key_for(ws: KeyHolder, conn: Connection, document_id: str) -> bytes:
     """The document's data key, opened with the acting user's organisation's key."""
     user = ws.user
     wrapped = protection.wrapped_for(conn, binding(document_id))
@@ -137,7 +145,7 @@ def key_for(ws: Workspace, conn: Connection, document_id: str) -> bytes:
                    fix="Its organisation can share it: `testimonia share document ID --with ORG`.")
 
 
-def sync_shares(ws: Workspace, conn: Connection, organization_id: int, name: str) -> int:
+def sync_shares(ws: KeyHolder, conn: Connection, organization_id: int, name: str) -> int:
     """Make the wrapped keys of an organisation's documents match its shares; returns how
     many keys were added or removed."""
     key_orgs = {r.key_id: r.organization_id for r in conn.execute(
@@ -165,28 +173,3 @@ def _documents_of(conn: Connection, organization_id: int) -> list[tuple[str, str
              .join_from(documents, sources, documents.c.source_id == sources.c.id, isouter=True)
              .where(documents.c.organization_id == organization_id))
     return [(r.id, r.pseudonym, r.metadata) for r in conn.execute(query)]
-
-
-def seal_legacy(ws: Workspace) -> int:
-    """Encrypt, per organisation, the texts and originals a version before 0006 stored
-    under the workspace key only; returns how many documents were upgraded."""
-    query = (select(documents.c.id, documents.c.organization_id, sources.c.pseudonym,
-                    documents.c.metadata, document_texts.c.text)
-             .join(document_texts, document_texts.c.document_id == documents.c.id)
-             .join(sources, documents.c.source_id == sources.c.id, isouter=True)
-             .where(document_texts.c.sealed.is_(None)))
-    with ws.engine.connect() as conn:
-        legacy = [(r.id, r.organization_id, r.pseudonym, r.metadata, r.text)
-                  for r in conn.execute(query)]
-    for document_id, organization_id, pseudonym, metadata, text in legacy:
-        data_key = envelope.new_data_key()
-        original = ws.originals.read(document_id)  # legacy: no inner layer yet
-        with ws.transaction(signed=False) as conn:
-            wrap_new(conn, document_id, data_key,
-                     recipients(conn, organization_id, pseudonym, document_id, metadata))
-            conn.execute(update(document_texts).where(document_texts.c.document_id == document_id)
-                         .values(text="", sealed=seal_text(data_key, document_id, text)))
-        # After the commit: until then the row's key is not stored, and an original
-        # without the inner layer still opens (open_original), so a crash loses nothing.
-        ws.originals.put(document_id, seal_original(data_key, document_id, original))
-    return len(legacy)

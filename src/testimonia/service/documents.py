@@ -10,9 +10,9 @@ from sqlalchemy import Connection
 
 from testimonia.model import Document, LogEntry
 from testimonia.service import doccrypt
+from testimonia.service.workspace import Workspace
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
-from testimonia.service.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,10 @@ from testimonia.extract.document import ExtractDoc
 from testimonia.extract.pipeline import extract_text, pipeline_version
 from testimonia.ingest.readers import reader_for
 from testimonia.ingest.readers.base import ReadLimits
-from testimonia.service.ingest import iter_files
 from testimonia.service import doccrypt
-from testimonia.store import extractions
+from testimonia.service.ingest import iter_files
 from testimonia.service.workspace import Workspace
+from testimonia.store import extractions
 
 BATCH = 32
 

@@ -27,17 +27,24 @@ from typing import Any
 import yaml
 from sqlalchemy import Connection
 
-from testimonia.errors import (IntegrityError, InvalidValue, StorageFailure, TestimoniaError,
-                               UnreadableFile, UnsupportedFormat, WorkspaceBusy)
-from testimonia.ingest.language import detect_language, SUPPORTED_LANGUAGES
+from testimonia.crypto import envelope
+from testimonia.errors import (
+    IntegrityError,
+    InvalidValue,
+    StorageFailure,
+    TestimoniaError,
+    UnreadableFile,
+    UnsupportedFormat,
+    WorkspaceBusy,
+)
+from testimonia.ingest.language import SUPPORTED_LANGUAGES, detect_language
 from testimonia.ingest.readers import reader_for
 from testimonia.ingest.readers.base import ReadLimits, ReadResult
-from testimonia.model import Document, parse_choice, Source, SourceKind
+from testimonia.model import Document, Source, SourceKind, parse_choice
 from testimonia.service import doccrypt
-from testimonia.crypto import envelope
 from testimonia.service.policy import User
-from testimonia.store import records
 from testimonia.service.workspace import Workspace
+from testimonia.store import records
 
 MIB = 1024 * 1024
 

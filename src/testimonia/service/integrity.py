@@ -27,15 +27,15 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
-from testimonia.store.chain import Problem, check_chain
 from testimonia.errors import IntegrityError, NotFound, PermissionDenied, WorkspaceLocked
 from testimonia.model import Document, LogEntry
 from testimonia.service import doccrypt, trust
-from testimonia.store import logs, protection, records
-from testimonia.store.engine import snapshot
-from testimonia.store.heads import EMPTY, entry_head, Head, HeadState
-from testimonia.store.schema import audit_events, custody_events, organization_keys, vault_entries
 from testimonia.service.workspace import Workspace
+from testimonia.store import logs, protection, records
+from testimonia.store.chain import Problem, check_chain
+from testimonia.store.engine import snapshot
+from testimonia.store.heads import EMPTY, Head, HeadState, entry_head
+from testimonia.store.schema import audit_events, custody_events, organization_keys, vault_entries
 
 
 @dataclass

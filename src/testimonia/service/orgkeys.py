@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from testimonia.errors import IntegrityError
 from testimonia.crypto import envelope
 from testimonia.crypto.keys import KeyMaterial, new_key_id, unwrap_secret
+from testimonia.errors import IntegrityError
 from testimonia.store import protection
 
 

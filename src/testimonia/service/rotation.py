@@ -22,12 +22,12 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from testimonia.crypto.keys import KEY_BYTES, WorkspaceKeys, new_key_id, write_keyring
 from testimonia.errors import PermissionDenied
 from testimonia.service import orgkeys
-from testimonia.crypto.keys import KEY_BYTES, WorkspaceKeys, new_key_id, write_keyring
+from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 from testimonia.store.engine import rekey
-from testimonia.service.workspace import Workspace
 
 BATCH = 500
 

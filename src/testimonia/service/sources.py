@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from sqlalchemy import Connection
 
 from testimonia.errors import InvalidValue, NotFound, PermissionDenied
-from testimonia.model import parse_choice, Relation, Source, SourceKind, SourceRelation
+from testimonia.model import Relation, Source, SourceKind, SourceRelation, parse_choice
 from testimonia.service.trust import profile_digest
-from testimonia.store import protection, records
 from testimonia.service.workspace import Workspace
+from testimonia.store import protection, records
 
 PROFILE_FIELDS = ("age_band", "sex", "ethnicity", "occupation")
 AGE_BAND = re.compile(r"\d{1,2}-\d{1,3}|\d{1,2}\+")

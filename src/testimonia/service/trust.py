@@ -24,10 +24,10 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from testimonia.store.chain import Problem, signed_message
-from testimonia.model import LogEntry
 from testimonia.crypto.credentials import PublicKeys, verify_signature
+from testimonia.model import LogEntry
 from testimonia.service.policy import ACTIONS, Role
+from testimonia.store.chain import Problem, signed_message
 
 # Audit actions that confer no authority and may come from someone unauthenticated.
 UNSIGNED = frozenset({"authentication_failed", "refused"})

@@ -12,16 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-
+from testimonia.crypto import credentials
+from testimonia.crypto.keys import KeyMaterial, write_key_file
 from testimonia.errors import InvalidValue, NotFound, PermissionDenied, WorkspaceLocked
 from testimonia.model import Organization
-from testimonia.crypto import credentials
 from testimonia.service import orgkeys
-from testimonia.crypto.keys import KeyMaterial, write_key_file
 from testimonia.service.policy import Role, User, authorize
+from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 from testimonia.store.protection import UserRow
-from testimonia.service.workspace import Workspace
+
 
 @dataclass(frozen=True)
 class NewOrganization:

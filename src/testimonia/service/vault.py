@@ -14,8 +14,8 @@ Vault entries are never shared with other organisations, even when the source is
 from __future__ import annotations
 
 import json
-from hashlib import sha256 as _sha256
 from dataclasses import asdict
+from hashlib import sha256 as _sha256
 
 from sqlalchemy import Connection
 
@@ -23,8 +23,8 @@ from testimonia.errors import InvalidValue, NotFound, PermissionDenied
 from testimonia.model import Identity, Source
 from testimonia.service import orgkeys
 from testimonia.service.policy import authorize
-from testimonia.store import protection, records
 from testimonia.service.workspace import Workspace
+from testimonia.store import protection, records
 
 
 def sha256(data: bytes) -> str:

@@ -20,27 +20,35 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select, update
 from sqlalchemy.exc import OperationalError
 
-from testimonia.store import chain
-from testimonia.config import Config, CONFIG_FILE, load_config, write_config_file
-from testimonia.errors import (IntegrityError, InvalidValue, PermissionDenied, ReadOnlyWorkspace,
-                               StorageFailure, TestimoniaError, WorkspaceBusy, WorkspaceExists,
-                               WorkspaceLocked, WorkspaceNotFound)
-from testimonia.model import Organization
+from testimonia.config import CONFIG_FILE, Config, load_config, write_config_file
 from testimonia.crypto import credentials, sealed
-from testimonia.service import doccrypt, orgkeys
 from testimonia.crypto.credentials import UserKeys
-from testimonia.crypto.keys import (KeyMaterial, WorkspaceKeys, create_keyring, is_empty,
-                                     unlock_keyring)
+from testimonia.crypto.envelope import new_data_key
+from testimonia.crypto.keys import KeyMaterial, WorkspaceKeys, create_keyring, is_empty, unlock_keyring
+from testimonia.errors import (
+    IntegrityError,
+    InvalidValue,
+    PermissionDenied,
+    ReadOnlyWorkspace,
+    StorageFailure,
+    TestimoniaError,
+    WorkspaceBusy,
+    WorkspaceExists,
+    WorkspaceLocked,
+    WorkspaceNotFound,
+)
+from testimonia.model import Organization
+from testimonia.service import doccrypt, orgkeys
 from testimonia.service.policy import Role, Scope, User, scope_of
-from testimonia.store import logs, protection, records
+from testimonia.store import chain, logs, protection, records
 from testimonia.store.engine import migrate, needs_migration, open_engine
-from testimonia.store.heads import entry_head, Head, HeadFile, HeadState
+from testimonia.store.heads import Head, HeadFile, HeadState, entry_head
 from testimonia.store.lock import Waiting, WorkspaceLock
 from testimonia.store.originals import Originals
-from testimonia.store.schema import audit_events, custody_events
+from testimonia.store.schema import audit_events, custody_events, document_texts, documents, sources
 
 KEYRING_FILE = "keyring.json"
 DATABASE_FILE = "testimonia.db"
@@ -212,7 +220,31 @@ class Workspace:
         """Work done only when no other process has the workspace open."""
         self.clear_tmp()
         migrate(self.engine)
-        doccrypt.seal_legacy(self)
+        self._seal_legacy()
+
+    def _seal_legacy(self) -> int:
+        """Encrypt, per organisation, the texts and originals a version before 0006 stored
+        under the workspace key only; returns how many documents were upgraded."""
+        query = (select(documents.c.id, documents.c.organization_id, sources.c.pseudonym,
+                        documents.c.metadata, document_texts.c.text)
+                 .join(document_texts, document_texts.c.document_id == documents.c.id)
+                 .join(sources, documents.c.source_id == sources.c.id, isouter=True)
+                 .where(document_texts.c.sealed.is_(None)))
+        with self.engine.connect() as conn:
+            legacy = [(r.id, r.organization_id, r.pseudonym, r.metadata, r.text)
+                      for r in conn.execute(query)]
+        for document_id, organization_id, pseudonym, metadata, text in legacy:
+            data_key = new_data_key()
+            original = self.originals.read(document_id)  # legacy: no inner layer yet
+            with self.transaction(signed=False) as conn:
+                doccrypt.wrap_new(conn, document_id, data_key, doccrypt.recipients(
+                    conn, organization_id, pseudonym, document_id, metadata))
+                conn.execute(update(document_texts).where(document_texts.c.document_id == document_id)
+                             .values(text="", sealed=doccrypt.seal_text(data_key, document_id, text)))
+            # After the commit: until then the row's key is not stored, and an original
+            # without the inner layer still opens (open_original), so a crash loses nothing.
+            self.originals.put(document_id, doccrypt.seal_original(data_key, document_id, original))
+        return len(legacy)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -19,8 +19,9 @@ from sqlalchemy import Connection, Table
 
 from testimonia.model import LogEntry
 from testimonia.store import logs
-from testimonia.store.heads import describe, EMPTY, entry_head, GENESIS, Head, HeadState
+from testimonia.store.heads import EMPTY, GENESIS, Head, HeadState, describe, entry_head
 from testimonia.store.records import now
+
 
 @dataclass(frozen=True)
 class Problem:

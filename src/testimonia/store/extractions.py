@@ -15,8 +15,7 @@ from sqlalchemy import Connection, delete, func, insert, or_, select
 
 from testimonia.model import Claim, Mention
 from testimonia.store.records import now
-from testimonia.store.schema import (claims, document_texts, documents, extractions, mentions,
-                                     sources)
+from testimonia.store.schema import claims, document_texts, documents, extractions, mentions, sources
 
 
 @dataclass(frozen=True)
@@ -26,16 +25,6 @@ class Pending:
     text_sha256: str
     language: str
     metadata: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class StoredClaim:
-    id: int
-    document_id: str
-    file_name: str
-    source: str | None
-    body: dict[str, Any]  # opened by protect/doccrypt.visible_claims
-    source_kind: str | None = None
 
 
 @dataclass(frozen=True)

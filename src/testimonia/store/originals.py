@@ -20,10 +20,10 @@ import hmac
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from testimonia.errors import IntegrityError
-from testimonia.fsutil import atomic_write
 from testimonia.crypto import sealed
 from testimonia.crypto.keys import WorkspaceKeys
+from testimonia.errors import IntegrityError
+from testimonia.fsutil import atomic_write
 
 Keys = Callable[[], WorkspaceKeys]
 

@@ -10,11 +10,19 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from testimonia.errors import InvalidValue, NotFound
 from testimonia.crypto.credentials import PublicKeys
+from testimonia.errors import InvalidValue, NotFound
 from testimonia.store.records import now
-from testimonia.store.schema import (org_key_grants, organization_keys, organizations, record_keys,
-                                     shares, sources, users, vault_entries)
+from testimonia.store.schema import (
+    org_key_grants,
+    organization_keys,
+    organizations,
+    record_keys,
+    shares,
+    sources,
+    users,
+    vault_entries,
+)
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,7 @@ from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
 from testimonia.errors import InvalidValue, NotFound
 from testimonia.model import Document, Organization, Relation, Source, SourceKind, SourceRelation
-from testimonia.store.schema import (document_texts, documents, organizations, source_relations,
-                                     sources)
+from testimonia.store.schema import document_texts, documents, organizations, source_relations, sources
 
 
 def now() -> str:

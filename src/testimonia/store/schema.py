@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, CheckConstraint, Column, Float, ForeignKey, Integer, LargeBinary,
-                        MetaData, PrimaryKeyConstraint, String, Table, Text, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 

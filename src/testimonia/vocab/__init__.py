@@ -25,8 +25,19 @@ from typing import Any, TypeVar
 import yaml
 
 from testimonia.errors import ConfigError
-from testimonia.vocab.records import (AliasGroup, Concept, Cues, EsfRef, Method, Organisation,
-                                      PerpetratorType, Place, Relation, Terms, Vocabulary)
+from testimonia.vocab.records import (
+    AliasGroup,
+    Concept,
+    Cues,
+    EsfRef,
+    Method,
+    Organisation,
+    PerpetratorType,
+    Place,
+    Relation,
+    Terms,
+    Vocabulary,
+)
 
 __all__ = [
     "CUE_KINDS", "PLACE_COLUMNS", "AliasGroup", "Concept", "Cues", "EsfRef", "Method",

@@ -20,8 +20,15 @@ from typing import Any
 from testimonia.errors import UnreadableFile
 from testimonia.ingest.readers.base import ReadLimits, ReadResult
 from testimonia.ingest.readers.html import html_to_text
-from testimonia.ingest.textdecode import (BINARY_REASON, decode_text, DecodedText, finish_text,
-                                          looks_binary, looks_binary_bytes, normalize_text)
+from testimonia.ingest.textdecode import (
+    BINARY_REASON,
+    DecodedText,
+    decode_text,
+    finish_text,
+    looks_binary,
+    looks_binary_bytes,
+    normalize_text,
+)
 
 _EMAIL_ERRORS = (
     email.errors.MessageError,
