@@ -125,8 +125,9 @@ def build_sample_workspace(root: Path) -> tuple[Path, Path]:
     """The sample investigation as `make demo` builds it: each organisation imports its
     sources and ingests its files, the partners share everything with Sahel Desk, whose
     admin extracts; (workspace, key file)."""
+    from testimonia.ingest.files import load_source_map
     from testimonia.service.extraction import extract_workspace
-    from testimonia.service.ingest import IngestOptions, ingest_paths, load_source_map
+    from testimonia.service.ingest import IngestOptions, ingest_paths
     from testimonia.service.sharing import share
     from testimonia.service.sources import import_sources
     from testimonia.service.users import add_organization

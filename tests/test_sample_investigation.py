@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from testimonia.crypto.keys import KeyMaterial
-from testimonia.service.ingest import IngestOptions, ingest_paths, load_source_map
+from testimonia.ingest.files import load_source_map
+from testimonia.service.ingest import IngestOptions, ingest_paths
 from testimonia.service.integrity import verify_workspace
 from testimonia.service.sources import import_sources, list_relations
 from testimonia.service.users import add_organization

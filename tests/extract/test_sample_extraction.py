@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from testimonia.service.extraction import extract_files
+from testimonia.extract.files import extract_files
 
 SAMPLE = Path(__file__).parents[2] / "examples" / "sample-investigation" / "testimonies"
 # Canonical sites of ANSWERS.md §3 (lat, lon).

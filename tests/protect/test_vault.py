@@ -46,7 +46,7 @@ def _sql(ws: Workspace, statement: str, **params: object) -> None:
 def test_round_trip_and_listing(vaulted: Workspace) -> None:
     assert show_identity(vaulted, "Olena") == OLENA
     assert list_entries(vaulted) == ["Olena", "Petro"]
-    assert set(identities(vaulted, "export")) == {"Olena", "Petro"}
+    assert set(identities(vaulted)) == {"Olena", "Petro"}
 
 
 def test_reads_and_writes_are_audited_without_values(vaulted: Workspace) -> None:

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from testimonia.analysis.results import findings_at
 from testimonia.cli.common import WorkspaceOption, opened, out
-from testimonia.service.analysis import current_analysis, judge
+from testimonia.service.analysis import analyze_workspace, current_analysis, judge
 from testimonia.service.analysis import dossier as build_dossier_for
 
 site_app = typer.Typer(help="An analyst's decisions about sites; they survive re-analysis.",
@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
 def analyze(workspace: WorkspaceOption = None) -> None:
     """Resolve sites, trace transfers, corroborate and compare; print a summary."""
     with opened(workspace) as ws:
-        results = current_analysis(ws)
+        results = analyze_workspace(ws)
     print_summary(results)
 
 

@@ -11,11 +11,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from typer._click.globals import get_current_context  # typer vendors click
 
 from testimonia.crypto.keys import KeyMaterial, key_material_from_env, user_key_material_from_env
-from testimonia.errors import InvalidValue, PermissionDenied, WorkspaceLocked
-from testimonia.service import policy
+from testimonia.errors import InvalidValue, WorkspaceLocked
 from testimonia.service.workspace import Workspace, resolve_root
 
 # User data is never read as markup. Piped output is not squeezed to 80 columns.
@@ -62,25 +60,11 @@ def new_passphrase(user: str) -> str:
 
 @contextmanager
 def opened(workspace: Path | None) -> Iterator[Workspace]:
-    """The unlocked workspace, once the access policy allows the authenticated acting user
-    to run the current command (protect/policy.py; an undeclared command is refused, and
-    every refusal is written to the audit log)."""
-    action = policy.action_for(command_path())
+    """The unlocked workspace, its acting user authenticated with their own credential;
+    the services it is passed to decide what that user may do."""
     with Workspace.open(resolve_root(workspace), key_material(), user_material=user_material(),
                         on_wait=lambda message: err.print(message)) as ws:
-        if action is not None:
-            try:
-                policy.authorize(ws.user, action)
-            except PermissionDenied as exc:
-                ws.refused(command_path(), exc.message)
-                raise
         yield ws
-
-
-def command_path() -> str:
-    """The running command as the policy names it: "site merge", "ingest"."""
-    path: str = get_current_context().command_path
-    return path.split(" ", 1)[-1]
 
 
 def progress_bar() -> Progress:

@@ -9,7 +9,6 @@ from rich.table import Table
 
 from testimonia.cli.common import WorkspaceOption, opened, out
 from testimonia.service import documents as lib
-from testimonia.service import policy
 
 
 def register(app: typer.Typer) -> None:
@@ -37,8 +36,6 @@ def show(
     """Show one document: metadata and custody history."""
     with opened(workspace) as ws:
         view = lib.show_document(ws, document_id)
-        if text:
-            policy.authorize(ws.user, "read_text")
         body = lib.read_text(ws, document_id) if text else None
     d = view.document
     for label, value in (("id", d.id), ("file", d.file_name), ("source", d.source or "—"),

@@ -12,8 +12,9 @@ from rich.table import Table
 
 from testimonia.cli.common import WorkspaceOption, err, opened, out, progress_bar
 from testimonia.extract.evaluate import FIELDS, Score, evaluate, load_gold
+from testimonia.extract.files import extract_files
 from testimonia.service.claims import list_claims
-from testimonia.service.extraction import count_pending, extract_files, extract_workspace
+from testimonia.service.extraction import count_pending, extract_workspace
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,8 @@ import typer
 from rich.markup import escape
 
 from testimonia.cli.common import WorkspaceOption, opened, out, progress_bar
-from testimonia.service.ingest import IngestOptions, IngestReport, Outcome, count_files, ingest_paths, load_source_map
+from testimonia.ingest.files import count_files, load_source_map
+from testimonia.service.ingest import IngestOptions, IngestReport, Outcome, ingest_paths
 
 
 def register(app: typer.Typer) -> None:

@@ -6,7 +6,6 @@ from typing import Any
 
 import typer
 from rich.markup import escape
-from typer import _click  # typer vendors click; its Context is the one invoke receives
 from typer.core import TyperGroup
 
 from testimonia import __version__
@@ -18,7 +17,7 @@ from testimonia.errors import TestimoniaError
 class _Group(TyperGroup):
     """Turns a library error into one line on stderr and exit code 1, with no traceback."""
 
-    def invoke(self, ctx: _click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer's vendored click.Context
         try:
             return super().invoke(ctx)
         except TestimoniaError as exc:

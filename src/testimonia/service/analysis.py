@@ -21,12 +21,14 @@ from testimonia.errors import InvalidValue
 from testimonia.service import doccrypt, orgkeys
 from testimonia.service.claims import quotable
 from testimonia.service.documents import visible_document
+from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import analyses, records
 
 JUDGEMENTS = ("merge", "split", "rename")
 
 
+@requires('read_results')
 def current_analysis(ws: Workspace) -> dict[str, Any]:
     """The stored analysis when its inputs are unchanged, else a fresh one (stored). The
     inputs are the claims and sources in the acting user's scope; the result is stored
@@ -50,6 +52,14 @@ def current_analysis(ws: Workspace) -> dict[str, Any]:
     return results
 
 
+@requires('analyze')
+def analyze_workspace(ws: Workspace) -> dict[str, Any]:
+    """Run the analysis (or take the stored one when nothing changed) as a writer: the
+    results are stored for the acting user's organisation."""
+    return current_analysis(ws)
+
+
+@requires('judge_sites')
 def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") -> str:
     """Record a merge, split or rename; returns the site id it applies to."""
     if kind not in JUDGEMENTS:
@@ -119,6 +129,7 @@ def _code_digest() -> str:
 
 
 
+@requires('read_claims')
 def dossier(ws: Workspace, query: str) -> dict[str, Any]:
     results = current_analysis(ws)
     site_id = str(find_site(results, query)["id"])

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from testimonia.errors import IntegrityError
 from testimonia.model import LogEntry
 from testimonia.service import trust
+from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import logs, protection, records
 from testimonia.store.chain import Problem, check_chain
@@ -37,6 +38,7 @@ class AuditReport:
         return not self.problems
 
 
+@requires('read_audit')
 def read_audit(ws: Workspace) -> AuditReport:
     """The whole audit log, checked: every break in the chain is a problem."""
     report = AuditReport()

@@ -10,12 +10,14 @@ from testimonia.model import StoredClaim
 from testimonia.places.gazetteer import Place, get_gazetteer
 from testimonia.places.geo import km
 from testimonia.service import doccrypt
+from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.text.textfold import fold
 
 SITE_KM = 15.0
 
 
+@requires('read_claims')
 def list_claims(ws: Workspace, site: str | None = None, method: str | None = None,
                 source: str | None = None) -> list[StoredClaim]:
     at_site = _site_filter(site)
@@ -60,6 +62,7 @@ def _from_source(claim: StoredClaim, source: str | None) -> bool:
     return source is None or (claim.source or "").lower() == source.strip().lower()
 
 
+@requires('read_claims')
 def quotable(ws: Workspace, ids: set[int]) -> dict[int, dict[str, Any]]:
     """Claim id -> {"source", "body"} for the given claims (a dossier's quotes)."""
     with ws.engine.connect() as conn:

@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from testimonia.model import Document, LogEntry
 from testimonia.service import doccrypt
+from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
@@ -21,18 +22,21 @@ class DocumentView:
     history: list[LogEntry]
 
 
+@requires('list_documents')
 def list_documents(ws: Workspace) -> list[Document]:
     with ws.engine.connect() as conn:
         visible = ws.scope(conn).document_ids(conn)
         return [d for d in records.list_documents(conn) if d.id in visible]
 
 
+@requires('list_documents')
 def show_document(ws: Workspace, id_prefix: str) -> DocumentView:
     with ws.engine.connect() as conn:
         doc = visible_document(ws, conn, id_prefix)
         return DocumentView(doc, list(logs.iter_entries(conn, custody_events, doc.id)))
 
 
+@requires('read_text')
 def read_text(ws: Workspace, id_prefix: str) -> str:
     """The working-copy text; the read is entered in the custody log as `viewed`."""
     with ws.transaction() as conn:
@@ -44,6 +48,7 @@ def read_text(ws: Workspace, id_prefix: str) -> str:
     return text
 
 
+@requires('list_documents')
 def visible_document(ws: Workspace, conn: Connection, id_prefix: str) -> Document:
     """The document, when the acting user's organisation may see it; a document it may not
     see is reported exactly like one that does not exist."""

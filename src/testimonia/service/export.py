@@ -27,6 +27,7 @@ from testimonia.export.redact import Protected, Redactor
 from testimonia.fsutil import atomic_write
 from testimonia.service import doccrypt
 from testimonia.service.analysis import current_analysis
+from testimonia.service.policy import requires
 from testimonia.service.vault import identities
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
@@ -46,6 +47,7 @@ class ExportReport:
     decision: gate.Decision
 
 
+@requires('export')
 def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str = "public",
            k: int | None = None, on_risk: str = "generalise",
            public_names: Sequence[str] = ()) -> ExportReport:
@@ -125,11 +127,12 @@ def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
         raise InvalidValue(f"Unknown {what} '{value}'.", fix=f"Use one of: {', '.join(allowed)}.")
 
 
+@requires('export')
 def gather(ws: Workspace) -> public.Inputs:
     """Everything a public export reads, within the exporting user's scope."""
     results = current_analysis(ws)
     user = ws.user
-    vault = identities(ws, "export")
+    vault = identities(ws)
     with ws.engine.connect() as conn:
         scope = ws.scope(conn)
         visible = scope.document_ids(conn)

@@ -8,19 +8,13 @@ reported and the batch goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
-from typing import Any
 
-from testimonia.errors import TestimoniaError, UnreadableFile, UnsupportedFormat
-from testimonia.extract.document import ExtractDoc
+from testimonia.extract.files import reference_date
 from testimonia.extract.pipeline import extract_text, pipeline_version
-from testimonia.ingest.readers import reader_for
-from testimonia.ingest.readers.base import ReadLimits
 from testimonia.service import doccrypt
-from testimonia.service.ingest import iter_files
+from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import extractions
 
@@ -36,11 +30,13 @@ class ExtractReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (document, reason)
 
 
+@requires('extract')
 def count_pending(ws: Workspace) -> int:
     with ws.engine.connect() as conn:
         return extractions.count_pending(conn, pipeline_version())
 
 
+@requires('extract')
 def extract_workspace(ws: Workspace, progress: Callable[[str], None] | None = None) -> ExtractReport:
     report = ExtractReport(version=pipeline_version())
     failed: set[str] = set()
@@ -87,51 +83,3 @@ def _extract_one(ws: Workspace, item: extractions.Pending, data_key: bytes, text
     report.documents += 1
     report.mentions += len(doc.mentions)
     report.claims += len(doc.claims)
-
-
-def reference_date(metadata: dict[str, Any]) -> date | None:
-    """The interview date from the front matter (YYYY, YYYY-MM or YYYY-MM-DD), if any."""
-    value = str(metadata.get("front_matter", {}).get("interview_date") or "")
-    parts = [int(p) for p in value.split("-") if p.isdigit()]
-    if not parts:
-        return None
-    try:
-        return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class FileResult:
-    path: Path
-    doc: ExtractDoc | None
-    error: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        if self.doc is None:
-            return {"file": str(self.path), "error": self.error}
-        return {"file": str(self.path), **self.doc.to_json()}
-
-
-def extract_files(paths: Iterable[Path], language: str | None = None) -> Iterator[FileResult]:
-    """The same pipeline on loose files, without a workspace (models load once)."""
-    for path, explicit in iter_files(paths):
-        try:
-            result = reader_for(path).read(path.read_bytes(), path.name, ReadLimits())
-        except UnsupportedFormat as exc:
-            if explicit:
-                yield FileResult(path, None, exc.reason)
-            continue
-        except UnreadableFile as exc:
-            yield FileResult(path, None, exc.reason)
-            continue
-        except OSError as exc:
-            yield FileResult(path, None, f"cannot read the file ({exc.strerror or exc})")
-            continue
-        front = result.metadata.get("front_matter", {})
-        lang = language or front.get("language")
-        try:
-            yield FileResult(path, extract_text(result.text, lang, reference_date(result.metadata)))
-        except TestimoniaError as exc:
-            yield FileResult(path, None, str(exc))
-

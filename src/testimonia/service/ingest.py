@@ -17,14 +17,12 @@ shared drop folder can be ingested by each).
 from __future__ import annotations
 
 import hashlib
-import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import Connection
 
 from testimonia.crypto import envelope
@@ -37,12 +35,13 @@ from testimonia.errors import (
     UnsupportedFormat,
     WorkspaceBusy,
 )
+from testimonia.ingest.files import iter_files
 from testimonia.ingest.language import SUPPORTED_LANGUAGES, detect_language
 from testimonia.ingest.readers import reader_for
 from testimonia.ingest.readers.base import ReadLimits, ReadResult
 from testimonia.model import Document, Source, SourceKind, parse_choice
 from testimonia.service import doccrypt
-from testimonia.service.policy import User
+from testimonia.service.policy import User, requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import records
 
@@ -98,6 +97,7 @@ class StoredMeanwhile(TestimoniaError):
 Progress = Callable[[Outcome], None]
 
 
+@requires('ingest')
 def ingest_paths(ws: Workspace, paths: Iterable[Path], options: IngestOptions,
                  progress: Progress | None = None) -> IngestReport:
     """Ingest files and folders (recursively); one bad file never stops the batch."""
@@ -114,42 +114,13 @@ def ingest_paths(ws: Workspace, paths: Iterable[Path], options: IngestOptions,
     return report
 
 
+@requires('ingest')
 def collect_garbage(ws: Workspace) -> int:
     """Remove sealed originals that no committed document references (left by a killed
     run); under the write lock, so no other process is between writing one and
     committing its row."""
     with ws.transaction() as conn:
         return ws.originals.collect_garbage(records.iter_document_ids(conn))
-
-
-def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
-    """(file, named explicitly) for each file under `paths`, in name order, hidden files
-    and folders left out; folders are walked lazily, one listing at a time."""
-    for path in paths:
-        if not path.is_dir():
-            yield path, True
-            continue
-        for folder, subfolders, files in os.walk(path):
-            subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-            for name in sorted(f for f in files if not f.startswith(".")):
-                yield Path(folder) / name, False
-
-
-def count_files(paths: Iterable[Path]) -> int:
-    return sum(1 for _ in iter_files(paths))
-
-
-def load_source_map(path: Path) -> dict[str, str]:
-    """The `files:` mapping (file name → pseudonym) of a sources YAML file."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InvalidValue(f"Cannot read source map {path}: {exc}.") from exc
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict):
-        raise InvalidValue(f"{path} has no 'files:' mapping of file name to pseudonym.",
-                           fix="See docs/sources-file.md.")
-    return {str(k): str(v) for k, v in files.items()}
 
 
 def _ingest_one(ws: Workspace, path: Path, explicit: bool, options: IngestOptions,

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, select
 from testimonia.errors import IntegrityError, NotFound, PermissionDenied, WorkspaceLocked
 from testimonia.model import Document, LogEntry
 from testimonia.service import doccrypt, trust
+from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import logs, protection, records
 from testimonia.store.chain import Problem, check_chain
@@ -54,6 +55,7 @@ class VerifyReport:
         return not self.problems
 
 
+@requires(None)
 def verify_workspace(ws: Workspace, progress: Callable[[Document], None] | None = None) -> VerifyReport:
     report = VerifyReport()
     checkpoint = ws.checkpoint()

@@ -1,11 +1,14 @@
 """Who may do what, and who sees what: every access decision in one place.
 
-Two questions, asked by the CLI (and by any other front end) before it calls the library:
+Two questions, asked by the services themselves, so that every front end (the CLI, the
+web workspace, a script) inherits every rule:
 
-- *May this user do this?* `authorize(user, action)` against ACTIONS, which lists the
-  roles allowed for each action. COMMANDS maps every CLI command to its action; a command
-  missing from it is refused (fail closed), and tests/cli/test_policy_matrix.py runs
-  every command of the live command tree for every role.
+- *May this user do this?* Each public service function is declared with the action it
+  needs (`@requires(ACTION)`, registered in SERVICES); the decorator checks the acting
+  user against ACTIONS, which lists the roles allowed for each action, before anything
+  else, and writes a refusal to the audit log. tests/service/test_service_matrix.py calls
+  every declared function for every role; tests/cli/test_policy_matrix.py runs every CLI
+  command of the live command tree for every role.
 - *What may this user's organisation see?* `Scope`: its own sources and documents, and
   those another organisation shared with it: all of its collection, one source (with all
   of that source's documents, present and future), or one document. Claims follow their
@@ -19,10 +22,11 @@ only).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy import Connection, select
 
@@ -68,31 +72,6 @@ ACTIONS: Mapping[str, tuple[frozenset[Role], str]] = {
     "read_audit": (_ADMINS, "read the audit log"),
 }
 
-# CLI command path -> action. None: the command opens no workspace (nothing to guard).
-COMMANDS: Mapping[str, str | None] = {
-    "init": None, "keygen": None, "version": None, "extract-file": None, "eval": None,
-    "config": None,  # reads testimonia.toml and the environment only, never the workspace
-    "verify": None,  # needs the workspace key only, so that a read-only copy can be checked
-    "audit": "read_audit",
-    "org add": "manage_orgs", "org list": "read_settings",
-    "user add": "manage_users", "user role": "manage_users", "user list": "manage_users",
-    "user credential": "read_settings",  # one's own; another's needs manage_users (protection.py)
-    "user enroll": None,  # a user of a workspace from before credentials: the organisation key proves them
-    "share": "share", "unshare": "share", "shares": "read_sources",
-    "source add": "manage_sources", "source relate": "manage_sources",
-    "source import": "manage_sources", "source profile": "manage_sources",
-    "source list": "read_sources",
-    "vault set": "vault_write", "vault show": "vault_read", "vault list": "read_sources",
-    "keys rotate": "manage_keys", "keys status": "manage_keys",
-    "ingest": "ingest", "documents": "list_documents", "show": "list_documents",
-    "extract": "extract", "claims": "read_claims", "dossier": "read_claims",
-    "analyze": "analyze", "sites": "read_results", "transfers": "read_results",
-    "findings": "read_results", "patterns": "read_results",
-    "site merge": "judge_sites", "site split": "judge_sites", "site rename": "judge_sites",
-    "export": "export",
-}
-
-
 @dataclass(frozen=True)
 class User:
     name: str
@@ -115,12 +94,44 @@ def authorize(user: User, action: str) -> None:
             f"`testimonia user role {user.name} ROLE`.")
 
 
-def action_for(command: str) -> str | None:
-    """The action a CLI command needs; PermissionDenied for an undeclared command."""
-    if command not in COMMANDS:
-        raise PermissionDenied(f"The command '{command}' is not declared in the access policy, "
-                               "so it is refused.")
-    return COMMANDS[command]
+class Acting(Protocol):
+    """What the access check needs of an open workspace (service/workspace.py)."""
+
+    @property
+    def user(self) -> User: ...
+
+    def refused(self, action: str, reason: str) -> None: ...
+
+
+W = TypeVar("W", bound=Acting)
+P = ParamSpec("P")
+R = TypeVar("R")
+# "module.function" -> the action it needs; None: the workspace key suffices (no user).
+SERVICES: dict[str, str | None] = {}
+
+
+def requires(action: str | None) -> Callable[[Callable[Concatenate[W, P], R]],
+                                             Callable[Concatenate[W, P], R]]:
+    """Declare the action a service function needs, and check it on the acting user
+    (its first argument's `user`) before the function runs; a refusal is audited."""
+    if action is not None and action not in ACTIONS:
+        raise ValueError(f"undeclared action {action!r}")
+
+    def decorate(function: Callable[Concatenate[W, P], R]) -> Callable[Concatenate[W, P], R]:
+        SERVICES[f"{function.__module__}.{function.__name__}"] = action
+        if action is None:
+            return function
+
+        @functools.wraps(function)
+        def guarded(ws: W, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                authorize(ws.user, action)
+            except PermissionDenied as exc:
+                ws.refused(function.__name__, exc.message)
+                raise
+            return function(ws, *args, **kwargs)
+        return guarded
+    return decorate
 
 
 @dataclass

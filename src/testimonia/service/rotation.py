@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from testimonia.crypto.keys import KEY_BYTES, WorkspaceKeys, new_key_id, write_keyring
 from testimonia.errors import PermissionDenied
 from testimonia.service import orgkeys
+from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 from testimonia.store.engine import rekey
@@ -41,6 +42,7 @@ class Rotation:
     finished: bool = False
 
 
+@requires('manage_keys')
 def rotate_workspace(ws: Workspace, progress: Callable[[int], None] | None = None) -> Rotation:
     """Rotate (or finish rotating) the workspace data key: admins of the workspace's first
     organisation (the one that created it) only, since it concerns every partner."""
@@ -80,6 +82,7 @@ def rotate_workspace(ws: Workspace, progress: Callable[[int], None] | None = Non
     return report
 
 
+@requires('manage_keys')
 def rotate_organization(ws: Workspace, name: str,
                         progress: Callable[[int], None] | None = None) -> Rotation:
     """Rotate (or finish rotating) an organisation's key pair; admins of it only."""
@@ -122,6 +125,7 @@ def rotate_organization(ws: Workspace, name: str,
     return report
 
 
+@requires('manage_keys')
 def key_status(ws: Workspace) -> dict[str, list[tuple[str, str, int]]]:
     """Layer -> (key id, state, how many items use it) for the workspace and for the acting
     user's organisation."""

@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 
 from testimonia.errors import InvalidValue, PermissionDenied
 from testimonia.service import doccrypt
-from testimonia.service.policy import shareable
+from testimonia.service.policy import requires, shareable
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 from testimonia.store.protection import ShareRow
@@ -21,6 +21,7 @@ from testimonia.store.protection import ShareRow
 SHARE_KINDS = ("all", "source", "document")
 
 
+@requires('share')
 def share(ws: Workspace, kind: str, item: str, with_organization: str, *, remove: bool = False) -> bool:
     """Share (or stop sharing) the acting user's organisation's material with another:
     kind "all" (item ignored), "source" (a pseudonym) or "document" (an id or prefix).
@@ -45,6 +46,7 @@ def share(ws: Workspace, kind: str, item: str, with_organization: str, *, remove
     return changed
 
 
+@requires('read_sources')
 def list_shares(ws: Workspace) -> list[ShareRow]:
     """Shares made by, or to, the acting user's organisation."""
     me = ws.user

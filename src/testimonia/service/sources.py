@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 
 from testimonia.errors import InvalidValue, NotFound, PermissionDenied
 from testimonia.model import Relation, Source, SourceKind, SourceRelation, parse_choice
+from testimonia.service.policy import requires
 from testimonia.service.trust import profile_digest
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
@@ -25,6 +26,7 @@ PROFILE_FIELDS = ("age_band", "sex", "ethnicity", "occupation")
 AGE_BAND = re.compile(r"\d{1,2}-\d{1,3}|\d{1,2}\+")
 
 
+@requires('manage_sources')
 def add_source(ws: Workspace, pseudonym: str, kind: str, organization: str | None = None,
                note: str = "") -> Source:
     """Add a source to the acting user's organisation (naming another is refused)."""
@@ -37,6 +39,7 @@ def add_source(ws: Workspace, pseudonym: str, kind: str, organization: str | Non
     return source
 
 
+@requires('read_sources')
 def list_sources(ws: Workspace) -> list[Source]:
     """The sources the acting user's organisation may see."""
     with ws.engine.connect() as conn:
@@ -44,6 +47,7 @@ def list_sources(ws: Workspace) -> list[Source]:
         return [s for s in records.list_sources(conn) if scope.sees_source(s)]
 
 
+@requires('manage_sources')
 def relate_sources(ws: Workspace, a: str, b: str, relation: str, note: str = "") -> SourceRelation:
     kind = parse_choice(Relation, relation, "relation")
     with ws.transaction() as conn:
@@ -53,6 +57,7 @@ def relate_sources(ws: Workspace, a: str, b: str, relation: str, note: str = "")
     return related
 
 
+@requires('read_sources')
 def list_relations(ws: Workspace) -> list[SourceRelation]:
     """Relations between two sources the acting user's organisation may see."""
     with ws.engine.connect() as conn:
@@ -70,6 +75,7 @@ class ImportReport:
     relations_elsewhere: int = 0
 
 
+@requires('manage_sources')
 def import_sources(ws: Workspace, path: Path) -> ImportReport:
     """Add the sources and relations listed in a YAML file, all or nothing.
 
@@ -129,7 +135,7 @@ def _import_source(conn: Connection, entry: Any, where: str, organization: str,
         return
     source = records.add_source(conn, pseudonym, kind, organization, str(entry.get("note", "")))
     if entry.get("profile"):
-        protection.set_profile(conn, source.id, parse_profile(entry["profile"], where))
+        protection.set_profile(conn, source.id, _parse_profile(entry["profile"], where))
     report.sources.append(pseudonym)
 
 
@@ -161,13 +167,14 @@ def _may_relate(ws: Workspace, conn: Connection, a: str, b: str) -> None:
                                fix="Their organisations record how they are related.")
 
 
+@requires('manage_sources')
 def set_profile(ws: Workspace, pseudonym: str, values: dict[str, str]) -> dict[str, str]:
     """Replace the given profile fields of a source (an empty value removes one)."""
     with ws.transaction() as conn:
         source = records.get_source(conn, pseudonym)
         _own(ws, source.organization, pseudonym=source.pseudonym)
         profile = dict(dict(protection.profiles(conn)).get(source.pseudonym, {}))
-        for name, value in parse_profile(values, f"source {pseudonym}", allow_empty=True).items():
+        for name, value in _parse_profile(values, f"source {pseudonym}", allow_empty=True).items():
             if value:
                 profile[name] = value
             else:
@@ -178,7 +185,7 @@ def set_profile(ws: Workspace, pseudonym: str, values: dict[str, str]) -> dict[s
     return profile
 
 
-def parse_profile(value: Any, where: str, allow_empty: bool = False) -> dict[str, str]:
+def _parse_profile(value: Any, where: str, allow_empty: bool = False) -> dict[str, str]:
     """A source profile: declared quasi-identifiers, coarse by design (docs/sources-file.md)."""
     if not isinstance(value, dict):
         raise InvalidValue(f"{where}: 'profile' must be a mapping of {', '.join(PROFILE_FIELDS)}.")

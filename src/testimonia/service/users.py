@@ -17,7 +17,7 @@ from testimonia.crypto.keys import KeyMaterial, write_key_file
 from testimonia.errors import InvalidValue, NotFound, PermissionDenied, WorkspaceLocked
 from testimonia.model import Organization
 from testimonia.service import orgkeys
-from testimonia.service.policy import Role, User, authorize
+from testimonia.service.policy import Role, User, authorize, requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 from testimonia.store.protection import UserRow
@@ -29,6 +29,7 @@ class NewOrganization:
     key_file: Path | None  # the first admin's own key file: hand it over, keep no copy
 
 
+@requires('manage_orgs')
 def add_organization(ws: Workspace, name: str, admin: str, key_file: Path | None = None,
                      passphrase: str | None = None) -> NewOrganization:
     """A new organisation with its first admin, whose own credential is a new key file
@@ -55,11 +56,13 @@ def _new_credential(key_file: Path | None, passphrase: str | None) -> KeyMateria
     return KeyMaterial(passphrase=passphrase, key_file=key_file)
 
 
+@requires('read_settings')
 def list_organizations(ws: Workspace) -> list[Organization]:
     with ws.engine.connect() as conn:
         return records.list_organizations(conn)
 
 
+@requires('manage_users')
 def add_user(ws: Workspace, name: str, role: str, organization: str | None = None,
              key_file: Path | None = None, passphrase: str | None = None) -> UserRow:
     """Add a user to the acting admin's organisation (naming another one is refused),
@@ -84,6 +87,7 @@ def add_user(ws: Workspace, name: str, role: str, organization: str | None = Non
     return user
 
 
+@requires('read_settings')
 def set_credential(ws: Workspace, name: str, key_file: Path | None = None,
                    passphrase: str | None = None) -> UserRow:
     """A new credential, with new keys: for yourself, or (an admin of their organisation)
@@ -118,6 +122,7 @@ def set_credential(ws: Workspace, name: str, key_file: Path | None = None,
     return user
 
 
+@requires(None)
 def enroll(ws: Workspace, org_material: KeyMaterial | None = None) -> UserRow:
     """Give the acting user of a workspace made before user credentials (schema 0009)
     their own credential (the one given to open the workspace: TESTIMONIA_USER_KEY_FILE
@@ -153,6 +158,7 @@ def enroll(ws: Workspace, org_material: KeyMaterial | None = None) -> UserRow:
         return protection.get_user(conn, user.name)
 
 
+@requires('manage_users')
 def set_role(ws: Workspace, name: str, role: str) -> UserRow:
     me = ws.user
     kind = _role(role)
@@ -170,6 +176,7 @@ def set_role(ws: Workspace, name: str, role: str) -> UserRow:
     return user
 
 
+@requires('manage_users')
 def list_users(ws: Workspace) -> list[UserRow]:
     """The users of the acting admin's organisation."""
     me = ws.user

@@ -22,19 +22,20 @@ from sqlalchemy import Connection
 from testimonia.errors import InvalidValue, NotFound, PermissionDenied
 from testimonia.model import Identity, Source
 from testimonia.service import orgkeys
-from testimonia.service.policy import authorize
+from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 
 
-def sha256(data: bytes) -> str:
+def _sha256_hex(data: bytes) -> str:
     return _sha256(data).hexdigest()
 
 
-def binding(source: Source, organization_id: int) -> str:
+def _binding(source: Source, organization_id: int) -> str:
     return f"vault|org:{organization_id}|source:{source.id}"
 
 
+@requires('vault_write')
 def set_identity(ws: Workspace, pseudonym: str, identity: Identity) -> None:
     """Store (replace) a source's identity, encrypted for its organisation only."""
     if not identity.name.strip():
@@ -42,18 +43,18 @@ def set_identity(ws: Workspace, pseudonym: str, identity: Identity) -> None:
     user = ws.user
     with ws.transaction() as conn:
         source, org_id = _own_source(ws, conn, pseudonym, user.organization_id, user.organization)
-        record = binding(source, org_id)
+        record = _binding(source, org_id)
         plaintext = json.dumps(asdict(identity), ensure_ascii=False).encode()
         sealed = orgkeys.write_record(conn, record, plaintext, [org_id])
         protection.put_vault(conn, source.id, sealed)
         ws.audit(conn, "vault_set", source.pseudonym, {"fields": identity.fields_set(),
-                                                       "sealed_sha256": sha256(sealed)})
+                                                       "sealed_sha256": _sha256_hex(sealed)})
 
 
+@requires('vault_read')
 def show_identity(ws: Workspace, pseudonym: str) -> Identity:
     """A source's identity (audited); NotFound when it has none."""
     user = ws.user
-    authorize(user, "vault_read")
     with ws.transaction() as conn:
         source, org_id = _own_source(ws, conn, pseudonym, user.organization_id, user.organization)
         identity = _read(ws, conn, source, org_id)
@@ -64,11 +65,12 @@ def show_identity(ws: Workspace, pseudonym: str) -> Identity:
     return identity
 
 
-def identities(ws: Workspace, purpose: str) -> dict[str, Identity]:
-    """Every identity of the acting user's organisation, by pseudonym (for redaction);
-    one audit entry names the purpose and how many were read."""
+@requires('export')
+def identities(ws: Workspace) -> dict[str, Identity]:
+    """Every identity of the acting user's organisation, by pseudonym, to redact an
+    export; one audit entry says how many were read."""
     user = ws.user
-    authorize(user, "export" if purpose == "export" else "vault_read")
+    purpose = "export"
     found: dict[str, Identity] = {}
     with ws.transaction() as conn:
         for source in records.list_sources(conn):
@@ -81,6 +83,7 @@ def identities(ws: Workspace, purpose: str) -> dict[str, Identity]:
     return found
 
 
+@requires('read_sources')
 def list_entries(ws: Workspace) -> list[str]:
     """Pseudonyms of the acting user's organisation that have a vault entry (no content)."""
     user = ws.user
@@ -95,7 +98,7 @@ def _read(ws: Workspace, conn: Connection, source: Source, org_id: int) -> Ident
     if ciphertext is None:
         return None
     keys = ws.org_private_keys(conn, org_id, source.organization)
-    data = json.loads(orgkeys.read_record(conn, binding(source, org_id), ciphertext, keys))
+    data = json.loads(orgkeys.read_record(conn, _binding(source, org_id), ciphertext, keys))
     return Identity(**data)
 
 
