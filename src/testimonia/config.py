@@ -148,3 +148,11 @@ def _login_name() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "investigator"
+
+
+def resolve_root(explicit: Path | None, environ: Mapping[str, str] | None = None) -> Path:
+    """-w/--workspace, else TESTIMONIA_WORKSPACE, else the current folder."""
+    env = os.environ if environ is None else environ
+    if explicit is not None:
+        return explicit
+    return Path(env.get("TESTIMONIA_WORKSPACE") or ".")

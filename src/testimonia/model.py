@@ -189,3 +189,12 @@ class StoredClaim:
     source: str | None
     body: dict[str, Any]  # Claim.to_json(), opened by service/doccrypt.visible_claims
     source_kind: str | None = None
+
+
+class Role(StrEnum):
+    """What a user may do in their organisation (service/policy.py ACTIONS)."""
+
+    ADMIN = "admin"
+    ANALYST = "analyst"
+    REVIEWER = "reviewer"
+    VIEWER = "viewer"

@@ -30,13 +30,13 @@ from typer.testing import CliRunner, Result
 
 from testimonia.cli.main import app
 from testimonia.crypto.keys import KeyMaterial, write_key_file
-from testimonia.model import Identity
+from testimonia.model import Identity, Role
 from testimonia.service import sources, users, vault
 from testimonia.service.analysis import current_analysis
 from testimonia.service.documents import list_documents
 from testimonia.service.extraction import extract_workspace
 from testimonia.service.ingest import IngestOptions, ingest_paths
-from testimonia.service.policy import ACTIONS, Role
+from testimonia.service.policy import ACTIONS
 from testimonia.service.workspace import Workspace
 
 ORG = "Sahel Desk"

@@ -23,7 +23,7 @@ import pytest
 
 from testimonia.crypto.keys import KeyMaterial, write_key_file
 from testimonia.errors import NotFound, PermissionDenied
-from testimonia.model import Identity
+from testimonia.model import Identity, Role
 from testimonia.service import (
     analysis,
     audit,
@@ -39,7 +39,7 @@ from testimonia.service import (
     users,
     vault,
 )
-from testimonia.service.policy import ACTIONS, SERVICES, Role
+from testimonia.service.policy import ACTIONS, SERVICES
 from testimonia.service.workspace import Workspace
 
 API = (analysis, audit, claims, documents, export, extraction, ingest, integrity, rotation,

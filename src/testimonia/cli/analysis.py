@@ -8,10 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from testimonia.analysis.results import findings_at
 from testimonia.cli.common import WorkspaceOption, opened, out
-from testimonia.service.analysis import analyze_workspace, current_analysis, judge
-from testimonia.service.analysis import dossier as build_dossier_for
 
 site_app = typer.Typer(help="An analyst's decisions about sites; they survive re-analysis.",
                        no_args_is_help=True)
@@ -30,6 +27,7 @@ def register(app: typer.Typer) -> None:
 
 def analyze(workspace: WorkspaceOption = None) -> None:
     """Resolve sites, trace transfers, corroborate and compare; print a summary."""
+    from testimonia.service.analysis import analyze_workspace
     with opened(workspace) as ws:
         results = analyze_workspace(ws)
     print_summary(results)
@@ -60,6 +58,7 @@ def print_summary(results: dict[str, Any]) -> None:
 
 def sites(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """List the resolved places of detention."""
+    from testimonia.service.analysis import current_analysis
     with opened(workspace) as ws:
         found = current_analysis(ws)["sites"]
     if as_json:
@@ -78,6 +77,7 @@ def site_merge(site: Annotated[str, typer.Argument(help="Site to keep (name or i
                other: Annotated[str, typer.Argument(help="Site folded into it.")],
                workspace: WorkspaceOption = None) -> None:
     """Treat two sites as one place."""
+    from testimonia.service.analysis import judge
     with opened(workspace) as ws:
         kept = judge(ws, "merge", site, other)
     out.print(f"Merged {other} into {kept}.")
@@ -89,6 +89,7 @@ def site_split(site: Annotated[str, typer.Argument(help="Site (name or id).")],
                                                        "at the site become a site of their own.")],
                workspace: WorkspaceOption = None) -> None:
     """Separate one document's account of a site from the others'."""
+    from testimonia.service.analysis import judge
     with opened(workspace) as ws:
         kept = judge(ws, "split", site, document)
     out.print(f"Split document {document}'s claims off {kept}.")
@@ -99,6 +100,7 @@ def site_rename(site: Annotated[str, typer.Argument(help="Site (name or id).")],
                 name: Annotated[str, typer.Option("--name", help="The new name.")],
                 workspace: WorkspaceOption = None) -> None:
     """Give a site the name investigators use."""
+    from testimonia.service.analysis import judge
     with opened(workspace) as ws:
         kept = judge(ws, "rename", site, name=name)
     out.print(f"Renamed {kept} to {name}.")
@@ -106,6 +108,7 @@ def site_rename(site: Annotated[str, typer.Argument(help="Site (name or id).")],
 
 def transfers(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """The transfer network (site → site, with counts) and each victim's trajectory."""
+    from testimonia.service.analysis import current_analysis
     with opened(workspace) as ws:
         found = current_analysis(ws)["transfers"]
     if as_json:
@@ -121,6 +124,8 @@ def findings(site: Annotated[str | None, typer.Option("--site", help="Only this 
                                                       "sites inside it).")] = None,
              as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """Each allegation (site × method × year) with its independent sources and status."""
+    from testimonia.analysis.results import findings_at
+    from testimonia.service.analysis import current_analysis
     with opened(workspace) as ws:
         chosen = findings_at(current_analysis(ws), site)
     if as_json:
@@ -134,6 +139,7 @@ def findings(site: Annotated[str | None, typer.Option("--site", help="Only this 
 
 def patterns(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """Practices that recur across sites and across conflicts."""
+    from testimonia.service.analysis import current_analysis
     with opened(workspace) as ws:
         found = current_analysis(ws)["patterns"]
     if as_json:
@@ -150,6 +156,7 @@ def patterns(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> 
 def dossier(site: Annotated[str, typer.Argument(help="Site name (any spelling) or id.")],
             as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
     """Everything known of one site, each line with its quotes (pseudonyms only)."""
+    from testimonia.service.analysis import dossier as build_dossier_for
     with opened(workspace) as ws:
         report = build_dossier_for(ws, site)
     if as_json:

@@ -6,15 +6,18 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from testimonia.crypto.keys import KeyMaterial, key_material_from_env, user_key_material_from_env
+from testimonia.config import resolve_root
 from testimonia.errors import InvalidValue, WorkspaceLocked
-from testimonia.service.workspace import Workspace, resolve_root
+
+if TYPE_CHECKING:
+    from testimonia.crypto.keys import KeyMaterial
+    from testimonia.service.workspace import Workspace
 
 # User data is never read as markup. Piped output is not squeezed to 80 columns.
 out = Console(highlight=False, soft_wrap=True, markup=False,
@@ -28,6 +31,7 @@ WorkspaceOption = Annotated[Path | None, typer.Option(
 
 def key_material(*, new: bool = False) -> KeyMaterial:
     """From TESTIMONIA_PASSPHRASE / TESTIMONIA_KEY_FILE, else a hidden prompt on a terminal."""
+    from testimonia.crypto.keys import KeyMaterial, key_material_from_env
     material = key_material_from_env()
     if material.passphrase is not None or material.key_file is not None:
         return material
@@ -42,6 +46,7 @@ def key_material(*, new: bool = False) -> KeyMaterial:
 def user_material(*, new: bool = False, who: str = "your") -> KeyMaterial:
     """The acting user's own credential: TESTIMONIA_USER_PASSPHRASE / TESTIMONIA_USER_KEY_FILE,
     else a hidden prompt on a terminal, else none (commands that need a user then say so)."""
+    from testimonia.crypto.keys import KeyMaterial, user_key_material_from_env
     material = user_key_material_from_env()
     if material.passphrase is not None or material.key_file is not None or not sys.stdin.isatty():
         return material
@@ -62,6 +67,7 @@ def new_passphrase(user: str) -> str:
 def opened(workspace: Path | None) -> Iterator[Workspace]:
     """The unlocked workspace, its acting user authenticated with their own credential;
     the services it is passed to decide what that user may do."""
+    from testimonia.service.workspace import Workspace
     with Workspace.open(resolve_root(workspace), key_material(), user_material=user_material(),
                         on_wait=lambda message: err.print(message)) as ws:
         yield ws

@@ -8,7 +8,6 @@ import typer
 from rich.table import Table
 
 from testimonia.cli.common import WorkspaceOption, opened, out
-from testimonia.service import documents as lib
 
 
 def register(app: typer.Typer) -> None:
@@ -18,6 +17,7 @@ def register(app: typer.Typer) -> None:
 
 def documents(workspace: WorkspaceOption = None) -> None:
     """List the ingested documents."""
+    from testimonia.service import documents as lib
     with opened(workspace) as ws:
         docs = lib.list_documents(ws)
     table = Table("id", "file", "source", "lang", "size", "state")
@@ -34,6 +34,7 @@ def show(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Show one document: metadata and custody history."""
+    from testimonia.service import documents as lib
     with opened(workspace) as ws:
         view = lib.show_document(ws, document_id)
         body = lib.read_text(ws, document_id) if text else None

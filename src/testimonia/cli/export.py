@@ -10,8 +10,7 @@ from rich.markup import escape
 
 from testimonia.cli.common import WorkspaceOption, err, opened, out
 from testimonia.errors import PublicationRefused
-from testimonia.service.export import AUDIENCES, FORMATS, ON_RISK
-from testimonia.service.export import export as run_export
+from testimonia.export.choices import AUDIENCES, FORMATS, ON_RISK
 
 
 def register(app: typer.Typer) -> None:
@@ -36,6 +35,7 @@ def export(
 ) -> None:
     """Export findings for publication. Nothing is written unless the export passes the
     re-identification gate and the leak scan finds no protected identifier."""
+    from testimonia.service.export import export as run_export
     if on_risk not in ON_RISK:
         raise typer.BadParameter(f"Use one of: {', '.join(ON_RISK)}.", param_hint="--on-risk")
     with opened(workspace) as ws:

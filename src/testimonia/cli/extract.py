@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from testimonia.cli.common import WorkspaceOption, err, opened, out, progress_bar
-from testimonia.extract.evaluate import FIELDS, Score, evaluate, load_gold
-from testimonia.extract.files import extract_files
-from testimonia.service.claims import list_claims
-from testimonia.service.extraction import count_pending, extract_workspace
+
+if TYPE_CHECKING:
+    from testimonia.extract.evaluate import Score
 
 
 def register(app: typer.Typer) -> None:
@@ -26,6 +25,7 @@ def register(app: typer.Typer) -> None:
 
 def extract(workspace: WorkspaceOption = None) -> None:
     """Extract mentions and claims from documents not yet read by this pipeline version."""
+    from testimonia.service.extraction import count_pending, extract_workspace
     with opened(workspace) as ws, progress_bar() as bar:
         task = bar.add_task("Extracting", total=count_pending(ws))
         report = extract_workspace(ws, progress=lambda _id: bar.advance(task))
@@ -45,6 +45,7 @@ def extract_file(
                                           "(docs/extraction.md); otherwise a readable summary.")] = False,
 ) -> None:
     """Run the extraction pipeline on files and print what it finds."""
+    from testimonia.extract.files import extract_files
     failed = 0
     for result in extract_files(paths, lang):
         failed += result.doc is None
@@ -69,6 +70,7 @@ def claims(
     workspace: WorkspaceOption = None,
 ) -> None:
     """List extracted claims with the quoted words they rest on."""
+    from testimonia.service.claims import list_claims
     with opened(workspace) as ws:
         found = list_claims(ws, site, method, source)
     for c in found:
@@ -100,6 +102,7 @@ def eval_(
                                          "(tests/eval/README.md).")],
 ) -> None:
     """Measure extraction quality: precision, recall and F1 per field and per language."""
+    from testimonia.extract.evaluate import FIELDS, evaluate, load_gold
     items = load_gold(gold)
     with progress_bar() as bar:
         task = bar.add_task("Evaluating", total=len(items))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 
 from testimonia.cli.common import WorkspaceOption, opened, out, progress_bar
-from testimonia.ingest.files import count_files, load_source_map
-from testimonia.service.ingest import IngestOptions, IngestReport, Outcome, ingest_paths
+
+if TYPE_CHECKING:
+    from testimonia.service.ingest import IngestReport
 
 
 def register(app: typer.Typer) -> None:
@@ -28,6 +29,8 @@ def ingest(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Ingest testimonies and documents: keep each original sealed, extract its text, log custody."""
+    from testimonia.ingest.files import count_files, load_source_map
+    from testimonia.service.ingest import IngestOptions, Outcome, ingest_paths
     options = IngestOptions(source=source, language=lang,
                             source_map=load_source_map(source_map) if source_map else {})
     with opened(workspace) as ws, progress_bar() as bar:

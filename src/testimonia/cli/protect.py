@@ -9,10 +9,7 @@ import typer
 from rich.table import Table
 
 from testimonia.cli.common import WorkspaceOption, new_passphrase, opened, out, progress_bar
-from testimonia.crypto.keys import org_key_material_from_env
-from testimonia.model import Identity
-from testimonia.service import rotation, sharing, users, vault
-from testimonia.service.policy import Role
+from testimonia.model import Identity, Role
 
 user_app = typer.Typer(help="Users of your organisation and their roles.", no_args_is_help=True)
 vault_app = typer.Typer(help="The identity vault: who a source really is, encrypted for "
@@ -47,6 +44,7 @@ def user_add(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Add a user to your organisation, with their own credential."""
+    from testimonia.service import users
     passphrase = None if key_file else new_passphrase(name)
     with opened(workspace) as ws:
         user = users.add_user(ws, name, role, key_file=key_file, passphrase=passphrase)
@@ -66,6 +64,7 @@ def user_credential(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Change your own credential, or (admins) give a user who lost theirs a new one."""
+    from testimonia.service import users
     passphrase = None if key_file else new_passphrase(name)
     with opened(workspace) as ws:
         user = users.set_credential(ws, name, key_file=key_file, passphrase=passphrase)
@@ -78,6 +77,8 @@ def user_enroll(workspace: WorkspaceOption = None) -> None:
     TESTIMONIA_USER_KEY_FILE or TESTIMONIA_USER_PASSPHRASE), proving who you are with
     your organisation's key (TESTIMONIA_ORG_KEY_FILE / TESTIMONIA_ORG_PASSPHRASE, else the
     workspace key that opened it then)."""
+    from testimonia.crypto.keys import org_key_material_from_env
+    from testimonia.service import users
     with opened(workspace) as ws:
         user = users.enroll(ws, org_key_material_from_env())
     out.print(f"{user.name} ({user.role}, {user.organization}) now signs with a credential of "
@@ -92,6 +93,7 @@ def user_role(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Change a user's role."""
+    from testimonia.service import users
     with opened(workspace) as ws:
         user = users.set_role(ws, name, role)
     out.print(f"{user.name} is now {user.role} of {user.organization}.")
@@ -100,6 +102,7 @@ def user_role(
 @user_app.command("list")
 def user_list(workspace: WorkspaceOption = None) -> None:
     """List your organisation's users."""
+    from testimonia.service import users
     with opened(workspace) as ws:
         for user in users.list_users(ws):
             out.print(f"{user.name}  {user.role}  {user.organization}")
@@ -118,6 +121,7 @@ def unshare(kind: KindArgument, item: ItemArgument = "", with_: WithOption = "",
 
 
 def _share(kind: str, item: str, with_: str, workspace: Path | None, *, remove: bool) -> None:
+    from testimonia.service import sharing
     if not with_.strip():
         raise typer.BadParameter("Name the organisation.", param_hint="--with")
     with opened(workspace) as ws:
@@ -131,6 +135,7 @@ def _share(kind: str, item: str, with_: str, workspace: Path | None, *, remove: 
 
 def shares(workspace: WorkspaceOption = None) -> None:
     """What your organisation shares, and what is shared with it."""
+    from testimonia.service import sharing
     with opened(workspace) as ws:
         found = sharing.list_shares(ws)
     table = Table("from", "what", "with", "by", "at")
@@ -154,6 +159,7 @@ def vault_set(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record (replace) a source's identity, encrypted for your organisation only."""
+    from testimonia.service import vault
     identity = Identity(name=name, aliases=list(alias or []), contacts=list(contact or []),
                               home=home, notes=notes)
     with opened(workspace) as ws:
@@ -165,6 +171,7 @@ def vault_set(
 def vault_show(pseudonym: Annotated[str, typer.Argument(help="The source's pseudonym.")],
                workspace: WorkspaceOption = None) -> None:
     """Show a source's identity (admins only; the read is audited)."""
+    from testimonia.service import vault
     with opened(workspace) as ws:
         identity = vault.show_identity(ws, pseudonym)
     out.print(f"name: {identity.name}")
@@ -179,6 +186,7 @@ def vault_show(pseudonym: Annotated[str, typer.Argument(help="The source's pseud
 @vault_app.command("list")
 def vault_list(workspace: WorkspaceOption = None) -> None:
     """List your organisation's sources that have a vault entry (no content shown)."""
+    from testimonia.service import vault
     with opened(workspace) as ws:
         held = vault.list_entries(ws)
     for pseudonym in held:
@@ -195,6 +203,7 @@ def keys_rotate(
     """New keys for the workspace (waits until no other command uses it) or for your
     organisation; the old key is kept until nothing uses it. An interrupted rotation is
     finished by running this again."""
+    from testimonia.service import rotation
     with opened(workspace) as ws, progress_bar() as bar:
         task = bar.add_task("Rotating", total=None)
         if org is None:
@@ -209,6 +218,7 @@ def keys_rotate(
 @keys_app.command("status")
 def keys_status(workspace: WorkspaceOption = None) -> None:
     """The keys in use, and how many records each still protects."""
+    from testimonia.service import rotation
     with opened(workspace) as ws:
         status = rotation.key_status(ws)
     for layer, keys in status.items():

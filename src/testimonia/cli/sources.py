@@ -10,8 +10,6 @@ from rich.table import Table
 
 from testimonia.cli.common import WorkspaceOption, new_passphrase, opened, out
 from testimonia.model import Relation, SourceKind
-from testimonia.service import sources as lib
-from testimonia.service import users
 
 source_app = typer.Typer(help="Sources: people and documents, known by pseudonym only.",
                          no_args_is_help=True)
@@ -34,6 +32,7 @@ def add(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Add a source to your organisation, known only by pseudonym."""
+    from testimonia.service import sources as lib
     with opened(workspace) as ws:
         source = lib.add_source(ws, pseudonym, kind, note=note)
     out.print(f"Added source {source.pseudonym} ({source.kind.value}, {source.organization}).")
@@ -42,6 +41,7 @@ def add(
 @source_app.command("list")
 def list_(workspace: WorkspaceOption = None) -> None:
     """List sources and how they are related."""
+    from testimonia.service import sources as lib
     with opened(workspace) as ws:
         found, relations = lib.list_sources(ws), lib.list_relations(ws)
     table = Table("pseudonym", "kind", "organisation", "note")
@@ -62,6 +62,7 @@ def relate(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Record that two sources are not independent (e.g. A is a relative of B)."""
+    from testimonia.service import sources as lib
     with opened(workspace) as ws:
         r = lib.relate_sources(ws, a, b, as_, note)
     out.print(f"Recorded: {r.a} {r.relation.value} {r.b}.")
@@ -74,6 +75,7 @@ def import_(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Add many sources and relations from a YAML file (all or nothing; re-runnable)."""
+    from testimonia.service import sources as lib
     with opened(workspace) as ws:
         report = lib.import_sources(ws, file)
     out.print(f"Imported {_count(len(report.sources), 'source')} and "
@@ -94,6 +96,7 @@ def profile(
 ) -> None:
     """Record a source's declared quasi-identifiers (checked by the export's k-anonymity
     gate). An empty value removes a field. Identifying details go in the vault."""
+    from testimonia.service import sources as lib
     given = {k: v for k, v in {"age_band": age_band, "sex": sex, "ethnicity": ethnicity,
                                "occupation": occupation}.items() if v is not None}
     with opened(workspace) as ws:
@@ -112,6 +115,7 @@ def org_add(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Add an organisation to the investigation, with its own key pair and first admin."""
+    from testimonia.service import users
     passphrase = None if key_file else new_passphrase(admin)
     with opened(workspace) as ws:
         made = users.add_organization(ws, name, admin, key_file=key_file, passphrase=passphrase)
@@ -124,6 +128,7 @@ def org_add(
 @org_app.command("list")
 def org_list(workspace: WorkspaceOption = None) -> None:
     """List the organisations."""
+    from testimonia.service import users
     with opened(workspace) as ws:
         for org in users.list_organizations(ws):
             out.print(org.name)

@@ -11,11 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from testimonia.cli.common import WorkspaceOption, err, key_material, opened, out, progress_bar, user_material
-from testimonia.config import load_config
-from testimonia.crypto.keys import write_key_file
-from testimonia.service.audit import read_audit
-from testimonia.service.integrity import verify_workspace
-from testimonia.service.workspace import Workspace, resolve_root
+from testimonia.config import load_config, resolve_root
 
 
 def register(app: typer.Typer) -> None:
@@ -33,6 +29,7 @@ def init(
     """Create an encrypted investigation workspace; you (TESTIMONIA_ACTOR) become the first
     admin of your organisation, with your own credential (TESTIMONIA_USER_KEY_FILE or
     TESTIMONIA_USER_PASSPHRASE, else a prompt), which must differ from the workspace key."""
+    from testimonia.service.workspace import Workspace
     ws = Workspace.create(path, key_material(new=True), org, user_material=user_material(new=True))
     ws.close()
     out.print(f"Created workspace {ws.paths.root} for {org} (key id {ws.keys.key_id}); "
@@ -44,12 +41,14 @@ def init(
 def keygen(path: Annotated[Path, typer.Argument(help="Where to write the new key file "
                                                   "(outside any workspace).")]) -> None:
     """Create a key file to unlock workspaces with (TESTIMONIA_KEY_FILE)."""
+    from testimonia.crypto.keys import write_key_file
     write_key_file(path)
     out.print(f"Wrote key file {path} (readable by you only). Set TESTIMONIA_KEY_FILE={path}.")
 
 
 def verify(workspace: WorkspaceOption = None) -> None:
     """Re-hash every original and walk the chain of custody; exit 1 on any problem."""
+    from testimonia.service.integrity import verify_workspace
     with opened(workspace) as ws, progress_bar() as bar:
         task = bar.add_task("Verifying originals", total=None)
         report = verify_workspace(ws, progress=lambda _doc: bar.advance(task))
@@ -85,6 +84,7 @@ def audit(
     workspace: WorkspaceOption = None,
 ) -> None:
     """The audit log: every read of protected data and every change, in order."""
+    from testimonia.service.audit import read_audit
     with opened(workspace) as ws:
         report = read_audit(ws)
     for e in report.shown:

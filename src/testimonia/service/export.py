@@ -22,6 +22,7 @@ from typing import Any
 
 from testimonia.errors import InvalidValue, PublicationRefused
 from testimonia.export import gate, hierarchy, public
+from testimonia.export.choices import AUDIENCES, FORMATS, ON_RISK
 from testimonia.export.leakscan import Leak, scan_tree
 from testimonia.export.redact import Protected, Redactor
 from testimonia.fsutil import atomic_write
@@ -33,9 +34,6 @@ from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 
 FORMAT = "testimonia-public-findings/1"
-FORMATS = ("json",)
-AUDIENCES = ("public",)
-ON_RISK = ("generalise", "refuse")
 
 
 @dataclass(frozen=True)

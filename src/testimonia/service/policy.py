@@ -25,23 +25,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy import Connection, select
 
 from testimonia.errors import PermissionDenied
-from testimonia.model import Consent, Source
+from testimonia.model import Consent, Role, Source
 from testimonia.store import protection, records
 from testimonia.store.schema import documents, sources
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    ANALYST = "analyst"
-    REVIEWER = "reviewer"
-    VIEWER = "viewer"
-
 
 _ALL = frozenset(Role)
 _READERS = frozenset({Role.ADMIN, Role.ANALYST, Role.REVIEWER})

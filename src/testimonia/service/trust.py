@@ -25,8 +25,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from testimonia.crypto.credentials import PublicKeys, verify_signature
-from testimonia.model import LogEntry
-from testimonia.service.policy import ACTIONS, Role
+from testimonia.model import LogEntry, Role
+from testimonia.service.policy import ACTIONS
 from testimonia.store.chain import Problem, signed_message
 
 # Audit actions that confer no authority and may come from someone unauthenticated.

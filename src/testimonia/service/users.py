@@ -15,9 +15,9 @@ from pathlib import Path
 from testimonia.crypto import credentials
 from testimonia.crypto.keys import KeyMaterial, write_key_file
 from testimonia.errors import InvalidValue, NotFound, PermissionDenied, WorkspaceLocked
-from testimonia.model import Organization
+from testimonia.model import Organization, Role
 from testimonia.service import orgkeys
-from testimonia.service.policy import Role, User, authorize, requires
+from testimonia.service.policy import User, authorize, requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 from testimonia.store.protection import UserRow

@@ -11,7 +11,6 @@ database's write lock, checks and moves the sealed log heads with the commit
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -40,9 +39,9 @@ from testimonia.errors import (
     WorkspaceLocked,
     WorkspaceNotFound,
 )
-from testimonia.model import Organization
+from testimonia.model import Organization, Role
 from testimonia.service import doccrypt, orgkeys
-from testimonia.service.policy import Role, Scope, User, scope_of
+from testimonia.service.policy import Scope, User, scope_of
 from testimonia.store import chain, logs, protection, records
 from testimonia.store.engine import migrate, needs_migration, open_engine
 from testimonia.store.heads import Head, HeadFile, HeadState, entry_head
@@ -504,14 +503,6 @@ def _storage_failure(exc: BaseException) -> TestimoniaError:
     return StorageFailure(f"Nothing of this change was kept: {what}.",
                           fix="Free space (or fix the disk), then run the same command again; "
                           "everything committed before is intact.")
-
-
-def resolve_root(explicit: Path | None, environ: Mapping[str, str] | None = None) -> Path:
-    """-w/--workspace, else TESTIMONIA_WORKSPACE, else the current folder."""
-    env = os.environ if environ is None else environ
-    if explicit is not None:
-        return explicit
-    return Path(env.get("TESTIMONIA_WORKSPACE") or ".")
 
 
 def _refuse_existing(root: Path) -> None:
