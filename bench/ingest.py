@@ -38,7 +38,9 @@ def run_one(count: int) -> dict[str, float]:
         (root / "in").mkdir()
         make_files(root / "in", count)
         write_key_file(root / "k.key")
-        with Workspace.create(root / "ws", KeyMaterial(key_file=root / "k.key"), "Bench") as ws:
+        write_key_file(root / "me.key")
+        with Workspace.create(root / "ws", KeyMaterial(key_file=root / "k.key"), "Bench",
+                              user_material=KeyMaterial(key_file=root / "me.key")) as ws:
             started = time.perf_counter()
             report = ingest_paths(ws, [root / "in"], IngestOptions())
             seconds = time.perf_counter() - started

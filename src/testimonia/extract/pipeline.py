@@ -1,7 +1,7 @@
 """The extraction pipeline: an ordered list of components over one document.
 
-`extract_batch` is the unit of work for any engine (a loop here, Ray tasks on a
-cluster): a pure function of (document text, language, interview date) and the pipeline
+`extract_text` is the unit of work for any engine (a loop here, distributed tasks
+later): a pure function of (document text, language, interview date) and the pipeline
 version, with models loaded once per process. The version stamp covers the components,
 the vocabulary and word-list files and the model packages, so changing any of them marks every
 document for re-extraction, and results can be cached by (text hash, version).
@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from importlib.metadata import PackageNotFoundError, version
@@ -47,16 +46,6 @@ def components() -> list[Component]:
             PerpetratorsComponent(), PeriodsComponent(), NamesComponent(), ClaimsComponent()]
 
 
-@dataclass(frozen=True)
-class Item:
-    """One document to extract: what the pure function needs and nothing else."""
-
-    key: str
-    text: str
-    language: str | None = None
-    reference: date | None = None
-
-
 def extract_text(text: str, language: str | None = None, reference: date | None = None,
                  steps: Sequence[Component] | None = None) -> ExtractDoc:
     """Run every component over one text. The language is detected when not given."""
@@ -65,11 +54,6 @@ def extract_text(text: str, language: str | None = None, reference: date | None 
     for component in steps if steps is not None else _components():
         component(doc)
     return doc
-
-
-def extract_batch(items: Sequence[Item]) -> list[tuple[str, ExtractDoc]]:
-    """The engine's unit of work: (key, result) per item, in order."""
-    return [(item.key, extract_text(item.text, item.language, item.reference)) for item in items]
 
 
 @functools.cache

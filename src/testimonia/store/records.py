@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import Connection, Row, case, func, insert, select
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
 from testimonia.errors import InvalidValue, NotFound
 from testimonia.model import Document, Organization, Relation, Source, SourceKind, SourceRelation
-from testimonia.store.schema import document_texts, documents, organizations, source_relations, sources
+from testimonia.store.schema import document_texts, documents, extractions, organizations, source_relations, sources
 
 
 def now() -> str:
@@ -192,9 +192,15 @@ def count_documents(conn: Connection) -> int:
 
 
 def _document_query() -> Any:
+    """Documents with their source, organisation and state: "extracted" once extraction
+    ran on their current text, else "ingested" (the stored `state` is the state at ingest)."""
+    state = case((extractions.c.text_sha256 == document_texts.c.text_sha256, "extracted"),
+                 else_="ingested").label("current_state")
     return (select(documents, document_texts.c.text_sha256, document_texts.c.reader,
-                   sources.c.pseudonym.label("source"), organizations.c.name.label("organization"))
+                   sources.c.pseudonym.label("source"), organizations.c.name.label("organization"),
+                   state)
             .join(document_texts, document_texts.c.document_id == documents.c.id, isouter=True)
+            .join(extractions, extractions.c.document_id == documents.c.id, isouter=True)
             .join(sources, documents.c.source_id == sources.c.id, isouter=True)
             .join(organizations, documents.c.organization_id == organizations.c.id))
 
@@ -204,7 +210,7 @@ def _document(row: Row[Any]) -> Document:
         id=row.id, file_name=row.file_name, size=row.size, media_type=row.media_type,
         received_at=row.received_at, language=row.language,
         language_detected=row.language_detected, language_confidence=row.language_confidence,
-        source=row.source, organization=row.organization, state=row.state,
+        source=row.source, organization=row.organization, state=row.current_state,
         text_sha256=row.text_sha256 or "", reader=row.reader or "", metadata=row.metadata)
 
 
