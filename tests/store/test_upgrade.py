@@ -3,6 +3,7 @@ opens, verifies, and its users enrol: nothing in it is lost or changes its hash.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -32,9 +33,12 @@ def _run(root: Path, actor: str, *args: str, credential: bool = True) -> Result:
 
 
 def test_a_workspace_from_before_credentials_upgrades_and_its_users_enrol(legacy: Path) -> None:
+    before = hashlib.sha256((legacy / "ws" / "testimonia.db").read_bytes()).hexdigest()
     verified = _run(legacy, "sahel-admin", "verify", credential=False)
     assert verified.exit_code == 0, verified.output
     assert "2 documents" in verified.stdout and "from before users signed" in verified.stdout
+    after = hashlib.sha256((legacy / "ws" / "testimonia.db").read_bytes()).hexdigest()
+    assert after == before  # a read-only command upgrades a private copy, never the workspace
     refused = _run(legacy, "sahel-admin", "documents")
     assert refused.exit_code == 1 and "has no credential of their own yet" in refused.stderr
     assert "testimonia user enroll" in refused.stderr

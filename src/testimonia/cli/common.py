@@ -64,12 +64,13 @@ def new_passphrase(user: str) -> str:
 
 
 @contextmanager
-def opened(workspace: Path | None) -> Iterator[Workspace]:
+def opened(workspace: Path | None, read_only: bool = False) -> Iterator[Workspace]:
     """The unlocked workspace, its acting user authenticated with their own credential;
-    the services it is passed to decide what that user may do."""
+    the services it is passed to decide what that user may do. A `read_only` command
+    never upgrades the workspace (an older one is read from an upgraded private copy)."""
     from testimonia.service.workspace import Workspace
     with Workspace.open(resolve_root(workspace), key_material(), user_material=user_material(),
-                        on_wait=lambda message: err.print(message)) as ws:
+                        on_wait=lambda message: err.print(message), read_only=read_only) as ws:
         yield ws
 
 

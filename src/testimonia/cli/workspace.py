@@ -49,7 +49,7 @@ def keygen(path: Annotated[Path, typer.Argument(help="Where to write the new key
 def verify(workspace: WorkspaceOption = None) -> None:
     """Re-hash every original and walk the chain of custody; exit 1 on any problem."""
     from testimonia.service.integrity import verify_workspace
-    with opened(workspace) as ws, progress_bar() as bar:
+    with opened(workspace, read_only=True) as ws, progress_bar() as bar:
         task = bar.add_task("Verifying originals", total=None)
         report = verify_workspace(ws, progress=lambda _doc: bar.advance(task))
     for problem in report.problems:

@@ -35,6 +35,9 @@ from testimonia.crypto.keys import (
 )
 from testimonia.errors import InvalidValue
 
+__all__ = ["PublicKeys", "UserKeys", "new_user_keys", "same_secret", "unlock_user",
+           "verify_signature"]
+
 
 @dataclass(frozen=True)
 class UserKeys:

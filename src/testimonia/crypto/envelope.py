@@ -26,6 +26,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from testimonia.errors import IntegrityError
 
+__all__ = ["KEY_BYTES", "NONCE", "RECORD_MAGIC", "WRAP_MAGIC", "decrypt", "encrypt",
+           "new_data_key", "new_key_pair", "unwrap", "wrap"]
+
 RECORD_MAGIC = b"TENV1"
 WRAP_MAGIC = b"TWRP1"
 NONCE = 12

@@ -31,6 +31,13 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from testimonia.errors import InvalidValue, WorkspaceLocked
 from testimonia.fsutil import atomic_write
 
+__all__ = ["ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM", "ARGON2_TIME_COST", "KEYRING_FORMAT",
+           "KEY_BYTES", "KEY_FILE_FORMAT", "KeyMaterial", "MIN_PASSPHRASE", "WorkspaceKeys",
+           "check_new_passphrase", "create_keyring", "is_empty", "key_material_from_env",
+           "new_key_id", "normalize_passphrase", "org_key_material_from_env", "read_key_file",
+           "require_material", "slot_kinds", "unlock_keyring", "unwrap_secret",
+           "user_key_material_from_env", "wrap_secret", "write_key_file", "write_keyring"]
+
 KEYRING_FORMAT = "testimonia-keyring/1"
 KEY_FILE_FORMAT = "testimonia-key/1"
 KEY_BYTES = 32

@@ -15,6 +15,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from testimonia.errors import IntegrityError
 
+__all__ = ["KEY_ID_BYTES", "MAGIC", "NONCE_BYTES", "key_id_of", "seal", "unseal"]
+
 MAGIC = b"TSEAL01\n"
 NONCE_BYTES = 12
 KEY_ID_BYTES = 16

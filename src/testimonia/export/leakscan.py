@@ -35,6 +35,8 @@ from pypdf.generic import StreamObject
 
 from testimonia.export.redact import Hit, Redactor
 
+__all__ = ["Leak", "UNREADABLE", "mask", "scan_file", "scan_text", "scan_tree"]
+
 UNREADABLE = "unreadable"
 _BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ARCHIVES = (b"PK\x03\x04", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")  # zip (docx, xlsx), gzip...

@@ -29,6 +29,9 @@ from testimonia.export.redact import Protected, Redactor, private_persons
 from testimonia.model import Consent, Document, Identity, Source, SourceKind, StoredClaim
 from testimonia.places.gazetteer import get_gazetteer
 
+__all__ = ["Inputs", "QUASI_IDENTIFIERS", "QUOTES_PER_FINDING", "WEIGHTS", "accounts",
+           "attributes", "findings", "protected_identifiers", "quotable_documents"]
+
 QUASI_IDENTIFIERS = ("site", "period", "kind", "age_band", "sex", "ethnicity", "occupation", "home")
 WEIGHTS = {"site": 8.0, "period": 2.0}  # the site and date are the point of a finding
 QUOTES_PER_FINDING = 2

@@ -36,6 +36,10 @@ from testimonia.text.inflect import candidates, clitics
 from testimonia.text.textfold import Token, fold, fold_with_offsets, is_cyrillic, tokens
 from testimonia.text.translit import skeletons
 
+__all__ = ["Hit", "LISTED_PHONE_TAIL", "MAX_PASSES", "MIN_ALONE", "MIN_LISTED_PHONE", "MIN_STEM",
+           "MIN_STEM_LOWER", "NAME_KINDS", "PARTICLES", "PATRONYMICS", "Protected", "Redactor",
+           "private_persons"]
+
 NAME_KINDS = frozenset({"name", "person"})
 MIN_ALONE = 3  # letters a name part needs to identify on its own
 MIN_STEM = 4  # letters a stem needs (capitalised word) before endings are compared

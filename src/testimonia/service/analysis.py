@@ -25,6 +25,8 @@ from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import analyses, records
 
+__all__ = ["JUDGEMENTS", "analyze_workspace", "current_analysis", "dossier", "judge"]
+
 JUDGEMENTS = ("merge", "split", "rename")
 
 

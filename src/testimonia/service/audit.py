@@ -25,6 +25,8 @@ from testimonia.store.chain import Problem, check_chain
 from testimonia.store.heads import HeadState
 from testimonia.store.schema import audit_events
 
+__all__ = ["AuditReport", "read_audit"]
+
 
 @dataclass
 class AuditReport:

@@ -14,6 +14,8 @@ from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.text.textfold import fold
 
+__all__ = ["SITE_KM", "list_claims", "quotable"]
+
 SITE_KM = 15.0
 
 

@@ -31,6 +31,10 @@ from testimonia.service.policy import Scope, User, shareable
 from testimonia.store import extractions, protection
 from testimonia.store.schema import documents, organization_keys, sources
 
+__all__ = ["KeyHolder", "binding", "document_mentions", "key_for", "open_original", "open_text",
+           "recipients", "seal_original", "seal_text", "sealer", "sync_shares", "visible_claims",
+           "wrap_new"]
+
 
 class KeyHolder(Protocol):
     """What reading a document's key needs of an open workspace: who is acting, what

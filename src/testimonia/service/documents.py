@@ -15,6 +15,8 @@ from testimonia.service.workspace import Workspace
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
 
+__all__ = ["DocumentView", "list_documents", "read_text", "show_document", "visible_document"]
+
 
 @dataclass(frozen=True)
 class DocumentView:

@@ -33,6 +33,8 @@ from testimonia.service.vault import identities
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 
+__all__ = ["ExportReport", "FORMAT", "export", "gather"]
+
 FORMAT = "testimonia-public-findings/1"
 
 

@@ -18,6 +18,8 @@ from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import extractions
 
+__all__ = ["BATCH", "ExtractReport", "count_pending", "extract_workspace"]
+
 BATCH = 32
 
 

@@ -45,6 +45,9 @@ from testimonia.service.policy import User, requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import records
 
+__all__ = ["ForAnotherOrganisation", "IngestOptions", "IngestReport", "MIB", "Outcome",
+           "StoredMeanwhile", "collect_garbage", "ingest_paths"]
+
 MIB = 1024 * 1024
 
 

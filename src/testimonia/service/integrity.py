@@ -38,6 +38,8 @@ from testimonia.store.engine import snapshot
 from testimonia.store.heads import EMPTY, Head, HeadState, entry_head
 from testimonia.store.schema import audit_events, custody_events, organization_keys, vault_entries
 
+__all__ = ["VerifyReport", "verify_workspace"]
+
 
 @dataclass
 class VerifyReport:

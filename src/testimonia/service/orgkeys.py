@@ -21,6 +21,9 @@ from testimonia.crypto.keys import KeyMaterial, new_key_id, unwrap_secret
 from testimonia.errors import IntegrityError
 from testimonia.store import protection
 
+__all__ = ["Unlocked", "create_key", "grant", "grant_all", "granted", "read_record", "rewrap",
+           "unlock", "write_record"]
+
 
 def create_key(conn: Connection, organization_id: int, grantees: Sequence[tuple[int, bytes]]) -> str:
     """A new active key pair for the organisation, its private key granted to each

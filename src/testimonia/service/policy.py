@@ -34,6 +34,9 @@ from testimonia.model import Consent, Role, Source
 from testimonia.store import protection, records
 from testimonia.store.schema import documents, sources
 
+__all__ = ["ACTIONS", "Acting", "P", "R", "SERVICES", "Scope", "User", "W", "authorize",
+           "requires", "scope_of", "shareable"]
+
 _ALL = frozenset(Role)
 _READERS = frozenset({Role.ADMIN, Role.ANALYST, Role.REVIEWER})
 _WRITERS = frozenset({Role.ADMIN, Role.ANALYST})

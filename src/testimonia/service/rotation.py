@@ -30,6 +30,8 @@ from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 from testimonia.store.engine import rekey
 
+__all__ = ["BATCH", "Rotation", "key_status", "rotate_organization", "rotate_workspace"]
+
 BATCH = 500
 
 

@@ -18,6 +18,8 @@ from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 from testimonia.store.protection import ShareRow
 
+__all__ = ["SHARE_KINDS", "list_shares", "share"]
+
 SHARE_KINDS = ("all", "source", "document")
 
 

@@ -22,6 +22,9 @@ from testimonia.service.trust import profile_digest
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 
+__all__ = ["AGE_BAND", "ImportReport", "PROFILE_FIELDS", "add_source", "import_sources",
+           "list_relations", "list_sources", "relate_sources", "set_profile"]
+
 PROFILE_FIELDS = ("age_band", "sex", "ethnicity", "occupation")
 AGE_BAND = re.compile(r"\d{1,2}-\d{1,3}|\d{1,2}\+")
 

@@ -29,6 +29,9 @@ from testimonia.model import LogEntry, Role
 from testimonia.service.policy import ACTIONS
 from testimonia.store.chain import Problem, signed_message
 
+__all__ = ["AUTHORITY", "TrustState", "TrustedUser", "UNSIGNED", "check_custody", "profile_digest",
+           "replay"]
+
 # Audit actions that confer no authority and may come from someone unauthenticated.
 UNSIGNED = frozenset({"authentication_failed", "refused"})
 

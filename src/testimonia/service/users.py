@@ -22,6 +22,9 @@ from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 from testimonia.store.protection import UserRow
 
+__all__ = ["NewOrganization", "add_organization", "add_user", "enroll", "list_organizations",
+           "list_users", "set_credential", "set_role"]
+
 
 @dataclass(frozen=True)
 class NewOrganization:

@@ -26,6 +26,8 @@ from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 
+__all__ = ["identities", "list_entries", "set_identity", "show_identity"]
+
 
 def _sha256_hex(data: bytes) -> str:
     return _sha256(data).hexdigest()

@@ -49,6 +49,9 @@ from testimonia.store.lock import Waiting, WorkspaceLock
 from testimonia.store.originals import Originals
 from testimonia.store.schema import audit_events, custody_events, document_texts, documents, sources
 
+__all__ = ["DATABASE_FILE", "KEYRING_FILE", "LOCK_FILE", "LOGS", "ORIGINALS_DIR", "Paths",
+           "TMP_DIR", "Workspace"]
+
 KEYRING_FILE = "keyring.json"
 DATABASE_FILE = "testimonia.db"
 ORIGINALS_DIR = "originals"
@@ -159,10 +162,13 @@ class Workspace:
 
     @classmethod
     def open(cls, root: Path, material: KeyMaterial, flags: Mapping[str, Any] | None = None,
-             user_material: KeyMaterial | None = None, on_wait: Waiting | None = None) -> Workspace:
+             user_material: KeyMaterial | None = None, on_wait: Waiting | None = None,
+             read_only: bool = False) -> Workspace:
         """Open a workspace with the workspace key; the acting user (the `actor` setting)
         is authenticated with `user_material` when it is given. A workspace on read-only
-        media opens a private copy of its database, for reading and verifying only."""
+        media, or one that a read-only command (`read_only`) finds written by an older
+        version, is read from a private copy of its database (upgraded there): reading
+        never upgrades the workspace itself."""
         root = root.expanduser().resolve()
         paths = Paths(root)
         if not (paths.config.is_file() and paths.keyring.is_file()):
@@ -182,7 +188,11 @@ class Workspace:
             lock.acquire_shared()
         workspace = cls(paths, keys, config, material, user_material, lock=lock)
         try:
-            if not alone and needs_migration(workspace.engine):
+            behind = needs_migration(workspace.engine)
+            if read_only and behind:
+                workspace.close()
+                return cls._open_snapshot(paths, keys, config, material, user_material)
+            if behind and not alone:
                 lock.acquire_exclusive("upgrading the database")
                 alone = True
             if alone:
@@ -205,10 +215,7 @@ class Workspace:
         workspace = cls(paths, keys, config, material, user_material, snapshot=copy)
         try:
             if needs_migration(workspace.engine):
-                raise ReadOnlyWorkspace(
-                    f"The workspace {paths.root} is read-only and was written by an older "
-                    "version, which this one must upgrade first.",
-                    fix="Copy it to a writable disk and open the copy.")
+                migrate(workspace.engine)  # the private copy only
             workspace._authenticate()
         except BaseException:
             workspace.close()

@@ -22,6 +22,8 @@ from testimonia.store import logs
 from testimonia.store.heads import EMPTY, GENESIS, Head, HeadState, describe, entry_head
 from testimonia.store.records import now
 
+__all__ = ["Problem", "Signer", "append", "check_chain", "entry_hash", "signed_message"]
+
 
 @dataclass(frozen=True)
 class Problem:

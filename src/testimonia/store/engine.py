@@ -54,9 +54,10 @@ def migrate(engine: Engine) -> None:
 
 
 def needs_migration(engine: Engine) -> bool:
-    """True when the database is not at the newest schema revision."""
+    """True when the database is not at the newest schema revision (read without taking
+    the write lock)."""
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
-    with engine.connect() as connection:
+    with snapshot(engine) as connection:
         return MigrationContext.configure(connection).get_current_revision() != head
 
 

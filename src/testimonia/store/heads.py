@@ -36,6 +36,8 @@ from testimonia.fsutil import atomic_write
 from testimonia.model import LogEntry
 from testimonia.store import logs
 
+__all__ = ["EMPTY", "FORMAT", "GENESIS", "Head", "HeadFile", "HeadState", "describe", "entry_head"]
+
 GENESIS = "0" * 64
 FORMAT = 2
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from testimonia.errors import WorkspaceBusy
 
+__all__ = ["POLL_SECONDS", "WorkspaceLock"]
+
 POLL_SECONDS = 0.1
 Waiting = Callable[[str], None]
 

@@ -25,6 +25,8 @@ from testimonia.crypto.keys import WorkspaceKeys
 from testimonia.errors import IntegrityError
 from testimonia.fsutil import atomic_write
 
+__all__ = ["Originals"]
+
 Keys = Callable[[], WorkspaceKeys]
 
 

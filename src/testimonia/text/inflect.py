@@ -21,6 +21,9 @@ import re
 
 from testimonia.text.textfold import is_cyrillic
 
+__all__ = ["ELISIONS", "MAX_CANDIDATES", "MIN_STEM", "POSSESSIVE", "candidates", "clitics",
+           "phrase_candidates"]
+
 MAX_CANDIDATES = 10
 MIN_STEM = 2
 ELISIONS = ("jusqu'", "lorsqu'", "puisqu'", "qu'", "l'", "d'", "j'", "m'", "n'", "s'", "t'",

@@ -14,6 +14,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+__all__ = ["APOSTROPHES", "HYPHENS", "JOINING_HYPHENS", "Token", "fold", "fold_with_offsets",
+           "is_cyrillic", "is_latin", "tokens"]
+
 APOSTROPHES = "'’ʼ`′‘ʹ"
 HYPHENS = "-‐‑‒–—―−\u00ad"
 JOINING_HYPHENS = frozenset("-‐‑\u00ad")  # a hyphen inside a word; dashes split words

@@ -24,6 +24,9 @@ import re
 
 from testimonia.text.textfold import fold
 
+__all__ = ["SYSTEMS", "has_cyrillic", "skeleton", "skeletons", "to_cyrillic", "to_latin",
+           "variants"]
+
 SYSTEMS = ("uk", "ru", "fr")
 
 _COMMON = {
