@@ -14,7 +14,7 @@ SRC = Path(__file__).parents[1] / "src" / "testimonia"
 
 # Bottom to top: a module may import its own layer and the layers below it.
 LAYERS: list[set[str]] = [
-    {"__init__", "errors", "model", "config", "fsutil", "vocab", "text"},
+    {"__init__", "errors", "model", "shapes", "config", "fsutil", "vocab", "text"},
     {"crypto", "places"},
     {"ingest", "extract"},
     {"analysis", "export"},

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from testimonia.errors import InvalidValue
+from testimonia.shapes import ClaimJson
 
 
 class SourceKind(StrEnum):
@@ -158,13 +159,15 @@ class Claim:
     component: str
     transfer: dict[str, Any] | None = None  # {"from": place, "to": place} for act == transfer
 
-    def to_json(self) -> dict[str, Any]:
-        return {"act": self.act, "methods": list(self.methods), "violations": list(self.violations),
-                "places": list(self.places), "perpetrators": list(self.perpetrators),
-                "period": self.period, "victim": self.victim, "first_hand": self.first_hand,
-                "denial": self.denial, "interrogation_languages": list(self.interrogation_languages),
-                "evidence": [e.to_json() for e in self.evidence], "component": self.component,
-                "transfer": self.transfer}
+    def to_json(self) -> ClaimJson:
+        """The documented claim JSON (extraction builds its parts as plain dicts)."""
+        return cast(ClaimJson, {
+            "act": self.act, "methods": list(self.methods), "violations": list(self.violations),
+            "places": list(self.places), "perpetrators": list(self.perpetrators),
+            "period": self.period, "victim": self.victim, "first_hand": self.first_hand,
+            "denial": self.denial, "interrogation_languages": list(self.interrogation_languages),
+            "evidence": [e.to_json() for e in self.evidence], "component": self.component,
+            "transfer": self.transfer})
 
 
 @dataclass(frozen=True)
@@ -187,7 +190,7 @@ class StoredClaim:
     document_id: str
     file_name: str
     source: str | None
-    body: dict[str, Any]  # Claim.to_json(), opened by service/doccrypt.visible_claims
+    body: ClaimJson  # Claim.to_json(), opened by service/doccrypt.visible_claims
     source_kind: str | None = None
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from testimonia.analysis.corroboration import Groups, Rules, corroborate
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.patterns import patterns
+from testimonia.analysis.results import analyze
 from testimonia.analysis.sites import Judgement, resolve_sites
 from testimonia.analysis.trajectories import network
 
@@ -142,3 +143,21 @@ def test_patterns_across_conflicts() -> None:
     sahel = next(p for p in found["conflicts"] if p["id"] == "sahel")
     assert "foreign_language_interrogation" in {p["practice"] for p in sahel["practices"]}
     assert found["conflict_similarity"][0]["jaccard"] == 0.4  # 2 shared of 5
+
+
+def test_a_denial_with_a_length_but_no_date_contradicts_without_failing() -> None:
+    """A period can be a length alone ({start: None, duration_days: N}); reading its year
+    once failed on None (found when the claim JSON got a type)."""
+    containers = [at(SEVARE, "shipping_container")]
+    denial = claim(9, "Sega", containers, ("beating",), denial=True, year=None, kind="official")
+    denial.body["period"] = {"start": None, "end": None, "duration_days": 3}
+    beating = findings_by([claim(1, "A", containers), denial])[("beating", "2022")]
+    assert [c["claim"] for c in beating["contradicted_by"]] == [9]
+
+
+def test_a_perpetrator_known_only_by_name_is_not_counted_as_a_force() -> None:
+    containers = [at(SEVARE, "shipping_container")]
+    unnamed = claim(1, "A", containers)
+    unnamed.body["perpetrators"] = [{"name": "Colonel X", "canonical": None}]
+    results = analyze([unnamed], [], [], Rules())
+    assert results["sites"][0]["forces"] == []

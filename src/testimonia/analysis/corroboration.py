@@ -22,10 +22,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.sites import Resolution
+from testimonia.shapes import ClaimJson, FindingJson
 
 CELL_ACTS = ("detention", "killing", "disappearance")  # acts that are allegations in themselves
 
@@ -81,7 +81,7 @@ class Finding:
     first_hand: int = 0
     groups: list[list[str]] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> FindingJson:
         return {
             "site": self.site, "allegation": self.allegation, "period": self.bucket,
             "status": self.status, "rationale": self.rationale,
@@ -125,7 +125,7 @@ def corroborate(claims: Sequence[ClaimIn], resolution: Resolution, groups: Group
     return sorted(findings, key=lambda f: (f.site, f.allegation, f.bucket))
 
 
-def allegations(body: dict[str, Any]) -> list[str]:
+def allegations(body: ClaimJson) -> list[str]:
     named = [*body["methods"], *body["violations"]]
     return named + ([f"act:{body['act']}"] if body["act"] in CELL_ACTS else [])
 
@@ -135,7 +135,7 @@ def _denies(denial: ClaimIn, finding: Finding) -> bool:
     if finding.allegation not in denied and not (
             finding.allegation == "act:detention" and not denial.body["methods"]):
         return False
-    year = (denial.body.get("period") or {}).get("start", "")[:4]
+    year = ((denial.body.get("period") or {}).get("start") or "")[:4]
     return not year or finding.bucket in ("undated", year)
 
 

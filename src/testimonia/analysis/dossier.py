@@ -6,21 +6,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from testimonia.analysis.results import find_site, findings_at, site_family
+from testimonia.shapes import ResultsJson
 
 QUOTES_PER_FINDING = 3
 
 
-def build_dossier(results: Mapping[str, Any], query: str,
+def build_dossier(results: ResultsJson, query: str,
                   claims: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
     """`claims`: claim id -> {"source", "body"} for the quotes."""
-    site = find_site(dict(results), query)
-    family = site_family(dict(results), site["id"])
+    site = find_site(results, query)
+    family = site_family(results, site["id"])
     edges = results["transfers"]["edges"]
     return {
         "site": site,
         "contains": [s for s in results["sites"] if s["parent"] == site["id"]],
         "findings": [{**f, "quotes": _quotes(f["claims"], claims)}
-                     for f in findings_at(dict(results), site["id"])],
+                     for f in findings_at(results, site["id"])],
         "transfers_in": [e for e in edges if e["to"] in family],
         "transfers_out": [e for e in edges if e["from"] in family],
     }

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from testimonia.shapes import ClaimJson
 
 
 @dataclass(frozen=True)
@@ -12,7 +13,7 @@ class ClaimIn:
     document_id: str
     source: str | None  # pseudonym
     source_kind: str | None
-    body: dict[str, Any]  # the documented claim JSON
+    body: ClaimJson  # the documented claim JSON
     label: str = field(init=False)  # how the source is shown: pseudonym only, never an identity
 
     def __post_init__(self) -> None:

@@ -26,6 +26,7 @@ import yaml
 from testimonia.analysis.corroboration import Groups, allegations
 from testimonia.analysis.inputs import ClaimIn
 from testimonia.analysis.sites import Resolution
+from testimonia.shapes import ClaimJson
 
 MIN_SITE_ALLEGATIONS = 2  # sites with fewer are left out of site-to-site similarity
 SIMILAR_SITES = 200  # site-to-site similarity among this many most reported sites (pairs grow as n²)
@@ -93,7 +94,7 @@ def _conflict_profiles(sites: dict[str, Profile], resolution: Resolution) -> dic
     return conflicts
 
 
-def practices(body: dict[str, Any], country: str | None) -> list[str]:
+def practices(body: ClaimJson, country: str | None) -> list[str]:
     found = allegations(body)
     spoken = body.get("interrogation_languages")
     if spoken:

@@ -4,21 +4,20 @@ transfers and patterns out."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from testimonia.analysis.corroboration import Groups, Rules, corroborate
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.patterns import patterns
 from testimonia.analysis.sites import Judgement, resolve_sites
 from testimonia.analysis.trajectories import network, trajectories
 from testimonia.errors import NotFound
+from testimonia.shapes import FindingJson, ResultsJson, SiteJson
 from testimonia.text.textfold import fold
 
 __all__ = ["analyze", "find_site", "findings_at", "site_family"]
 
 
 def analyze(claims: list[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
-            rules: Rules) -> dict[str, Any]:
+            rules: Rules) -> ResultsJson:
     """The whole analysis as documented JSON (docs/analysis.md): a pure function."""
     resolution = resolve_sites(claims, judgements)
     groups = Groups(relations, rules.relations)
@@ -34,12 +33,12 @@ def analyze(claims: list[ClaimIn], relations: list[RelationIn], judgements: list
     }
 
 
-def find_site(results: dict[str, Any], query: str) -> dict[str, Any]:
+def find_site(results: ResultsJson, query: str) -> SiteJson:
     """A site by id, else by name, else by any alias (any script; case and accents
     ignored), else by part of its name; the most reported when several match."""
     wanted = fold(query.strip())
     sites = results["sites"]
-    named: list[dict[str, Any]] = []
+    named: list[SiteJson] = []
     for test in (lambda s: s["id"] == query.strip(),
                  lambda s: fold(s["name"]) == wanted,
                  lambda s: wanted in {fold(a) for a in s["aliases"]},
@@ -50,12 +49,12 @@ def find_site(results: dict[str, Any], query: str) -> dict[str, Any]:
     return max(named, key=lambda s: s["claim_count"])
 
 
-def site_family(results: dict[str, Any], site_id: str) -> set[str]:
+def site_family(results: ResultsJson, site_id: str) -> set[str]:
     """A site and the sites inside it (the containers of a camp)."""
     return {site_id} | {s["id"] for s in results["sites"] if s["parent"] == site_id}
 
 
-def findings_at(results: dict[str, Any], query: str | None) -> list[dict[str, Any]]:
+def findings_at(results: ResultsJson, query: str | None) -> list[FindingJson]:
     """The findings of a site and of the sites inside it; all of them without a query."""
     if query is None:
         return list(results["findings"])

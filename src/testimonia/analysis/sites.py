@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from testimonia.analysis.inputs import ClaimIn
+from testimonia.shapes import PlaceJson, SiteJson
 from testimonia.text.textfold import fold
 
 HOSTS = ("military_camp", "former_un_base", "filtration_camp", "penal_colony", "prison",
@@ -48,7 +48,7 @@ class Site:
     first_reported: str | None = None
     last_reported: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> SiteJson:
         return {"id": self.id, "name": self.name, "facility": self.facility,
                 "country": self.country, "lat": self.lat, "lon": self.lon,
                 "precision": self.precision, "parent": self.parent,
@@ -96,7 +96,7 @@ def resolve_sites(claims: Iterable[ClaimIn], judgements: Sequence[Judgement] = (
     return resolution
 
 
-def _site_for(sites: dict[str, Site], place: dict[str, Any]) -> Site:
+def _site_for(sites: dict[str, Site], place: PlaceJson) -> Site:
     anchor, facility, precision = _key(place)
     site_id = f"site:{anchor}" + (f"/{facility}" if facility else "")
     site = sites.get(site_id)
@@ -109,7 +109,7 @@ def _site_for(sites: dict[str, Site], place: dict[str, Any]) -> Site:
     return site
 
 
-def _key(place: dict[str, Any]) -> tuple[str, str | None, str]:
+def _key(place: PlaceJson) -> tuple[str, str | None, str]:
     precision = str(place.get("precision") or "unknown")
     if place.get("id") is None:
         return f"name:{fold(str(place.get('name')))}", place.get("facility"), "unknown"
@@ -120,7 +120,7 @@ def _key(place: dict[str, Any]) -> tuple[str, str | None, str]:
     return str(anchor), place.get("facility"), precision
 
 
-def _name(place: dict[str, Any], facility: str | None) -> str:
+def _name(place: PlaceJson, facility: str | None) -> str:
     """"shipping container, Sévaré"; a curated facility keeps its own name when it is of
     that type ("Sévaré military camp")."""
     name = str(place.get("name"))
@@ -180,12 +180,13 @@ def _attach_to_main_facility(sites: dict[str, Site], of_claim: dict[int, list[st
 def _describe(site: Site, claim: ClaimIn) -> None:
     site.claims.append(claim.id)
     site.sources.add(claim.label)
-    site.forces.update(p["canonical"] for p in claim.body["perpetrators"])
+    site.forces.update(p["canonical"] for p in claim.body["perpetrators"] if p["canonical"])
     period = claim.body.get("period") or {}
-    if period.get("start") and (site.first_reported is None or period["start"] < site.first_reported):
-        site.first_reported = period["start"]
-    if period.get("end") and (site.last_reported is None or period["end"] > site.last_reported):
-        site.last_reported = period["end"]
+    start, end = period.get("start"), period.get("end")
+    if start and (site.first_reported is None or start < site.first_reported):
+        site.first_reported = start
+    if end and (site.last_reported is None or end > site.last_reported):
+        site.last_reported = end
 
 
 def _apply(resolution: Resolution, j: Judgement, claims: list[ClaimIn]) -> None:

@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from testimonia.analysis.inputs import ClaimIn
 from testimonia.analysis.sites import Resolution
+from testimonia.shapes import EdgeJson, PeriodJson, TrajectoryJson
 
 
 @dataclass
 class Stop:
     site: str
-    period: dict[str, Any] | None
+    period: PeriodJson | None
     claims: list[int] = field(default_factory=list)
 
 
@@ -34,7 +34,7 @@ class Trajectory:
     stops: list[Stop] = field(default_factory=list)
     transfers: list[tuple[str, str, int]] = field(default_factory=list)  # from, to, claim
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> TrajectoryJson:
         return {"victim": self.victim, "source": self.source,
                 "stops": [{"site": s.site, "period": s.period, "claims": s.claims} for s in self.stops],
                 "transfers": [{"from": a, "to": b, "claim": c} for a, b, c in self.transfers]}
@@ -49,7 +49,7 @@ class Edge:
     sources: set[str] = field(default_factory=set)
     claims: list[int] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> EdgeJson:
         return {"from": self.origin, "to": self.destination, "count": len(self.documents),
                 "cross_border": self.cross_border, "sources": sorted(self.sources),
                 "claims": self.claims}
@@ -74,11 +74,11 @@ def network(claims: Sequence[ClaimIn], resolution: Resolution) -> list[Edge]:
     edges: dict[tuple[str, str], Edge] = {}
     for claim in claims:
         sites = resolution.of_claim.get(claim.id, [])
-        if claim.body["denial"] or not claim.body.get("transfer") or len(sites) != 2:
+        transfer = claim.body.get("transfer")
+        if claim.body["denial"] or not transfer or len(sites) != 2:
             continue
         origin, destination = sites
-        countries = (claim.body["transfer"]["from"].get("country"),
-                     claim.body["transfer"]["to"].get("country"))
+        countries = (transfer["from"].get("country"), transfer["to"].get("country"))
         crossing = None not in countries and countries[0] != countries[1]
         edge = edges.setdefault((origin, destination), Edge(origin, destination, crossing))
         edge.documents.add(claim.document_id)

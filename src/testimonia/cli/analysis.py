@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from testimonia.cli.common import WorkspaceOption, opened, out
+
+if TYPE_CHECKING:
+    from testimonia.shapes import ResultsJson
 
 site_app = typer.Typer(help="An analyst's decisions about sites; they survive re-analysis.",
                        no_args_is_help=True)
@@ -33,7 +36,7 @@ def analyze(workspace: WorkspaceOption = None) -> None:
     print_summary(results)
 
 
-def print_summary(results: dict[str, Any]) -> None:
+def print_summary(results: ResultsJson) -> None:
     statuses = [f["status"] for f in results["findings"]]
     edges = results["transfers"]["edges"]
     out.print(f"{len(results['sites'])} sites, {len(statuses)} findings "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -14,6 +14,7 @@ from testimonia.cli.common import WorkspaceOption, err, opened, out, progress_ba
 
 if TYPE_CHECKING:
     from testimonia.extract.evaluate import Score
+    from testimonia.shapes import ClaimJson
 
 
 def register(app: typer.Typer) -> None:
@@ -86,11 +87,11 @@ def claims(
         out.print(f"{len(found)} claims.")
 
 
-def _claim_line(body: dict[str, Any]) -> str:
+def _claim_line(body: ClaimJson) -> str:
     what = ", ".join([*body["methods"], *body["violations"]]) or body["act"]
     where = "; ".join(p["name"] + (f" ({p['facility']})" if p.get("facility") else "")
                       for p in body["places"]) or "place unknown"
-    who = ", ".join(p["canonical"] for p in body["perpetrators"]) or "perpetrator unknown"
+    who = ", ".join(p["canonical"] or p["name"] for p in body["perpetrators"]) or "perpetrator unknown"
     when = body["period"]["text"] if body["period"] else "date unknown"
     flags = [body["victim"]["who"], "first-hand" if body["first_hand"] else "hearsay"]
     flags += ["DENIAL"] if body["denial"] else []

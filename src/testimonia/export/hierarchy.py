@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 
 from testimonia.places.gazetteer import get_gazetteer
 from testimonia.places.gazetteer_data import country_names, regions
+from testimonia.shapes import SiteJson
 
 Chain = tuple[str, ...]
 LEVEL_NAMES = {
@@ -49,7 +51,7 @@ def value_chain(value: str | None) -> Chain:
     return (value,) if value else ()
 
 
-def site_chain(site: dict[str, object], sites: dict[str, dict[str, object]]) -> Chain:
+def site_chain(site: SiteJson, sites: Mapping[str, SiteJson]) -> Chain:
     parent = sites.get(str(site.get("parent") or ""))
     chain = [str(site["name"])]
     if parent is not None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import secrets
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +28,7 @@ from testimonia.export import gate, hierarchy
 from testimonia.export.redact import Protected, Redactor, private_persons
 from testimonia.model import Consent, Document, Identity, Source, SourceKind, StoredClaim
 from testimonia.places.gazetteer import get_gazetteer
+from testimonia.shapes import FindingJson, ResultsJson
 
 __all__ = ["Inputs", "QUASI_IDENTIFIERS", "QUOTES_PER_FINDING", "WEIGHTS", "accounts",
            "attributes", "findings", "protected_identifiers", "quotable_documents"]
@@ -42,7 +43,7 @@ class Inputs:
     """Everything a public export reads, within the exporting user's scope."""
 
     organization: str
-    results: dict[str, Any]
+    results: ResultsJson
     claims: dict[int, StoredClaim]
     documents: dict[str, Document]
     sources: dict[str, Source]
@@ -146,7 +147,7 @@ def findings(inputs: Inputs, redactor: Redactor, k: int) -> tuple[list[dict[str,
     return out, quotes
 
 
-def _quotes(finding: Mapping[str, Any], inputs: Inputs, quotable: set[str],
+def _quotes(finding: FindingJson, inputs: Inputs, quotable: set[str],
             redactor: Redactor) -> list[dict[str, str]]:
     said = []
     for claim_id in finding["claims"]:
@@ -165,7 +166,7 @@ def _count(value: int, k: int) -> int | str:
     return value if value == 0 or value >= k else f"fewer than {k}"
 
 
-def _rationale(finding: Mapping[str, Any], k: int) -> str:
+def _rationale(finding: FindingJson, k: int) -> str:
     n, first = _count(finding["independent_sources"], k), _count(finding["first_hand_sources"], k)
     text = f"{n} independent source(s), {first} at first hand"
     return text + ("; contradicted by a denial" if finding["contradicted_by"] else "")

@@ -23,6 +23,7 @@ from testimonia.service.claims import quotable
 from testimonia.service.documents import visible_document
 from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
+from testimonia.shapes import ResultsJson
 from testimonia.store import analyses, records
 
 __all__ = ["JUDGEMENTS", "analyze_workspace", "current_analysis", "dossier", "judge"]
@@ -31,7 +32,7 @@ JUDGEMENTS = ("merge", "split", "rename")
 
 
 @requires('read_results')
-def current_analysis(ws: Workspace) -> dict[str, Any]:
+def current_analysis(ws: Workspace) -> ResultsJson:
     """The stored analysis when its inputs are unchanged, else a fresh one (stored). The
     inputs are the claims and sources in the acting user's scope; the result is stored
     for that user's organisation, encrypted with its key."""
@@ -44,7 +45,7 @@ def current_analysis(ws: Workspace) -> dict[str, Any]:
         stored = analyses.load_results(conn, user.organization_id, digest)
         if stored is not None:
             keys = ws.org_private_keys(conn, user.organization_id, user.organization)
-            cached: dict[str, Any] = json.loads(orgkeys.read_record(conn, record, stored, keys))
+            cached: ResultsJson = json.loads(orgkeys.read_record(conn, record, stored, keys))
             return cached
     results = analyze(claims, relations, judgements, rules)
     with ws.transaction() as conn:
@@ -55,7 +56,7 @@ def current_analysis(ws: Workspace) -> dict[str, Any]:
 
 
 @requires('analyze')
-def analyze_workspace(ws: Workspace) -> dict[str, Any]:
+def analyze_workspace(ws: Workspace) -> ResultsJson:
     """Run the analysis (or take the stored one when nothing changed) as a writer: the
     results are stored for the acting user's organisation."""
     return current_analysis(ws)
@@ -83,7 +84,7 @@ def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") 
     return site_id
 
 
-def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: dict[str, Any]) -> str:
+def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: ResultsJson) -> str:
     with ws.engine.connect() as conn:
         doc = visible_document(ws, conn, prefix)
     site = next(s for s in results["sites"] if s["id"] == site_id)

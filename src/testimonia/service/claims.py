@@ -12,6 +12,7 @@ from testimonia.places.geo import km
 from testimonia.service import doccrypt
 from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
+from testimonia.shapes import PlaceJson
 from testimonia.text.textfold import fold
 
 __all__ = ["SITE_KM", "list_claims", "quotable"]
@@ -39,7 +40,7 @@ def _site_filter(site: str | None) -> Callable[[StoredClaim], bool]:
     wanted = fold(site)
     known = get_gazetteer().lookup(site, "und")[:1]
 
-    def matches(place: dict[str, Any]) -> bool:
+    def matches(place: PlaceJson) -> bool:
         if known and (place.get("id") == known[0].id or _near(place, known[0])):
             return True
         return any(wanted in fold(str(place.get(key) or "")) for key in ("name", "text"))
@@ -47,7 +48,7 @@ def _site_filter(site: str | None) -> Callable[[StoredClaim], bool]:
     return lambda claim: any(matches(p) for p in claim.body["places"])
 
 
-def _near(place: dict[str, Any], known: Place) -> bool:
+def _near(place: PlaceJson, known: Place) -> bool:
     if None in (place.get("lat"), place.get("lon"), known.lat, known.lon):
         return False
     return km(place["lat"], place["lon"], known.lat, known.lon) <= SITE_KM  # type: ignore[arg-type]

@@ -1,0 +1,129 @@
+"""The JSON shapes that cross packages: a claim as extraction writes it and analysis,
+the CLI and exports read it (docs/extraction.md), and the analysis results
+(docs/analysis.md). Typed, so that a key read in one package and written in another is
+checked by mypy."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+__all__ = ["ClaimJson", "EdgeJson", "EvidenceJson", "FindingJson", "PerpetratorJson", "PeriodJson",
+           "PlaceJson", "ResultsJson", "SiteJson", "TrajectoryJson", "TransferJson", "TransfersJson",
+           "VictimJson"]
+
+
+class PlaceJson(TypedDict, total=False):
+    name: str
+    id: str | None
+    country: str | None
+    lat: float | None
+    lon: float | None
+    facility: str | None
+    precision: str
+    text: str
+    parent_id: str | None
+    facility_place: bool
+
+
+class PerpetratorJson(TypedDict):
+    name: str
+    canonical: str | None
+
+
+class PeriodJson(TypedDict, total=False):
+    start: str | None
+    end: str | None
+    precision: str
+    duration_days: int | None
+    approximate: bool
+    text: str
+    span: list[int]
+
+
+class VictimJson(TypedDict, total=False):
+    who: str  # self | other | group | unknown
+    count: int | None
+    name: str | None
+
+
+class EvidenceJson(TypedDict):
+    start: int
+    end: int
+    quote: str
+
+
+TransferJson = TypedDict("TransferJson", {"from": PlaceJson, "to": PlaceJson})
+
+
+class ClaimJson(TypedDict):
+    act: str
+    methods: list[str]
+    violations: list[str]
+    places: list[PlaceJson]
+    perpetrators: list[PerpetratorJson]
+    period: PeriodJson | None
+    victim: VictimJson
+    first_hand: bool
+    denial: bool
+    interrogation_languages: list[str]
+    evidence: list[EvidenceJson]
+    component: str
+    transfer: TransferJson | None
+
+
+class SiteJson(TypedDict):
+    id: str
+    name: str
+    facility: str | None
+    country: str | None
+    lat: float | None
+    lon: float | None
+    precision: str
+    parent: str | None
+    aliases: list[str]
+    first_reported: str | None
+    last_reported: str | None
+    forces: list[dict[str, Any]]
+    sources: list[str]
+    source_count: int
+    claim_count: int
+
+
+class FindingJson(TypedDict, total=False):
+    site: str
+    site_name: str
+    allegation: str
+    period: str
+    status: str
+    rationale: str
+    independent_sources: int
+    first_hand_sources: int
+    sources: list[str]
+    source_kinds: list[str]
+    groups: list[list[str]]
+    claims: list[int]
+    contradicted_by: list[dict[str, Any]]
+
+
+EdgeJson = TypedDict("EdgeJson", {"from": str, "to": str, "count": int, "cross_border": bool,
+                                  "sources": list[str], "claims": list[int], "from_name": str,
+                                  "to_name": str}, total=False)
+
+
+class TrajectoryJson(TypedDict):
+    victim: str
+    source: str
+    stops: list[dict[str, Any]]
+    transfers: list[dict[str, Any]]
+
+
+class TransfersJson(TypedDict):
+    edges: list[EdgeJson]
+    trajectories: list[TrajectoryJson]
+
+
+class ResultsJson(TypedDict):
+    sites: list[SiteJson]
+    findings: list[FindingJson]
+    transfers: TransfersJson
+    patterns: dict[str, Any]
