@@ -174,6 +174,7 @@ class Workspace:
         if not (paths.config.is_file() and paths.keyring.is_file()):
             raise WorkspaceNotFound(root)
         _refuse_key_inside(root, material)
+        keyring = paths.keyring.read_bytes()
         keys = unlock_keyring(paths.keyring, material)
         if not paths.database.is_file():
             raise IntegrityError(f"The database {paths.database} is missing.",
@@ -184,8 +185,14 @@ class Workspace:
             alone = lock.try_exclusive()
         except OSError:  # read-only media: no lock file can be opened for writing
             return cls._open_snapshot(paths, keys, config, material, user_material)
-        if not alone:
-            lock.acquire_shared()
+        try:
+            if not alone:
+                lock.acquire_shared()
+            if paths.keyring.read_bytes() != keyring:  # a key rotation ended before we held the lock
+                keys = unlock_keyring(paths.keyring, material)
+        except BaseException:
+            lock.release()
+            raise
         workspace = cls(paths, keys, config, material, user_material, lock=lock)
         try:
             behind = needs_migration(workspace.engine)
