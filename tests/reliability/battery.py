@@ -21,13 +21,13 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from testimonia.access import add_organization
-from testimonia.integrity import verify_workspace
-from testimonia.protect import doccrypt
-from testimonia.protect.keys import KeyMaterial, write_key_file
+from testimonia.crypto.keys import KeyMaterial, write_key_file
+from testimonia.service import doccrypt
+from testimonia.service.integrity import verify_workspace
+from testimonia.service.users import add_organization
+from testimonia.service.workspace import Workspace
 from testimonia.store import records
 from testimonia.store.schema import claims, custody_events, documents
-from testimonia.workspace import Workspace
 
 CHILD = Path(__file__).with_name("child.py")
 ACTOR = "sahel-admin"

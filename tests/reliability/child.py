@@ -25,11 +25,12 @@ import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from testimonia.crypto.keys import KeyMaterial  # noqa: E402
 from testimonia.errors import TestimoniaError  # noqa: E402
-from testimonia.extract.run import extract_workspace  # noqa: E402
-from testimonia.ingest.run import IngestOptions, Outcome, ingest_paths, load_source_map  # noqa: E402
-from testimonia.protect.keys import KeyMaterial  # noqa: E402
-from testimonia.workspace import Workspace  # noqa: E402
+from testimonia.ingest.files import load_source_map  # noqa: E402
+from testimonia.service.extraction import extract_workspace  # noqa: E402
+from testimonia.service.ingest import IngestOptions, Outcome, ingest_paths  # noqa: E402
+from testimonia.service.workspace import Workspace  # noqa: E402
 
 ACKNOWLEDGED = {"ingested", "duplicate"}
 

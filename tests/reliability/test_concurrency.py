@@ -9,14 +9,24 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from battery import (
+    Child,
+    Investigation,
+    acks,
+    document_ids,
+    extracted_entries,
+    new_investigation,
+    problems,
+    run_to_end,
+    unreadable_acks,
+    wait_until_open,
+    write_testimonies,
+)
 
-from battery import (Child, Investigation, acks, document_ids, extracted_entries, new_investigation,
-                     problems, run_to_end, unreadable_acks, wait_until_open,
-                     write_testimonies)
-from testimonia.ingest.run import IngestOptions, ingest_paths
-from testimonia.integrity import verify_workspace
-from testimonia.protect.rotation import rotate_workspace
-from testimonia.sources import import_sources
+from testimonia.service.ingest import IngestOptions, ingest_paths
+from testimonia.service.integrity import verify_workspace
+from testimonia.service.rotation import rotate_workspace
+from testimonia.service.sources import import_sources
 from testimonia.store.schema import documents, organizations
 
 TESTIMONIA = str(Path(sys.executable).with_name("testimonia"))

@@ -20,12 +20,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from battery import (
+    Investigation,
+    database_files,
+    document_ids,
+    half_written,
+    new_investigation,
+    problems,
+    raised,
+    run_to_end,
+    stray_originals,
+    write_testimonies,
+)
 
-from battery import (Investigation, database_files, document_ids, half_written, new_investigation,
-                     problems, raised, run_to_end, stray_originals, write_testimonies)
 from testimonia import fsutil
 from testimonia.errors import StorageFailure
-from testimonia.ingest.run import IngestOptions, IngestReport, ingest_paths
+from testimonia.service.ingest import IngestOptions, IngestReport, ingest_paths
 
 FILES = 3
 MESSAGES = {errno.ENOSPC: "Nothing of this change was kept: the disk is full.",

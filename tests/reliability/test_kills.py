@@ -19,11 +19,25 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from battery import (
+    Investigation,
+    Timing,
+    acks,
+    claims_per_document,
+    document_ids,
+    half_written,
+    interrupted,
+    new_investigation,
+    problems,
+    raised,
+    run_to_end,
+    stray_originals,
+    timed_run,
+    unreadable_acks,
+    write_testimonies,
+)
 
-from battery import (Investigation, Timing, acks, claims_per_document, document_ids,
-                     half_written, interrupted, new_investigation, problems, raised, run_to_end,
-                     stray_originals, timed_run, unreadable_acks, write_testimonies)
-from testimonia.ingest.run import IngestOptions, ingest_paths
+from testimonia.service.ingest import IngestOptions, ingest_paths
 
 KILLS = int(os.environ.get("TESTIMONIA_KILL_ITERATIONS", "50"))
 INGEST_KILLS = KILLS - KILLS // 5
