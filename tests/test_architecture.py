@@ -15,7 +15,7 @@ SRC = Path(__file__).parents[1] / "src" / "testimonia"
 # Bottom to top: a module may import its own layer and the layers below it.
 LAYERS: list[set[str]] = [
     {"__init__", "errors", "model", "shapes", "config", "fsutil", "vocab", "text"},
-    {"crypto", "places"},
+    {"crypto", "places", "periods"},
     {"ingest", "extract"},
     {"analysis", "export"},
     {"store"},

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from testimonia.extract.periods import Period, PeriodMatch, find_periods
+from testimonia.periods.finder import Period, PeriodMatch, find_periods
 
 REF = dt.date(2023, 6, 15)  # the interview date used by the relative cases
 

@@ -9,14 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from testimonia.text.textfold import fold, fold_with_offsets, tokens
-from testimonia.text.translit import (
-    SYSTEMS,
-    skeleton,
-    skeletons,
-    to_cyrillic,
-    to_latin,
-    variants,
-)
+from testimonia.text.translit import SYSTEMS, skeleton, skeletons, to_cyrillic, to_latin, variants
 
 # --- folding ---------------------------------------------------------------------------
 

@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from pdfmaker import make_pdf
 
 from testimonia.errors import UnreadableFile
-from testimonia.extract.periods import find_periods
 from testimonia.ingest.frontmatter import parse_block, split_front_matter
 from testimonia.ingest.readers import READERS
 from testimonia.ingest.readers.base import Reader, ReadLimits, ReadResult
+from testimonia.periods.finder import find_periods
 from testimonia.places.gazetteer import get_gazetteer
 
 EXAMPLES = int(os.environ.get("TESTIMONIA_FUZZ_EXAMPLES", "500"))

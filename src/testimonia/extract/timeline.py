@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from testimonia.extract.document import ExtractDoc
-from testimonia.extract.periods import find_periods
 from testimonia.model import Mention
+from testimonia.periods.finder import find_periods
 
 
 class PeriodsComponent:

@@ -1,4 +1,4 @@
-"""Token grammar for time expressions (internal to :mod:`testimonia.extract.periods`).
+"""Token grammar for time expressions (internal to :mod:`testimonia.periods.finder`).
 
 A :class:`Parser` reads the expressions that start at a token and returns each
 unresolved expression with the index of the first token after it.
@@ -10,8 +10,8 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import replace
 
-from testimonia.extract.period_expr import DIGITS, Duration, Expr, Open, Point, Token, is_number, merge
-from testimonia.extract.period_lexicon import DAY_SUFFIXES, HYPHEN_SUFFIXES, UNIT_DAYS, Lexicon, Phrases
+from testimonia.periods.expr import DIGITS, Duration, Expr, Open, Point, Token, is_number, merge
+from testimonia.periods.lexicon import DAY_SUFFIXES, HYPHEN_SUFFIXES, UNIT_DAYS, Lexicon, Phrases
 
 _ABBREVIATED = frozenset({"г", "гг", "р", "рр"})
 _SEPARATORS = frozenset("./-")

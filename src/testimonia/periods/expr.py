@@ -1,4 +1,4 @@
-"""Tokens and unresolved time expressions (internal to :mod:`testimonia.extract.periods`).
+"""Tokens and unresolved time expressions (internal to :mod:`testimonia.periods.finder`).
 
 The text is cut into tokens (words, ASCII digit runs, single punctuation marks) with
 character offsets. The grammar turns tokens into a :class:`Point`, :class:`Range`,
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from testimonia.extract.period_lexicon import SEASON_MONTHS
+from testimonia.periods.lexicon import SEASON_MONTHS
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*['’ʼ]?|[0-9]+|\S")
 _APOSTROPHE = re.compile(r"['’ʼ]")

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal, cast, get_args
 
-from testimonia.extract.period_expr import Expr, Token, is_number, tokenize
-from testimonia.extract.period_grammar import Parser
-from testimonia.extract.period_lexicon import LANGUAGES, NUMBER_LEFT, NUMBER_RIGHT, lexicon
-from testimonia.extract.period_resolve import Resolved, explicit_year, resolve
+from testimonia.periods.expr import Expr, Token, is_number, tokenize
+from testimonia.periods.grammar import Parser
+from testimonia.periods.lexicon import LANGUAGES, NUMBER_LEFT, NUMBER_RIGHT, lexicon
+from testimonia.periods.resolve import Resolved, explicit_year, resolve
 
 __all__ = ["PRECISIONS", "Period", "PeriodMatch", "Precision", "find_periods"]
 

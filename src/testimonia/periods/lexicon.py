@@ -1,6 +1,6 @@
 """Word lists for time expressions in English, French, Russian and Ukrainian.
 
-Internal to :mod:`testimonia.extract.periods`. Every word is stored lower-case, with
+Internal to :mod:`testimonia.periods.finder`. Every word is stored lower-case, with
 ``ё`` folded to ``е`` and typographic apostrophes folded to ``'``. A French elision
 (``l'année``, ``jusqu'à``) is two tokens: ``l'`` and ``année``. Phrases are written
 with spaces between tokens; ``a=b; c d=e`` maps the phrase ``a`` to ``b`` and

@@ -12,8 +12,8 @@ import calendar
 import datetime as dt
 from typing import NamedTuple
 
-from testimonia.extract.period_expr import Duration, Expr, Open, Point, Range
-from testimonia.extract.period_lexicon import SEASON_MONTHS
+from testimonia.periods.expr import Duration, Expr, Open, Point, Range
+from testimonia.periods.lexicon import SEASON_MONTHS
 
 _ONE_DAY = dt.timedelta(days=1)
 
