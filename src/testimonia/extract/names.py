@@ -16,7 +16,7 @@ from testimonia.places.gazetteer import get_gazetteer
 
 class NamesComponent:
     name, version = "names", "2"
-    reads = ("text", "sentences", "mentions")
+    reads = ("text", "sentences", "tokens", "mentions", "cues", "countries")
     writes = ("mentions:person", "mentions:organization", "mentions:place")
 
     def __call__(self, doc: ExtractDoc) -> None:

@@ -9,7 +9,7 @@ from testimonia.periods.finder import find_periods
 
 class PeriodsComponent:
     name, version = "periods", "1"
-    reads = ("text",)
+    reads = ("text", "reference")
     writes = ("mentions:period",)
 
     def __call__(self, doc: ExtractDoc) -> None:
