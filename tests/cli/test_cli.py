@@ -139,3 +139,18 @@ def test_every_command_and_option_has_help() -> None:
         for param in command.params:
             if param.name != "help":
                 assert getattr(param, "help", None), f"{param.param_type_name} {param.name} of '{name}' has no help"
+
+
+def test_a_slow_passphrase_unlock_is_explained_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from testimonia.cli import common
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    screen = io.StringIO()
+    monkeypatch.setattr(common, "err", Console(file=screen, force_terminal=True, width=200))
+    common.explain_slow_unlock()
+    common.explain_slow_unlock()
+    assert screen.getvalue().count("takes about a second on purpose (Argon2id)") == 1
+    assert (tmp_path / "cache" / "testimonia" / "passphrase-explained").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,14 +34,35 @@ def key_material(*, new: bool = False) -> KeyMaterial:
     """From TESTIMONIA_PASSPHRASE / TESTIMONIA_KEY_FILE, else a hidden prompt on a terminal."""
     from testimonia.crypto.keys import KeyMaterial, key_material_from_env
     material = key_material_from_env()
-    if material.passphrase is not None or material.key_file is not None:
-        return material
-    if not sys.stdin.isatty():
-        raise WorkspaceLocked("No key to unlock the workspace.",
-                              fix="Set TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE "
-                              "(standard input is not a terminal, so no prompt).")
-    passphrase = typer.prompt("Workspace passphrase", hide_input=True, confirmation_prompt=new)
-    return KeyMaterial(passphrase=passphrase)
+    if material.passphrase is None and material.key_file is None:
+        if not sys.stdin.isatty():
+            raise WorkspaceLocked("No key to unlock the workspace.",
+                                  fix="Set TESTIMONIA_PASSPHRASE or TESTIMONIA_KEY_FILE "
+                                  "(standard input is not a terminal, so no prompt).")
+        passphrase = typer.prompt("Workspace passphrase", hide_input=True, confirmation_prompt=new)
+        material = KeyMaterial(passphrase=passphrase)
+    if material.passphrase is not None:
+        explain_slow_unlock()
+    return material
+
+
+def explain_slow_unlock() -> None:
+    """Once per person (a marker in their cache folder), on a terminal: a passphrase
+    unlocks slowly on purpose."""
+    marker = cache_folder() / "passphrase-explained"
+    if not err.is_terminal or marker.exists():
+        return
+    err.print("Unlocking with a passphrase takes about a second on purpose (Argon2id): it makes "
+              "guessing it just as slow. A key file (`testimonia keygen`) opens at once.")
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass
+
+
+def cache_folder() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "testimonia"
 
 
 def user_material(*, new: bool = False, who: str = "your") -> KeyMaterial:
