@@ -149,7 +149,7 @@ def test_a_slow_passphrase_unlock_is_explained_once(tmp_path: Path, monkeypatch:
     from testimonia.cli import common
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     screen = io.StringIO()
-    monkeypatch.setattr(common, "err", Console(file=screen, force_terminal=True, width=200))
+    monkeypatch.setattr(common, "err", Console(file=screen, force_terminal=True, width=200, highlight=False))
     common.explain_slow_unlock()
     common.explain_slow_unlock()
     assert screen.getvalue().count("takes about a second on purpose (Argon2id)") == 1
