@@ -99,12 +99,15 @@ def _claim_line(body: ClaimJson) -> str:
 
 
 def eval_(
-    gold: Annotated[Path, typer.Argument(help="Annotated gold set, one JSON item per line "
-                                         "(tests/eval/README.md).")],
+    gold: Annotated[list[Path], typer.Argument(help="Annotated gold sets, one JSON item per "
+                                               "line (tests/eval/README.md).")],
+    part: Annotated[str, typer.Option("--part", help="all, dev (what rules may be tuned on) "
+                                      "or heldout (a third never used while tuning: the "
+                                      "figures to report).")] = "all",
 ) -> None:
     """Measure extraction quality: precision, recall and F1 per field and per language."""
-    from testimonia.extract.evaluate import FIELDS, evaluate, load_gold
-    items = load_gold(gold)
+    from testimonia.extract.evaluate import FIELDS, evaluate, load_gold, select
+    items = select([item for path in gold for item in load_gold(path)], part)
     with progress_bar() as bar:
         task = bar.add_task("Evaluating", total=len(items))
         result = evaluate(items, progress=lambda _id: bar.advance(task))
