@@ -20,16 +20,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select, update
 
 from testimonia.crypto import envelope
+from testimonia.crypto.envelope import new_data_key
 from testimonia.errors import NotFound
 from testimonia.model import Mention, StoredClaim
 from testimonia.service.policy import Scope, User, shareable
 from testimonia.store import extractions, protection
-from testimonia.store.schema import documents, organization_keys, sources
+from testimonia.store.originals import Originals
+from testimonia.store.schema import document_texts, documents, organization_keys, sources
 
 __all__ = ["KeyHolder", "binding", "document_mentions", "key_for", "open_original", "open_text",
            "recipients", "seal_original", "seal_text", "sealer", "sync_shares", "visible_claims",
@@ -177,3 +180,40 @@ def _documents_of(conn: Connection, organization_id: int) -> list[tuple[str, str
              .join_from(documents, sources, documents.c.source_id == sources.c.id, isouter=True)
              .where(documents.c.organization_id == organization_id))
     return [(r.id, r.pseudonym, r.metadata) for r in conn.execute(query)]
+
+
+class Upgrading(Protocol):
+    """What the legacy upgrade needs of a workspace opened alone (service/workspace.py)."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def originals(self) -> Originals: ...
+
+    def transaction(self, signed: bool = True) -> AbstractContextManager[Connection]: ...
+
+
+def seal_legacy(ws: Upgrading) -> int:
+    """Encrypt, per organisation, the texts and originals a version before 0006 stored
+    under the workspace key only; returns how many documents were upgraded."""
+    query = (select(documents.c.id, documents.c.organization_id, sources.c.pseudonym,
+                    documents.c.metadata, document_texts.c.text)
+             .join(document_texts, document_texts.c.document_id == documents.c.id)
+             .join(sources, documents.c.source_id == sources.c.id, isouter=True)
+             .where(document_texts.c.sealed.is_(None)))
+    with ws.engine.connect() as conn:
+        legacy = [(r.id, r.organization_id, r.pseudonym, r.metadata, r.text)
+                  for r in conn.execute(query)]
+    for document_id, organization_id, pseudonym, metadata, text in legacy:
+        data_key = new_data_key()
+        original = ws.originals.read(document_id)  # legacy: no inner layer yet
+        with ws.transaction(signed=False) as conn:
+            wrap_new(conn, document_id, data_key, recipients(
+                conn, organization_id, pseudonym, document_id, metadata))
+            conn.execute(update(document_texts).where(document_texts.c.document_id == document_id)
+                         .values(text="", sealed=seal_text(data_key, document_id, text)))
+        # After the commit: until then the row's key is not stored, and an original
+        # without the inner layer still opens (open_original), so a crash loses nothing.
+        ws.originals.put(document_id, seal_original(data_key, document_id, original))
+    return len(legacy)

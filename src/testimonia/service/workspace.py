@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from testimonia.config import CONFIG_FILE, Config, load_config, write_config_file
 from testimonia.crypto import credentials, sealed
 from testimonia.crypto.credentials import UserKeys
-from testimonia.crypto.envelope import new_data_key
 from testimonia.crypto.keys import KeyMaterial, WorkspaceKeys, create_keyring, is_empty, unlock_keyring
 from testimonia.errors import (
     IntegrityError,
@@ -33,21 +32,20 @@ from testimonia.errors import (
     PermissionDenied,
     ReadOnlyWorkspace,
     StorageFailure,
-    TestimoniaError,
-    WorkspaceBusy,
     WorkspaceExists,
     WorkspaceLocked,
     WorkspaceNotFound,
 )
 from testimonia.model import Organization, Role
 from testimonia.service import doccrypt, orgkeys
+from testimonia.service.actor import Actor, authenticate
 from testimonia.service.policy import Scope, User, scope_of
 from testimonia.store import chain, logs, protection, records
-from testimonia.store.engine import migrate, needs_migration, open_engine
+from testimonia.store.engine import migrate, needs_migration, open_engine, storage_failure
 from testimonia.store.heads import Head, HeadFile, HeadState, entry_head
 from testimonia.store.lock import Waiting, WorkspaceLock
 from testimonia.store.originals import Originals
-from testimonia.store.schema import audit_events, custody_events, document_texts, documents, sources
+from testimonia.store.schema import audit_events, custody_events
 
 __all__ = ["DATABASE_FILE", "KEYRING_FILE", "LOCK_FILE", "LOGS", "ORIGINALS_DIR", "Paths",
            "TMP_DIR", "Workspace"]
@@ -114,9 +112,7 @@ class Workspace:
                       for name in LOGS}
         self.engine: Engine = self._open_engine()
         self._org_keys: dict[int, dict[str, bytes]] = {}
-        self._user: User | None = None
-        self._user_keys: UserKeys | None = None
-        self._user_problem: str | None = None
+        self.acting = Actor(self.actor)
 
     # Life cycle
 
@@ -145,8 +141,8 @@ class Workspace:
                 org = records.add_organization(conn, organization)
                 user_id = protection.add_user(conn, workspace.actor, org.id, Role.ADMIN.value,
                                           user_keys.public, slots)
-            workspace._user_keys = user_keys
-            workspace._user = User(workspace.actor, org.id, org.name, Role.ADMIN)
+            workspace.acting = Actor(workspace.actor, User(workspace.actor, org.id, org.name,
+                                                           Role.ADMIN), user_keys)
             with workspace.transaction() as conn:
                 key_id = orgkeys.create_key(conn, org.id, [(user_id, user_keys.public.box)])
                 workspace.record(conn, "workspace_created", None, {"organization": organization})
@@ -233,31 +229,7 @@ class Workspace:
         """Work done only when no other process has the workspace open."""
         self.clear_tmp()
         migrate(self.engine)
-        self._seal_legacy()
-
-    def _seal_legacy(self) -> int:
-        """Encrypt, per organisation, the texts and originals a version before 0006 stored
-        under the workspace key only; returns how many documents were upgraded."""
-        query = (select(documents.c.id, documents.c.organization_id, sources.c.pseudonym,
-                        documents.c.metadata, document_texts.c.text)
-                 .join(document_texts, document_texts.c.document_id == documents.c.id)
-                 .join(sources, documents.c.source_id == sources.c.id, isouter=True)
-                 .where(document_texts.c.sealed.is_(None)))
-        with self.engine.connect() as conn:
-            legacy = [(r.id, r.organization_id, r.pseudonym, r.metadata, r.text)
-                      for r in conn.execute(query)]
-        for document_id, organization_id, pseudonym, metadata, text in legacy:
-            data_key = new_data_key()
-            original = self.originals.read(document_id)  # legacy: no inner layer yet
-            with self.transaction(signed=False) as conn:
-                doccrypt.wrap_new(conn, document_id, data_key, doccrypt.recipients(
-                    conn, organization_id, pseudonym, document_id, metadata))
-                conn.execute(update(document_texts).where(document_texts.c.document_id == document_id)
-                             .values(text="", sealed=doccrypt.seal_text(data_key, document_id, text)))
-            # After the commit: until then the row's key is not stored, and an original
-            # without the inner layer still opens (open_original), so a crash loses nothing.
-            self.originals.put(document_id, doccrypt.seal_original(data_key, document_id, original))
-        return len(legacy)
+        doccrypt.seal_legacy(self)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -298,41 +270,20 @@ class Workspace:
     def user(self) -> User:
         """The authenticated acting user; PermissionDenied for a stranger or a user whose
         credential was not given or did not open."""
-        if self._user is None:
-            raise PermissionDenied(self._user_problem or f"'{self.actor}' is not a user of this "
-                                   "workspace.", fix=self._user_fix())
-        return self._user
-
-    def _user_fix(self) -> str:
-        return (f"Set TESTIMONIA_ACTOR to your user name and TESTIMONIA_USER_KEY_FILE or "
-                f"TESTIMONIA_USER_PASSPHRASE to your own credential; an admin of your "
-                f"organisation adds users: `testimonia user add {self.actor} --role ROLE "
-                "--key-file PATH`.")
+        if self.acting.user is None:
+            raise PermissionDenied(self.acting.problem or f"'{self.actor}' is not a user of this "
+                                   "workspace.", fix=self.acting.fix())
+        return self.acting.user
 
     def _authenticate(self) -> None:
-        """Find the acting user and open their keys with their credential. A failure is
-        kept (and audited, unsigned) so that commands needing no user still run."""
+        """Find the acting user and open their keys. A failure is kept (and, for a
+        credential that does not open, audited unsigned) so that commands needing no user
+        still run."""
         with self.engine.connect() as conn:
-            row = protection.find_user(conn, self.actor)
-            secret = protection.user_secret(conn, row.id) if row is not None else None
-        if row is None:
-            return
-        if secret is None:
-            self._user_problem = (f"User '{row.name}' has no credential of their own yet (the "
-                                  "workspace was made by an older version): run `testimonia "
-                                  "user enroll` with your new credential.")
-            return
-        if self.user_material is None:
-            self._user_problem = f"No credential was given for user '{row.name}'."
-            return
-        keys = credentials.unlock_user(secret.key_id, secret.slots, self.user_material)
-        if keys is None:
-            self._user_problem = (f"The credential given does not open the keys of user "
-                                  f"'{row.name}' ({self.user_material.describe()}).")
-            self._refusal("authentication_failed", row.name, {"credential": self.user_material.describe()})
-            return
-        self._user_keys = keys
-        self._user = User(row.name, row.organization_id, row.organization, Role(row.role))
+            self.acting = authenticate(conn, self.actor, self.user_material)
+        if self.acting.wrong_credential and self.user_material is not None:
+            self._refusal("authentication_failed", self.actor,
+                          {"credential": self.user_material.describe()})
 
     def _refusal(self, action: str, subject: str | None, details: dict[str, Any]) -> None:
         """An unsigned audit entry for someone who could not authenticate."""
@@ -346,7 +297,7 @@ class Workspace:
 
     def refused(self, action: str, reason: str) -> None:
         """Audit a refusal of an authenticated user (signed) or of a stranger (unsigned)."""
-        if self._user_keys is None or self.read_only:
+        if self.acting.keys is None or self.read_only:
             self._refusal("refused", action, {"reason": reason})
             return
         with self.transaction() as conn:
@@ -355,15 +306,15 @@ class Workspace:
     @property
     def user_keys(self) -> UserKeys:
         self.user  # noqa: B018 -- raises for an unauthenticated actor
-        assert self._user_keys is not None
-        return self._user_keys
+        assert self.acting.keys is not None
+        return self.acting.keys
 
     def use_user_keys(self, keys: UserKeys, user: User | None = None) -> None:
         """Sign with the acting user's new keys from now on (a changed credential, or an
         enrolment, which also authenticates `user`)."""
-        self._user_keys = keys
+        self.acting.keys = keys
         if user is not None:
-            self._user = user
+            self.acting.user = user
         self.forget_org_keys()
 
     def new_organization(self, conn: Connection, name: str,
@@ -437,7 +388,7 @@ class Workspace:
                         head.write_pending(start[name], end)
                         ends[name] = end
         except (OSError, OperationalError) as exc:
-            raise _storage_failure(exc) from exc
+            raise storage_failure(exc) from exc
         for name, end in ends.items():
             self.heads[name].finalize(end)
 
@@ -498,25 +449,6 @@ class Workspace:
 def _org_public(conn: Connection, key_id: str) -> dict[str, str]:
     key = protection.org_key(conn, key_id)
     return {"public_key": key.public_key.hex(), "organization_id": str(key.organization_id)}
-
-
-def _storage_failure(exc: BaseException) -> TestimoniaError:
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return WorkspaceBusy("The database stayed locked by another command.",
-                             fix="Nothing of this change was kept; run the command again.")
-    errno = getattr(exc, "errno", None)
-    if errno == 28 or "full" in text:
-        what = "the disk is full"
-    elif errno == 30 or "readonly" in text or "read-only" in text:
-        what = "the disk is read-only"
-    elif errno == 27:
-        what = "a file grew past the size this process may write"
-    else:
-        what = f"the disk refused a write ({exc})"
-    return StorageFailure(f"Nothing of this change was kept: {what}.",
-                          fix="Free space (or fix the disk), then run the same command again; "
-                          "everything committed before is intact.")
 
 
 def _refuse_existing(root: Path) -> None:

@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
-from testimonia.errors import ConfigError, WorkspaceLocked
+from testimonia.errors import ConfigError, StorageFailure, TestimoniaError, WorkspaceBusy, WorkspaceLocked
 
 PRAGMAS = (
     "PRAGMA foreign_keys = ON",
@@ -109,3 +109,25 @@ def rekey(engine: Engine, key: bytes) -> None:
         connection.driver_connection.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"")  # type: ignore[union-attr]
     finally:
         connection.close()
+
+
+def storage_failure(exc: BaseException) -> TestimoniaError:
+    """What a failed write tells the user: the disk (full, read-only, a size limit, an I/O
+    error) or a lock another command held too long; nothing of the change was kept."""
+    detail = getattr(exc, "orig", None) or exc  # the database's own error, without SQLAlchemy's
+    text = str(detail).lower()
+    if "locked" in text or "busy" in text:
+        return WorkspaceBusy("The database stayed locked by another command.",
+                             fix="Nothing of this change was kept; run the command again.")
+    errno = getattr(detail, "errno", None)
+    if errno == 28 or "full" in text:
+        what = "the disk is full"
+    elif errno == 30 or "readonly" in text or "read-only" in text:
+        what = "the disk is read-only"
+    elif errno == 27:
+        what = "a file grew past the size this process may write"
+    else:
+        what = f"the disk refused a write ({detail})"
+    return StorageFailure(f"Nothing of this change was kept: {what}.",
+                          fix="Free space (or fix the disk), then run the same command again; "
+                          "everything committed before is intact.")
