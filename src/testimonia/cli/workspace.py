@@ -43,7 +43,9 @@ def keygen(path: Annotated[Path, typer.Argument(help="Where to write the new key
     """Create a key file to unlock workspaces with (TESTIMONIA_KEY_FILE)."""
     from testimonia.crypto.keys import write_key_file
     write_key_file(path)
-    out.print(f"Wrote key file {path} (readable by you only). Set TESTIMONIA_KEY_FILE={path}.")
+    out.print(f"Wrote key file {path} (readable by you only). Use it as a workspace key "
+              f"(TESTIMONIA_KEY_FILE={path}) or as your own credential "
+              f"(TESTIMONIA_USER_KEY_FILE={path}), never as both.")
 
 
 def verify(workspace: WorkspaceOption = None) -> None:
