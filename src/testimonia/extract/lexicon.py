@@ -27,12 +27,19 @@ class ConceptsComponent:
     def __call__(self, doc: ExtractDoc) -> None:
         matches = _concepts(doc.language).find(doc.tokens)
         for family in CONCEPT_FAMILIES:
-            chosen = longest(m for m in matches if m.key.split(":")[0] in family)
+            chosen = longest((m for m in matches if m.key.split(":")[0] in family), _specificity)
             doc.mentions += [_mention(doc, m, self.label) for m in chosen]
 
     @property
     def label(self) -> str:
         return f"{self.name}@{self.version}"
+
+
+SPECIFICITY = {"violation": 0, "method": 1, "act": 2}  # "died in custody": the violation
+
+
+def _specificity(match: TermMatch) -> int:
+    return SPECIFICITY.get(match.key.split(":")[0], len(SPECIFICITY))
 
 
 class CuesComponent:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from testimonia.text.textfold import Token, fold
@@ -97,11 +97,13 @@ def compile_term(key: str, term: str) -> Pattern:
     return Pattern(key, tuple(words), term)
 
 
-def longest(matches: Iterable[TermMatch]) -> list[TermMatch]:
-    """Non-overlapping matches, longest first, then leftmost; returned in text order."""
+def longest(matches: Iterable[TermMatch],
+            rank: Callable[[TermMatch], int] = lambda m: 0) -> list[TermMatch]:
+    """Non-overlapping matches, longest first, then the lowest `rank` (the more specific
+    of two terms covering the same words), then leftmost; returned in text order."""
     chosen: list[TermMatch] = []
     taken: set[int] = set()
-    for m in sorted(matches, key=lambda m: (-(m.last - m.first), -(m.end - m.start), m.first)):
+    for m in sorted(matches, key=lambda m: (-(m.last - m.first), -(m.end - m.start), rank(m), m.first)):
         span = set(range(m.first, m.last + 1))
         if not span & taken:
             chosen.append(m)
