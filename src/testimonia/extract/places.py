@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
 from testimonia.model import Mention
 from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 
 
 class PlacesComponent:
-    name, version = "places", "1"
+    name, version = "places", "2"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
@@ -22,9 +23,11 @@ class PlacesComponent:
         matches, doc.countries = get_gazetteer().find_in_context(doc.text, doc.language,
                                                                  rank_countries, doc.tokens)
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
+        published = dateline_end(doc.text)  # where the text was written is no place of its acts
         doc.mentions += [Mention("place", m.start, m.end, m.text, place_value(m.place),
                                  f"{self.name}@{self.version}") for m in matches
-                         if not any(c.start < m.end and m.start < c.end for c in languages)]
+                         if m.start >= published
+                         and not any(c.start < m.end and m.start < c.end for c in languages)]
 
 
 def rank_countries(matches: list[PlaceMatch]) -> list[str]:

@@ -1,0 +1,37 @@
+"""Datelines say where and when a text was written, not where or when its acts happened."""
+
+from __future__ import annotations
+
+import pytest
+
+from testimonia.extract.dateline import dateline_end
+from testimonia.extract.pipeline import extract_text
+
+
+@pytest.mark.parametrize(("text", "dateline"), [
+    ("(Kyiv, October 19, 2022) – Russian forces held", "(Kyiv, October 19, 2022) –"),
+    ("DAKAR, Senegal (AP) — Malian soldiers", "DAKAR, Senegal (AP) —"),
+    ("GENEVA (31 January 2023) – The UN", "GENEVA (31 January 2023) –"),
+    ("IZIOUM (Ukraine), 18 septembre 2022 (AFP) – Des habitants", "IZIOUM (Ukraine), 18 septembre 2022 (AFP) –"),
+    ("КИЕВ, 12 сентября. /Укринформ/ — Российские военные", "КИЕВ, 12 сентября. /Укринформ/ —"),
+    ("ХАРКІВ, 3 березня. /Укрінформ/. Харківська прокуратура", "ХАРКІВ, 3 березня. /Укрінформ/."),
+    ("ГАО — Місцеві жителі", "ГАО — "),
+    ("THE HAGUE, Feb 20 (Reuters) - Of 214", "THE HAGUE, Feb 20 (Reuters) -"),
+    ("(Nairobi) – Les forces armées maliennes", "(Nairobi) –"),
+    ("They held me in Kherson.", ""),
+    ("Russian forces (the 64th brigade) — took him", ""),
+    ("In March 2023 (I think) — they came", ""),
+    ("Ils m'ont arrêté à Nampala.", ""),
+])
+def test_datelines_are_found_at_the_start_only(text: str, dateline: str) -> None:
+    assert text[:dateline_end(text)] == dateline
+
+
+@pytest.mark.slow
+def test_a_datelines_place_and_date_are_not_those_of_the_acts() -> None:
+    doc = extract_text("(Kyiv, October 19, 2022) – Russian forces detained dozens of residents and "
+                       "beat them in a basement in Kherson in March 2022, a rights group said.", "en")
+    places = {p["name"] for c in doc.claims for p in c.places}
+    periods = {(c.period or {}).get("start") for c in doc.claims}
+    assert "Kyiv" not in places and "Kherson" in places
+    assert periods == {"2022-03-01"}
