@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.ner import Entity, ner_model
-from testimonia.extract.places import place_value
+from testimonia.extract.places import is_address, place_value
 from testimonia.extract.spans import TokenIndex
 from testimonia.extract.whereabouts import PLACE_WORDS
 from testimonia.model import Mention
@@ -15,7 +15,7 @@ from testimonia.places.gazetteer import get_gazetteer
 
 
 class NamesComponent:
-    name, version = "names", "2"
+    name, version = "names", "3"
     reads = ("text", "sentences", "tokens", "mentions", "cues", "countries")
     writes = ("mentions:person", "mentions:organization", "mentions:place")
 
@@ -44,7 +44,7 @@ class NamesComponent:
             return Mention("organization", e.start, e.end, e.text,
                            {"name": e.text, "canonical": None}, label)
         if e.label == "place":
-            if get_gazetteer().never_a_place(e.text):
+            if get_gazetteer().never_a_place(e.text) or is_address(e.text):
                 return None
             places = get_gazetteer().lookup(e.text, doc.language, doc.countries)
             if places:

@@ -5,6 +5,7 @@ names (Moura in Mali, not Portugal). A name that is a language here ("Tamasheq",
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import Any
 
@@ -15,7 +16,7 @@ from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 
 
 class PlacesComponent:
-    name, version = "places", "2"
+    name, version = "places", "3"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
@@ -26,8 +27,52 @@ class PlacesComponent:
         published = dateline_end(doc.text)  # where the text was written is no place of its acts
         doc.mentions += [Mention("place", m.start, m.end, m.text, place_value(m.place),
                                  f"{self.name}@{self.version}") for m in matches
-                         if m.start >= published
+                         if m.start >= published and not part_of_a_name(doc.text, m, matches)
                          and not any(c.start < m.end and m.start < c.end for c in languages)]
+
+
+# Capitalised words that continue a place's name without making it another name.
+_PLACE_WORDS = frozenset("""oblast region province district raion krai republic city town village
+camp sizo ik prison colony airport station airbase base oblast' область район край город село
+області районі обл місто селище""".split())
+_ARTICLES = frozenset({"un", "une", "a", "an"})
+_STREETS = frozenset("""street st avenue ave road lane boulevard square rue avenue place boulevard
+улица ул проспект переулок площадь бульвар вулиця вул проспект провулок площа бульвар""".split())
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’-]*)\s+$")
+_WORD_AFTER = re.compile(r"\s+([^\W\d_][\w'’-]*)")
+
+
+def part_of_a_name(text: str, match: PlaceMatch, matches: list[PlaceMatch]) -> bool:
+    """True when a GeoNames place word is only part of a longer capitalised name ("Der
+    Spiegel", "Teploenerhetykiv Street", "Radio Liberty") or a common noun after an
+    article ("Un Blanc m'a interrogé"); curated places are never dropped this way."""
+    if match.place.source == "supplement":
+        return False
+    if is_address(match.text):
+        return True  # an address ("Teploenerhetykiv Street"), not a town
+    before = _WORD_BEFORE.search(text[max(0, match.start - 60):match.start])
+    after = _WORD_AFTER.match(text[match.end:match.end + 60])
+    if before is not None and before.group(1).lower() in _ARTICLES:
+        return True
+    others = [m for m in matches if m is not match]
+    if after is not None and _continues(after.group(1)) and not any(
+            m.start == match.end + after.start(1) for m in others):
+        return True
+    if before is not None and _continues(before.group(1)):
+        start = match.start - len(before.group(0))
+        sentence_start = not text[:max(start, 0)].rstrip() or text[:start].rstrip()[-1] in ".!?:\n«\"("
+        return not sentence_start and not any(m.end == start + len(before.group(1)) for m in others)
+    return False
+
+
+def is_address(text: str) -> bool:
+    """A street, avenue or square named in the text ("Teploenerhetykiv Street", «вулиця
+    Теплоенергетиків»): a place inside a town, never a town of its own."""
+    return any(word.lower().strip(".") in _STREETS for word in text.split())
+
+
+def _continues(word: str) -> bool:
+    return word[:1].isupper() and word.lower() not in _PLACE_WORDS
 
 
 def rank_countries(matches: list[PlaceMatch]) -> list[str]:

@@ -1,0 +1,22 @@
+"""A gazetteer hit is a place only when the text uses it as one: not inside a longer name
+(a publication, an organisation), not an address, not a common noun after an article."""
+
+from __future__ import annotations
+
+import pytest
+
+from testimonia.extract.pipeline import extract_text
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize(("text", "language", "places"), [
+    ("In an interview with Der Spiegel, a former detainee said he was beaten in Kherson.", "en", {"Kherson"}),
+    ("The Kyiv Independent reported that soldiers beat detainees in Izium.", "en", {"Izium"}),
+    ("They held me in the basement on Teploenerhetykiv Street in Kherson and beat me.", "en", {"Kherson"}),
+    ("Un Blanc m'a interrogé au camp de Sévaré et m'a frappé.", "fr", {"Sévaré military camp"}),
+    ("They beat me in Nova Kakhovka.", "en", {"Nova Kakhovka"}),
+])
+def test_only_places_used_as_places(text: str, language: str, places: set[str]) -> None:
+    doc = extract_text(text, language)
+    assert {p["name"] for c in doc.claims for p in c.places} == places
