@@ -20,3 +20,15 @@ pytestmark = pytest.mark.slow
 def test_only_places_used_as_places(text: str, language: str, places: set[str]) -> None:
     doc = extract_text(text, language)
     assert {p["name"] for c in doc.claims for p in c.places} == places
+
+
+@pytest.mark.parametrize(("text", "language", "places"), [
+    ("Un commerçant de Mopti a été battu au camp de Sévaré.", "fr", {"Sévaré military camp"}),
+    ("Moussa, who had come from Sévaré, was beaten in the camp at Kati.", "en", {"Kati"}),
+    ("Уроженца Мелитополя задержали и избили в Симферополе.", "ru", {"Simferopol"}),
+    ("They took me from Kherson to Crimea.", "en", {"Kherson", "Crimea"}),
+])
+def test_where_someone_comes_from_is_not_where_it_happened(text: str, language: str,
+                                                           places: set[str]) -> None:
+    doc = extract_text(text, language)
+    assert {p["name"] for c in doc.claims for p in c.places} == places

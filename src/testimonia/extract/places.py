@@ -16,7 +16,7 @@ from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 
 
 class PlacesComponent:
-    name, version = "places", "3"
+    name, version = "places", "4"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
@@ -25,7 +25,8 @@ class PlacesComponent:
                                                                  rank_countries, doc.tokens)
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         published = dateline_end(doc.text)  # where the text was written is no place of its acts
-        doc.mentions += [Mention("place", m.start, m.end, m.text, place_value(m.place),
+        doc.mentions += [Mention("place", m.start, m.end, m.text,
+                                 {**place_value(m.place), **_origin(doc.text, m.start)},
                                  f"{self.name}@{self.version}") for m in matches
                          if m.start >= published and not part_of_a_name(doc.text, m, matches)
                          and not any(c.start < m.end and m.start < c.end for c in languages)]
@@ -63,6 +64,24 @@ def part_of_a_name(text: str, match: PlaceMatch, matches: list[PlaceMatch]) -> b
         sentence_start = not text[:max(start, 0)].rstrip() or text[:start].rstrip()[-1] in ".!?:\n«\"("
         return not sentence_start and not any(m.end == start + len(before.group(1)) for m in others)
     return False
+
+
+_PEOPLE = ("trader|merchant|man|woman|men|women|boy|girl|farmer|herder|shepherd|resident|native|"
+           "journalist|teacher|driver|volunteer|activist|student|fisherman|imam|nurse|doctor")
+_GENS = ("commerçant|commerçante|éleveur|homme|femme|habitant|habitante|chauffeur|journaliste|"
+         "enseignant|marchand|berger|pêcheur|étudiant|imam")
+_ORIGIN = re.compile(
+    rf"(?:\b(?:{_PEOPLE})s?\s+from|originally\s+from|\b(?:came|comes|had\s+come)\s+from|"
+    r"native\s+of|born\s+in|"
+    rf"\b(?:{_GENS})s?\s+(?:de|d['’])|originaires?\s+(?:de|d['’])|natif\s+(?:de|d['’])|"
+    r"\bnée?\s+à|уроженец|уроженц\w*|уроженк\w*|родом\s+из|уродженець|уродженц\w*|уродженк\w*|родом\s+з)\s*$",
+    re.IGNORECASE)
+
+
+def _origin(text: str, start: int) -> dict[str, bool]:
+    """{"origin": True} for a place named as where someone comes from ("a trader from
+    Mopti", "originaire de Ségou", «уроженец Мелитополя»): not where an act happened."""
+    return {"origin": True} if _ORIGIN.search(text[max(0, start - 40):start]) else {}
 
 
 def is_address(text: str) -> bool:

@@ -61,7 +61,8 @@ class Whereabouts:
 
     def places(self, s: Sentence) -> list[Mention]:
         found = [p for p in self.index.inside(s, self.doc.mentions, "place")
-                 if not _coarse(p) or self.index.word_before(p) in PLACE_WORDS]
+                 if not p.value.get("origin")
+                 and (not _coarse(p) or self.index.word_before(p) in PLACE_WORDS)]
         precise = {p.value.get("country") for p in found if not _coarse(p)}
         return [p for p in found if not (_coarse(p) and p.value.get("country") in precise)]
 
@@ -118,7 +119,8 @@ class Whereabouts:
         """The places of a transfer sentence in order, a country or region kept as a stop
         unless the next stop lies in the same country ("to Russia — to Taganrog")."""
         found = [p for p in self.index.inside(s, self.doc.mentions, "place")
-                 if not _coarse(p) or self.index.word_before(p) in PLACE_WORDS]
+                 if not p.value.get("origin")
+                 and (not _coarse(p) or self.index.word_before(p) in PLACE_WORDS)]
         return [p for i, p in enumerate(found) if not (
             _coarse(p) and i + 1 < len(found) and found[i + 1].value.get("country") == p.value.get("country"))]
 
