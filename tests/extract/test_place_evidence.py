@@ -32,3 +32,18 @@ def test_where_someone_comes_from_is_not_where_it_happened(text: str, language: 
                                                            places: set[str]) -> None:
     doc = extract_text(text, language)
     assert {p["name"] for c in doc.claims for p in c.places} == places
+
+
+@pytest.mark.parametrize(("text", "language", "perpetrators"), [
+    ("The Malian army arrested 25 men accused of supporting the jihadists of JNIM and beat them in "
+     "Macina.", "en", {"fama"}),
+    ("Les forces armées maliennes ont arrêté 25 hommes accusés de soutenir les jihadistes du JNIM et "
+     "les ont battus.", "fr", {"fama"}),
+    ("Росгвардейцы задержали троих мужчин, которых обвинили в помощи ВСУ, и избили их в Мелитополе.",
+     "ru", {"rosgvardia"}),
+    ("JNIM fighters beat the villagers in Diabaly.", "en", {"jnim"}),
+])
+def test_what_victims_were_accused_of_supporting_is_no_perpetrator(text: str, language: str,
+                                                                   perpetrators: set[str]) -> None:
+    doc = extract_text(text, language)
+    assert {p["canonical"] for c in doc.claims for p in c.perpetrators} == perpetrators

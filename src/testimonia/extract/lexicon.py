@@ -7,6 +7,7 @@ These do the heavy lifting; NER later only fills in names nobody listed.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from testimonia.extract.document import ExtractDoc
@@ -62,7 +63,7 @@ class PerpetratorsComponent:
     """Armed forces, groups and agencies by their names and the names witnesses use;
     context-dependent names ("the Russians") only where the document's countries fit."""
 
-    name, version = "perpetrators", "1"
+    name, version = "perpetrators", "2"
     reads = ("tokens", "countries")
     writes = ("mentions:perpetrator",)
 
@@ -71,11 +72,33 @@ class PerpetratorsComponent:
         matches = [m for m in _perpetrators().find(doc.tokens)
                    if _fits_context(m.key, doc.countries)]
         for m in longest(matches):
+            if _accused_of(doc.text, m.start):
+                continue  # what the victims were accused of supporting, not who acted
             org = vocab.perpetrators[m.key.split(":")[1]]
             value = {"canonical": org.id, "name": org.name, "type": org.type,
                      "country": org.country, "contextual": m.key.count(":") > 1}
             doc.mentions.append(Mention("perpetrator", m.start, m.end, doc.text[m.start:m.end],
                                         value, f"{self.name}@{self.version}"))
+
+
+_ACCUSED = re.compile(
+    r"(?:accus\w*|suspect\w*|charg\w*)\s+(?:\w+\s+){0,3}?(?:of|with)\s+(?:\w+\s+){0,4}?"
+    r"(?:support\w*|help\w*|aid\w*|collaborat\w*|link\w*|ties|being|spying|working|joining|fighting)"
+    r"|(?:accus\w*|soupçonn\w*|suspect\w*)\s+(?:\w+\s+){0,3}?(?:de|d['’])\s*(?:\w+\s+){0,4}?"
+    r"(?:souten\w*|soutien|aid\w*|collabor\w*|liens|appartenir|complicité|espionn\w*|travailler)"
+    r"|(?:обвин\w*|подозрева\w*|звинув\w*|підозрю\w*)\s+(?:\w+\s+){0,5}?"
+    r"(?:в|у|во)\s+(?:\w+\s+){0,3}?(?:помощ\w*|пособничеств\w*|сотрудничеств\w*|связ\w*|"
+    r"шпионаж\w*|допомоз\w*|співпрац\w*|зв'яз\w*|шпигун\w*|сприянн\w*)"
+    r"|(?:за\s+(?:связь|связи|помощь|зв'язок|допомогу))",
+    re.IGNORECASE)
+
+
+def _accused_of(text: str, start: int) -> bool:
+    """True when a force is named as what someone was accused of supporting ("accused of
+    supporting the jihadists of JNIM", «обвинили в помощи ВСУ»)."""
+    window = text[max(0, start - 90):start]
+    window = window[max(window.rfind("."), window.rfind(";")) + 1:]
+    return bool(_ACCUSED.search(window)) and not re.search(r"[,:]\s*$", window)
 
 
 def _mention(doc: ExtractDoc, m: TermMatch, component: str, kind: str | None = None) -> Mention:
