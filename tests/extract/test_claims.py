@@ -126,3 +126,10 @@ def test_place_and_perpetrators_carry_to_the_next_sentence() -> None:
 def test_relative_period_from_the_interview_date() -> None:
     found = claims("Last year they kept me in a basement in Izium.", "en", date(2023, 5, 2))
     assert (found[0]["period"]["start"], found[0]["period"]["end"]) == ("2022-01-01", "2022-12-31")
+
+
+def test_a_negation_around_the_verb_alleges_nothing() -> None:
+    """French "ne … plus / pas / jamais" brackets the verb: "on ne nous frappait plus"."""
+    assert claims("À Kati, on ne nous frappait plus.", "fr") == []
+    assert claims("À Kati, ils ne nous battaient pas.", "fr") == []
+    assert [c["methods"] for c in claims("À Kati, ils nous frappaient.", "fr")] == [["beating"]]

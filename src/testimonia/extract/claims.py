@@ -61,7 +61,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "4"
+    name, version = "claims", "5"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -194,6 +194,7 @@ class _Reader:
     def _negated(self, term: Mention, cues: list[Mention]) -> bool:
         after = self.doc.language in FREE_WORD_ORDER
         return any(_cue(c) == "negation" and self.index.same_clause(c, term) and (
+            (c.start <= term.start and term.end <= c.end) or  # around it: "ne nous frappait plus"
             (c.end <= term.start and self.index.distance(c.end, term.start) <= NEGATION_REACH) or
             (after and c.start >= term.end and self.index.distance(term.end, c.start) <= NEGATION_REACH))
             for c in cues)
