@@ -133,3 +133,12 @@ def test_a_negation_around_the_verb_alleges_nothing() -> None:
     assert claims("À Kati, on ne nous frappait plus.", "fr") == []
     assert claims("À Kati, ils ne nous battaient pas.", "fr") == []
     assert [c["methods"] for c in claims("À Kati, ils nous frappaient.", "fr")] == [["beating"]]
+
+
+def test_an_opening_date_carries_to_the_story_after_it() -> None:
+    """"In March 2023 soldiers came…": a year after a month is a date, not a count of
+    soldiers, and it dates what the next sentences tell."""
+    found = claims("In March 2023 soldiers came to Nampala. They beat my father and took him to "
+                   "Sévaré.", "en")
+    assert {(c["act"], c["period"]["start"]) for c in found} == {
+        ("ill_treatment", "2023-03-01"), ("transfer", "2023-03-01")}

@@ -157,7 +157,10 @@ def _number_context_ok(tokens: list[Token], i: int, end: int) -> bool:
     if prev >= 0 and is_number(tokens[i]) and (tokens[prev].norm in NUMBER_LEFT or (
             lone and is_number(tokens[prev]) and tokens[i].start - tokens[prev].end <= 2)):
         return False
-    return nxt is None or not is_number(tokens[end - 1]) or not (
+    # "about 2000 soldiers" is a count; "March 2023 soldiers came" is a date: a year right
+    # after a month is never a count, so a noun of counting does not reject it.
+    after_month = end - i >= 2 and tokens[end - 2].norm in lexicon("").months
+    return nxt is None or not is_number(tokens[end - 1]) or after_month or not (
         tokens[nxt].norm in NUMBER_RIGHT or (
             lone and is_number(tokens[nxt]) and tokens[nxt].start - tokens[i].end <= 2))
 
