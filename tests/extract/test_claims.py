@@ -142,3 +142,12 @@ def test_an_opening_date_carries_to_the_story_after_it() -> None:
                    "Sévaré.", "en")
     assert {(c["act"], c["period"]["start"]) for c in found} == {
         ("ill_treatment", "2023-03-01"), ("transfer", "2023-03-01")}
+
+
+def test_a_peoples_adjective_is_no_interrogation_language() -> None:
+    """"by Russian soldiers about the Ukrainian army" names no language spoken."""
+    found = claims("I was interrogated by Russian soldiers about the Ukrainian army and beaten in "
+                   "Kherson.", "en")
+    assert [c["interrogation_languages"] for c in found] == [[]]
+    spoken = claims("They interrogated me in Russian and beat me in Kherson.", "en")
+    assert [c["interrogation_languages"] for c in spoken] == [["ru"]]

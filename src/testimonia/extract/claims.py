@@ -51,17 +51,21 @@ class Context:
     perpetrators_from: Sentence | None = None
     period: Mention | None = None
     period_from: Sentence | None = None
+    languages: list[str] = field(default_factory=list)  # of the interrogations being told
+    languages_from: Sentence | None = None
 
     def enter(self, s: Sentence) -> None:
-        """Perpetrators and periods do not outlive their paragraph."""
+        """Perpetrators, periods and interrogation languages do not outlive their paragraph."""
         if self.perpetrators_from and self.perpetrators_from.paragraph != s.paragraph:
             self.perpetrators, self.perpetrators_from = [], None
         if self.period_from and self.period_from.paragraph != s.paragraph:
             self.period, self.period_from = None, None
+        if self.languages_from and self.languages_from.paragraph != s.paragraph:
+            self.languages, self.languages_from = [], None
 
 
 class ClaimsComponent:
-    name, version = "claims", "5"
+    name, version = "claims", "6"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -152,6 +156,9 @@ class _Reader:
         period = self._period(s)
         if period is not None:
             ctx.period, ctx.period_from = period, s
+        spoken = self._languages(s)
+        if spoken and "interrogation" in cues:  # "Допитували російською …": what follows too
+            ctx.languages, ctx.languages_from = spoken, s
 
     def _claim(self, position: int, ctx: Context, act: str, terms: list[Mention],
                cues: list[Mention], denial: bool, leg: Ends | None = None) -> Claim:
@@ -172,7 +179,11 @@ class _Reader:
         period, period_from = self._period(s), s
         if period is None and ctx.period is not None:
             period, period_from = ctx.period, ctx.period_from or s
-        sources += [perps_from if perps else None, period_from if period is not None else None]
+        languages, languages_from = self._languages(s), s
+        if not languages and ctx.languages:
+            languages, languages_from = ctx.languages, ctx.languages_from or s
+        sources += [perps_from if perps else None, period_from if period is not None else None,
+                    languages_from if languages else None]
         return Claim(
             act=act,
             methods=_unique(t.value["code"] for t in terms
@@ -185,8 +196,7 @@ class _Reader:
             victim=NOBODY if denial else self._victim(position, terms, cues),
             first_hand=not self._hearsay(first, cues),
             denial=denial,
-            interrogation_languages=_unique(str(c.value["value"]) for c in cues
-                                            if _cue(c) == "language"),
+            interrogation_languages=tuple(languages),
             evidence=self._evidence(s, sources), component=self.component, transfer=transfer)
 
     # qualifiers
@@ -222,6 +232,10 @@ class _Reader:
         if term.kind == "violation":
             return VIOLATION_ACTS.get(code, "detention")
         return code
+
+    def _languages(self, s: Sentence) -> list[str]:
+        return list(_unique(str(c.value["value"]) for c in self.index.inside(s, self.doc.cues)
+                            if _cue(c) == "language"))
 
     def _period(self, s: Sentence) -> Mention | None:
         periods = self.index.inside(s, self.doc.mentions, "period")

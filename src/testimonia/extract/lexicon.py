@@ -47,16 +47,35 @@ class CuesComponent:
     """Negation, hypothetical, hearsay, denial, person and interrogation cues, and names of
     languages; kept apart from the published mentions."""
 
-    name, version = "cues", "1"
+    name, version = "cues", "2"
     reads = ("tokens",)
     writes = ("cues",)
 
     def __call__(self, doc: ExtractDoc) -> None:
-        matches = _cues(doc.language).find(doc.tokens)
+        matches = [m for m in _cues(doc.language).find(doc.tokens)
+                   if not _language_as_adjective(doc, m)]
         kinds = {m.key for m in matches}
         for kind in sorted(kinds):
             doc.cues += [_mention(doc, m, f"{self.name}@{self.version}", "cue")
                          for m in longest(m for m in matches if m.key == kind)]
+
+
+# In English and French a language's name is also the adjective of its people: "Russian
+# soldiers", "l'armée ukrainienne". It names the language spoken only after one of these
+# words, or before "language"/"langue".
+_SPOKEN_BEFORE = frozenset("in en speak speaks spoke speaking spoken parle parlait parlaient parler "
+                           "parlant said shouted asked dit disait criaient".split())
+_SPOKEN_AFTER = frozenset({"language", "langue"})
+
+
+def _language_as_adjective(doc: ExtractDoc, m: TermMatch) -> bool:
+    if doc.language not in ("en", "fr") or not m.key.startswith("language"):
+        return False
+    if len(m.term.split()) > 1:
+        return False  # "in Russian", "en russe": the term itself says it is spoken
+    before = doc.tokens[m.first - 1].folded if m.first > 0 else ""
+    after = doc.tokens[m.last + 1].folded if m.last + 1 < len(doc.tokens) else ""
+    return before not in _SPOKEN_BEFORE and after not in _SPOKEN_AFTER
 
 
 class PerpetratorsComponent:
