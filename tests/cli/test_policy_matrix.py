@@ -416,7 +416,7 @@ def test_partner_cannot_relate_sahel_sources(case: Case) -> None:
     result = case.run(PARTNER_ADMIN, "source", "relate", "Kadi", "Wangrin", "--as",
                       "interviewed_together")
     findings = case.run(USERS[Role.ADMIN], "findings").stdout
-    assert "[corroborated]" in findings and "[single source]" not in findings, findings
+    assert "[corroborated]" in findings and "counted once" not in findings, findings
     assert result.exit_code == 1, _explain(result)
 
 

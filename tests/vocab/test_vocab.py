@@ -254,7 +254,8 @@ def test_an_unbroken_copy_loads(vocab_dir: Path) -> None:
     ("methods.yaml", "act: ill_treatment", "act: ill_treatmnt", "methods.yaml: entry 'beating'"),
     ("methods.yaml", "id: electric_shock", "id: beating", "entry 'beating': duplicate id"),
     ("methods.yaml", "uk: [цькували собаками, собаками, нацькували собак*, нацьковува*, спускали собак, "
-     "пускали собак,\n           собаки кусали, собака вкусила, покусал*, вівчарк*]", "uk: [собак*]",
+     "пускали собак,\n           собаки кусали, собака вкусила, покусал*, вівчарк*,\n"
+         "           спустили собаку, собака кусала, собаку нацькували]", "uk: [собак*]",
      "entry 'dog_attack': needs at least 2 term(s) in 'uk'"),
     ("acts.yaml", "ru: [арестова*,", "ru: [бы*,", "entry 'arrest'"),
     ("acts.yaml", "      uk: [заарештува*", "      xx: [a, b]\n      uk: [заарештува*", "unknown language"),

@@ -188,9 +188,12 @@ def _store(ws: Workspace, path: Path, data: bytes, document_id: str, result: Rea
     inner = doccrypt.seal_original(data_key, document_id, data)
     doc = _document(path, data, document_id, result, language, guess.code, guess.confidence)
     with ws.transaction() as conn:
-        if records.document_exists(conn, document_id) is not None:
-            raise StoredMeanwhile(document_id)
         source, org_id, new_source = _attribution(conn, path, front, options, ws.user)
+        known = records.document_exists(conn, document_id)
+        if known is not None and known.id not in ws.scope(conn).document_ids(conn):
+            raise ForAnotherOrganisation("the same bytes were stored meanwhile by another organisation")
+        if known is not None:
+            raise StoredMeanwhile(document_id)
         ws.originals.put(document_id, inner)
         records.insert_document(conn, doc, doccrypt.seal_text(data_key, document_id, result.text),
                                 source.id if source else None, org_id)
