@@ -23,6 +23,7 @@ from testimonia.periods.expr import Expr, Token, is_number, tokenize
 from testimonia.periods.grammar import Parser
 from testimonia.periods.lexicon import LANGUAGES, NUMBER_LEFT, NUMBER_RIGHT, lexicon
 from testimonia.periods.resolve import Resolved, explicit_year, resolve
+from testimonia.periods.spelled import spell_out
 
 __all__ = ["PRECISIONS", "Period", "PeriodMatch", "Precision", "find_periods"]
 
@@ -82,8 +83,8 @@ def find_periods(text: str, language: str, reference: dt.date | None = None, *,
     without a year when no year was written earlier in the text. ``fallback`` lets
     dateparser try month names the grammar could not place (slow; off by default).
     """
-    tokens = tokenize(text)
     lex = lexicon(language)
+    tokens = spell_out(tokenize(text), lex)
     parser = Parser(tokens, lex, month_first=language not in ("fr", "ru", "uk"))
     found: list[PeriodMatch] = []
     context: int | None = None
