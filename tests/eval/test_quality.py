@@ -49,7 +49,7 @@ REAL = sorted(GOLD.parent.glob("real/*.jsonl"))
 # 2026-12-04: a floor under today's figures, to raise as extraction improves.
 HELDOUT_FIELD_F1 = {"methods": 0.62, "places": 0.70, "perpetrators": 0.57, "transfers": 0.55,
                     "violations": 0.42, "period": 0.70}
-HELDOUT_MICRO_F1 = 0.60
+HELDOUT_MICRO_F1 = 0.61
 
 
 @pytest.fixture(scope="module")

@@ -151,3 +151,19 @@ def test_a_peoples_adjective_is_no_interrogation_language() -> None:
     assert [c["interrogation_languages"] for c in found] == [[]]
     spoken = claims("They interrogated me in Russian and beat me in Kherson.", "en")
     assert [c["interrogation_languages"] for c in spoken] == [["ru"]]
+
+
+@pytest.mark.parametrize(("text", "language", "perpetrators"), [
+    ("Сина мого, Андрія, забрали росгвардійці в Мелітополі.", "uk", ["rosgvardia"]),
+    ("В марте забрали моего мужа прямо с работы.", "ru", []),
+    ("Соседа забрали ночью, с тех пор о нём ничего не известно.", "ru", []),
+])
+def test_a_relative_taken_away_is_an_arrest(text: str, language: str, perpetrators: list[str]) -> None:
+    claims = [c.to_json() for c in extract_text(text, language).claims]
+    arrests = [c for c in claims if c["act"] == "arrest"]
+    assert arrests and [p["canonical"] for p in arrests[0]["perpetrators"]] == perpetrators, claims
+
+
+def test_things_taken_away_are_no_arrest() -> None:
+    claims = extract_text("Забрали телефон і паспорт, потім відпустили.", "uk").claims
+    assert "arrest" not in {c.act for c in claims}
