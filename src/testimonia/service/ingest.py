@@ -45,8 +45,8 @@ from testimonia.service.policy import User, requires
 from testimonia.service.workspace import Workspace
 from testimonia.store import records
 
-__all__ = ["ForAnotherOrganisation", "IngestOptions", "IngestReport", "MIB", "Outcome",
-           "StoredMeanwhile", "collect_garbage", "ingest_paths"]
+__all__ = ["AlreadyHeld", "ForAnotherOrganisation", "IngestOptions", "IngestReport", "MIB", "Outcome",
+           "collect_garbage", "ingest_paths"]
 
 MIB = 1024 * 1024
 
@@ -93,8 +93,11 @@ class ForAnotherOrganisation(TestimoniaError):
     """The file belongs to a source of another organisation: that organisation ingests it."""
 
 
-class StoredMeanwhile(TestimoniaError):
-    """Another process stored the same bytes between our check and our transaction."""
+class AlreadyHeld(TestimoniaError):
+    """This organisation already sees a document with the same bytes."""
+
+    def __init__(self, known: Document) -> None:
+        super().__init__(f"same bytes as {known.short_id} ({known.file_name})")
 
 
 Progress = Callable[[Outcome], None]
@@ -136,22 +139,15 @@ def _ingest_one(ws: Workspace, path: Path, explicit: bool, options: IngestOption
         data = _read_bytes(path, ws.config["max_file_mb"])
         document_id = hashlib.sha256(data).hexdigest()
         with ws.engine.connect() as conn:
-            known = records.document_exists(conn, document_id)
-            visible = known is not None and known.id in ws.scope(conn).document_ids(conn)
-        if known is not None and not visible:
-            return Outcome(path, "elsewhere", "the same bytes are held by another organisation")
-        if known is not None:
-            return Outcome(path, "duplicate", f"same bytes as {known.short_id} ({known.file_name})",
-                           document_id)
+            _refuse_held(ws, conn, document_id)
         result = reader.read(data, path.name, _limits(ws))
         _store(ws, path, data, document_id, result, options, report)
     except UnreadableFile as exc:
         return Outcome(path, "failed", exc.reason)
     except ForAnotherOrganisation as exc:
         return Outcome(path, "elsewhere", str(exc))
-    except StoredMeanwhile:
-        return Outcome(path, "duplicate", "ingested at the same moment by another process",
-                       document_id)
+    except AlreadyHeld as exc:
+        return Outcome(path, "duplicate", str(exc), document_id)
     except (StorageFailure, IntegrityError, WorkspaceBusy):
         raise  # the workspace refused the write: the next file would fail the same way
     except TestimoniaError as exc:
@@ -159,6 +155,17 @@ def _ingest_one(ws: Workspace, path: Path, explicit: bool, options: IngestOption
     except Exception as exc:  # a reader bug must not stop the batch; report it
         return Outcome(path, "failed", f"unexpected {type(exc).__name__}: {exc}")
     return Outcome(path, "ingested", document_id=document_id)
+
+
+def _refuse_held(ws: Workspace, conn: Connection, document_id: str) -> None:
+    """Raise when the workspace already holds these bytes: AlreadyHeld if this
+    organisation sees them, ForAnotherOrganisation if only another one does."""
+    known = records.document_exists(conn, document_id)
+    if known is None:
+        return
+    if known.id not in ws.scope(conn).document_ids(conn):
+        raise ForAnotherOrganisation("the same bytes are held by another organisation")
+    raise AlreadyHeld(known)
 
 
 def _read_bytes(path: Path, max_mb: int) -> bytes:
@@ -189,11 +196,7 @@ def _store(ws: Workspace, path: Path, data: bytes, document_id: str, result: Rea
     doc = _document(path, data, document_id, result, language, guess.code, guess.confidence)
     with ws.transaction() as conn:
         source, org_id, new_source = _attribution(conn, path, front, options, ws.user)
-        known = records.document_exists(conn, document_id)
-        if known is not None and known.id not in ws.scope(conn).document_ids(conn):
-            raise ForAnotherOrganisation("the same bytes were stored meanwhile by another organisation")
-        if known is not None:
-            raise StoredMeanwhile(document_id)
+        _refuse_held(ws, conn, document_id)  # again: another process may have stored it meanwhile
         ws.originals.put(document_id, inner)
         records.insert_document(conn, doc, doccrypt.seal_text(data_key, document_id, result.text),
                                 source.id if source else None, org_id)
