@@ -163,7 +163,7 @@ def _refuse_held(ws: Workspace, conn: Connection, document_id: str) -> None:
     known = records.document_exists(conn, document_id)
     if known is None:
         return
-    if known.id not in ws.scope(conn).document_ids(conn):
+    if not ws.scope(conn).document_ids(conn, only=known.id):
         raise ForAnotherOrganisation("the same bytes are held by another organisation")
     raise AlreadyHeld(known)
 

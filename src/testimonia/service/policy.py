@@ -147,12 +147,15 @@ class Scope:
     def sees_source(self, source: Source) -> bool:
         return source.organization in self.organization_names or source.pseudonym in self.sources
 
-    def document_ids(self, conn: Connection) -> set[str]:
-        """Every document this organisation may see: its own, and the others' shared with
-        it, except those whose source consented to internal use only."""
+    def document_ids(self, conn: Connection, only: str | None = None) -> set[str]:
+        """Every document this organisation may see (or just ``only``, if it may): its own,
+        and the others' shared with it, except those whose source consented to internal
+        use only."""
         query = (select(documents.c.id, documents.c.organization_id, documents.c.metadata,
                         sources.c.pseudonym)
                  .join_from(documents, sources, documents.c.source_id == sources.c.id, isouter=True))
+        if only is not None:
+            query = query.where(documents.c.id == only)
         return {r.id for r in conn.execute(query)
                 if r.organization_id == self.organization_id
                 or (shareable(r.metadata) and self.sees(r.organization_id, r.pseudonym, r.id))}
