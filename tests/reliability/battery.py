@@ -198,11 +198,22 @@ def interrupted(args: list[str], signum: int, delay: float) -> tuple[int, str, s
     return child.finish()
 
 
+CHAINED = ("During handling of the above exception", "The above exception was the direct cause")
+
+
 def raised(stderr: str) -> set[str]:
-    """The exceptions of the tracebacks a child printed (nothing when it printed none)."""
+    """The exceptions that ended the tracebacks a child printed (nothing when it printed
+    none). An exception shown only as the context of a later one is left out: a refusal
+    being handled when an interrupt lands while a connection closes is not itself raised."""
     if "Traceback" not in stderr:
         return set()
-    return {m.group(1) for m in re.finditer(r"^([A-Za-z_][\w.]*)(?::|$)", stderr, re.MULTILINE)}
+    ended: list[str] = []
+    for line in stderr.splitlines():
+        if line.startswith(CHAINED) and ended:
+            ended.pop()
+        elif found := re.match(r"([A-Za-z_][\w.]*)(?::|$)", line):
+            ended.append(found.group(1))
+    return set(ended)
 
 
 def acks(stdout: str) -> list[list[str]]:

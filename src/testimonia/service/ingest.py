@@ -139,7 +139,9 @@ def _ingest_one(ws: Workspace, path: Path, explicit: bool, options: IngestOption
         data = _read_bytes(path, ws.config["max_file_mb"])
         document_id = hashlib.sha256(data).hexdigest()
         with ws.engine.connect() as conn:
-            _refuse_held(ws, conn, document_id)
+            refusal = _held(ws, conn, document_id)
+        if refusal is not None:  # raised once the connection is back in the pool
+            raise refusal
         result = reader.read(data, path.name, _limits(ws))
         _store(ws, path, data, document_id, result, options, report)
     except UnreadableFile as exc:
@@ -157,15 +159,15 @@ def _ingest_one(ws: Workspace, path: Path, explicit: bool, options: IngestOption
     return Outcome(path, "ingested", document_id=document_id)
 
 
-def _refuse_held(ws: Workspace, conn: Connection, document_id: str) -> None:
-    """Raise when the workspace already holds these bytes: AlreadyHeld if this
+def _held(ws: Workspace, conn: Connection, document_id: str) -> TestimoniaError | None:
+    """What refuses these bytes when the workspace already holds them: AlreadyHeld if this
     organisation sees them, ForAnotherOrganisation if only another one does."""
     known = records.document_exists(conn, document_id)
     if known is None:
-        return
+        return None
     if not ws.scope(conn).document_ids(conn, only=known.id):
-        raise ForAnotherOrganisation("the same bytes are held by another organisation")
-    raise AlreadyHeld(known)
+        return ForAnotherOrganisation("the same bytes are held by another organisation")
+    return AlreadyHeld(known)
 
 
 def _read_bytes(path: Path, max_mb: int) -> bytes:
@@ -196,7 +198,8 @@ def _store(ws: Workspace, path: Path, data: bytes, document_id: str, result: Rea
     doc = _document(path, data, document_id, result, language, guess.code, guess.confidence)
     with ws.transaction() as conn:
         source, org_id, new_source = _attribution(conn, path, front, options, ws.user)
-        _refuse_held(ws, conn, document_id)  # again: another process may have stored it meanwhile
+        if (refusal := _held(ws, conn, document_id)) is not None:
+            raise refusal  # another process stored it meanwhile; nothing written yet
         ws.originals.put(document_id, inner)
         records.insert_document(conn, doc, doccrypt.seal_text(data_key, document_id, result.text),
                                 source.id if source else None, org_id)
