@@ -49,9 +49,10 @@ demo: install
 	$(BIN)/testimonia verify -w $(DEMO)
 	$(BIN)/testimonia claims -w $(DEMO) --site Taganrog --method electric_shock
 	$(BIN)/testimonia analyze -w $(DEMO)
+	$(BIN)/testimonia analyze --include-unreviewed -w $(DEMO)
 	$(BIN)/testimonia vault set Wangrin --name "Amadou Exemple" --contact "+223 70 00 00 01" \
 		--home Dogofry -w $(DEMO)
-	$(BIN)/testimonia export --format json --audience public -o $(DEMO)-export -w $(DEMO)
+	$(BIN)/testimonia export --format json --audience public --include-unreviewed -o $(DEMO)-export -w $(DEMO)
 
 # Lint (ruff), types (mypy --strict), security smells (bandit), known vulnerabilities (pip-audit).
 check: install

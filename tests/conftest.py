@@ -121,13 +121,15 @@ def sample_user() -> Callable[..., KeyMaterial]:
 PARTNERS = {"Maison des Témoins": "mdt-admin", "Kyiv Investigations Unit": "kiu-admin"}
 
 
-def build_sample_workspace(root: Path) -> tuple[Path, Path]:
+def build_sample_workspace(root: Path, reviewed: bool = True) -> tuple[Path, Path]:
     """The sample investigation as `make demo` builds it: each organisation imports its
     sources and ingests its files, the partners share everything with Sahel Desk, whose
-    admin extracts; (workspace, key file)."""
+    admin extracts and — unless `reviewed` is False — accepts every claim as extracted
+    (so that the analysis counts them all); (workspace, key file)."""
     from testimonia.ingest.files import load_source_map
     from testimonia.service.extraction import extract_workspace
     from testimonia.service.ingest import IngestOptions, ingest_paths
+    from testimonia.service.review import decide, review_queue
     from testimonia.service.sharing import share
     from testimonia.service.sources import import_sources
     from testimonia.service.users import add_organization
@@ -150,4 +152,6 @@ def build_sample_workspace(root: Path) -> tuple[Path, Path]:
             share(partner, "all", "", "Sahel Desk")
     with open_as(root / "ws", material) as ws:
         extract_workspace(ws)
+        if reviewed:
+            decide(ws, [c.id for c in review_queue(ws)], "accepted", "sample: accepted as extracted")
     return root / "ws", root / "k.key"

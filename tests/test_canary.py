@@ -112,7 +112,7 @@ def test_vault_identities_named_in_a_testimony_are_absent_from_an_export(ws: Wor
     ingest_paths(ws, [folder], IngestOptions())
     set_identity(ws, "Vaulted", VAULT_CANARY)
     extract_workspace(ws)
-    report = export(ws, tmp_path / "out", k=1)
+    report = export(ws, tmp_path / "out", k=1, include_unreviewed=True)
     assert report.quotes >= 1
     data = b"".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
     assert [v for v in _vault_variants() if v in data] == []

@@ -91,7 +91,8 @@ class PermissionDenied(TestimoniaError):
 class PublicationRefused(TestimoniaError):
     """An export failed its gate or its leak scan; nothing was written."""
 
-    def __init__(self, message: str, *, at_risk: list[list[str]] | None = None) -> None:
+    def __init__(self, message: str, *, at_risk: list[list[str]] | None = None,
+                 fix: str | None = None) -> None:
         self.at_risk = at_risk or []
-        super().__init__(message, fix="See docs/exports.md: generalise (--on-risk generalise), "
+        super().__init__(message, fix=fix or "See docs/exports.md: generalise (--on-risk generalise), "
                          "lower the detail of the sources' profiles, or publish less.")

@@ -192,6 +192,7 @@ class StoredClaim:
     source: str | None
     body: ClaimJson  # Claim.to_json(), opened by service/doccrypt.visible_claims
     source_kind: str | None = None
+    origin: str = "extraction"  # or "analyst": added in review (service/review.py)
 
 
 class Role(StrEnum):

@@ -5,7 +5,7 @@ checked by mypy."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, Required, TypedDict
 
 __all__ = ["ClaimJson", "EdgeJson", "EvidenceJson", "FindingJson", "PerpetratorJson", "PeriodJson",
            "PlaceJson", "ResultsJson", "SiteJson", "TrajectoryJson", "TransferJson", "TransfersJson",
@@ -93,14 +93,17 @@ class FindingJson(TypedDict, total=False):
     site: str
     site_name: str
     allegation: str
-    period: str
-    status: str
+    period: str  # "2022-03", "2022", "2022-03..2022-05" or "undated"
+    period_start: str | None
+    period_end: str | None
+    status: str  # corroborated | single source | contested | unattributed
     rationale: str
     independent_sources: int
     first_hand_sources: int
     sources: list[str]
     source_kinds: list[str]
     groups: list[list[str]]
+    unattributed_documents: list[str]  # listed, never counted
     claims: list[int]
     contradicted_by: list[dict[str, Any]]
 
@@ -122,8 +125,20 @@ class TransfersJson(TypedDict):
     trajectories: list[TrajectoryJson]
 
 
-class ResultsJson(TypedDict):
-    sites: list[SiteJson]
-    findings: list[FindingJson]
-    transfers: TransfersJson
-    patterns: dict[str, Any]
+class ReviewBasisJson(TypedDict):
+    """Which claims an analysis counted (service/review.py)."""
+
+    include_unreviewed: bool
+    counted: int  # claims counted as evidence
+    pending: int  # unreviewed claims (counted only with include_unreviewed)
+    pending_sources: int  # sources (or unattributed documents) of the pending claims
+    rejected: int  # never counted
+    conflicts: int  # decisions that extraction now disagrees with
+
+
+class ResultsJson(TypedDict, total=False):
+    sites: Required[list[SiteJson]]
+    findings: Required[list[FindingJson]]
+    transfers: Required[TransfersJson]
+    patterns: Required[dict[str, Any]]
+    review: ReviewBasisJson  # added by the service that read the claims

@@ -37,6 +37,7 @@ from testimonia.service.documents import list_documents
 from testimonia.service.extraction import extract_workspace
 from testimonia.service.ingest import IngestOptions, ingest_paths
 from testimonia.service.policy import ACTIONS
+from testimonia.service.review import decide, review_queue
 from testimonia.service.workspace import Workspace
 
 ORG = "Sahel Desk"
@@ -97,6 +98,10 @@ COMMANDS: dict[str, str | None] = {
     "findings": "read_results", "patterns": "read_results",
     "site merge": "judge_sites", "site split": "judge_sites", "site rename": "judge_sites",
     "export": "export",
+    "review": "read_claims", "claim show": "read_text", "claim accept": "review_claims",
+    "claim reject": "review_claims", "claim edit": "review_claims", "claim keep": "review_claims",
+    "claim add": "review_claims",
+    "codes": None,  # the vocabularies' codes: no workspace
 }
 
 # A valid invocation of every command the policy guards ("{name}" filled in per case).
@@ -136,6 +141,13 @@ ARGS: dict[str, list[str]] = {
     "site split": ["site", "split", "{site}", "{doc}"],
     "site rename": ["site", "rename", "{site}", "--name", "Container yard, Sévaré camp"],
     "export": ["export", "-o", "{out}", "--k", "2"],  # k=2: the two witnesses pass the gate
+    "review": ["review", "--list"],
+    "claim show": ["claim", "show", "1"],
+    "claim accept": ["claim", "accept", "1"],
+    "claim reject": ["claim", "reject", "1", "--reason", "not at this site"],
+    "claim edit": ["claim", "edit", "1", "--period", "2022-03"],
+    "claim keep": ["claim", "keep", "1"],
+    "claim add": ["claim", "add", "{doc}", "--quote", "the prison in Bamako", "--act", "detention"],
 }
 # Guarded commands that exit 1 in this fixture for a reason other than the policy, with
 # the message they must print instead (a refusal never). None today.
@@ -230,12 +242,14 @@ def _build_template(root: Path) -> Template:
         assert {d.id for d in list_documents(ws)} == set(SAHEL_IDS.values())
         vault.set_identity(ws, "Kadi", Identity(name=VAULT_NAME, home=VAULT_HOME))
         assert extract_workspace(ws).documents == 2
+        decide(ws, [c.id for c in review_queue(ws)], "accepted")  # Sahel Desk's review
     with Workspace.open(ws_root, material, flags={"actor": PARTNER_ADMIN},
                         user_material=_credential(root, PARTNER_ADMIN)) as ws:
         sources.add_source(ws, "Odile", "survivor", PARTNER)
         report = ingest_paths(ws, [root / "partner"], IngestOptions())
         assert report.count("ingested") == 1 and not report.failed, report
         assert extract_workspace(ws).documents == 1  # only its own organisation can read it
+        decide(ws, [c.id for c in review_queue(ws)], "accepted")  # Partner's own review
         current_analysis(ws)  # stored, so the cases do not recompute it
     with Workspace.open(ws_root, material, user_material=_credential(root, CREATOR)) as ws:
         found = current_analysis(ws)["sites"]
@@ -350,7 +364,8 @@ def test_partner_sees_nothing_unshared(case: Case) -> None:
     assert "beat me with cables" in claims
     text = partner("show", KADI_DOC[:12], "--text")
     assert text.exit_code == 0 and "prison in Bamako" in text.stdout, _explain(text)
-    assert "Sévaré" in partner("sites").stdout
+    assert "Sévaré" not in partner("sites").stdout  # Partner has not reviewed them: not counted
+    assert "Sévaré" in partner("sites", "--include-unreviewed").stdout
     still = partner("vault", "show", "Kadi")  # the vault is never shared
     assert still.exit_code == 1 and still.stdout == "", _explain(still)
     assert VAULT_NAME not in _text(still) and VAULT_HOME not in _text(still)

@@ -49,7 +49,7 @@ def partners(ws: Workspace, material: KeyMaterial, tmp_path: Path) -> Iterator[t
         report = ingest_paths(b, [folder], IngestOptions())
         assert report.count("ingested") == 2
         extract_workspace(b)
-        assert current_analysis(b)["sites"]  # stored, encrypted for Partner
+        assert current_analysis(b, include_unreviewed=True)["sites"]  # stored, encrypted for Partner
         set_identity(b, "Bohdan", Identity(name=SECRET, contacts=["+380 50 999 88 77"]))
     yield ws, b_material
 

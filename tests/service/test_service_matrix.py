@@ -33,6 +33,7 @@ from testimonia.service import (
     extraction,
     ingest,
     integrity,
+    review,
     rotation,
     sharing,
     sources,
@@ -42,8 +43,8 @@ from testimonia.service import (
 from testimonia.service.policy import ACTIONS, SERVICES
 from testimonia.service.workspace import Workspace
 
-API = (analysis, audit, claims, documents, export, extraction, ingest, integrity, rotation,
-       sharing, sources, users, vault)
+API = (analysis, audit, claims, documents, export, extraction, ingest, integrity, review,
+       rotation, sharing, sources, users, vault)
 ORG, PARTNER = "Sahel Desk", "Partner"
 CREATOR = "sahel-lead"
 ROLES = {Role.ADMIN: "s-admin", Role.ANALYST: "s-analyst", Role.REVIEWER: "s-reviewer",
@@ -85,6 +86,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
         vault.set_identity(ws, "Kadi", Identity(name="Vigadana Example"))
         extraction.extract_workspace(ws)
         doc = documents.list_documents(ws)[0].id
+        for item in review.review_queue(ws):
+            review.decide(ws, item.id, "accepted")
         site = str(analysis.current_analysis(ws)["sites"][0]["id"])
     with _open(root, key, "p-admin") as partner:
         users.add_user(partner, PARTNER_ANALYST, "analyst", key_file=_key(root, PARTNER_ANALYST))
@@ -121,6 +124,13 @@ CALLS: dict[str, Call] = {
     "documents.visible_document": lambda ws, t, tmp: _with_conn(ws, documents.visible_document, t.doc[:12]),
     "claims.list_claims": lambda ws, t, tmp: claims.list_claims(ws),
     "claims.quotable": lambda ws, t, tmp: claims.quotable(ws, {1}),
+    "review.review_queue": lambda ws, t, tmp: review.review_queue(ws),
+    "review.show_claim": lambda ws, t, tmp: review.show_claim(ws, "1"),
+    "review.context": lambda ws, t, tmp: review.context(ws, "1"),
+    "review.decide": lambda ws, t, tmp: review.decide(ws, "1", "rejected", "not at this site"),
+    "review.keep": lambda ws, t, tmp: review.keep(ws, "1"),
+    "review.add_claim": lambda ws, t, tmp: review.add_claim(
+        ws, t.doc[:12], review.ClaimChanges(act="detention"), quote="in a container at the Sévaré camp"),
     "analysis.current_analysis": lambda ws, t, tmp: analysis.current_analysis(ws),
     "analysis.analyze_workspace": lambda ws, t, tmp: analysis.analyze_workspace(ws),
     "analysis.judge": lambda ws, t, tmp: analysis.judge(ws, "rename", t.site, name="Yard"),
@@ -213,7 +223,8 @@ def test_each_function_for_each_role(template: Template, copy: Path, tmp_path: P
 # Sahel Desk's material, as Partner's analyst sees it: nothing of it, whatever the role allows.
 OUT_OF_SCOPE = ["documents.show_document", "documents.read_text", "documents.visible_document",
                 "vault.set_identity", "vault.show_identity", "sources.set_profile",
-                "sources.relate_sources", "sharing.share", "users.set_role", "analysis.dossier"]
+                "sources.relate_sources", "sharing.share", "users.set_role", "analysis.dossier",
+                "review.show_claim", "review.context", "review.decide", "review.add_claim"]
 
 
 @pytest.mark.slow

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 site_app = typer.Typer(help="An analyst's decisions about sites; they survive re-analysis.",
                        no_args_is_help=True)
 JsonOption = Annotated[bool, typer.Option("--json", help="The documented JSON (docs/analysis.md).")]
+UnreviewedOption = Annotated[bool, typer.Option(
+    "--include-unreviewed", help="Count claims nobody has reviewed yet as evidence too "
+    "(by default only claims accepted, edited or added in review count).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -28,11 +31,11 @@ def register(app: typer.Typer) -> None:
     app.command()(dossier)
 
 
-def analyze(workspace: WorkspaceOption = None) -> None:
+def analyze(include_unreviewed: UnreviewedOption = False, workspace: WorkspaceOption = None) -> None:
     """Resolve sites, trace transfers, corroborate and compare; print a summary."""
     from testimonia.service.analysis import analyze_workspace
     with opened(workspace) as ws:
-        results = analyze_workspace(ws)
+        results = analyze_workspace(ws, include_unreviewed)
     print_summary(results)
 
 
@@ -57,13 +60,34 @@ def print_summary(results: ResultsJson) -> None:
     shared = [s["practice"] for s in results["patterns"]["shared"]]
     if shared:
         out.print(f"Practices reported in more than one conflict: {', '.join(shared)}.")
+    print_basis(results)
 
 
-def sites(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+def print_basis(results: ResultsJson) -> None:
+    """Which claims the figures rest on, and what waits for review."""
+    basis = results.get("review")
+    if basis is None:
+        return
+    counted = "reviewed and unreviewed" if basis["include_unreviewed"] else "reviewed"
+    line = f"Counted: {basis['counted']} {counted} claims"
+    if basis["rejected"]:
+        line += f" ({basis['rejected']} rejected, never counted)"
+    if basis["pending"]:
+        state = "included" if basis["include_unreviewed"] else "not counted"
+        line += (f"; pending review: {basis['pending']} claims from {basis['pending_sources']} "
+                 f"sources ({state}; `testimonia review`)")
+    if basis["conflicts"]:
+        line += f"; {basis['conflicts']} conflicts to decide (`testimonia review --conflicts`)"
+    out.print(line + ".")
+
+
+def sites(as_json: JsonOption = False, include_unreviewed: UnreviewedOption = False,
+          workspace: WorkspaceOption = None) -> None:
     """List the resolved places of detention."""
     from testimonia.service.analysis import current_analysis
     with opened(workspace) as ws:
-        found = current_analysis(ws)["sites"]
+        results = current_analysis(ws, include_unreviewed)
+    found = results["sites"]
     if as_json:
         _print_json(found)
         return
@@ -73,6 +97,7 @@ def sites(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> Non
                       f"{s['first_reported'] or '?'} – {s['last_reported'] or '?'}",
                       str(s["source_count"]), str(s["claim_count"]), s["id"])
     out.print(table)
+    print_basis(results)
 
 
 @site_app.command("merge")
@@ -109,11 +134,13 @@ def site_rename(site: Annotated[str, typer.Argument(help="Site (name or id).")],
     out.print(f"Renamed {kept} to {name}.")
 
 
-def transfers(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+def transfers(as_json: JsonOption = False, include_unreviewed: UnreviewedOption = False,
+              workspace: WorkspaceOption = None) -> None:
     """The transfer network (site → site, with counts) and each victim's trajectory."""
     from testimonia.service.analysis import current_analysis
     with opened(workspace) as ws:
-        found = current_analysis(ws)["transfers"]
+        results = current_analysis(ws, include_unreviewed)
+    found = results["transfers"]
     if as_json:
         _print_json(found)
         return
@@ -121,16 +148,19 @@ def transfers(as_json: JsonOption = False, workspace: WorkspaceOption = None) ->
         border = "  ACROSS A BORDER" if e["cross_border"] else ""
         out.print(f"{e['from_name']} → {e['to_name']}: {e['count']} ({', '.join(e['sources'])}){border}")
     out.print(f"{len(found['edges'])} routes, {len(found['trajectories'])} trajectories.")
+    print_basis(results)
 
 
 def findings(site: Annotated[str | None, typer.Option("--site", help="Only this site (and the "
                                                       "sites inside it).")] = None,
-             as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+             as_json: JsonOption = False, include_unreviewed: UnreviewedOption = False,
+             workspace: WorkspaceOption = None) -> None:
     """Each allegation (site × method × year) with its independent sources and status."""
     from testimonia.analysis.results import findings_at
     from testimonia.service.analysis import current_analysis
     with opened(workspace) as ws:
-        chosen = findings_at(current_analysis(ws), site)
+        results = current_analysis(ws, include_unreviewed)
+    chosen = findings_at(results, site)
     if as_json:
         _print_json(chosen)
         return
@@ -138,13 +168,15 @@ def findings(site: Annotated[str | None, typer.Option("--site", help="Only this 
         out.print(f"[{f['status']}] {f['site_name']} · {f['allegation']} · {f['period']}")
         out.print(f"  {f['rationale']}")
     out.print(f"{len(chosen)} findings.")
+    print_basis(results)
 
 
-def patterns(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+def patterns(as_json: JsonOption = False, include_unreviewed: UnreviewedOption = False,
+             workspace: WorkspaceOption = None) -> None:
     """Practices that recur across sites and across conflicts."""
     from testimonia.service.analysis import current_analysis
     with opened(workspace) as ws:
-        found = current_analysis(ws)["patterns"]
+        found = current_analysis(ws, include_unreviewed)["patterns"]
     if as_json:
         _print_json(found)
         return
@@ -157,11 +189,12 @@ def patterns(as_json: JsonOption = False, workspace: WorkspaceOption = None) -> 
 
 
 def dossier(site: Annotated[str, typer.Argument(help="Site name (any spelling) or id.")],
-            as_json: JsonOption = False, workspace: WorkspaceOption = None) -> None:
+            as_json: JsonOption = False, include_unreviewed: UnreviewedOption = False,
+            workspace: WorkspaceOption = None) -> None:
     """Everything known of one site, each line with its quotes (pseudonyms only)."""
     from testimonia.service.analysis import dossier as build_dossier_for
     with opened(workspace) as ws:
-        report = build_dossier_for(ws, site)
+        report = build_dossier_for(ws, site, include_unreviewed)
     if as_json:
         _print_json(report)
         return

@@ -19,6 +19,7 @@ from testimonia.errors import InvalidValue, WorkspaceLocked
 if TYPE_CHECKING:
     from testimonia.crypto.keys import KeyMaterial
     from testimonia.service.workspace import Workspace
+    from testimonia.shapes import ClaimJson
 
 # User data is never read as markup. Piped output is not squeezed to 80 columns.
 out = Console(highlight=False, soft_wrap=True, markup=False,
@@ -100,3 +101,15 @@ def progress_bar() -> Progress:
     """A bar on stderr that disappears when done, leaving stdout to the results."""
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal)
+
+
+def claim_line(body: ClaimJson) -> str:
+    """One claim on one line: what, where, by whom, when, and how it is known."""
+    what = ", ".join([*body["methods"], *body["violations"]]) or body["act"]
+    where = "; ".join(p["name"] + (f" ({p['facility']})" if p.get("facility") else "")
+                      for p in body["places"]) or "place unknown"
+    who = ", ".join(p["canonical"] or p["name"] for p in body["perpetrators"]) or "perpetrator unknown"
+    when = body["period"]["text"] if body["period"] else "date unknown"
+    flags = [body["victim"]["who"], "first-hand" if body["first_hand"] else "hearsay"]
+    flags += ["DENIAL"] if body["denial"] else []
+    return f"{body['act']}: {what} — at {where} — by {who} — {when} [{', '.join(flags)}]"

@@ -31,6 +31,9 @@ def export(
     public_name: Annotated[list[str] | None, typer.Option(
         "--public-name", help="A person who may be named (a public figure, a named perpetrator); "
         "repeatable. Every other person named in a quote is redacted.")] = None,
+    include_unreviewed: Annotated[bool, typer.Option(
+        "--include-unreviewed", help="Publish findings resting on claims nobody has reviewed "
+        "too (the export says so); by default only reviewed claims count.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Export findings for publication. Nothing is written unless the export passes the
@@ -41,9 +44,12 @@ def export(
     with opened(workspace) as ws:
         try:
             report = run_export(ws, output, format=format, audience=audience, k=k,
-                                on_risk=on_risk, public_names=list(public_name or []))
+                                on_risk=on_risk, public_names=list(public_name or []),
+                                include_unreviewed=include_unreviewed)
         except PublicationRefused as exc:
             err.print(f"[bold red]Refused:[/] {escape(exc.message)}")
+            if exc.fix:
+                err.print(escape(exc.fix))
             for ids in exc.at_risk[:10]:
                 err.print(f"  at risk: {', '.join(ids)}")
             if len(exc.at_risk) > 10:

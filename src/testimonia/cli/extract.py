@@ -10,11 +10,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from testimonia.cli.common import WorkspaceOption, err, opened, out, progress_bar
+from testimonia.cli.common import WorkspaceOption, claim_line, err, opened, out, progress_bar
 
 if TYPE_CHECKING:
     from testimonia.extract.evaluate import Score
-    from testimonia.shapes import ClaimJson
 
 
 def register(app: typer.Typer) -> None:
@@ -22,6 +21,27 @@ def register(app: typer.Typer) -> None:
     app.command("extract-file")(extract_file)
     app.command()(claims)
     app.command("eval")(eval_)
+    app.command()(codes)
+
+
+CODE_KINDS = ("acts", "methods", "violations", "perpetrators", "facilities")
+
+
+def codes(kind: Annotated[str | None, typer.Argument(help=f"One of: {', '.join(CODE_KINDS)} "
+                                                     "[default: all].")] = None) -> None:
+    """The codes claims use (acts, methods, violations, perpetrators, facility types), with
+    their names and HURIDOCS ESF references: what --method, --act and --perpetrator take."""
+    from testimonia.vocab import load_vocabulary
+    if kind is not None and kind not in CODE_KINDS:
+        raise typer.BadParameter(f"Use one of: {', '.join(CODE_KINDS)}.", param_hint="KIND")
+    vocab = load_vocabulary()
+    for name in [kind] if kind else CODE_KINDS:
+        out.print(f"{name}:")
+        for code, entry in getattr(vocab, name).items():
+            label = getattr(entry, "label", None) or getattr(entry, "name", "")
+            extra = f" (act: {entry.act})" if name == "methods" else ""
+            esf = getattr(entry, "esf", None)
+            out.print(f"  {code:<28} {label}{extra}" + (f" [ESF {esf.code}]" if esf else ""))
 
 
 def extract(workspace: WorkspaceOption = None) -> None:
@@ -57,7 +77,7 @@ def extract_file(
         else:
             out.print(f"{result.path} ({result.doc.language})")
             for claim in result.doc.claims:
-                out.print("  " + _claim_line(claim.to_json()))
+                out.print("  " + claim_line(claim.to_json()))
     if failed:
         raise typer.Exit(1)
 
@@ -67,35 +87,32 @@ def claims(
     method: Annotated[str | None, typer.Option("--method", help="Only this method, violation or act, "
                                                "e.g. electric_shock.")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Only this source's documents.")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="Only claims in this review state: "
+                                              "unreviewed, accepted, edited, rejected, added, "
+                                              "conflict.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of text.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """List extracted claims with the quoted words they rest on."""
+    """List claims as review left them, with their review state and the quoted words
+    they rest on."""
+    from testimonia.analysis.edits import claim_ref
     from testimonia.service.claims import list_claims
     with opened(workspace) as ws:
-        found = list_claims(ws, site, method, source)
-    for c in found:
+        found = list_claims(ws, site, method, source, state)
+    for item in found:
+        c = item.claim
         if as_json:
-            typer.echo(json.dumps({"id": c.id, "document": c.document_id, "file": c.file_name,
-                                   "source": c.source, **c.body}, ensure_ascii=False))
+            typer.echo(json.dumps({"id": claim_ref(item.id), "document": c.document_id,
+                                   "file": c.file_name, "source": c.source, "review": item.state,
+                                   "conflict": item.conflict, **item.body}, ensure_ascii=False))
             continue
-        out.print(f"#{c.id} {c.source or '—'} · {c.file_name}")
-        out.print("  " + _claim_line(c.body))
-        for evidence in c.body["evidence"]:
+        out.print(f"#{claim_ref(item.id)} {c.source or '—'} · {c.file_name} · {item.state}"
+                  + (" · CONFLICT" if item.conflict else ""))
+        out.print("  " + claim_line(item.body))
+        for evidence in item.body["evidence"]:
             out.print(f"  “{' '.join(evidence['quote'].split())}” [{evidence['start']}:{evidence['end']}]")
     if not as_json:
         out.print(f"{len(found)} claims.")
-
-
-def _claim_line(body: ClaimJson) -> str:
-    what = ", ".join([*body["methods"], *body["violations"]]) or body["act"]
-    where = "; ".join(p["name"] + (f" ({p['facility']})" if p.get("facility") else "")
-                      for p in body["places"]) or "place unknown"
-    who = ", ".join(p["canonical"] or p["name"] for p in body["perpetrators"]) or "perpetrator unknown"
-    when = body["period"]["text"] if body["period"] else "date unknown"
-    flags = [body["victim"]["who"], "first-hand" if body["first_hand"] else "hearsay"]
-    flags += ["DENIAL"] if body["denial"] else []
-    return f"{body['act']}: {what} — at {where} — by {who} — {when} [{', '.join(flags)}]"
 
 
 def eval_(

@@ -9,7 +9,17 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from testimonia import __version__
-from testimonia.cli import analysis, documents, export, extract, ingest, protect, sources, workspace
+from testimonia.cli import (
+    analysis,
+    documents,
+    export,
+    extract,
+    ingest,
+    protect,
+    review,
+    sources,
+    workspace,
+)
 from testimonia.cli.common import err
 from testimonia.errors import TestimoniaError
 
@@ -37,6 +47,7 @@ protect.register(app)
 ingest.register(app)
 documents.register(app)
 extract.register(app)
+review.register(app)
 analysis.register(app)
 export.register(app)
 

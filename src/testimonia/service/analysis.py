@@ -14,16 +14,18 @@ from typing import Any
 
 from testimonia.analysis.corroboration import Rules
 from testimonia.analysis.dossier import QUOTES_PER_FINDING, build_dossier
+from testimonia.analysis.edits import digest as review_digest
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.results import analyze, find_site, findings_at
 from testimonia.analysis.sites import Judgement
 from testimonia.errors import InvalidValue
-from testimonia.service import doccrypt, orgkeys
+from testimonia.service import orgkeys
 from testimonia.service.claims import quotable
 from testimonia.service.documents import visible_document
 from testimonia.service.policy import requires
+from testimonia.service.reviewed import reviewed_claims
 from testimonia.service.workspace import Workspace
-from testimonia.shapes import ResultsJson
+from testimonia.shapes import ResultsJson, ReviewBasisJson
 from testimonia.store import analyses, records
 
 __all__ = ["JUDGEMENTS", "analyze_workspace", "current_analysis", "dossier", "judge"]
@@ -32,13 +34,15 @@ JUDGEMENTS = ("merge", "split", "rename")
 
 
 @requires('read_results')
-def current_analysis(ws: Workspace) -> ResultsJson:
+def current_analysis(ws: Workspace, include_unreviewed: bool = False) -> ResultsJson:
     """The stored analysis when its inputs are unchanged, else a fresh one (stored). The
-    inputs are the claims and sources in the acting user's scope; the result is stored
-    for that user's organisation, encrypted with its key."""
-    claims, relations, judgements = _inputs(ws)
+    inputs are the claims and sources in the acting user's scope — the claims its
+    organisation accepted, edited or added in review, and the unreviewed ones too when
+    `include_unreviewed`; rejected claims never count. The result is stored for that
+    user's organisation, encrypted with its key."""
+    claims, basis, relations, judgements = _inputs(ws, include_unreviewed)
     rules = _rules(ws)
-    digest = _digest(claims, relations, judgements, rules)
+    digest = _digest(claims, relations, judgements, rules, basis)
     user = ws.user
     record = f"analysis|org:{user.organization_id}"
     with ws.engine.connect() as conn:
@@ -48,6 +52,7 @@ def current_analysis(ws: Workspace) -> ResultsJson:
             cached: ResultsJson = json.loads(orgkeys.read_record(conn, record, stored, keys))
             return cached
     results = analyze(claims, relations, judgements, rules)
+    results["review"] = basis
     with ws.transaction() as conn:
         plaintext = json.dumps(results, ensure_ascii=False).encode("utf-8")
         analyses.save_results(conn, user.organization_id, digest,
@@ -56,18 +61,19 @@ def current_analysis(ws: Workspace) -> ResultsJson:
 
 
 @requires('analyze')
-def analyze_workspace(ws: Workspace) -> ResultsJson:
+def analyze_workspace(ws: Workspace, include_unreviewed: bool = False) -> ResultsJson:
     """Run the analysis (or take the stored one when nothing changed) as a writer: the
     results are stored for the acting user's organisation."""
-    return current_analysis(ws)
+    return current_analysis(ws, include_unreviewed)
 
 
 @requires('judge_sites')
 def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") -> str:
-    """Record a merge, split or rename; returns the site id it applies to."""
+    """Record a merge, split or rename; returns the site id it applies to. Sites are
+    looked up among all claims, reviewed or not: a judgement is about the place."""
     if kind not in JUDGEMENTS:
         raise InvalidValue(f"Unknown judgement '{kind}'.", fix=f"Use one of: {', '.join(JUDGEMENTS)}.")
-    results = current_analysis(ws)
+    results = current_analysis(ws, include_unreviewed=True)
     site_id = str(find_site(results, site)["id"])
     if kind == "merge":
         other = str(find_site(results, other)["id"])
@@ -93,16 +99,24 @@ def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: ResultsJ
     return doc.id
 
 
-def _inputs(ws: Workspace) -> tuple[list[ClaimIn], list[RelationIn], list[Judgement]]:
+def _inputs(ws: Workspace, include_unreviewed: bool
+            ) -> tuple[list[ClaimIn], ReviewBasisJson, list[RelationIn], list[Judgement]]:
     with ws.engine.connect() as conn:
         scope = ws.scope(conn)
-        claims = [ClaimIn(c.id, c.document_id, c.source, c.source_kind, c.body)
-                  for c in doccrypt.visible_claims(ws, conn)]
+        reviewed = reviewed_claims(ws, conn)
+        claims = [ClaimIn(c.id, c.claim.document_id, c.claim.source, c.claim.source_kind, c.body)
+                  for c in reviewed if c.counts(include_unreviewed)]
         sources = {s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
         relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)
                      if r.a in sources and r.b in sources]
         judgements = [Judgement(*row) for row in analyses.judgements(conn, ws.user.organization_id)]
-    return claims, relations, judgements
+    pending = [c for c in reviewed if c.state == "unreviewed"]
+    basis: ReviewBasisJson = {
+        "include_unreviewed": include_unreviewed, "counted": len(claims), "pending": len(pending),
+        "pending_sources": len({c.claim.source or c.claim.document_id for c in pending}),
+        "rejected": sum(c.state == "rejected" for c in reviewed),
+        "conflicts": sum(c.conflict is not None for c in reviewed)}
+    return claims, basis, relations, judgements
 
 
 def _rules(ws: Workspace) -> Rules:
@@ -110,11 +124,14 @@ def _rules(ws: Workspace) -> Rules:
 
 
 def _digest(claims: list[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
-            rules: Rules) -> str:
-    """Of every input, and of the analysis code and data itself (an upgrade recomputes)."""
+            rules: Rules, basis: ReviewBasisJson) -> str:
+    """Of every input (a claim by what it says: a review decision changes it), and of the
+    analysis code and data itself (an upgrade recomputes)."""
     digest = hashlib.sha256(_code_digest().encode())
     for claim in claims:
-        digest.update(f"{claim.id}|{claim.document_id}|{claim.source}|{claim.source_kind}\n".encode())
+        digest.update(f"{claim.id}|{claim.document_id}|{claim.source}|{claim.source_kind}|"
+                      f"{review_digest(claim.body)}\n".encode())
+    digest.update(json.dumps(basis, sort_keys=True).encode())
     items: list[Any] = [*relations, *judgements, rules]
     for item in items:
         digest.update(json.dumps(asdict(item), sort_keys=True).encode())
@@ -133,8 +150,8 @@ def _code_digest() -> str:
 
 
 @requires('read_claims')
-def dossier(ws: Workspace, query: str) -> dict[str, Any]:
-    results = current_analysis(ws)
+def dossier(ws: Workspace, query: str, include_unreviewed: bool = False) -> dict[str, Any]:
+    results = current_analysis(ws, include_unreviewed)
     site_id = str(find_site(results, query)["id"])
     ids = {i for f in findings_at(results, site_id) for i in f["claims"][:QUOTES_PER_FINDING]}
     with ws.transaction() as conn:

@@ -1,18 +1,19 @@
-"""Reading back extracted claims, filtered the way an investigator asks:
-by site, by method or violation, by source."""
+"""Reading back claims as review left them, filtered the way an investigator asks:
+by site, by method or violation, by source, by review state."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from testimonia.errors import InvalidValue
 from testimonia.model import StoredClaim
 from testimonia.places.gazetteer import Place, get_gazetteer
 from testimonia.places.geo import km
-from testimonia.service import doccrypt
 from testimonia.service.policy import requires
+from testimonia.service.reviewed import STATES, ReviewedClaim, reviewed_claims
 from testimonia.service.workspace import Workspace
-from testimonia.shapes import PlaceJson
+from testimonia.shapes import ClaimJson, PlaceJson
 from testimonia.text.textfold import fold
 
 __all__ = ["SITE_KM", "list_claims", "quotable"]
@@ -22,17 +23,22 @@ SITE_KM = 15.0
 
 @requires('read_claims')
 def list_claims(ws: Workspace, site: str | None = None, method: str | None = None,
-                source: str | None = None) -> list[StoredClaim]:
+                source: str | None = None, state: str | None = None) -> list[ReviewedClaim]:
+    """Claims with the version review made of them (`body`) and their review state."""
+    if state is not None and state not in (*STATES, "conflict"):
+        raise InvalidValue(f"Unknown review state '{state}'.",
+                           fix=f"Use one of: {', '.join((*STATES, 'conflict'))}.")
     at_site = _site_filter(site)
     with ws.transaction() as conn:
-        found = [c for c in doccrypt.visible_claims(ws, conn)
-                 if at_site(c) and _with_method(c, method) and _from_source(c, source)]
+        found = [c for c in reviewed_claims(ws, conn)
+                 if at_site(c.body) and _with_method(c.body, method) and _from_source(c.claim, source)
+                 and (state is None or c.state == state or (state == "conflict" and c.conflict))]
         ws.audit(conn, "read_claims", None, {"site": site, "method": method, "source": source,
                                              "claims": len(found)})
     return found
 
 
-def _site_filter(site: str | None) -> Callable[[StoredClaim], bool]:
+def _site_filter(site: str | None) -> Callable[[ClaimJson], bool]:
     """A place in any spelling or script: the gazetteer's place (or anything within
     SITE_KM of it, such as a camp in the town), else the name as written."""
     if site is None:
@@ -45,7 +51,7 @@ def _site_filter(site: str | None) -> Callable[[StoredClaim], bool]:
             return True
         return any(wanted in fold(str(place.get(key) or "")) for key in ("name", "text"))
 
-    return lambda claim: any(matches(p) for p in claim.body["places"])
+    return lambda body: any(matches(p) for p in body["places"])
 
 
 def _near(place: PlaceJson, known: Place) -> bool:
@@ -54,11 +60,11 @@ def _near(place: PlaceJson, known: Place) -> bool:
     return km(place["lat"], place["lon"], known.lat, known.lon) <= SITE_KM  # type: ignore[arg-type]
 
 
-def _with_method(claim: StoredClaim, method: str | None) -> bool:
+def _with_method(body: ClaimJson, method: str | None) -> bool:
     if method is None:
         return True
     wanted = method.strip().lower()
-    return wanted in claim.body["methods"] or wanted in claim.body["violations"] or wanted == claim.body["act"]
+    return wanted in body["methods"] or wanted in body["violations"] or wanted == body["act"]
 
 
 def _from_source(claim: StoredClaim, source: str | None) -> bool:
@@ -67,7 +73,9 @@ def _from_source(claim: StoredClaim, source: str | None) -> bool:
 
 @requires('read_claims')
 def quotable(ws: Workspace, ids: set[int]) -> dict[int, dict[str, Any]]:
-    """Claim id -> {"source", "body"} for the given claims (a dossier's quotes)."""
+    """Claim id -> {"source", "body"} for the given claims (a dossier's quotes), as
+    review left them."""
     with ws.engine.connect() as conn:
-        return {c.id: {"source": c.source or f"document {c.document_id[:8]}", "body": c.body}
-                for c in doccrypt.visible_claims(ws, conn) if c.id in ids}
+        return {c.id: {"source": c.claim.source or f"document {c.claim.document_id[:8]}",
+                       "body": c.body}
+                for c in reviewed_claims(ws, conn) if c.id in ids}

@@ -34,7 +34,7 @@ from testimonia.store import extractions, protection
 from testimonia.store.originals import Originals
 from testimonia.store.schema import document_texts, documents, organization_keys, sources
 
-__all__ = ["KeyHolder", "binding", "document_mentions", "key_for", "open_original", "open_text",
+__all__ = ["KeyHolder", "binding", "document_mentions", "key_for", "open_original", "open_row", "open_text",
            "recipients", "seal_original", "seal_text", "sealer", "sync_shares", "visible_claims",
            "wrap_new"]
 
@@ -86,8 +86,9 @@ def visible_claims(ws: KeyHolder, conn: Connection) -> Iterator[StoredClaim]:
     visible = ws.scope(conn).document_ids(conn)
     for row in extractions.sealed_claims(conn):
         if row.document_id in visible:
-            body = _open_row(keys.get(row.document_id), row, "claim")
-            yield StoredClaim(row.id, row.document_id, row.file_name, row.source, body, row.source_kind)
+            body = open_row(keys.get(row.document_id), row, "claim")
+            yield StoredClaim(row.id, row.document_id, row.file_name, row.source, body,
+                              row.source_kind, row.origin)
 
 
 def document_mentions(ws: KeyHolder, conn: Connection, document_id: str) -> list[Mention]:
@@ -95,7 +96,7 @@ def document_mentions(ws: KeyHolder, conn: Connection, document_id: str) -> list
     data_key = key_for(ws, conn, document_id)
     found = []
     for row in extractions.sealed_mentions(conn, document_id):
-        content = _open_row(data_key, row, "mention")
+        content = open_row(data_key, row, "mention")
         found.append(Mention(row.kind, row.start, row.end, content["text"], content["value"],
                              row.component))
     return found
@@ -114,7 +115,7 @@ class _KeyCache:
         return self.keys[document_id]
 
 
-def _open_row(data_key: bytes, row: extractions.SealedRow, what: str) -> Any:
+def open_row(data_key: bytes, row: extractions.SealedRow, what: str) -> Any:
     plaintext = envelope.decrypt(data_key, f"{binding(row.document_id)}|{what}:{row.id}", row.sealed)
     return json.loads(plaintext)
 

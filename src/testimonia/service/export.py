@@ -15,7 +15,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from testimonia.fsutil import atomic_write
 from testimonia.service import doccrypt
 from testimonia.service.analysis import current_analysis
 from testimonia.service.policy import requires
+from testimonia.service.reviewed import reviewed_claims
 from testimonia.service.vault import identities
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
@@ -50,7 +51,7 @@ class ExportReport:
 @requires('export')
 def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str = "public",
            k: int | None = None, on_risk: str = "generalise",
-           public_names: Sequence[str] = ()) -> ExportReport:
+           public_names: Sequence[str] = (), include_unreviewed: bool = False) -> ExportReport:
     _check_choice(format, FORMATS, "format")
     _check_choice(audience, AUDIENCES, "audience")
     _check_choice(on_risk, ON_RISK, "--on-risk")
@@ -60,7 +61,14 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
     if folder.is_relative_to(ws.paths.root):
         raise InvalidValue(f"{folder} is inside the workspace.", fix="Export outside it.")
     k = int(ws.config["k_anonymity"]) if k is None else k
-    inputs = gather(ws)
+    inputs = gather(ws, include_unreviewed)
+    basis = inputs.results["review"]
+    if not inputs.results["findings"]:
+        _refuse(ws, "export", "there are no findings to publish" + (
+            f" from reviewed claims: {basis['pending']} claims from {basis['pending_sources']} "
+            "sources await review" if basis["pending"] and not include_unreviewed else ""),
+            at_risk=[], fix="Review the claims (`testimonia review`; docs/review.md), or export "
+            "with --include-unreviewed, which the export then says.")
     records = public.accounts(inputs)
     attributes = public.attributes()
     decide = gate.generalise if on_risk == "generalise" else gate.check
@@ -73,6 +81,8 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
         "format": FORMAT, "audience": audience,
         "generated": datetime.now(UTC).strftime("%Y-%m"),  # coarse on purpose
         "k_anonymity": {"k": k, "generalised": dict(decision.level_names), "reason": decision.reason},
+        "claims": ("reviewed and unreviewed claims" if include_unreviewed
+                   else "claims accepted, edited or added in review only"),
         "findings": findings,
         "witness_accounts": decision.published,
     }
@@ -116,10 +126,11 @@ def _describe(leaks: list[Leak]) -> str:
     return f"{len(leaks)} protected identifier(s) found in the output: {shown}{more}"
 
 
-def _refuse(ws: Workspace, stage: str, reason: str, at_risk: list[list[str]]) -> None:
+def _refuse(ws: Workspace, stage: str, reason: str, at_risk: list[list[str]],
+            fix: str | None = None) -> None:
     with ws.transaction() as conn:
         ws.audit(conn, "export_refused", stage, {"reason": reason[:500], "at_risk": at_risk})
-    raise PublicationRefused(f"Export refused by the {stage}: {reason}.", at_risk=at_risk)
+    raise PublicationRefused(f"Export refused by the {stage}: {reason}.", at_risk=at_risk, fix=fix)
 
 
 def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
@@ -128,15 +139,17 @@ def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
 
 
 @requires('export')
-def gather(ws: Workspace) -> public.Inputs:
-    """Everything a public export reads, within the exporting user's scope."""
-    results = current_analysis(ws)
+def gather(ws: Workspace, include_unreviewed: bool = False) -> public.Inputs:
+    """Everything a public export reads, within the exporting user's scope; claims as
+    review left them."""
+    results = current_analysis(ws, include_unreviewed)
     user = ws.user
     vault = identities(ws)
     with ws.engine.connect() as conn:
         scope = ws.scope(conn)
         visible = scope.document_ids(conn)
-        claims = {c.id: c for c in doccrypt.visible_claims(ws, conn)}
+        claims = {c.id: replace(c.claim, body=c.body) for c in reviewed_claims(ws, conn)
+                  if c.counts(include_unreviewed)}
         documents = {d.id: d for d in records.list_documents(conn) if d.id in visible}
         sources = {s.pseudonym: s for s in records.list_sources(conn) if scope.sees_source(s)}
         profiles = {p: v for p, v in protection.profiles(conn) if p in sources}

@@ -32,7 +32,7 @@ from testimonia.model import Document, LogEntry
 from testimonia.service import doccrypt, trust
 from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
-from testimonia.store import logs, protection, records
+from testimonia.store import logs, protection, records, reviews
 from testimonia.store.chain import Problem, check_chain
 from testimonia.store.engine import snapshot
 from testimonia.store.heads import EMPTY, Head, HeadState, entry_head
@@ -119,6 +119,18 @@ def _check_state(conn: Connection, state: trust.TrustState) -> Iterator[Problem]
             yield Problem(f"organisation key {row.key_id}", "no signed entry created it")
     yield from _check_shares(conn, state)
     yield from _check_vault_and_profiles(conn, state)
+    yield from _check_reviews(conn, state)
+
+
+def _check_reviews(conn: Connection, state: trust.TrustState) -> Iterator[Problem]:
+    """Every analyst decision on a claim is the one signed, and none was removed."""
+    stored = {row.id: hashlib.sha256(row.sealed).hexdigest() for row in reviews.rows(conn)}
+    for review_id, actual in sorted(stored.items()):
+        if state.reviews.get(review_id) != actual:
+            yield Problem(f"claim decision {review_id}", "is not the one its reviewer signed "
+                          "(added or changed outside Testimonia)")
+    for review_id in sorted(state.reviews.keys() - stored.keys()):
+        yield Problem(f"claim decision {review_id}", "was removed outside Testimonia")
 
 
 def _check_shares(conn: Connection, state: trust.TrustState) -> Iterator[Problem]:

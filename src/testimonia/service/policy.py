@@ -16,7 +16,7 @@ web workspace, a script) inherits every rule:
 
 Roles (docs/threat-model.md): admin (users, organisations, sharing, keys, the audit log,
 reading the identity vault), analyst (ingest, extract, analyse, sources, writing to the
-vault, export), reviewer (reads testimony, claims, sources), viewer (analysis results
+vault, export), reviewer (reads testimony, claims, sources; reviews claims), viewer (analysis results
 only).
 """
 
@@ -51,6 +51,7 @@ ACTIONS: Mapping[str, tuple[frozenset[Role], str]] = {
     "read_text": (_READERS, "read testimony text"),
     "read_claims": (_READERS, "read claims and their quotes"),
     "read_sources": (_READERS, "read sources and their relations"),
+    "review_claims": (_READERS, "accept, reject, edit or add claims"),
     "ingest": (_WRITERS, "ingest documents"),
     "extract": (_WRITERS, "run extraction"),
     "analyze": (_WRITERS, "run the analysis"),

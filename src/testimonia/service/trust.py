@@ -1,7 +1,7 @@
 """Who may have done what, replayed from the signed audit log alone.
 
-The users table, the shares, the vault rows and the source profiles are what
-Testimonia acts on, but anyone holding the workspace key can edit them. What they
+The users table, the shares, the vault rows, the source profiles and the decisions on
+claims are what Testimonia acts on, but anyone holding the workspace key can edit them. What they
 cannot do is sign as a user. So `verify` rebuilds the state from the audit log, entry
 by entry, checking that each entry is signed by a user the log itself introduced, and
 that the user's role (as the log granted it at that point) allowed the action:
@@ -10,7 +10,8 @@ that the user's role (as the log granted it at that point) allowed the action:
 - every later user, role, credential reset and organisation key by an admin of that
   user's organisation (an organisation's first admin by the admin who created it);
 - shares by an admin of the sharing organisation; vault writes and source changes by
-  an analyst or admin of the source's organisation.
+  an analyst or admin of the source's organisation; decisions on claims by a reviewer,
+  analyst or admin.
 
 Entries written before a workspace's users had credentials are unsigned ("legacy");
 after the first signed entry only a refusal of someone who could not authenticate may
@@ -45,6 +46,7 @@ AUTHORITY = {
     "sources_imported": "manage_sources", "source_profiled": "manage_sources",
     "site_judgement": "judge_sites", "read_text": "read_text", "read_claims": "read_claims",
     "read_dossier": "read_claims", "exported": "export", "export_refused": "export",
+    "claim_reviewed": "review_claims",
 }
 
 
@@ -69,6 +71,7 @@ class TrustState:
     shares: set[tuple[str, str, str, str]] = field(default_factory=set)  # owner, kind, item, with
     vault: dict[str, str] = field(default_factory=dict)  # pseudonym -> sealed entry's SHA-256
     profiles: dict[str, str] = field(default_factory=dict)  # pseudonym -> profile's SHA-256
+    reviews: dict[int, str] = field(default_factory=dict)  # claim decision id -> its SHA-256
     signed: int = 0
     legacy: int = 0  # unsigned entries from before the workspace's users had credentials
 
@@ -212,5 +215,7 @@ def _apply(state: TrustState, entry: LogEntry, author: TrustedUser | None) -> No
         state.vault[subject] = str(d["sealed_sha256"])
     elif entry.action in ("source_added", "source_profiled") and d.get("profile_sha256"):
         state.profiles[subject] = str(d["profile_sha256"])
+    elif entry.action == "claim_reviewed" and d.get("sealed_sha256"):
+        state.reviews[int(d["review"])] = str(d["sealed_sha256"])
     elif entry.action == "sources_imported":
         state.profiles.update({str(k): str(v) for k, v in (d.get("profiles") or {}).items()})

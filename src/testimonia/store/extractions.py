@@ -17,6 +17,8 @@ from testimonia.model import Claim, Mention
 from testimonia.store.records import now
 from testimonia.store.schema import claims, document_texts, documents, extractions, mentions, sources
 
+EXTRACTION, ANALYST = "extraction", "analyst"  # who made a claim: only extraction's are replaced
+
 
 @dataclass(frozen=True)
 class Pending:
@@ -41,9 +43,10 @@ class SealedRow:
     file_name: str = ""
     source: str | None = None
     source_kind: str | None = None
+    origin: str = EXTRACTION
 
 
-Seal = Callable[[str, int, bytes], bytes]  # (claim | mention, row id, plaintext) -> ciphertext
+Seal = Callable[[str, int, bytes], bytes]  # (claim | mention | review, row id, plaintext) -> ciphertext
 
 
 def pending(conn: Connection, version: str) -> Iterator[Pending]:
@@ -70,7 +73,8 @@ def replace_results(conn: Connection, document_id: str, version: str, text_sha25
     """Replace a document's mentions and claims, their content encrypted by `seal` bound
     to each row's id (ids are given here, inside the write transaction)."""
     conn.execute(delete(mentions).where(mentions.c.document_id == document_id))
-    conn.execute(delete(claims).where(claims.c.document_id == document_id))
+    conn.execute(delete(claims).where(claims.c.document_id == document_id,
+                                      claims.c.origin == EXTRACTION))
     conn.execute(delete(extractions).where(extractions.c.document_id == document_id))
     if found_mentions:
         first = _next_id(conn, mentions.c.id)
@@ -83,7 +87,7 @@ def replace_results(conn: Connection, document_id: str, version: str, text_sha25
         first = _next_id(conn, claims.c.id)
         conn.execute(insert(claims), [
             {"id": first + i, "document_id": document_id, "act": c.act, "component": c.component,
-             "sealed": seal("claim", first + i, _json(c.to_json())), "review_status": "unreviewed"}
+             "sealed": seal("claim", first + i, _json(c.to_json())), "origin": EXTRACTION}
             for i, c in enumerate(found_claims)])
     conn.execute(insert(extractions).values(document_id=document_id, pipeline_version=version,
                                             text_sha256=text_sha256, at=now()))
@@ -91,13 +95,23 @@ def replace_results(conn: Connection, document_id: str, version: str, text_sha25
 
 def sealed_claims(conn: Connection) -> Iterator[SealedRow]:
     query = (select(claims.c.id, claims.c.document_id, claims.c.sealed, claims.c.act,
-                    documents.c.file_name, sources.c.pseudonym, sources.c.kind)
+                    claims.c.origin, documents.c.file_name, sources.c.pseudonym, sources.c.kind)
              .join(documents, documents.c.id == claims.c.document_id)
              .join(sources, documents.c.source_id == sources.c.id, isouter=True)
              .order_by(documents.c.file_name, claims.c.id))
     for row in conn.execution_options(yield_per=500).execute(query):
         yield SealedRow(row.id, row.document_id, bytes(row.sealed), kind=row.act,
-                        file_name=row.file_name, source=row.pseudonym, source_kind=row.kind)
+                        file_name=row.file_name, source=row.pseudonym, source_kind=row.kind,
+                        origin=row.origin)
+
+
+def add_claim(conn: Connection, document_id: str, act: str, body: dict[str, Any], seal: Seal) -> int:
+    """An analyst's claim (what extraction missed): kept when extraction runs again."""
+    claim_id = _next_id(conn, claims.c.id)
+    conn.execute(insert(claims).values(id=claim_id, document_id=document_id, act=act,
+                                       component=str(body.get("component", ANALYST)),
+                                       sealed=seal("claim", claim_id, _json(body)), origin=ANALYST))
+    return claim_id
 
 
 def sealed_mentions(conn: Connection, document_id: str) -> list[SealedRow]:

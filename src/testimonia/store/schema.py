@@ -121,7 +121,20 @@ claims = Table(
     Column("act", String(32), nullable=False),
     Column("sealed", LargeBinary, nullable=False),  # Claim.to_json(), encrypted (0008)
     Column("component", String(64), nullable=False),
-    Column("review_status", String(20), nullable=False),  # unreviewed | accepted | rejected
+    Column("origin", String(16), nullable=False, server_default="extraction"),  # | analyst (0011)
+)
+
+claim_reviews = Table(  # every analyst decision on a claim, never overwritten (0011)
+    "claim_reviews", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", String(64), ForeignKey("documents.id"), nullable=False, index=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("act", String(32), nullable=False),  # the act of the claim decided on: the anchor
+    Column("spans", JSON, nullable=False),  # its evidence spans [[start, end], ...]: the anchor
+    Column("decision", String(16), nullable=False),  # accepted | edited | rejected | added
+    Column("sealed", LargeBinary, nullable=False),  # {"body", "based_on", "reason"}, encrypted
+    Column("actor", String(200), nullable=False),
+    Column("at", String(32), nullable=False),
 )
 
 site_judgements = Table(

@@ -1,0 +1,191 @@
+"""An analyst's corrections to a claim, as pure functions: the fields set from the
+vocabularies and the gazetteer (an unknown value is refused with the closest known
+ones), periods as analysts write them, and how two versions of a claim differ.
+service/review.py records them; nothing here reads or writes a workspace."""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, cast
+
+from testimonia.errors import InvalidValue
+from testimonia.places.gazetteer import get_gazetteer
+from testimonia.shapes import ClaimJson, PeriodJson, PlaceJson
+from testimonia.vocab import load_vocabulary
+
+__all__ = ["ANALYST_COMPONENT", "VICTIMS", "ClaimChanges", "apply_changes", "claim_ref",
+           "differences", "digest", "parse_period", "parse_ref", "place_json", "spans"]
+
+VICTIMS = ("self", "other", "group", "unknown")
+ANALYST_COMPONENT = "analyst@1"
+
+@dataclass(frozen=True)
+class ClaimChanges:
+    """What an analyst sets on a claim; None leaves a field as it is."""
+
+    act: str | None = None
+    methods: tuple[str, ...] | None = None
+    violations: tuple[str, ...] | None = None
+    places: tuple[str, ...] | None = None
+    period: str | None = None
+    perpetrators: tuple[str, ...] | None = None
+    victim: str | None = None
+    first_hand: bool | None = None
+    denial: bool | None = None
+
+    def empty(self) -> bool:
+        return all(value is None for value in vars(self).values())
+
+
+def claim_ref(claim_id: int) -> str:
+    """How a claim is named to people: its id, or r<decision> for a reviewed version that
+    extraction no longer finds."""
+    return f"r{-claim_id}" if claim_id < 0 else str(claim_id)
+
+
+def parse_ref(ref: str | int) -> int:
+    text = str(ref).strip().lower()
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    if re.fullmatch(r"r\d+", text):
+        return -int(text[1:])
+    raise InvalidValue(f"'{ref}' is not a claim id.", fix="Give the number shown by "
+                       "`testimonia claims` or `testimonia review --list` (e.g. 17 or r3).")
+
+
+def spans(body: ClaimJson) -> tuple[tuple[int, int], ...]:
+    return tuple((int(e["start"]), int(e["end"])) for e in body["evidence"])
+
+
+def digest(body: ClaimJson) -> str:
+    """Of what a claim says (not of the component version that said it)."""
+    content = {k: v for k, v in body.items() if k != "component"}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def differences(before: ClaimJson, after: ClaimJson) -> list[str]:
+    """The fields in which two versions of a claim differ, in words."""
+    return [key for key in ("act", "methods", "violations", "places", "period", "perpetrators",
+                            "victim", "first_hand", "denial", "transfer")
+            if _summary(before, key) != _summary(after, key)]
+
+
+def _summary(body: ClaimJson, key: str) -> Any:
+    value = cast(dict[str, Any], body).get(key)
+    if key == "places":
+        return sorted(str(p.get("id") or p.get("name")) for p in value or [])
+    if key == "perpetrators":
+        return sorted(str(p.get("canonical") or p.get("name")) for p in value or [])
+    if key == "period" and value:
+        return (value.get("start"), value.get("end"))
+    return value
+
+
+def apply_changes(body: ClaimJson, changes: ClaimChanges) -> ClaimJson:
+    """The claim with the analyst's fields set, each checked against the vocabularies and
+    the gazetteer (an unknown value is refused with the closest known ones)."""
+    vocab = load_vocabulary()
+    new = cast(dict[str, Any], json.loads(json.dumps(body)))
+    new["component"] = ANALYST_COMPONENT
+    if changes.methods is not None:
+        new["methods"] = [_known(m, vocab.methods, "method") for m in changes.methods]
+    if changes.violations is not None:
+        new["violations"] = [_known(v, vocab.violations, "violation") for v in changes.violations]
+    if changes.act is not None:
+        new["act"] = _known(changes.act, vocab.acts, "act")
+    elif not new["act"]:
+        implied = [vocab.methods[m].act for m in new["methods"]]
+        new["act"] = implied[0] if implied else "detention"
+    if changes.perpetrators is not None:
+        new["perpetrators"] = [{"name": vocab.perpetrators[p].name, "canonical": p}
+                               for p in (_known(x, vocab.perpetrators, "perpetrator")
+                                         for x in changes.perpetrators)]
+    if changes.places is not None:
+        new["places"] = [place_json(p) for p in changes.places]
+    if changes.period is not None:
+        new["period"] = parse_period(changes.period)
+    if changes.victim is not None:
+        who = changes.victim.strip().lower()
+        if who not in VICTIMS:
+            raise InvalidValue(f"Unknown victim '{changes.victim}'.", fix=f"Use one of: {', '.join(VICTIMS)}.")
+        new["victim"] = {"who": who}
+    if changes.first_hand is not None:
+        new["first_hand"] = changes.first_hand
+    if changes.denial is not None:
+        new["denial"] = changes.denial
+    if new["act"] != "transfer":
+        new["transfer"] = None
+    elif len(new["places"]) >= 2 and changes.places is not None:
+        new["transfer"] = {"from": new["places"][0], "to": new["places"][-1]}
+    return cast(ClaimJson, new)
+
+
+def _known(value: str, known: Any, what: str) -> str:
+    wanted = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if wanted in known:
+        return wanted
+    by_label = {str(getattr(v, "label", None) or getattr(v, "name", "")).lower(): k
+                for k, v in known.items()}
+    if value.strip().lower() in by_label:
+        return str(by_label[value.strip().lower()])
+    close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.5)
+    raise InvalidValue(f"Unknown {what} '{value}'.",
+                       fix=(f"Did you mean {', '.join(close)}? " if close else "")
+                       + f"`testimonia codes {what}s` lists them all.")
+
+
+def place_json(name: str) -> PlaceJson:
+    """A place by any of its names, in any script, as the gazetteer knows it."""
+    found = get_gazetteer().lookup(name.strip(), "und")
+    if not found:
+        raise InvalidValue(f"No place called '{name}' in the gazetteer.",
+                           fix="Try another spelling, the nearest town, or the region; "
+                           "`testimonia sites` lists the sites found so far.")
+    place = found[0]
+    return cast(PlaceJson, {"name": place.name, "id": place.id, "country": place.country,
+                            "lat": place.lat, "lon": place.lon, "facility": place.facility_type,
+                            "precision": place.precision, "text": name.strip(),
+                            "parent_id": place.parent_id, "facility_place": place.kind == "facility"})
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+def parse_period(text: str) -> PeriodJson | None:
+    """YYYY, YYYY-MM, YYYY-MM-DD, or two of them as START..END; "none" clears it."""
+    value = text.strip()
+    if value.lower() in ("", "none", "unknown"):
+        return None
+    start_text, _, end_text = value.partition("..")
+    first = _bounds(start_text)
+    last = _bounds(end_text) if end_text else first
+    if first is None or last is None or first[0] > last[1]:
+        raise InvalidValue(f"'{text}' is not a period.",
+                           fix="Use YYYY, YYYY-MM or YYYY-MM-DD, or START..END (2022-10..2022-12).")
+    precision = first[2] if not end_text else "range"
+    return cast(PeriodJson, {"start": first[0], "end": last[1], "precision": precision,
+                             "duration_days": None, "approximate": False, "text": value})
+
+
+def _bounds(text: str) -> tuple[str, str, str] | None:
+    found = _DATE.match(text.strip())
+    if not found:
+        return None
+    year, month, day = found.group(1), found.group(2), found.group(3)
+    if month is None:
+        return f"{year}-01-01", f"{year}-12-31", "year"
+    if not 1 <= int(month) <= 12:
+        return None
+    last_day = calendar.monthrange(int(year), int(month))[1]
+    if day is None:
+        return f"{year}-{month}-01", f"{year}-{month}-{last_day:02d}", "month"
+    if not 1 <= int(day) <= last_day:
+        return None
+    return f"{year}-{month}-{day}", f"{year}-{month}-{day}", "day"
+
+

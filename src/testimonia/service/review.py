@@ -1,0 +1,233 @@
+"""Analyst review of claims: the queue, a claim in its text, and the decisions —
+accept, reject, edit, keep (a conflict), add what extraction missed.
+
+Every decision is a new row (store/reviews.py), signed into the audit log; nothing is
+overwritten: the claim as decided, the digest of the extracted version it was made on,
+and the reason are kept, encrypted with the document's key. How decisions find their
+claims again after a new extraction, and what counts: service/reviewed.py. Reviewers,
+analysts and admins may review; viewers may not (service/policy.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Connection
+
+from testimonia.analysis.edits import (
+    ANALYST_COMPONENT,
+    ClaimChanges,
+    apply_changes,
+    claim_ref,
+    differences,
+    digest,
+    parse_ref,
+    spans,
+)
+from testimonia.errors import InvalidValue
+from testimonia.model import StoredClaim
+from testimonia.service import doccrypt
+from testimonia.service.documents import visible_document
+from testimonia.service.policy import requires
+from testimonia.service.reviewed import Decision, ReviewedClaim, find, reviewed_claims
+from testimonia.service.workspace import Workspace
+from testimonia.shapes import ClaimJson
+from testimonia.store import extractions, records, reviews
+
+__all__ = ["Context", "add_claim", "context", "decide", "keep", "review_queue", "show_claim"]
+
+@requires('read_claims')
+def review_queue(ws: Workspace, conflicts_only: bool = False) -> list[ReviewedClaim]:
+    """Claims waiting for a decision: unreviewed ones and conflicts, in document order."""
+    with ws.engine.connect() as conn:
+        found = reviewed_claims(ws, conn)
+    waiting = [c for c in found if c.conflict or (not conflicts_only and c.state == "unreviewed")]
+    return sorted(waiting, key=lambda c: (c.claim.file_name, _first_offset(c.body), c.id))
+
+
+def _first_offset(body: ClaimJson) -> int:
+    return min((int(e["start"]) for e in body["evidence"]), default=0)
+
+
+@requires('read_claims')
+def show_claim(ws: Workspace, ref: str | int) -> ReviewedClaim:
+    with ws.engine.connect() as conn:
+        return find(reviewed_claims(ws, conn), parse_ref(ref))
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a reviewer reads before deciding: the claim, its words in the surrounding
+    text, and what the extraction found in those words (the candidates behind its
+    place and period)."""
+
+    item: ReviewedClaim
+    before: str
+    quoted: list[str]
+    after: str
+    places: list[dict[str, Any]]  # place mentions in the evidence: words and the gazetteer place
+    periods: list[dict[str, Any]]  # period mentions in the evidence
+
+
+CONTEXT_CHARS = 300
+
+
+@requires('read_text')
+def context(ws: Workspace, ref: str | int) -> Context:
+    """The claim in its text (the read is entered in the custody log as `viewed`)."""
+    with ws.transaction() as conn:
+        item = find(reviewed_claims(ws, conn), parse_ref(ref))
+        document_id = item.claim.document_id
+        data_key = doccrypt.key_for(ws, conn, document_id)
+        text = doccrypt.open_text(data_key, document_id, records.sealed_text(conn, document_id))
+        found = doccrypt.document_mentions(ws, conn, document_id)
+        ws.record(conn, "viewed", document_id, {"what": f"claim {claim_ref(item.id)} in review"})
+        ws.audit(conn, "read_text", document_id, {"claim": claim_ref(item.id)})
+    words = spans(item.body)
+    start, end = words[0][0], words[-1][1]
+    inside = [m for m in found if any(m.start < b and a < m.end for a, b in words)]
+    return Context(item, _cut_before(text[max(0, start - CONTEXT_CHARS):start]),
+                   [text[a:b] for a, b in words], _cut_after(text[end:end + CONTEXT_CHARS]),
+                   [{"text": m.text, **m.value} for m in inside if m.kind == "place"],
+                   [{"text": m.text, **m.value} for m in inside if m.kind == "period"])
+
+
+def _cut_before(text: str) -> str:
+    """From the start of the sentence before the quote."""
+    stops = [m.end() for m in re.finditer(r"[.!?…]\s", text)]
+    return text[stops[-2]:] if len(stops) >= 2 else text
+
+
+def _cut_after(text: str) -> str:
+    """To the end of the sentence after the quote."""
+    stops = [m.end() for m in re.finditer(r"[.!?…](\s|$)", text)]
+    return text[:stops[1]] if len(stops) >= 2 else text
+
+
+# Deciding -------------------------------------------------------------------------------
+
+@requires('review_claims')
+def decide(ws: Workspace, refs: str | int | Sequence[str | int], decision: str,
+           reason: str | None = None, changes: ClaimChanges | None = None) -> list[ReviewedClaim]:
+    """Accept, reject or edit claims (one transaction: all of them or none). An edit keeps
+    the extracted version and every earlier decision; a rejection is better with a reason."""
+    if decision not in ("accepted", "rejected", "edited"):
+        raise InvalidValue(f"Unknown decision '{decision}'.", fix="accepted, rejected or edited.")
+    if decision == "edited" and (changes is None or changes.empty()):
+        raise InvalidValue("An edit needs at least one field to change.",
+                           fix="Give --method, --place, --period, --perpetrator, --victim, "
+                           "--act, --violation, --first-hand/--hearsay or --denial/--no-denial.")
+    wanted = [parse_ref(r) for r in ([refs] if isinstance(refs, (str, int)) else refs)]
+    with ws.transaction() as conn:
+        current = {c.id: c for c in reviewed_claims(ws, conn)}
+        for claim_id in wanted:
+            item = find(current.values(), claim_id)
+            extracted = item.claim.body
+            if decision == "edited":
+                assert changes is not None
+                body = apply_changes(item.body, changes)
+            else:
+                body = extracted if item.claim.id > 0 else item.body
+            _record(ws, conn, item.claim, decision, body, digest(extracted), reason, _anchor(item))
+        after = {c.id: c for c in reviewed_claims(ws, conn)}
+        return [find(after.values(), claim_id) for claim_id in wanted]
+
+
+@requires('review_claims')
+def keep(ws: Workspace, ref: str | int, reason: str | None = None) -> ReviewedClaim:
+    """Resolve a conflict by keeping the version decided before, now based on what
+    extraction gives today."""
+    with ws.transaction() as conn:
+        item = find(reviewed_claims(ws, conn), parse_ref(ref))
+        if not item.history:
+            raise InvalidValue(f"Claim {claim_ref(item.id)} has no decision to keep.",
+                               fix="Accept, reject or edit it.")
+        last = item.history[-1]
+        _record(ws, conn, item.claim, last.decision, last.body, digest(item.claim.body), reason,
+                _anchor(item))
+        return find(reviewed_claims(ws, conn), item.id)
+
+
+@requires('review_claims')
+def add_claim(ws: Workspace, document: str, changes: ClaimChanges, span: tuple[int, int] | None = None,
+              quote: str | None = None, reason: str | None = None) -> ReviewedClaim:
+    """A claim extraction missed, on the exact words of the document (a span of its text,
+    or a quote found in it)."""
+    if changes.act is None and not changes.methods and not changes.violations:
+        raise InvalidValue("A new claim needs an act, a method or a violation.",
+                           fix="Give --act (e.g. detention), --method or --violation.")
+    with ws.transaction() as conn:
+        doc = visible_document(ws, conn, document)
+        text = doccrypt.open_text(doccrypt.key_for(ws, conn, doc.id), doc.id,
+                                  records.sealed_text(conn, doc.id))
+        start, end = _locate(text, span, quote, doc.file_name)
+        blank = cast(ClaimJson, {
+            "act": "", "methods": [], "violations": [], "places": [], "perpetrators": [],
+            "period": None, "victim": {"who": "self" if changes.first_hand is not False else "other"},
+            "first_hand": True, "denial": False, "interrogation_languages": [],
+            "evidence": [{"start": start, "end": end, "quote": text[start:end]}],
+            "component": ANALYST_COMPONENT, "transfer": None})
+        body = apply_changes(blank, changes)
+        same = [c for c in reviewed_claims(ws, conn)
+                if c.claim.document_id == doc.id and c.claim.body["act"] == body["act"]
+                and c.claim.id > 0 and spans(c.claim.body) == ((start, end),)]
+        if same:
+            raise InvalidValue(f"Claim {same[0].id} already states {body['act']} on these words.",
+                               fix=f"Edit it instead: `testimonia claim edit {same[0].id} …`.")
+        data_key = doccrypt.key_for(ws, conn, doc.id)
+        claim_id = extractions.add_claim(conn, doc.id, body["act"], cast(dict[str, Any], body),
+                                         doccrypt.sealer(data_key, doc.id))
+        stored = StoredClaim(claim_id, doc.id, doc.file_name, doc.source, body, None,
+                             extractions.ANALYST)
+        _record(ws, conn, stored, "added", body, digest(body), reason)
+        return find(reviewed_claims(ws, conn), claim_id)
+
+
+def _anchor(item: ReviewedClaim) -> Decision | None:
+    return item.history[-1] if item.claim.id < 0 and item.history else None
+
+
+def _locate(text: str, span: tuple[int, int] | None, quote: str | None, name: str) -> tuple[int, int]:
+    if (span is None) == (quote is None):
+        raise InvalidValue("Say where the claim is in the document: --span START:END or "
+                           "--quote \"exact words\" (one of them).")
+    if span is not None:
+        start, end = span
+        if not 0 <= start < end <= len(text):
+            raise InvalidValue(f"Span {start}:{end} is outside {name} (0:{len(text)}).",
+                               fix="Offsets are characters of the working-copy text "
+                               "(`testimonia text ID`).")
+        return start, end
+    assert quote is not None
+    found = [m.start() for m in re.finditer(re.escape(quote.strip()), text)]
+    if len(found) != 1:
+        problem = "does not occur in" if not found else f"occurs {len(found)} times in"
+        raise InvalidValue(f"The quote {problem} {name}.",
+                           fix="Quote the words exactly as in `testimonia text ID`, long enough "
+                           "to occur once, or give --span START:END.")
+    return found[0], found[0] + len(quote.strip())
+
+
+def _record(ws: Workspace, conn: Connection, claim: StoredClaim, decision: str, body: ClaimJson,
+            based_on: str, reason: str | None, anchor: Decision | None = None) -> None:
+    """Append a decision, anchored to the claim's act and evidence (or, for a version
+    extraction no longer finds, to the anchor of the decisions before it)."""
+    act, words = (anchor.act, list(anchor.spans)) if anchor else (claim.body["act"], list(spans(claim.body)))
+    data_key = doccrypt.key_for(ws, conn, claim.document_id)
+    row = reviews.add(conn, claim.document_id, ws.user.organization_id, act, words,
+                      decision, {"body": body, "based_on": based_on, "reason": reason,
+                                 "origin": claim.origin},
+                      doccrypt.sealer(data_key, claim.document_id), ws.actor)
+    ws.audit(conn, "claim_reviewed", claim.document_id, {
+        "review": row.id, "claim": claim_ref(claim.id), "decision": decision,
+        "organization": ws.user.organization,
+        "changed": differences(claim.body, body) if decision in ("edited", "added") else [],
+        "sealed_sha256": hashlib.sha256(row.sealed).hexdigest()})
+
+
+# Edits -----------------------------------------------------------------------------------
+

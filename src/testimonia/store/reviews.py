@@ -1,0 +1,60 @@
+"""Analyst decisions on claims: appended, never changed. A decision is anchored to the
+act and evidence spans of the claim it was made on, so it finds its claim again after
+extraction runs anew (claim ids change; the words of the source do not). Its content
+(the claim as decided, the extracted version it was based on, the reason) is encrypted
+with the document's key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, insert, select
+
+from testimonia.store.extractions import Seal
+from testimonia.store.records import now
+from testimonia.store.schema import claim_reviews
+
+__all__ = ["DECISIONS", "ReviewRow", "add", "rows"]
+
+DECISIONS = ("accepted", "edited", "rejected", "added")
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    id: int
+    document_id: str
+    organization_id: int
+    act: str
+    spans: tuple[tuple[int, int], ...]
+    decision: str
+    sealed: bytes
+    actor: str
+    at: str
+
+
+def add(conn: Connection, document_id: str, organization_id: int, act: str,
+        spans: list[tuple[int, int]], decision: str, content: dict[str, object], seal: Seal,
+        actor: str) -> ReviewRow:
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    row_id = int(conn.execute(select(func.coalesce(func.max(claim_reviews.c.id), 0))).scalar_one()) + 1
+    sealed = seal("review", row_id, json.dumps(content, ensure_ascii=False).encode("utf-8"))
+    row = ReviewRow(row_id, document_id, organization_id, act, tuple(spans), decision, sealed,
+                    actor, now())
+    conn.execute(insert(claim_reviews).values(
+        id=row.id, document_id=document_id, organization_id=organization_id, act=act,
+        spans=[list(s) for s in spans], decision=decision, sealed=sealed, actor=actor, at=row.at))
+    return row
+
+
+def rows(conn: Connection, organization_id: int | None = None) -> Iterator[ReviewRow]:
+    """Decisions in the order they were made (one organisation's, or all)."""
+    query = select(claim_reviews).order_by(claim_reviews.c.id)
+    if organization_id is not None:
+        query = query.where(claim_reviews.c.organization_id == organization_id)
+    for r in conn.execute(query):
+        yield ReviewRow(r.id, r.document_id, r.organization_id, r.act,
+                        tuple((int(a), int(b)) for a, b in r.spans), r.decision, bytes(r.sealed),
+                        r.actor, r.at)

@@ -1,0 +1,222 @@
+"""Analyst review: decisions count, are kept, survive a new extraction, and are verified.
+
+(Fictional testimonies; pseudonyms only.)"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, update
+
+from testimonia.analysis.edits import ClaimChanges, parse_period
+from testimonia.errors import InvalidValue, NotFound, PublicationRefused
+from testimonia.extract import pipeline
+from testimonia.service import extraction
+from testimonia.service.analysis import current_analysis
+from testimonia.service.claims import list_claims
+from testimonia.service.export import export
+from testimonia.service.ingest import IngestOptions, ingest_paths
+from testimonia.service.integrity import verify_workspace
+from testimonia.service.review import add_claim, decide, keep, review_queue, show_claim
+from testimonia.service.reviewed import ReviewedClaim
+from testimonia.service.workspace import Workspace
+from testimonia.store.schema import claim_reviews
+
+ALOU = ("---\nsource: Alou\nsource_kind: survivor\nlanguage: en\ninterview_date: 2023-06-01\n---\n"
+        "(Fictional.) In March 2022 soldiers held me in a container at the Sévaré camp and beat "
+        "me with cables every night. My cousin lives in Mopti and sells cloth.\n")
+BINTOU = ("---\nsource: Bintou\nsource_kind: witness\nlanguage: en\ninterview_date: 2023-07-01\n---\n"
+          "(Fictional.) In March 2022 I saw soldiers beat detainees with cables in a container "
+          "at the Sévaré camp.\n")
+
+
+@pytest.fixture
+def reviewed_ws(ws: Workspace, tmp_path: Path) -> Iterator[Workspace]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "alou.md").write_text(ALOU, encoding="utf-8")
+    (folder / "bintou.md").write_text(BINTOU, encoding="utf-8")
+    assert ingest_paths(ws, [folder], IngestOptions()).count("ingested") == 2
+    extraction.extract_workspace(ws)
+    yield ws
+
+
+def _claims(ws: Workspace) -> list[ReviewedClaim]:
+    return review_queue(ws)
+
+
+def _of(ws: Workspace, source: str, method: str | None = None) -> ReviewedClaim:
+    return next(c for c in _claims(ws) if c.claim.source == source
+                and (method is None or method in c.body["methods"]))
+
+
+def _findings(ws: Workspace, include_unreviewed: bool = False) -> list[dict[str, Any]]:
+    return list(current_analysis(ws, include_unreviewed)["findings"])  # type: ignore[arg-type]
+
+
+def test_unreviewed_claims_wait_and_count_only_when_asked(reviewed_ws: Workspace) -> None:
+    ws = reviewed_ws
+    results = current_analysis(ws)
+    assert results["findings"] == []
+    assert results["review"]["pending"] == len(_claims(ws)) > 0
+    assert results["review"]["pending_sources"] == 2
+    assert any(f["status"] == "corroborated" for f in _findings(ws, include_unreviewed=True))
+
+
+def test_accepted_claims_count_and_rejected_never(reviewed_ws: Workspace) -> None:
+    ws = reviewed_ws
+    alou, bintou = _of(ws, "Alou", "beating"), _of(ws, "Bintou", "beating")
+    decide(ws, [alou.id, bintou.id], "accepted", "both read in full")
+    beating = [f for f in _findings(ws) if f["allegation"] == "beating"]
+    assert [f["status"] for f in beating] == ["corroborated"]
+    decide(ws, bintou.id, "rejected", "she was not inside the camp")
+    for include in (False, True):  # a rejection holds even when unreviewed claims count
+        beating = [f for f in _findings(ws, include) if f["allegation"] == "beating"]
+        assert [f["status"] for f in beating] == ["single source"], beating
+    assert current_analysis(ws)["review"]["rejected"] == 1
+
+
+def test_an_edit_keeps_the_extracted_version_and_every_decision(reviewed_ws: Workspace) -> None:
+    ws = reviewed_ws
+    claim = _of(ws, "Alou", "beating")
+    decide(ws, claim.id, "accepted")
+    [edited] = decide(ws, claim.id, "edited", "the beatings were in April",
+                      ClaimChanges(period="2022-04", methods=("beating", "restraint")))
+    shown = show_claim(ws, claim.id)
+    assert shown.state == "edited" and shown == edited
+    assert shown.body["methods"] == ["beating", "restraint"]
+    assert shown.body["period"] == parse_period("2022-04")
+    assert shown.claim.body == claim.claim.body  # the extracted version, untouched
+    assert [d.decision for d in shown.history] == ["accepted", "edited"]
+    assert shown.history[-1].reason == "the beatings were in April"
+    assert shown.history[-1].actor == ws.actor
+    assert verify_workspace(ws).problems == []
+
+
+def test_unknown_values_are_refused_with_the_closest_known(reviewed_ws: Workspace) -> None:
+    claim = _of(reviewed_ws, "Alou", "beating")
+    with pytest.raises(InvalidValue, match="Did you mean electric_shock"):
+        decide(reviewed_ws, claim.id, "edited", changes=ClaimChanges(methods=("electric shok",)))
+    with pytest.raises(InvalidValue, match="not a period"):
+        decide(reviewed_ws, claim.id, "edited", changes=ClaimChanges(period="spring"))
+    with pytest.raises(InvalidValue, match="No place called"):
+        decide(reviewed_ws, claim.id, "edited", changes=ClaimChanges(places=("Qwxzy",)))
+    with pytest.raises(NotFound):
+        decide(reviewed_ws, 9999, "accepted")
+    assert show_claim(reviewed_ws, claim.id).state == "unreviewed"
+
+
+def test_a_place_is_found_by_any_of_its_names() -> None:
+    from testimonia.analysis.edits import place_json
+    assert place_json("Таганрог")["country"] == "RU"
+    assert place_json("Sevare")["country"] == "ML"
+
+
+# A new extraction -------------------------------------------------------------------------
+
+def _reextract(ws: Workspace, monkeypatch: pytest.MonkeyPatch, version: str,
+               change: Callable[[Any], Any | None] = lambda claim: claim) -> None:
+    """Extract again under a new pipeline version, each claim passed through `change`
+    (None drops it)."""
+    real = pipeline.extract_text
+
+    def changed(*args: Any, **kwargs: Any) -> Any:
+        doc = real(*args, **kwargs)
+        kept = tuple(c for c in (change(claim) for claim in doc.claims) if c is not None)
+        return dataclasses.replace(doc, claims=kept)
+
+    monkeypatch.setattr(extraction, "pipeline_version", lambda: version)
+    monkeypatch.setattr(extraction, "extract_text", changed)
+    assert extraction.extract_workspace(ws).documents == 2
+
+
+def test_decisions_survive_a_new_extraction(reviewed_ws: Workspace,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = reviewed_ws
+    alou = _of(ws, "Alou", "beating")
+    decide(ws, alou.id, "accepted")
+    decide(ws, _of(ws, "Bintou", "beating").id, "rejected", "saw it from outside")
+    _reextract(ws, monkeypatch, "new-version")
+    states = {(c.claim.source, c.state) for c in list_claims(ws) if "beating" in c.body["methods"]}
+    assert states == {("Alou", "accepted"), ("Bintou", "rejected")}
+    kept = [c for c in current_analysis(ws, include_unreviewed=True)["findings"]
+            if c["allegation"] == "beating"]
+    assert [f["status"] for f in kept] == ["single source"]  # the rejection held
+    assert review_queue(ws, conflicts_only=True) == []
+    assert current_analysis(ws)["review"]["counted"] == 1
+
+
+def test_a_new_extraction_that_disagrees_is_listed_not_resolved(reviewed_ws: Workspace,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = reviewed_ws
+    claim = _of(ws, "Alou", "beating")
+    decide(ws, claim.id, "edited", "cables: beating", ClaimChanges(period="2022-03"))
+
+    def other_method(c: Any) -> Any:
+        return dataclasses.replace(c, methods=("whipping",)) if "beating" in c.methods else c
+
+    _reextract(ws, monkeypatch, "disagreeing-version", other_method)
+    [conflict] = review_queue(ws, conflicts_only=True)
+    assert conflict.state == "edited" and conflict.conflict and "methods" in conflict.conflict
+    assert conflict.body["methods"] == ["beating"]  # the analyst's version still counts
+    assert conflict.claim.body["methods"] == ["whipping"]
+    [resolved] = [keep(ws, conflict.id, "still beating")]
+    assert resolved.conflict is None and resolved.body["methods"] == ["beating"]
+    assert review_queue(ws, conflicts_only=True) == []
+
+
+def test_a_claim_no_longer_extracted_keeps_its_reviewed_version(reviewed_ws: Workspace,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = reviewed_ws
+    claim = _of(ws, "Alou", "beating")
+    decide(ws, claim.id, "accepted")
+    _reextract(ws, monkeypatch, "forgetful-version", lambda c: None if "beating" in c.methods else c)
+    [orphan] = review_queue(ws, conflicts_only=True)
+    assert orphan.id < 0 and orphan.state == "accepted" and "no longer finds" in (orphan.conflict or "")
+    assert current_analysis(ws)["review"]["counted"] == 1
+    decide(ws, f"r{-orphan.id}", "rejected", "the new reading is right")
+    assert current_analysis(ws)["review"]["counted"] == 0
+
+
+def test_an_added_claim_stays_through_a_new_extraction(reviewed_ws: Workspace,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = reviewed_ws
+    doc = _of(ws, "Alou").claim.document_id
+    added = add_claim(ws, doc[:12], ClaimChanges(act="detention", places=("Sévaré",),
+                                                 period="2022-03"),
+                      quote="soldiers held me in a container", reason="missed by extraction")
+    assert added.state == "added" and added.body["evidence"][0]["quote"] == "soldiers held me in a container"
+    _reextract(ws, monkeypatch, "another-version")
+    again = show_claim(ws, added.id)
+    assert again.state == "added" and again.body == added.body
+    with pytest.raises(InvalidValue, match="occur"):
+        add_claim(ws, doc[:12], ClaimChanges(act="detention"), quote="words nobody said")
+
+
+# Verified and published ---------------------------------------------------------------------
+
+def test_verify_names_a_decision_removed_or_changed_outside(reviewed_ws: Workspace) -> None:
+    ws = reviewed_ws
+    decide(ws, _of(ws, "Alou", "beating").id, "rejected", "to be removed")
+    decide(ws, _of(ws, "Bintou", "beating").id, "accepted")
+    with ws.engine.begin() as conn:
+        conn.execute(delete(claim_reviews).where(claim_reviews.c.id == 1))
+        conn.execute(update(claim_reviews).where(claim_reviews.c.id == 2).values(sealed=b"forged"))
+    problems = [str(p) for p in verify_workspace(ws).problems]
+    assert any("claim decision 1" in p and "removed" in p for p in problems), problems
+    assert any("claim decision 2" in p and "not the one" in p for p in problems), problems
+
+
+def test_a_public_export_uses_reviewed_claims_and_says_so(reviewed_ws: Workspace, tmp_path: Path) -> None:
+    ws = reviewed_ws
+    with pytest.raises(PublicationRefused, match="await review"):
+        export(ws, tmp_path / "none", k=1)
+    assert not (tmp_path / "none").exists()
+    decide(ws, [c.id for c in _claims(ws)], "accepted")
+    report = export(ws, tmp_path / "out", k=1)
+    text = (report.folder / "findings.json").read_text(encoding="utf-8")
+    assert '"claims": "claims accepted, edited or added in review only"' in text
