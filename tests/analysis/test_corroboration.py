@@ -83,7 +83,7 @@ def test_related_sources_count_once_and_the_same_source_twice_counts_once() -> N
     containers = [at(SEVARE, "shipping_container")]
     claims = [claim(1, "Wangrin", containers), claim(2, "Aminata", containers, first_hand=False),
               claim(3, "Wangrin", containers), claim(4, "Tieman", containers, kind="defector")]
-    found = findings_by(claims, [RelationIn("Aminata", "Wangrin", "relative_of")])[("beating", "2022")]
+    found = findings_by(claims, [RelationIn("Aminata", "Wangrin", "relative_of")])[("beating", "2022-03")]
     assert found["independent_sources"] == 2 and found["first_hand_sources"] == 2
     assert found["groups"] == [["Aminata", "Wangrin"], ["Tieman"]]
     assert found["status"] == "corroborated"
@@ -95,7 +95,7 @@ def test_related_sources_count_once_and_the_same_source_twice_counts_once() -> N
 def test_single_source_and_hearsay_only() -> None:
     containers = [at(SEVARE, "shipping_container")]
     found = findings_by([claim(1, "A", containers, first_hand=False),
-                         claim(2, "B", containers, first_hand=False)])[("beating", "2022")]
+                         claim(2, "B", containers, first_hand=False)])[("beating", "2022-03")]
     assert found["independent_sources"] == 2 and found["status"] == "single source"
 
 
@@ -103,18 +103,18 @@ def test_a_denial_contradicts_and_can_contest() -> None:
     containers = [at(SEVARE, "shipping_container")]
     denial = claim(9, "Sega", containers, ("beating",), denial=True, year=None, kind="official")
     found = findings_by([claim(1, "A", containers), claim(2, "B", containers), denial])
-    beating = found[("beating", "2022")]
+    beating = found[("beating", "2022-03")]
     assert beating["status"] == "corroborated"
     assert [(c["claim"], c["source"]) for c in beating["contradicted_by"]] == [(9, "Sega")]
     assert beating["rationale"].endswith("; contradicted by Sega (official denial)")
-    alone = findings_by([claim(1, "A", containers), denial])[("beating", "2022")]
+    alone = findings_by([claim(1, "A", containers), denial])[("beating", "2022-03")]
     assert alone["status"] == "contested"
 
 
-def test_undated_claims_take_their_documents_year() -> None:
+def test_undated_claims_take_their_documents_period() -> None:
     containers = [at(SEVARE, "shipping_container")]
     dated, undated = claim(1, "A", containers, year="2023"), claim(2, "A", containers, ("waterboarding",), year=None)
-    assert set(findings_by([dated, undated])) == {("beating", "2023"), ("waterboarding", "2023")}
+    assert set(findings_by([dated, undated])) == {("beating", "2023-03"), ("waterboarding", "2023-03")}
 
 
 def test_cross_border_transfers_and_counts() -> None:
@@ -151,7 +151,7 @@ def test_a_denial_with_a_length_but_no_date_contradicts_without_failing() -> Non
     containers = [at(SEVARE, "shipping_container")]
     denial = claim(9, "Sega", containers, ("beating",), denial=True, year=None, kind="official")
     denial.body["period"] = {"start": None, "end": None, "duration_days": 3}
-    beating = findings_by([claim(1, "A", containers), denial])[("beating", "2022")]
+    beating = findings_by([claim(1, "A", containers), denial])[("beating", "2022-03")]
     assert [c["claim"] for c in beating["contradicted_by"]] == [9]
 
 
@@ -161,3 +161,68 @@ def test_a_perpetrator_known_only_by_name_is_not_counted_as_a_force() -> None:
     unnamed.body["perpetrators"] = [{"name": "Colonel X", "canonical": None}]
     results = analyze([unnamed], [], [], Rules())
     assert results["sites"][0]["forces"] == []
+
+
+# Corroboration that follows the events (fictional cases) ------------------------------------
+
+def dated(i: int, source: str, places: list[dict[str, Any]], start: str | None, end: str | None,
+          methods: tuple[str, ...] = ("beating",), **kw: Any) -> ClaimIn:
+    made = claim(i, source, places, methods, **kw)
+    made.body["period"] = {"start": start, "end": end} if start or end else None
+    return made
+
+
+def test_an_undated_account_supports_the_dated_episode_it_fits() -> None:
+    camp = [at(CAMP, "military_camp")]
+    sisters = [dated(1, "Fanta", camp, "2022-10-01", "2022-10-31"),
+               dated(2, "Awa", camp, None, None)]  # her account gives no date at all
+    found = findings_by(sisters)
+    assert list(found) == [("beating", "2022-10")]
+    assert found[("beating", "2022-10")]["status"] == "corroborated"
+    apart = findings_by([dated(1, "Fanta", camp, "2022-10-01", "2022-10-31"),
+                         dated(2, "Awa", camp, "2024-05-01", "2024-05-31")])
+    assert sorted(apart) == [("beating", "2022-10"), ("beating", "2024-05")]  # cannot be one episode
+    loose = findings_by([dated(1, "Fanta", camp, "2022-10-01", "2022-10-31"),
+                         dated(2, "Awa", camp, "2022-01-01", "2022-12-31")])  # "in 2022"
+    assert list(loose) == [("beating", "2022-10")] and loose[("beating", "2022-10")]["independent_sources"] == 2
+
+
+def test_a_container_in_a_camp_counts_for_the_camp_and_keeps_its_place() -> None:
+    claims = [claim(1, "Fanta", [at(CAMP, "shipping_container")]), claim(2, "Awa", [at(CAMP, "military_camp")])]
+    resolution = resolve_sites(claims)
+    by_site = {(f.site, f.allegation): f for f in corroborate(claims, resolution, Groups([], Rules().relations))}
+    camp = by_site[("site:supp:ml_sevare/military_camp", "beating")]
+    container = by_site[("site:supp:ml_sevare/shipping_container", "beating")]
+    assert (camp.status, camp.independent) == ("corroborated", 2)
+    assert (container.status, [c.id for c in container.support]) == ("single source", [1])
+
+
+def test_a_document_with_no_source_is_not_an_independent_source() -> None:
+    camp = [at(CAMP, "military_camp")]
+    note = ClaimIn(2, "doc-note", None, None, claim(2, "x", camp).body)
+    found = findings_by([claim(1, "Fanta", camp), note])[("beating", "2022-03")]
+    assert (found["status"], found["independent_sources"]) == ("single source", 1)
+    assert found["unattributed_documents"] == ["document doc-note"]
+    assert "not counted: 1 document with no source" in found["rationale"]
+    notes = [ClaimIn(i, f"doc-{i}", None, None, claim(i, "x", camp).body) for i in range(1, 4)]
+    only = findings_by(notes)[("beating", "2022-03")]
+    assert (only["status"], only["independent_sources"]) == ("unattributed", 0)
+
+
+def test_a_denial_contradicts_what_it_denies_at_its_site_and_period_only() -> None:
+    camp, town = [at(CAMP, "military_camp")], [at(TAGANROG, "pretrial_detention_centre")]
+    nobody_mistreated = dated(9, "Sega", camp, "2022-01-01", "2022-12-31", (), act="ill_treatment",
+                              denial=True, kind="official")
+    claims = [dated(1, "Fanta", camp, "2022-03-01", "2022-03-31", ("beating", "electric_shock")),
+              dated(2, "Fanta", camp, "2022-03-01", "2022-03-31", (), act="detention"),
+              dated(3, "Awa", camp, "2024-06-01", "2024-06-30"),
+              dated(4, "Ivan", town, "2022-03-01", "2022-03-31"), nobody_mistreated]
+    resolution = resolve_sites(claims)
+    found = corroborate(claims, resolution, Groups([], Rules().relations))
+    against = {(f.site.split("/")[0], f.allegation, f.bucket): [c.label for c in f.against] for f in found}
+    sevare = "site:supp:ml_sevare"
+    assert against[(sevare, "beating", "2022-03")] == ["Sega"]
+    assert against[(sevare, "electric_shock", "2022-03")] == ["Sega"]
+    assert against[(sevare, "act:detention", "2022-03")] == []  # torture denied, detention not
+    assert against[(sevare, "beating", "2024-06")] == []  # another period
+    assert against[("site:supp:ru_taganrog", "beating", "2022-03")] == []  # another site

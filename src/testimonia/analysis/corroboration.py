@@ -1,20 +1,31 @@
-"""Corroboration: for each allegation cell (site × method, violation or act × period
-bucket), who supports it, how independently, at first hand or not, and who contradicts it.
+"""Corroboration: for each allegation (site × method, violation or act) over the period
+its claims cover, who supports it, how independently, at first hand or not, and who
+contradicts it.
 
 Independence: sources linked by any recorded relation (interviewed together, relative of,
 same intermediary, derived from) form one group, counted once — union-find over the
-relations, linear in their number. The same source twice counts once.
+relations, linear in their number. The same source twice counts once. A document with no
+source is listed but never counted: nobody can say whom it is independent of.
 
-Period bucket: the year the claim's period starts in; an undated claim takes its
-document's most frequent year (a testimony usually covers one stretch of time), else
-"undated".
+Episodes (not calendar years): the claims of one site and allegation make one finding
+unless their periods are far apart. Claims dated to three months or less are grouped
+where their periods overlap or lie less than `Rules.episode_gap_days` (three months)
+apart — a practice at a site goes on, and witnesses held there weeks apart corroborate
+it; a loosely dated claim (a season, a year) joins the episode
+it overlaps most, or starts one of its own; an undated claim joins the episode its own
+document's dated claims fall in, else the only episode there is, else a finding of its
+own ("undated"). A claim at a container, hangar or pit inside a camp also supports the
+camp's finding, keeping its own.
 
 Status (rules in `Rules`, documented in docs/analysis.md):
 - corroborated: at least `min_independent` independent groups, at least one at first hand;
 - single source: one independent group (or several at hearsay only);
+- unattributed: only documents with no source support it;
 - contested: contradicting groups are at least `contested_ratio` × supporting groups.
-Contradictions are denials at the same site naming the same allegation (or denying
-detention there outright), whatever their period unless both are dated and apart.
+Contradictions are denials at the same site (or a site it contains) of the same
+allegation — a denial of ill-treatment as such ("nobody was mistreated", "no torture")
+denies every method; a denial of detention denies detention — whose period can overlap
+the finding's.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.sites import Resolution
@@ -34,6 +46,7 @@ CELL_ACTS = ("detention", "killing", "disappearance")  # acts that are allegatio
 class Rules:
     min_independent: int = 2
     contested_ratio: float = 1.0
+    episode_gap_days: int = 92  # dated claims further apart than this are separate episodes
     relations: tuple[str, ...] = ("interviewed_together", "relative_of", "same_intermediary",
                                   "derived_from")
 
@@ -68,11 +81,39 @@ class Groups:
         self.cache.clear()
 
 
+PRECISE_DAYS = 92  # a period this short or shorter separates episodes
+TORTURE = frozenset({"torture", "cruel_inhuman_treatment"})  # violations that deny every method
+
+
+@dataclass(frozen=True)
+class Span:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def overlap(self, other: Span) -> int:
+        return max(0, (min(self.end, other.end) - max(self.start, other.start)).days + 1)
+
+    def near(self, other: Span, gap: timedelta) -> bool:
+        return self.start <= other.end + gap and other.start <= self.end + gap
+
+    def label(self) -> str:
+        a, b = self.start, self.end
+        if (a.year, a.month) == (b.year, b.month):
+            return f"{a:%Y-%m}"
+        if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31) and a.year == b.year:
+            return f"{a:%Y}"
+        return f"{a:%Y-%m}..{b:%Y-%m}"
+
+
 @dataclass
 class Finding:
     site: str
     allegation: str  # a method or violation id, or "act:detention"
-    bucket: str
+    span: Span | None  # the period its dated claims cover; None: undated
     support: list[ClaimIn] = field(default_factory=list)
     against: list[ClaimIn] = field(default_factory=list)
     status: str = ""
@@ -80,15 +121,22 @@ class Finding:
     independent: int = 0
     first_hand: int = 0
     groups: list[list[str]] = field(default_factory=list)
+    unattributed: list[str] = field(default_factory=list)  # documents with no source
+
+    @property
+    def bucket(self) -> str:
+        return self.span.label() if self.span else "undated"
 
     def to_json(self) -> FindingJson:
         return {
             "site": self.site, "allegation": self.allegation, "period": self.bucket,
+            "period_start": self.span.start.isoformat() if self.span else None,
+            "period_end": self.span.end.isoformat() if self.span else None,
             "status": self.status, "rationale": self.rationale,
             "independent_sources": self.independent, "first_hand_sources": self.first_hand,
             "sources": sorted(label for group in self.groups for label in group),
-            "source_kinds": sorted({c.source_kind or "unknown" for c in self.support}),
-            "groups": self.groups,
+            "source_kinds": sorted({c.source_kind or "unknown" for c in self.support if c.source}),
+            "groups": self.groups, "unattributed_documents": self.unattributed,
             "claims": [c.id for c in self.support],
             "contradicted_by": [{"claim": c.id, "source": c.label, "kind": c.source_kind,
                                  "quote": c.body["evidence"][0]["quote"]} for c in self.against],
@@ -97,32 +145,109 @@ class Finding:
 
 def corroborate(claims: Sequence[ClaimIn], resolution: Resolution, groups: Groups,
                 rules: Rules = Rules()) -> list[Finding]:
-    years = _document_years(claims)
-    cells: dict[tuple[str, str, str], Finding] = {}
+    cells: dict[tuple[str, str], list[ClaimIn]] = defaultdict(list)
     denials: dict[str, list[ClaimIn]] = defaultdict(list)
     for claim in claims:
-        sites = resolution.of_claim.get(claim.id, [])
-        if claim.body["denial"]:
-            for site in sites:
+        for site in _enclosing(resolution, resolution.of_claim.get(claim.id, [])):
+            if claim.body["denial"]:
                 denials[site].append(claim)
-            continue
-        bucket = _bucket(claim, years)
-        for site in sites:
+                continue
             for allegation in allegations(claim.body):
-                key = (site, allegation, bucket)
-                cell = cells.get(key)
-                if cell is None:
-                    cell = cells[key] = Finding(site, allegation, bucket)
-                cell.support.append(claim)
+                cells[(site, allegation)].append(claim)
+    hints = _document_spans(claims)
     findings = []
-    for finding in cells.values():
-        finding.against = [d for d in denials.get(finding.site, []) if _denies(d, finding)]
-        deniers = {d.label for d in finding.against}
-        finding.support = [c for c in finding.support if c.label not in deniers]
-        if finding.support:  # a source's denial outweighs its own passing mentions
-            _judge(finding, groups, rules)
-            findings.append(finding)
-    return sorted(findings, key=lambda f: (f.site, f.allegation, f.bucket))
+    for (site, allegation), supporting in cells.items():
+        for span, members in _episodes(supporting, hints, timedelta(days=rules.episode_gap_days)):
+            finding = Finding(site, allegation, span, members)
+            finding.against = [d for d in denials.get(site, []) if _denies(d, finding)]
+            deniers = {d.label for d in finding.against}
+            finding.support = [c for c in finding.support if c.label not in deniers]
+            if finding.support:  # a source's denial outweighs its own passing mentions
+                _judge(finding, groups, rules)
+                findings.append(finding)
+    return sorted(findings, key=lambda f: (f.site, f.allegation, f.span is None,
+                                           f.span.start if f.span else date.min))
+
+
+def _enclosing(resolution: Resolution, site_ids: Iterable[str]) -> list[str]:
+    """The claim's sites and every site they lie inside (a container's camp)."""
+    out: list[str] = []
+    for site_id in site_ids:
+        seen = 0
+        while site_id and site_id in resolution.sites and site_id not in out and seen < 5:
+            out.append(site_id)
+            site_id, seen = resolution.sites[site_id].parent or "", seen + 1
+    return out
+
+
+def span_of(body: ClaimJson) -> Span | None:
+    period = body.get("period") or {}
+    start, end = _day(period.get("start")), _day(period.get("end"))
+    if start is None and end is None:
+        return None
+    open_end = timedelta(days=PRECISE_DAYS - 1)  # "from February": some months from then
+    if start is None:
+        assert end is not None
+        start = end - open_end
+    if end is None:
+        end = start + open_end
+    return Span(min(start, end), max(start, end))
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
+def _document_spans(claims: Sequence[ClaimIn]) -> dict[str, list[Span]]:
+    """Each document's dated claims: where its undated ones most likely belong."""
+    found: dict[str, list[Span]] = defaultdict(list)
+    for claim in claims:
+        span = span_of(claim.body)
+        if span is not None and span.days <= PRECISE_DAYS:
+            found[claim.document_id].append(span)
+    return found
+
+
+def _episodes(claims: list[ClaimIn], hints: dict[str, list[Span]],
+              gap: timedelta) -> list[tuple[Span | None, list[ClaimIn]]]:
+    """Claims of one site and allegation, grouped into episodes more than `gap` apart."""
+    dated = sorted(((span, c) for c in claims if (span := span_of(c.body)) is not None),
+                   key=lambda x: (x[0].days > PRECISE_DAYS, x[0].start, x[1].id))
+    episodes: list[tuple[Span, list[ClaimIn]]] = []
+    for span, claim in dated:
+        if span.days <= PRECISE_DAYS:
+            if episodes and span.start <= episodes[-1][0].end + gap:
+                last, members = episodes[-1]
+                episodes[-1] = (Span(last.start, max(last.end, span.end)), [*members, claim])
+            else:
+                episodes.append((span, [claim]))
+            continue
+        best = max(range(len(episodes)), key=lambda i: (episodes[i][0].overlap(span), -i), default=None)
+        if best is not None and episodes[best][0].overlap(span):
+            episodes[best][1].append(claim)
+        else:
+            episodes.append((span, [claim]))
+    undated = [c for c in claims if span_of(c.body) is None]
+    undated_alone: list[ClaimIn] = []
+    for claim in sorted(undated, key=lambda c: not hints.get(c.document_id)):  # hinted ones first
+        own = hints.get(claim.document_id, [])
+        scores = [sum(e.near(s, gap) for s in own) for e, _ in episodes]
+        if scores and max(scores) > 0:
+            episodes[scores.index(max(scores))][1].append(claim)
+        elif own:  # its document dates it, apart from the episodes there are
+            episodes.append((Counter(own).most_common(1)[0][0], [claim]))
+        elif len(episodes) == 1:
+            episodes[0][1].append(claim)
+        else:
+            undated_alone.append(claim)
+    result: list[tuple[Span | None, list[ClaimIn]]] = [(span, sorted(m, key=lambda c: c.id))
+                                                       for span, m in episodes]
+    if undated_alone:
+        result.append((None, undated_alone))
+    return result
 
 
 def allegations(body: ClaimJson) -> list[str]:
@@ -131,24 +256,35 @@ def allegations(body: ClaimJson) -> list[str]:
 
 
 def _denies(denial: ClaimIn, finding: Finding) -> bool:
-    denied = allegations(denial.body)
-    if finding.allegation not in denied and not (
-            finding.allegation == "act:detention" and not denial.body["methods"]):
+    """Whether a denial contradicts a finding: the same allegation (ill-treatment as such
+    denies every method), and periods that can overlap."""
+    body = denial.body
+    denied = set(allegations(body))
+    if body["act"] == "detention" and not body["methods"]:
+        denied.add("act:detention")
+    if (body["act"] == "ill_treatment" and not body["methods"]) or TORTURE & set(body["violations"]):
+        if not finding.allegation.startswith("act:"):
+            denied.add(finding.allegation)
+    if finding.allegation not in denied:
         return False
-    year = ((denial.body.get("period") or {}).get("start") or "")[:4]
-    return not year or finding.bucket in ("undated", year)
+    span = span_of(body)
+    return span is None or finding.span is None or span.overlap(finding.span) > 0
 
 
 def _judge(f: Finding, groups: Groups, rules: Rules) -> None:
-    support = _grouped(f.support, groups)
-    first_hand = _grouped([c for c in f.support if c.body["first_hand"]], groups)
+    attributed = [c for c in f.support if c.source]
+    f.unattributed = sorted({c.label for c in f.support if not c.source})
+    support = _grouped(attributed, groups)
+    first_hand = _grouped([c for c in attributed if c.body["first_hand"]], groups)
     against = _grouped(f.against, groups)
     f.independent, f.first_hand = len(support), len(first_hand)
     f.groups = [sorted(members) for members in support.values()]
-    if against and len(against) >= rules.contested_ratio * len(support):
+    if against and len(against) >= rules.contested_ratio * max(1, len(support)):
         f.status = "contested"
     elif f.independent >= rules.min_independent and f.first_hand >= 1:
         f.status = "corroborated"
+    elif f.independent == 0:
+        f.status = "unattributed"
     else:
         f.status = "single source"
     f.rationale = _rationale(f, support, first_hand, against)
@@ -160,7 +296,10 @@ def _rationale(f: Finding, support: dict[str, set[str]], first_hand: dict[str, s
     hand = f"{f.first_hand} at first hand" if f.first_hand else "none at first hand"
     names = "; ".join(" + ".join(sorted(members)) + (" (related, counted once)" if len(members) > 1 else "")
                       for members in support.values())
-    text = f"{count} ({hand}): {names}"
+    text = f"{count} ({hand})" + (f": {names}" if names else "")
+    if f.unattributed:
+        n = len(f.unattributed)
+        text += f"; not counted: {n} document{'s' if n != 1 else ''} with no source"
     if against:
         kinds = Counter(c.source_kind or "source" for c in f.against)
         who = ", ".join(sorted({c.label for c in f.against}))
@@ -175,17 +314,3 @@ def _grouped(claims: Iterable[ClaimIn], groups: Groups) -> dict[str, set[str]]:
     for claim in claims:
         out[groups.find(claim.label)].add(claim.label)
     return dict(out)
-
-
-def _document_years(claims: Sequence[ClaimIn]) -> dict[str, str]:
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    for claim in claims:
-        year = (claim.body.get("period") or {}).get("start")
-        if year:
-            counts[claim.document_id][year[:4]] += 1
-    return {doc: c.most_common(1)[0][0] for doc, c in counts.items()}
-
-
-def _bucket(claim: ClaimIn, years: dict[str, str]) -> str:
-    start = (claim.body.get("period") or {}).get("start")
-    return start[:4] if start else years.get(claim.document_id, "undated")

@@ -52,7 +52,9 @@ def patterns(claims: Sequence[ClaimIn], resolution: Resolution, groups: Groups) 
             country = resolution.sites[site_id].country
             practices_here = by_site[site_id]
             for practice in practices(claim.body, country):
-                practices_here[practice].add(claim.label)
+                reported = practices_here[practice]
+                if claim.source:  # a document with no source is no independent source
+                    reported.add(claim.label)
             conflict = conflict_of(country)
             if conflict:
                 for pair in itertools.combinations(methods, 2):

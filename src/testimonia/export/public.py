@@ -137,7 +137,7 @@ def findings(inputs: Inputs, redactor: Redactor, k: int) -> tuple[list[dict[str,
             "site": {"name": site["name"], "facility": site["facility"],
                      "country": hierarchy.country_name(site["country"] or ""),
                      "lat": site["lat"], "lon": site["lon"], "precision": site["precision"]},
-            "allegation": finding["allegation"], "year": finding["period"],
+            "allegation": finding["allegation"], "year": _years(finding),
             "status": finding["status"],
             "independent_sources": _count(finding["independent_sources"], k),
             "first_hand_sources": _count(finding["first_hand_sources"], k),
@@ -145,6 +145,14 @@ def findings(inputs: Inputs, redactor: Redactor, k: int) -> tuple[list[dict[str,
             "rationale": _rationale(finding, k), "quotes": said,
         })
     return out, quotes
+
+
+def _years(finding: FindingJson) -> str:
+    """The years a finding covers, no finer (a month can narrow down who spoke)."""
+    first, last = (finding.get("period_start") or "")[:4], (finding.get("period_end") or "")[:4]
+    if not first:
+        return "undated"
+    return first if first == last else f"{first}–{last}"
 
 
 def _quotes(finding: FindingJson, inputs: Inputs, quotable: set[str],
