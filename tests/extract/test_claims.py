@@ -167,3 +167,26 @@ def test_a_relative_taken_away_is_an_arrest(text: str, language: str, perpetrato
 def test_things_taken_away_are_no_arrest() -> None:
     claims = extract_text("Забрали телефон і паспорт, потім відпустили.", "uk").claims
     assert "arrest" not in {c.act for c in claims}
+
+
+@pytest.mark.parametrize(("text", "language", "perpetrator"), [
+    ("Russian soldiers arrived in Izium at dawn. They held my son in the school basement.", "en",
+     "russian_armed_forces"),
+    ("Приїхали російські військові. Їх тримали в підвалі школи.", "uk", "russian_armed_forces"),
+    ("Утром в село зашли кадыровцы. Всех мужчин держали в гараже три дня.", "ru",
+     "chechen_akhmat_forces"),
+    ("Les militaires maliens sont arrivés au marché de Konna. Ils ont frappé mon frère.", "fr", "fama"),
+])
+def test_a_force_named_before_the_act_carries_to_it(text: str, language: str, perpetrator: str) -> None:
+    """The sentence that brings the force in alleges nothing; the next one, which tells
+    what "they" did, is theirs, with the first sentence as evidence."""
+    found = claims(text, language)
+    assert found and all([p["canonical"] for p in c["perpetrators"]] == [perpetrator] for c in found)
+    assert len(found[0]["evidence"]) == 2
+
+
+def test_a_force_negated_or_asked_about_does_not_carry() -> None:
+    for text in ("It was not Wagner. They beat me in the camp at Sévaré.",
+                 "Was it Wagner? They beat me in the camp at Sévaré."):
+        found = claims(text, "en")
+        assert found and all(c["perpetrators"] == [] for c in found), found

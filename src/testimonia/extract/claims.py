@@ -5,7 +5,10 @@ Sévaré.") frames the sentences after it ("There they beat me."). The assembler
 sentences in order and carries the last place (see whereabouts.py), the last
 perpetrators and the last period (both within a paragraph) into sentences that name
 none; the sentence that supplied them is added to the claim's evidence, so every claim
-shows the exact words each of its parts rests on.
+shows the exact words each of its parts rests on. A force carries from any sentence
+that names it as acting, even one that alleges nothing itself ("Russian soldiers came
+to the village. They took my son …"), but not from one that negates it, asks about it
+or threatens with it.
 
 Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 - a negation just before a term ("they did not beat me"; in Russian and Ukrainian also
@@ -65,7 +68,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "6"
+    name, version = "claims", "7"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -139,6 +142,9 @@ class _Reader:
         trail = ctx.trail
         self.where.note_facilities(s, trail)
         cues = {_cue(c) for c in self.index.inside(s, self.doc.cues)}
+        perpetrators = self._actors(s)
+        if perpetrators and "hypothetical" not in cues:  # "Russian soldiers came. They took my son"
+            ctx.perpetrators, ctx.perpetrators_from = perpetrators, s
         if cues & {"hypothetical", "hearsay"}:
             return  # a threat or a rumour moves no one ("on va t'envoyer en Russie")
         places, source = self.where.effective(s, trail)
@@ -150,15 +156,22 @@ class _Reader:
             if speaking and all(c.first_hand and c.victim["who"] != "other" for c in claims):
                 trail.own = places  # the speaker's own trail, not "X stayed in Olenivka"
         self.arrival = None
-        perpetrators = self.index.inside(s, self.doc.mentions, "perpetrator")
-        if perpetrators and (claims or "interrogation" in cues):
-            ctx.perpetrators, ctx.perpetrators_from = perpetrators, s
         period = self._period(s)
         if period is not None:
             ctx.period, ctx.period_from = period, s
         spoken = self._languages(s)
         if spoken and "interrogation" in cues:  # "Допитували російською …": what follows too
             ctx.languages, ctx.languages_from = spoken, s
+
+    def _actors(self, s: Sentence) -> list[Mention]:
+        """The forces a sentence names as acting, not those it negates ("it was not Wagner")
+        or asks about."""
+        if _is_question(self.doc.text[s.start:s.end]):
+            return []
+        cues = [c for c in self.index.inside(s, self.doc.cues) if _cue(c) == "negation"]
+        return [p for p in self.index.inside(s, self.doc.mentions, "perpetrator")
+                if not any(c.end <= p.start and self.index.same_clause(c, p)
+                           and self.index.distance(c.end, p.start) <= NEGATION_REACH for c in cues)]
 
     def _claim(self, position: int, ctx: Context, act: str, terms: list[Mention],
                cues: list[Mention], denial: bool, leg: Ends | None = None) -> Claim:
