@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
     ("They held me in the basement on Teploenerhetykiv Street in Kherson and beat me.", "en", {"Kherson"}),
     ("Un Blanc m'a interrogé au camp de Sévaré et m'a frappé.", "fr", {"Sévaré military camp"}),
     ("They beat me in Nova Kakhovka.", "en", {"Nova Kakhovka"}),
+    ("In Tokmak they made me crawl on the floor and shout 'Glory to Russia'.", "en", {"Tokmak"}),
 ])
 def test_only_places_used_as_places(text: str, language: str, places: set[str]) -> None:
     doc = extract_text(text, language)

@@ -68,7 +68,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "7"
+    name, version = "claims", "8"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -204,7 +204,7 @@ class _Reader:
             violations=_unique(t.value["code"] for t in terms
                                if t.kind == "violation" and self._act_of(t) == act),
             places=tuple(self.where.as_json(p, ctx.trail, loose) for p in _unique_places(places)),
-            perpetrators=tuple(_unique_perpetrators(perps)),
+            perpetrators=() if denial else tuple(_unique_perpetrators(perps)),
             period=None if period is None else {**period.value, "text": period.text},
             victim=NOBODY if denial else self._victim(position, terms, cues),
             first_hand=not self._hearsay(first, cues),

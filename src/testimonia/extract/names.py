@@ -5,9 +5,10 @@ from a nationality or a crowd ("les Russes")."""
 
 from __future__ import annotations
 
+from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.ner import Entity, ner_model
-from testimonia.extract.places import is_address, place_value
+from testimonia.extract.places import is_address, origin, place_value
 from testimonia.extract.spans import TokenIndex
 from testimonia.extract.whereabouts import PLACE_WORDS
 from testimonia.model import Mention
@@ -15,7 +16,7 @@ from testimonia.places.gazetteer import get_gazetteer
 
 
 class NamesComponent:
-    name, version = "names", "3"
+    name, version = "names", "4"
     reads = ("text", "sentences", "tokens", "mentions", "cues", "countries")
     writes = ("mentions:person", "mentions:organization", "mentions:place")
 
@@ -28,7 +29,10 @@ class NamesComponent:
         found = model.entities(doc.text, [(s.start, s.end) for s in doc.sentences])
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         index = TokenIndex(doc)
+        published = dateline_end(doc.text)
         for entity in found:
+            if entity.label == "place" and entity.start < published:
+                continue  # where the text was written, not where its acts happened
             if (doc.covered(entity.start, entity.end)
                     or any(c.start < entity.end and entity.start < c.end for c in languages)
                     or not _plausible(entity, doc.language, sentence_starts)):
@@ -47,11 +51,13 @@ class NamesComponent:
             if get_gazetteer().never_a_place(e.text) or is_address(e.text):
                 return None
             places = get_gazetteer().lookup(e.text, doc.language, doc.countries)
+            where_from = origin(doc.text, e.start)  # "a trader from Mopti"
             if places:
-                return Mention("place", e.start, e.end, e.text, place_value(places[0]), label)
+                return Mention("place", e.start, e.end, e.text,
+                               {**place_value(places[0]), **where_from}, label)
             if index.word_before(_as_mention(e)) in PLACE_WORDS:  # "в Безіменному"
                 return Mention("place", e.start, e.end, e.text,
-                               {"name": e.text, "precision": "unknown"}, label)
+                               {"name": e.text, "precision": "unknown", **where_from}, label)
         return None
 
 

@@ -16,7 +16,7 @@ from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 
 
 class PlacesComponent:
-    name, version = "places", "4"
+    name, version = "places", "5"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
@@ -26,7 +26,7 @@ class PlacesComponent:
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         published = dateline_end(doc.text)  # where the text was written is no place of its acts
         doc.mentions += [Mention("place", m.start, m.end, m.text,
-                                 {**place_value(m.place), **_origin(doc.text, m.start)},
+                                 {**place_value(m.place), **origin(doc.text, m.start)},
                                  f"{self.name}@{self.version}") for m in matches
                          if m.start >= published and not part_of_a_name(doc.text, m, matches)
                          and not any(c.start < m.end and m.start < c.end for c in languages)]
@@ -78,7 +78,7 @@ _ORIGIN = re.compile(
     re.IGNORECASE)
 
 
-def _origin(text: str, start: int) -> dict[str, bool]:
+def origin(text: str, start: int) -> dict[str, bool]:
     """{"origin": True} for a place named as where someone comes from ("a trader from
     Mopti", "originaire de Ségou", «уроженец Мелитополя»): not where an act happened."""
     return {"origin": True} if _ORIGIN.search(text[max(0, start - 40):start]) else {}
