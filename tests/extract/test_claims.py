@@ -141,7 +141,7 @@ def test_an_opening_date_carries_to_the_story_after_it() -> None:
     found = claims("In March 2023 soldiers came to Nampala. They beat my father and took him to "
                    "Sévaré.", "en")
     assert {(c["act"], c["period"]["start"]) for c in found} == {
-        ("ill_treatment", "2023-03-01"), ("transfer", "2023-03-01")}
+        ("ill_treatment", "2023-03-01"), ("transfer", "2023-03-01"), ("detention", "2023-03-01")}
 
 
 def test_a_peoples_adjective_is_no_interrogation_language() -> None:
@@ -190,3 +190,21 @@ def test_a_force_negated_or_asked_about_does_not_carry() -> None:
                  "Was it Wagner? They beat me in the camp at Sévaré."):
         found = claims(text, "en")
         assert found and all(c["perpetrators"] == [] for c in found), found
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("They beat me with a pipe every night. It was the police station in Izium.", "en"),
+    ("Ils m'ont brûlé le bras avec un briquet. C'était au camp de Sévaré, en 2023.", "fr"),
+    ("Били дубинкой по ногам. Это было в подвале в Херсоне.", "ru"),
+    ("Потім нас перевезли до Таганрога.", "uk"),
+    ("On m'a relâché après deux semaines à Kati.", "fr"),
+])
+def test_ill_treated_in_a_place_of_confinement_moved_or_released_is_held(text: str, language: str) -> None:
+    """Ill-treatment where the paragraph names a place of confinement, a transfer and a
+    release all say someone was held."""
+    assert "detention" in {c["act"] for c in claims(text, language)}
+
+
+def test_ill_treatment_without_a_place_of_confinement_is_not_detention() -> None:
+    found = claims("In the street in Izium a soldier hit my neighbour with a rifle butt.", "en")
+    assert {c["act"] for c in found} == {"ill_treatment"}

@@ -68,7 +68,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "8"
+    name, version = "claims", "9"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -109,8 +109,7 @@ class _Reader:
                 groups.setdefault(self._act_of(term), []).append(term)
         if "detention" in groups and "transfer" not in groups and self._in_sequence(s, cues):
             groups["transfer"] = groups["detention"]  # "held in Kherson, then in Olenivka"
-        if groups and not denial and not groups.keys() & {"detention", "transfer"} and \
-                self.index.inside(s, self.doc.mentions, "facility"):
+        if groups and not denial and "detention" not in groups and self._held(s, groups):
             groups["detention"] = next(iter(groups.values()))  # ill-treated in a cell: held there
         claims: list[Claim] = []
         for act, group in groups.items():
@@ -123,6 +122,19 @@ class _Reader:
             claims += [self._claim(position, ctx, act, group, cues, denial, leg) for leg in legs] or \
                 [self._claim(position, ctx, act, group, cues, denial)]
         return claims
+
+    def _held(self, s: Sentence, groups: dict[str, list[Mention]]) -> bool:
+        """Someone moved as a prisoner, released, or ill-treated where the paragraph names
+        a place of confinement was held: "It was the colony in Novozybkov.", "C'était au
+        camp de Sofara." A facility named in the sentence itself holds for any act."""
+        if groups.keys() & {"transfer", "release"}:
+            return True
+        if self.index.inside(s, self.doc.mentions, "facility"):
+            return True
+        paragraph = [x for x in self.doc.sentences if x.paragraph == s.paragraph]
+        return "ill_treatment" in groups and any(
+            m.kind == "facility" or m.value.get("facility_type")
+            for x in paragraph for m in self.index.inside(x, self.doc.mentions, "facility", "place"))
 
     def _in_sequence(self, s: Sentence, cues: list[Mention]) -> bool:
         stops = self.where.stops(s)
