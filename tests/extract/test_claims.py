@@ -208,3 +208,27 @@ def test_ill_treated_in_a_place_of_confinement_moved_or_released_is_held(text: s
 def test_ill_treatment_without_a_place_of_confinement_is_not_detention() -> None:
     found = claims("In the street in Izium a soldier hit my neighbour with a rifle butt.", "en")
     assert {c["act"] for c in found} == {"ill_treatment"}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("They detained my cousin at the checkpoint near Izium. A week later his body was found in a ditch; "
+     "they had shot him.", "en"),
+    ("Брата забрали на блокпосту під Херсоном. За тиждень його тіло знайшли в лісосмузі.", "uk"),
+])
+def test_a_killing_in_an_account_of_arrest_is_extrajudicial(text: str, language: str) -> None:
+    killings = [c for c in claims(text, language) if c["act"] == "killing"]
+    assert killings and all("extrajudicial_killing" in c["violations"] for c in killings)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Дроти прикріпили до тіла і пустили струм.", "uk"),
+    ("Le Service fédéral d'exécution des peines gère cette colonie.", "fr"),
+])
+def test_a_body_or_a_prison_service_is_no_killing(text: str, language: str) -> None:
+    assert "killing" not in {c["act"] for c in claims(text, language)}
+
+
+def test_a_mock_execution_with_words_between_is_no_killing() -> None:
+    found = claims("Командир у підвалі імітував їхній розстріл, стріляючи поруч.", "uk")
+    assert {c["act"] for c in found} >= {"ill_treatment"} and "killing" not in {c["act"] for c in found}
+    assert any("mock_execution" in c["methods"] for c in found)

@@ -23,7 +23,7 @@ Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
@@ -68,7 +68,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "9"
+    name, version = "claims", "10"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -80,6 +80,7 @@ class ClaimsComponent:
             claims = reader.claims(position, context)
             reader.update(sentence, context, claims)
             doc.claims += claims
+        doc.claims = _killings_in_custody(doc.claims)
 
 
 class _Reader:
@@ -271,6 +272,20 @@ class _Reader:
     def _evidence(self, s: Sentence, sources: list[Sentence | None]) -> tuple[Evidence, ...]:
         spans = sorted({(x.start, x.end) for x in [s, *sources] if x is not None})
         return tuple(Evidence(a, b, self.doc.text[a:b]) for a, b in spans)
+
+
+CUSTODY = frozenset({"arrest", "detention", "transfer"})
+
+
+def _killings_in_custody(claims: list[Claim]) -> list[Claim]:
+    """A killing told in an account of arrest or detention is a killing of someone in the
+    killers' hands: extrajudicial ("they took him at the checkpoint; a week later his body
+    was found"). Denials stay as they are."""
+    if not any(c.act in CUSTODY and not c.denial for c in claims):
+        return claims
+    return [replace(c, violations=(*c.violations, "extrajudicial_killing"))
+            if c.act == "killing" and not c.denial and "extrajudicial_killing" not in c.violations
+            else c for c in claims]
 
 
 def _is_question(sentence: str) -> bool:
