@@ -232,3 +232,13 @@ def test_a_mock_execution_with_words_between_is_no_killing() -> None:
     found = claims("Командир у підвалі імітував їхній розстріл, стріляючи поруч.", "uk")
     assert {c["act"] for c in found} >= {"ill_treatment"} and "killing" not in {c["act"] for c in found}
     assert any("mock_execution" in c["methods"] for c in found)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Soldiers detained Taras Hnatiuk in Kherson. At the commandant's office they said: no such person.", "en"),
+    ("Мужа задержали в Мелитополе. В комендатуре говорят: у нас такого нет.", "ru"),
+    ("Сусіда затримали в Херсоні, і відтоді ні слуху ні духу.", "uk"),
+    ("Arrêté à Gao en mars, Issa Traoré est porté disparu depuis.", "fr"),
+])
+def test_an_arrest_the_authorities_deny_is_an_enforced_disappearance(text: str, language: str) -> None:
+    assert "enforced_disappearance" in {v for c in claims(text, language) for v in c["violations"]}
