@@ -242,3 +242,8 @@ def test_a_mock_execution_with_words_between_is_no_killing() -> None:
 ])
 def test_an_arrest_the_authorities_deny_is_an_enforced_disappearance(text: str, language: str) -> None:
     assert "enforced_disappearance" in {v for c in claims(text, language) for v in c["violations"]}
+
+
+def test_an_official_denial_names_no_perpetrator() -> None:
+    c = only("Personne n'a été frappé par les militaires maliens au camp de Sévaré, affirme le colonel.", "fr")
+    assert c["denial"] is True and c["perpetrators"] == []
