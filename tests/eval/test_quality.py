@@ -15,10 +15,10 @@ from testimonia.extract.evaluate import Evaluation, evaluate, load_gold, part_of
 
 pytestmark = pytest.mark.slow
 GOLD = Path(__file__).with_name("gold.jsonl")
-FIELD_F1 = {"acts": 0.77, "methods": 0.84, "violations": 0.85, "perpetrators": 0.77,
-            "places": 0.86, "period": 0.80, "victim": 0.74, "first_hand": 0.80, "denial": 0.85,
-            "transfers": 0.88}
-LANGUAGE_F1 = {"en": 0.80, "fr": 0.79, "ru": 0.81, "uk": 0.85}
+FIELD_F1 = {"acts": 0.85, "methods": 0.85, "violations": 0.86, "perpetrators": 0.81,
+            "places": 0.89, "period": 0.82, "victim": 0.76, "first_hand": 0.84, "denial": 0.89,
+            "transfers": 0.93}
+LANGUAGE_F1 = {"en": 0.83, "fr": 0.82, "ru": 0.83, "uk": 0.89}
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +41,16 @@ def test_language_quality(result: Evaluation, language: str, floor: float) -> No
 
 
 def test_overall_quality(result: Evaluation) -> None:
-    assert result.micro().f1 >= 0.82
+    assert result.micro().f1 >= 0.84
 
 
 REAL = sorted(GOLD.parent.glob("real/*.jsonl"))
 # The held-out third of the set in real language (tests/eval/README.md), measured
-# 2026-12-04: a floor under today's figures, to raise as extraction improves.
-HELDOUT_FIELD_F1 = {"methods": 0.62, "places": 0.70, "perpetrators": 0.57, "transfers": 0.55,
-                    "violations": 0.42, "period": 0.70}
-HELDOUT_MICRO_F1 = 0.61
+# after the extract-recall round: a floor under today's figures, to raise as extraction
+# improves.
+HELDOUT_FIELD_F1 = {"acts": 0.72, "methods": 0.62, "places": 0.73, "perpetrators": 0.70,
+                    "transfers": 0.59, "violations": 0.52, "period": 0.73}
+HELDOUT_MICRO_F1 = 0.64
 
 
 @pytest.fixture(scope="module")

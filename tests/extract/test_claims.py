@@ -141,7 +141,7 @@ def test_an_opening_date_carries_to_the_story_after_it() -> None:
     found = claims("In March 2023 soldiers came to Nampala. They beat my father and took him to "
                    "Sévaré.", "en")
     assert {(c["act"], c["period"]["start"]) for c in found} == {
-        ("ill_treatment", "2023-03-01"), ("transfer", "2023-03-01")}
+        ("ill_treatment", "2023-03-01"), ("transfer", "2023-03-01"), ("detention", "2023-03-01")}
 
 
 def test_a_peoples_adjective_is_no_interrogation_language() -> None:
@@ -167,3 +167,83 @@ def test_a_relative_taken_away_is_an_arrest(text: str, language: str, perpetrato
 def test_things_taken_away_are_no_arrest() -> None:
     claims = extract_text("Забрали телефон і паспорт, потім відпустили.", "uk").claims
     assert "arrest" not in {c.act for c in claims}
+
+
+@pytest.mark.parametrize(("text", "language", "perpetrator"), [
+    ("Russian soldiers arrived in Izium at dawn. They held my son in the school basement.", "en",
+     "russian_armed_forces"),
+    ("Приїхали російські військові. Їх тримали в підвалі школи.", "uk", "russian_armed_forces"),
+    ("Утром в село зашли кадыровцы. Всех мужчин держали в гараже три дня.", "ru",
+     "chechen_akhmat_forces"),
+    ("Les militaires maliens sont arrivés au marché de Konna. Ils ont frappé mon frère.", "fr", "fama"),
+])
+def test_a_force_named_before_the_act_carries_to_it(text: str, language: str, perpetrator: str) -> None:
+    """The sentence that brings the force in alleges nothing; the next one, which tells
+    what "they" did, is theirs, with the first sentence as evidence."""
+    found = claims(text, language)
+    assert found and all([p["canonical"] for p in c["perpetrators"]] == [perpetrator] for c in found)
+    assert len(found[0]["evidence"]) == 2
+
+
+def test_a_force_negated_or_asked_about_does_not_carry() -> None:
+    for text in ("It was not Wagner. They beat me in the camp at Sévaré.",
+                 "Was it Wagner? They beat me in the camp at Sévaré."):
+        found = claims(text, "en")
+        assert found and all(c["perpetrators"] == [] for c in found), found
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("They beat me with a pipe every night. It was the police station in Izium.", "en"),
+    ("Ils m'ont brûlé le bras avec un briquet. C'était au camp de Sévaré, en 2023.", "fr"),
+    ("Били дубинкой по ногам. Это было в подвале в Херсоне.", "ru"),
+    ("Потім нас перевезли до Таганрога.", "uk"),
+    ("On m'a relâché après deux semaines à Kati.", "fr"),
+])
+def test_ill_treated_in_a_place_of_confinement_moved_or_released_is_held(text: str, language: str) -> None:
+    """Ill-treatment where the paragraph names a place of confinement, a transfer and a
+    release all say someone was held."""
+    assert "detention" in {c["act"] for c in claims(text, language)}
+
+
+def test_ill_treatment_without_a_place_of_confinement_is_not_detention() -> None:
+    found = claims("In the street in Izium a soldier hit my neighbour with a rifle butt.", "en")
+    assert {c["act"] for c in found} == {"ill_treatment"}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("They detained my cousin at the checkpoint near Izium. A week later his body was found in a ditch; "
+     "they had shot him.", "en"),
+    ("Брата забрали на блокпосту під Херсоном. За тиждень його тіло знайшли в лісосмузі.", "uk"),
+])
+def test_a_killing_in_an_account_of_arrest_is_extrajudicial(text: str, language: str) -> None:
+    killings = [c for c in claims(text, language) if c["act"] == "killing"]
+    assert killings and all("extrajudicial_killing" in c["violations"] for c in killings)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Дроти прикріпили до тіла і пустили струм.", "uk"),
+    ("Le Service fédéral d'exécution des peines gère cette colonie.", "fr"),
+])
+def test_a_body_or_a_prison_service_is_no_killing(text: str, language: str) -> None:
+    assert "killing" not in {c["act"] for c in claims(text, language)}
+
+
+def test_a_mock_execution_with_words_between_is_no_killing() -> None:
+    found = claims("Командир у підвалі імітував їхній розстріл, стріляючи поруч.", "uk")
+    assert {c["act"] for c in found} >= {"ill_treatment"} and "killing" not in {c["act"] for c in found}
+    assert any("mock_execution" in c["methods"] for c in found)
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Soldiers detained Taras Hnatiuk in Kherson. At the commandant's office they said: no such person.", "en"),
+    ("Мужа задержали в Мелитополе. В комендатуре говорят: у нас такого нет.", "ru"),
+    ("Сусіда затримали в Херсоні, і відтоді ні слуху ні духу.", "uk"),
+    ("Arrêté à Gao en mars, Issa Traoré est porté disparu depuis.", "fr"),
+])
+def test_an_arrest_the_authorities_deny_is_an_enforced_disappearance(text: str, language: str) -> None:
+    assert "enforced_disappearance" in {v for c in claims(text, language) for v in c["violations"]}
+
+
+def test_an_official_denial_names_no_perpetrator() -> None:
+    c = only("Personne n'a été frappé par les militaires maliens au camp de Sévaré, affirme le colonel.", "fr")
+    assert c["denial"] is True and c["perpetrators"] == []

@@ -18,6 +18,8 @@ from testimonia.extract.pipeline import extract_text
     ("ГАО — Місцеві жителі", "ГАО — "),
     ("THE HAGUE, Feb 20 (Reuters) - Of 214", "THE HAGUE, Feb 20 (Reuters) -"),
     ("(Nairobi) – Les forces armées maliennes", "(Nairobi) –"),
+    ("GENEVA, 25 September 2024 – The commission", "GENEVA, 25 September 2024 – "),
+    ("BAMAKO, 9 février 2023 – Quatorze commerçants", "BAMAKO, 9 février 2023 – "),
     ("They held me in Kherson.", ""),
     ("Russian forces (the 64th brigade) — took him", ""),
     ("In March 2023 (I think) — they came", ""),
@@ -35,3 +37,14 @@ def test_a_datelines_place_and_date_are_not_those_of_the_acts() -> None:
     periods = {(c.period or {}).get("start") for c in doc.claims}
     assert "Kyiv" not in places and "Kherson" in places
     assert periods == {"2022-03-01"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "language"), [
+    ("ВАРШАВА, 4 апреля. /PAP/ — Российские военные задержали мужчин на блокпосту в Буче.", "ru"),
+    ("(Nairobi, 2 juillet 2024) – Des soldats ont détenu neuf civils dans une école de Niono.", "fr"),
+])
+def test_a_datelines_place_found_by_ner_is_not_that_of_the_acts(text: str, language: str) -> None:
+    """A capital the gazetteer reads only through the NER model is the dateline's all the same."""
+    places = {p["name"] for c in extract_text(text, language).claims for p in c.places}
+    assert places and not places & {"Warsaw", "Nairobi"}, places

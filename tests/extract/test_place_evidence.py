@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
     ("They held me in the basement on Teploenerhetykiv Street in Kherson and beat me.", "en", {"Kherson"}),
     ("Un Blanc m'a interrogé au camp de Sévaré et m'a frappé.", "fr", {"Sévaré military camp"}),
     ("They beat me in Nova Kakhovka.", "en", {"Nova Kakhovka"}),
+    ("In Tokmak they made me crawl on the floor and shout 'Glory to Russia'.", "en", {"Tokmak"}),
 ])
 def test_only_places_used_as_places(text: str, language: str, places: set[str]) -> None:
     doc = extract_text(text, language)
@@ -47,3 +48,20 @@ def test_what_victims_were_accused_of_supporting_is_no_perpetrator(text: str, la
                                                                    perpetrators: set[str]) -> None:
     doc = extract_text(text, language)
     assert {p["canonical"] for c in doc.claims for p in c.perpetrators} == perpetrators
+
+
+@pytest.mark.parametrize(("text", "language", "places"), [
+    ("Усі троє розповіли, що їх били в Ізюмі.", "uk", {"Izium"}),
+    ("Мама каже, що тата тримали в Херсоні.", "uk", {"Kherson"}),
+    ("Le Blanc m'a frappé au camp de Sévaré.", "fr", {"Sévaré military camp"}),
+    ("Bamba, a 40-year-old trader, was held at the gendarmerie in Mopti.", "en", {"Mopti"}),
+    ("34-летний Артём был задержан и избит в Симферополе.", "ru", {"Simferopol"}),
+    ("Bakhmut: they held me in a basement there for a week.", "en", {"Bakhmut"}),
+])
+def test_a_common_word_or_a_name_opening_a_sentence_is_no_place(text: str, language: str,
+                                                                places: set[str]) -> None:
+    """At a sentence start a capital says nothing: a word read as a town far from the
+    text's countries, a common word, or a name given with an age is no place; a town of
+    the testimonies' countries opening a sentence still is."""
+    doc = extract_text(text, language)
+    assert {p["name"] for c in doc.claims for p in c.places} == places

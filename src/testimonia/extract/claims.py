@@ -5,7 +5,10 @@ Sévaré.") frames the sentences after it ("There they beat me."). The assembler
 sentences in order and carries the last place (see whereabouts.py), the last
 perpetrators and the last period (both within a paragraph) into sentences that name
 none; the sentence that supplied them is added to the claim's evidence, so every claim
-shows the exact words each of its parts rests on.
+shows the exact words each of its parts rests on. A force carries from any sentence
+that names it as acting, even one that alleges nothing itself ("Russian soldiers came
+to the village. They took my son …"), but not from one that negates it, asks about it
+or threatens with it.
 
 Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 - a negation just before a term ("they did not beat me"; in Russian and Ukrainian also
@@ -20,7 +23,7 @@ Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
@@ -65,7 +68,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "6"
+    name, version = "claims", "10"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -77,6 +80,7 @@ class ClaimsComponent:
             claims = reader.claims(position, context)
             reader.update(sentence, context, claims)
             doc.claims += claims
+        doc.claims = _killings_in_custody(doc.claims)
 
 
 class _Reader:
@@ -106,8 +110,7 @@ class _Reader:
                 groups.setdefault(self._act_of(term), []).append(term)
         if "detention" in groups and "transfer" not in groups and self._in_sequence(s, cues):
             groups["transfer"] = groups["detention"]  # "held in Kherson, then in Olenivka"
-        if groups and not denial and not groups.keys() & {"detention", "transfer"} and \
-                self.index.inside(s, self.doc.mentions, "facility"):
+        if groups and not denial and "detention" not in groups and self._held(s, groups):
             groups["detention"] = next(iter(groups.values()))  # ill-treated in a cell: held there
         claims: list[Claim] = []
         for act, group in groups.items():
@@ -120,6 +123,19 @@ class _Reader:
             claims += [self._claim(position, ctx, act, group, cues, denial, leg) for leg in legs] or \
                 [self._claim(position, ctx, act, group, cues, denial)]
         return claims
+
+    def _held(self, s: Sentence, groups: dict[str, list[Mention]]) -> bool:
+        """Someone moved as a prisoner, released, or ill-treated where the paragraph names
+        a place of confinement was held: "It was the colony in Novozybkov.", "C'était au
+        camp de Sofara." A facility named in the sentence itself holds for any act."""
+        if groups.keys() & {"transfer", "release"}:
+            return True
+        if self.index.inside(s, self.doc.mentions, "facility"):
+            return True
+        paragraph = [x for x in self.doc.sentences if x.paragraph == s.paragraph]
+        return "ill_treatment" in groups and any(
+            m.kind == "facility" or m.value.get("facility_type")
+            for x in paragraph for m in self.index.inside(x, self.doc.mentions, "facility", "place"))
 
     def _in_sequence(self, s: Sentence, cues: list[Mention]) -> bool:
         stops = self.where.stops(s)
@@ -139,6 +155,9 @@ class _Reader:
         trail = ctx.trail
         self.where.note_facilities(s, trail)
         cues = {_cue(c) for c in self.index.inside(s, self.doc.cues)}
+        perpetrators = self._actors(s)
+        if perpetrators and "hypothetical" not in cues:  # "Russian soldiers came. They took my son"
+            ctx.perpetrators, ctx.perpetrators_from = perpetrators, s
         if cues & {"hypothetical", "hearsay"}:
             return  # a threat or a rumour moves no one ("on va t'envoyer en Russie")
         places, source = self.where.effective(s, trail)
@@ -150,15 +169,22 @@ class _Reader:
             if speaking and all(c.first_hand and c.victim["who"] != "other" for c in claims):
                 trail.own = places  # the speaker's own trail, not "X stayed in Olenivka"
         self.arrival = None
-        perpetrators = self.index.inside(s, self.doc.mentions, "perpetrator")
-        if perpetrators and (claims or "interrogation" in cues):
-            ctx.perpetrators, ctx.perpetrators_from = perpetrators, s
         period = self._period(s)
         if period is not None:
             ctx.period, ctx.period_from = period, s
         spoken = self._languages(s)
         if spoken and "interrogation" in cues:  # "Допитували російською …": what follows too
             ctx.languages, ctx.languages_from = spoken, s
+
+    def _actors(self, s: Sentence) -> list[Mention]:
+        """The forces a sentence names as acting, not those it negates ("it was not Wagner")
+        or asks about."""
+        if _is_question(self.doc.text[s.start:s.end]):
+            return []
+        cues = [c for c in self.index.inside(s, self.doc.cues) if _cue(c) == "negation"]
+        return [p for p in self.index.inside(s, self.doc.mentions, "perpetrator")
+                if not any(c.end <= p.start and self.index.same_clause(c, p)
+                           and self.index.distance(c.end, p.start) <= NEGATION_REACH for c in cues)]
 
     def _claim(self, position: int, ctx: Context, act: str, terms: list[Mention],
                cues: list[Mention], denial: bool, leg: Ends | None = None) -> Claim:
@@ -191,7 +217,7 @@ class _Reader:
             violations=_unique(t.value["code"] for t in terms
                                if t.kind == "violation" and self._act_of(t) == act),
             places=tuple(self.where.as_json(p, ctx.trail, loose) for p in _unique_places(places)),
-            perpetrators=tuple(_unique_perpetrators(perps)),
+            perpetrators=() if denial else tuple(_unique_perpetrators(perps)),
             period=None if period is None else {**period.value, "text": period.text},
             victim=NOBODY if denial else self._victim(position, terms, cues),
             first_hand=not self._hearsay(first, cues),
@@ -246,6 +272,20 @@ class _Reader:
     def _evidence(self, s: Sentence, sources: list[Sentence | None]) -> tuple[Evidence, ...]:
         spans = sorted({(x.start, x.end) for x in [s, *sources] if x is not None})
         return tuple(Evidence(a, b, self.doc.text[a:b]) for a, b in spans)
+
+
+CUSTODY = frozenset({"arrest", "detention", "transfer"})
+
+
+def _killings_in_custody(claims: list[Claim]) -> list[Claim]:
+    """A killing told in an account of arrest or detention is a killing of someone in the
+    killers' hands: extrajudicial ("they took him at the checkpoint; a week later his body
+    was found"). Denials stay as they are."""
+    if not any(c.act in CUSTODY and not c.denial for c in claims):
+        return claims
+    return [replace(c, violations=(*c.violations, "extrajudicial_killing"))
+            if c.act == "killing" and not c.denial and "extrajudicial_killing" not in c.violations
+            else c for c in claims]
 
 
 def _is_question(sentence: str) -> bool:

@@ -25,8 +25,8 @@ _PATTERNS = (
                rf"\s*\([^()\n]{{1,40}}\)\s*{_DASH}"),
     # КИЕВ, 12 сентября. /Укринформ/ —   ХАРКІВ, 3 березня. /Укрінформ/.
     re.compile(rf"[{_UPPER}][{_UPPER}'’ .-]{{1,40}},[^/\n]{{1,40}}/[^/\n]{{1,40}}/\s*(?:{_DASH}|\.)"),
-    # ГАО — …   M'BERA, Mauritania — …   NOUAKCHOTT — …
-    re.compile(rf"[{_UPPER}][{_UPPER}'’ .-]{{2,40}}(?:,\s*[{_UPPER}][^\n,—–]{{1,30}})?\s*[–—]\s"),
+    # ГАО — …   M'BERA, Mauritania — …   NOUAKCHOTT — …   GENEVA, 25 September 2024 – …
+    re.compile(rf"[{_UPPER}][{_UPPER}'’ .-]{{2,40}}(?:,\s*[{_UPPER}\d][^\n,—–]{{1,30}})?\s*[–—]\s"),
 )
 
 

@@ -5,17 +5,19 @@ from a nationality or a crowd ("les Russes")."""
 
 from __future__ import annotations
 
+from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.ner import Entity, ner_model
-from testimonia.extract.places import is_address, place_value
+from testimonia.extract.places import OPENING_ARTICLES, is_address, origin, place_value
 from testimonia.extract.spans import TokenIndex
 from testimonia.extract.whereabouts import PLACE_WORDS
 from testimonia.model import Mention
-from testimonia.places.gazetteer import get_gazetteer
+from testimonia.places.gazetteer import Place, get_gazetteer
+from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
 
 
 class NamesComponent:
-    name, version = "names", "3"
+    name, version = "names", "5"
     reads = ("text", "sentences", "tokens", "mentions", "cues", "countries")
     writes = ("mentions:person", "mentions:organization", "mentions:place")
 
@@ -28,16 +30,20 @@ class NamesComponent:
         found = model.entities(doc.text, [(s.start, s.end) for s in doc.sentences])
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         index = TokenIndex(doc)
+        published = dateline_end(doc.text)
         for entity in found:
+            if entity.label == "place" and entity.start < published:
+                continue  # where the text was written, not where its acts happened
             if (doc.covered(entity.start, entity.end)
                     or any(c.start < entity.end and entity.start < c.end for c in languages)
                     or not _plausible(entity, doc.language, sentence_starts)):
                 continue
-            mention = self._mention(doc, index, entity, label)
+            mention = self._mention(doc, index, entity, label, sentence_starts)
             if mention is not None:
                 doc.mentions.append(mention)
 
-    def _mention(self, doc: ExtractDoc, index: TokenIndex, e: Entity, label: str) -> Mention | None:
+    def _mention(self, doc: ExtractDoc, index: TokenIndex, e: Entity, label: str,
+                 sentence_starts: set[int]) -> Mention | None:
         if e.label == "person":
             return Mention("person", e.start, e.end, e.text, {"name": e.text}, label)
         if e.label == "organization":
@@ -47,13 +53,27 @@ class NamesComponent:
             if get_gazetteer().never_a_place(e.text) or is_address(e.text):
                 return None
             places = get_gazetteer().lookup(e.text, doc.language, doc.countries)
+            where_from = origin(doc.text, e.start)  # "a trader from Mopti"
+            if places and _lone_opening_word(e, places[0], doc.countries, sentence_starts):
+                return None
             if places:
-                return Mention("place", e.start, e.end, e.text, place_value(places[0]), label)
+                return Mention("place", e.start, e.end, e.text,
+                               {**place_value(places[0]), **where_from}, label)
             if index.word_before(_as_mention(e)) in PLACE_WORDS:  # "в Безіменному"
                 return Mention("place", e.start, e.end, e.text,
-                               {"name": e.text, "precision": "unknown"}, label)
+                               {"name": e.text, "precision": "unknown", **where_from}, label)
         return None
 
+
+
+def _lone_opening_word(e: Entity, place: Place, countries: list[str], sentence_starts: set[int]) -> bool:
+    """One word opening a sentence ("Le Blanc a pris…") names a GeoNames town only in one
+    of the countries the text's other places lie in (see places.lone_opening_word)."""
+    words = e.text.split()
+    words = words[1:] if words[0].lower() in OPENING_ARTICLES else words
+    return (e.start in sentence_starts and len(words) == 1 and place.source == "geonames"
+            and place.kind == "settlement" and place.country not in countries
+            and place.country not in FOCUS_COUNTRIES)
 
 
 def _as_mention(e: Entity) -> Mention:

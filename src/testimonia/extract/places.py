@@ -13,22 +13,28 @@ from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
 from testimonia.model import Mention
 from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
+from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
+from testimonia.places.gazetteer_scan import sentence_initial
 
 
 class PlacesComponent:
-    name, version = "places", "4"
+    name, version = "places", "6"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
     def __call__(self, doc: ExtractDoc) -> None:
-        matches, doc.countries = get_gazetteer().find_in_context(doc.text, doc.language,
-                                                                 rank_countries, doc.tokens)
+        def countries(found: list[PlaceMatch]) -> list[str]:
+            return rank_countries([m for m in found if not lone_opening_word(doc.text, m, found)])
+
+        matches, doc.countries = get_gazetteer().find_in_context(doc.text, doc.language, countries,
+                                                                 doc.tokens)
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         published = dateline_end(doc.text)  # where the text was written is no place of its acts
         doc.mentions += [Mention("place", m.start, m.end, m.text,
-                                 {**place_value(m.place), **_origin(doc.text, m.start)},
+                                 {**place_value(m.place), **origin(doc.text, m.start)},
                                  f"{self.name}@{self.version}") for m in matches
                          if m.start >= published and not part_of_a_name(doc.text, m, matches)
+                         and not lone_opening_word(doc.text, m, matches) and not a_person(doc.text, m)
                          and not any(c.start < m.end and m.start < c.end for c in languages)]
 
 
@@ -66,6 +72,39 @@ def part_of_a_name(text: str, match: PlaceMatch, matches: list[PlaceMatch]) -> b
     return False
 
 
+OPENING_ARTICLES = frozenset({"le", "la", "les", "the"})
+
+
+def lone_opening_word(text: str, match: PlaceMatch, matches: list[PlaceMatch]) -> bool:
+    """True for one capitalised word at a sentence start that the gazetteer reads as a town
+    far from the testimonies' countries (gazetteer_index.FOCUS_COUNTRIES) and from those of
+    the text's other places («Усі троє…» is no Wuxi, "Le Blanc a pris…" no town in
+    France): at a sentence start a capital says nothing, and there is no preposition of
+    place before it to say it is a place. Curated places and names of several words stay."""
+    words = match.text.split()
+    if words[0].lower() in OPENING_ARTICLES:
+        words = words[1:]  # "Le Blanc", "La Source"
+    if match.place.source != "geonames" or match.place.kind != "settlement" or len(words) != 1 \
+            or not sentence_initial(text, match.start) or match.place.country in FOCUS_COUNTRIES:
+        return False
+    return not any(m.place.country == match.place.country for m in matches if m is not match)
+
+
+# A name with an age next to it is a person's: "Bamba, a 40-year-old trader", "34-летний
+# Артём", "Moussa, 52 ans,".
+_AGE_BEFORE = re.compile(r"\d+\s*-?\s*(?:летн|річн)\w*\s+$", re.IGNORECASE)
+_AGE_AFTER = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?,\s*(?:an?\s+)?\d+(?:-year-old|\s*ans\b|\s*-?\s*(?:летн|річн)"
+                        r"|\s*(?:года|годам|лет|рок\w*)\b)", re.IGNORECASE)
+
+
+def a_person(text: str, match: PlaceMatch) -> bool:
+    """True for a GeoNames word named with an age, which makes it a person's name."""
+    if match.place.source != "geonames":
+        return False
+    return bool(_AGE_BEFORE.search(text[max(0, match.start - 20):match.start])
+                or _AGE_AFTER.match(text[match.end:match.end + 40]))
+
+
 _PEOPLE = ("trader|merchant|man|woman|men|women|boy|girl|farmer|herder|shepherd|resident|native|"
            "journalist|teacher|driver|volunteer|activist|student|fisherman|imam|nurse|doctor")
 _GENS = ("commerçant|commerçante|éleveur|homme|femme|habitant|habitante|chauffeur|journaliste|"
@@ -78,7 +117,7 @@ _ORIGIN = re.compile(
     re.IGNORECASE)
 
 
-def _origin(text: str, start: int) -> dict[str, bool]:
+def origin(text: str, start: int) -> dict[str, bool]:
     """{"origin": True} for a place named as where someone comes from ("a trader from
     Mopti", "originaire de Ségou", «уроженец Мелитополя»): not where an act happened."""
     return {"origin": True} if _ORIGIN.search(text[max(0, start - 40):start]) else {}

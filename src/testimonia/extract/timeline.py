@@ -9,7 +9,7 @@ from testimonia.periods.finder import find_periods
 
 
 class PeriodsComponent:
-    name, version = "periods", "3"
+    name, version = "periods", "4"
     reads = ("text", "reference")
     writes = ("mentions:period",)
 

@@ -60,9 +60,7 @@ class Whereabouts:
         self.index = index
 
     def places(self, s: Sentence) -> list[Mention]:
-        found = [p for p in self.index.inside(s, self.doc.mentions, "place")
-                 if not p.value.get("origin")
-                 and (not _coarse(p) or self.index.word_before(p) in PLACE_WORDS)]
+        found = self._candidates(s)
         precise = {p.value.get("country") for p in found if not _coarse(p)}
         return [p for p in found if not (_coarse(p) and p.value.get("country") in precise)]
 
@@ -118,11 +116,19 @@ class Whereabouts:
     def stops(self, s: Sentence) -> list[Mention]:
         """The places of a transfer sentence in order, a country or region kept as a stop
         unless the next stop lies in the same country ("to Russia — to Taganrog")."""
-        found = [p for p in self.index.inside(s, self.doc.mentions, "place")
-                 if not p.value.get("origin")
-                 and (not _coarse(p) or self.index.word_before(p) in PLACE_WORDS)]
+        found = self._candidates(s)
         return [p for i, p in enumerate(found) if not (
             _coarse(p) and i + 1 < len(found) and found[i + 1].value.get("country") == p.value.get("country"))]
+
+    def _candidates(self, s: Sentence) -> list[Mention]:
+        """The sentence's places, less where someone comes from, a country or region not
+        after a preposition of place, and a place inside the words of a method ("made to
+        shout 'Glory to Russia'")."""
+        methods = self.index.inside(s, self.doc.mentions, "method")
+        return [p for p in self.index.inside(s, self.doc.mentions, "place")
+                if not p.value.get("origin")
+                and (not _coarse(p) or self.index.word_before(p) in PLACE_WORDS)
+                and not any(m.start <= p.start and p.end <= m.end for m in methods)]
 
     def transfer_legs(self, position: int, trail: Trail, speaker: bool) -> list[Ends]:
         """The legs of a transfer: consecutive stops ("from A to B, then to C"), the stop
