@@ -134,6 +134,7 @@ class ReviewBasisJson(TypedDict):
     pending_sources: int  # sources (or unattributed documents) of the pending claims
     rejected: int  # never counted
     conflicts: int  # decisions that extraction now disagrees with
+    withdrawn: int  # claims of withdrawn documents: never counted
 
 
 class ResultsJson(TypedDict, total=False):

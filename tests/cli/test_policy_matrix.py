@@ -101,6 +101,7 @@ COMMANDS: dict[str, str | None] = {
     "review": "read_claims", "claim show": "read_text", "claim accept": "review_claims",
     "claim reject": "review_claims", "claim edit": "review_claims", "claim keep": "review_claims",
     "claim add": "review_claims",
+    "withdraw": "correct_documents", "restore": "correct_documents",
     "codes": None,  # the vocabularies' codes: no workspace
 }
 
@@ -148,10 +149,14 @@ ARGS: dict[str, list[str]] = {
     "claim edit": ["claim", "edit", "1", "--period", "2022-03"],
     "claim keep": ["claim", "keep", "1"],
     "claim add": ["claim", "add", "{doc}", "--quote", "the prison in Bamako", "--act", "detention"],
+    "withdraw": ["withdraw", "{doc}", "--reason", "the witness withdrew consent"],
+    "restore": ["restore", "{doc}", "--reason", "consent given again"],
 }
 # Guarded commands that exit 1 in this fixture for a reason other than the policy, with
-# the message they must print instead (a refusal never). None today.
-NON_POLICY_FAILURES: dict[str, str] = {}
+# the message they must print instead (a refusal never).
+NON_POLICY_FAILURES: dict[str, str] = {
+    "restore": "is already in the analysis",  # nothing is withdrawn in the template
+}
 
 
 def _command_paths(command: object, prefix: str = "") -> set[str]:

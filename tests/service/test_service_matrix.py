@@ -28,6 +28,7 @@ from testimonia.service import (
     analysis,
     audit,
     claims,
+    corrections,
     documents,
     export,
     extraction,
@@ -43,7 +44,7 @@ from testimonia.service import (
 from testimonia.service.policy import ACTIONS, SERVICES
 from testimonia.service.workspace import Workspace
 
-API = (analysis, audit, claims, documents, export, extraction, ingest, integrity, review,
+API = (analysis, audit, claims, corrections, documents, export, extraction, ingest, integrity, review,
        rotation, sharing, sources, users, vault)
 ORG, PARTNER = "Sahel Desk", "Partner"
 CREATOR = "sahel-lead"
@@ -124,6 +125,9 @@ CALLS: dict[str, Call] = {
     "documents.visible_document": lambda ws, t, tmp: _with_conn(ws, documents.visible_document, t.doc[:12]),
     "claims.list_claims": lambda ws, t, tmp: claims.list_claims(ws),
     "claims.quotable": lambda ws, t, tmp: claims.quotable(ws, {1}),
+    "corrections.withdraw_document": lambda ws, t, tmp: corrections.withdraw_document(
+        ws, t.doc[:12], "consent withdrawn"),
+    "corrections.restore_document": lambda ws, t, tmp: _restore(ws, t),
     "review.review_queue": lambda ws, t, tmp: review.review_queue(ws),
     "review.show_claim": lambda ws, t, tmp: review.show_claim(ws, "1"),
     "review.context": lambda ws, t, tmp: review.context(ws, "1"),
@@ -151,6 +155,13 @@ CALLS: dict[str, Call] = {
     "rotation.key_status": lambda ws, t, tmp: rotation.key_status(ws),
     "audit.read_audit": lambda ws, t, tmp: audit.read_audit(ws),
 }
+
+
+def _restore(ws: Workspace, t: Template) -> Any:
+    """Restore needs a withdrawn document: withdrawn first as the template's creator."""
+    with _open(t.root, t.key, CREATOR, ws.paths.root) as creator:
+        corrections.withdraw_document(creator, t.doc[:12], "consent withdrawn")
+    return corrections.restore_document(ws, t.doc[:12], "consent given again")
 
 
 def _with_conn(ws: Workspace, function: Callable[..., Any], *args: Any) -> Any:
@@ -224,7 +235,8 @@ def test_each_function_for_each_role(template: Template, copy: Path, tmp_path: P
 OUT_OF_SCOPE = ["documents.show_document", "documents.read_text", "documents.visible_document",
                 "vault.set_identity", "vault.show_identity", "sources.set_profile",
                 "sources.relate_sources", "sharing.share", "users.set_role", "analysis.dossier",
-                "review.show_claim", "review.context", "review.decide", "review.add_claim"]
+                "review.show_claim", "review.context", "review.decide", "review.add_claim",
+                "corrections.withdraw_document"]
 
 
 @pytest.mark.slow

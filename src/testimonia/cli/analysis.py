@@ -76,6 +76,8 @@ def print_basis(results: ResultsJson) -> None:
         state = "included" if basis["include_unreviewed"] else "not counted"
         line += (f"; pending review: {basis['pending']} claims from {basis['pending_sources']} "
                  f"sources ({state}; `testimonia review`)")
+    if basis.get("withdrawn"):
+        line += f"; {basis['withdrawn']} claims of withdrawn documents left out"
     if basis["conflicts"]:
         line += f"; {basis['conflicts']} conflicts to decide (`testimonia review --conflicts`)"
     out.print(line + ".")

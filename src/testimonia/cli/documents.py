@@ -1,4 +1,4 @@
-"""documents, show."""
+"""documents, show, withdraw, restore."""
 
 from __future__ import annotations
 
@@ -13,6 +13,29 @@ from testimonia.cli.common import WorkspaceOption, opened, out
 def register(app: typer.Typer) -> None:
     app.command()(documents)
     app.command()(show)
+    app.command()(withdraw)
+    app.command()(restore)
+
+
+DocumentArgument = Annotated[str, typer.Argument(help="Document id (or its first characters).")]
+WhyOption = Annotated[str, typer.Option("--reason", help="Why (kept in the custody and audit logs).")]
+
+
+def withdraw(document: DocumentArgument, reason: WhyOption, workspace: WorkspaceOption = None) -> None:
+    """Take a document out of the analysis and the exports. Its sealed original stays; the
+    withdrawal and its reason are logged; `restore` brings it back."""
+    from testimonia.service.corrections import withdraw_document
+    with opened(workspace) as ws:
+        doc = withdraw_document(ws, document, reason)
+    out.print(f"Withdrew {doc.short_id} ({doc.file_name}): its claims no longer count.")
+
+
+def restore(document: DocumentArgument, reason: WhyOption, workspace: WorkspaceOption = None) -> None:
+    """Bring a withdrawn document back into the analysis."""
+    from testimonia.service.corrections import restore_document
+    with opened(workspace) as ws:
+        doc = restore_document(ws, document, reason)
+    out.print(f"Restored {doc.short_id} ({doc.file_name}).")
 
 
 def documents(workspace: WorkspaceOption = None) -> None:

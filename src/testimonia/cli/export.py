@@ -48,8 +48,6 @@ def export(
                                 include_unreviewed=include_unreviewed)
         except PublicationRefused as exc:
             err.print(f"[bold red]Refused:[/] {escape(exc.message)}")
-            if exc.fix:
-                err.print(escape(exc.fix))
             for ids in exc.at_risk[:10]:
                 err.print(f"  at risk: {', '.join(ids)}")
             if len(exc.at_risk) > 10:

@@ -104,10 +104,12 @@ def claims(
         if as_json:
             typer.echo(json.dumps({"id": claim_ref(item.id), "document": c.document_id,
                                    "file": c.file_name, "source": c.source, "review": item.state,
-                                   "conflict": item.conflict, **item.body}, ensure_ascii=False))
+                                   "conflict": item.conflict, "withdrawn": item.withdrawn,
+                                   **item.body}, ensure_ascii=False))
             continue
         out.print(f"#{claim_ref(item.id)} {c.source or '—'} · {c.file_name} · {item.state}"
-                  + (" · CONFLICT" if item.conflict else ""))
+                  + (" · CONFLICT" if item.conflict else "")
+                  + (" · WITHDRAWN" if item.withdrawn else ""))
         out.print("  " + claim_line(item.body))
         for evidence in item.body["evidence"]:
             out.print(f"  “{' '.join(evidence['quote'].split())}” [{evidence['start']}:{evidence['end']}]")

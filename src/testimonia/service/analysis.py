@@ -110,12 +110,13 @@ def _inputs(ws: Workspace, include_unreviewed: bool
         relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)
                      if r.a in sources and r.b in sources]
         judgements = [Judgement(*row) for row in analyses.judgements(conn, ws.user.organization_id)]
-    pending = [c for c in reviewed if c.state == "unreviewed"]
+    pending = [c for c in reviewed if c.state == "unreviewed" and not c.withdrawn]
     basis: ReviewBasisJson = {
         "include_unreviewed": include_unreviewed, "counted": len(claims), "pending": len(pending),
         "pending_sources": len({c.claim.source or c.claim.document_id for c in pending}),
         "rejected": sum(c.state == "rejected" for c in reviewed),
-        "conflicts": sum(c.conflict is not None for c in reviewed)}
+        "conflicts": sum(c.conflict is not None and not c.withdrawn for c in reviewed),
+        "withdrawn": sum(c.withdrawn for c in reviewed)}
     return claims, basis, relations, judgements
 
 

@@ -77,9 +77,17 @@ def verify_workspace(ws: Workspace, progress: Callable[[Document], None] | None 
         report.problems += _check_state(conn, state)
         received = {e.subject: e for e in custody if e.action == "received"}
         extracted = {e.subject: e for e in custody if e.action == "text_extracted"}
+        withdrawn = {e.subject: e.action == "withdrawn" for e in custody
+                     if e.action in ("withdrawn", "restored")}
         for doc in records.iter_documents(conn):
             report.documents += 1
             report.problems += _check_entries(doc, received.get(doc.id), extracted.get(doc.id))
+            if (doc.state == records.WITHDRAWN) != withdrawn.get(doc.id, False):
+                report.problems.append(Problem(
+                    f"document {doc.short_id} ({doc.file_name})",
+                    "is withdrawn without a signed withdrawal in the custody log" if
+                    doc.state == records.WITHDRAWN else "was withdrawn, and brought back outside "
+                    "Testimonia"))
             report.problems += _check_document(ws, conn, doc, report)
             if progress is not None:
                 progress(doc)

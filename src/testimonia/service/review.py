@@ -45,7 +45,8 @@ def review_queue(ws: Workspace, conflicts_only: bool = False) -> list[ReviewedCl
     """Claims waiting for a decision: unreviewed ones and conflicts, in document order."""
     with ws.engine.connect() as conn:
         found = reviewed_claims(ws, conn)
-    waiting = [c for c in found if c.conflict or (not conflicts_only and c.state == "unreviewed")]
+    waiting = [c for c in found if not c.withdrawn
+               and (c.conflict or (not conflicts_only and c.state == "unreviewed"))]
     return sorted(waiting, key=lambda c: (c.claim.file_name, _first_offset(c.body), c.id))
 
 

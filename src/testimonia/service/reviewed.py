@@ -19,7 +19,7 @@ another organisation shared with it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from sqlalchemy import Connection
@@ -60,12 +60,15 @@ class ReviewedClaim:
     body: ClaimJson  # what the analysis counts: the decided version, else the extracted one
     history: tuple[Decision, ...] = ()
     conflict: str | None = None  # why a decision needs to be made again
+    withdrawn: bool = False  # its document was withdrawn: it counts nowhere
 
     @property
     def id(self) -> int:
         return self.claim.id
 
     def counts(self, include_unreviewed: bool = False) -> bool:
+        if self.withdrawn:
+            return False
         return self.state in COUNTED or (include_unreviewed and self.state == "unreviewed")
 
 
@@ -84,10 +87,12 @@ def reviewed_claims(ws: Workspace, conn: Connection) -> list[ReviewedClaim]:
                 keys[row.document_id] = doccrypt.key_for(ws, conn, row.document_id)
             decided.setdefault(row.document_id, []).append((row, _open(keys[row.document_id], row)))
     result: list[ReviewedClaim] = []
+    withdrawn = records.withdrawn_ids(conn)
     order = list(by_document) + sorted(decided.keys() - by_document.keys())  # as stored: by file name
     for document_id in order:
-        result.extend(_resolve(by_document.get(document_id, []), decided.get(document_id, []),
-                               conn, document_id))
+        found = _resolve(by_document.get(document_id, []), decided.get(document_id, []),
+                         conn, document_id)
+        result.extend(replace(c, withdrawn=True) if document_id in withdrawn else c for c in found)
     return result
 
 

@@ -46,7 +46,8 @@ AUTHORITY = {
     "sources_imported": "manage_sources", "source_profiled": "manage_sources",
     "site_judgement": "judge_sites", "read_text": "read_text", "read_claims": "read_claims",
     "read_dossier": "read_claims", "exported": "export", "export_refused": "export",
-    "claim_reviewed": "review_claims",
+    "claim_reviewed": "review_claims", "document_withdrawn": "correct_documents",
+    "document_restored": "correct_documents",
 }
 
 

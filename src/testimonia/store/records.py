@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, case, func, insert, select
+from sqlalchemy import Connection, Row, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
 from testimonia.errors import InvalidValue, NotFound
@@ -187,14 +187,28 @@ def sealed_text(conn: Connection, document_id: str) -> bytes:
     return bytes(row.sealed)
 
 
+WITHDRAWN = "withdrawn"
+
+
+def set_withdrawn(conn: Connection, document_id: str, withdrawn: bool) -> None:
+    conn.execute(update(documents).where(documents.c.id == document_id)
+                 .values(state=WITHDRAWN if withdrawn else "ingested"))
+
+
+def withdrawn_ids(conn: Connection) -> set[str]:
+    return set(conn.execute(select(documents.c.id).where(documents.c.state == WITHDRAWN)).scalars())
+
+
 def count_documents(conn: Connection) -> int:
     return int(conn.execute(select(func.count()).select_from(documents)).scalar_one())
 
 
 def _document_query() -> Any:
-    """Documents with their source, organisation and state: "extracted" once extraction
-    ran on their current text, else "ingested" (the stored `state` is the state at ingest)."""
-    state = case((extractions.c.text_sha256 == document_texts.c.text_sha256, "extracted"),
+    """Documents with their source, organisation and state: "withdrawn" once withdrawn,
+    "extracted" once extraction ran on their current text, else "ingested" (the stored
+    `state` is "ingested" or "withdrawn")."""
+    state = case((documents.c.state == WITHDRAWN, WITHDRAWN),
+                 (extractions.c.text_sha256 == document_texts.c.text_sha256, "extracted"),
                  else_="ingested").label("current_state")
     return (select(documents, document_texts.c.text_sha256, document_texts.c.reader,
                    sources.c.pseudonym.label("source"), organizations.c.name.label("organization"),
