@@ -102,6 +102,7 @@ COMMANDS: dict[str, str | None] = {
     "claim reject": "review_claims", "claim edit": "review_claims", "claim keep": "review_claims",
     "claim add": "review_claims",
     "withdraw": "correct_documents", "restore": "correct_documents",
+    "persons": "read_claims", "person link": "review_claims",
     "codes": None,  # the vocabularies' codes: no workspace
 }
 
@@ -150,12 +151,15 @@ ARGS: dict[str, list[str]] = {
     "claim keep": ["claim", "keep", "1"],
     "claim add": ["claim", "add", "{doc}", "--quote", "the prison in Bamako", "--act", "detention"],
     "withdraw": ["withdraw", "{doc}", "--reason", "the witness withdrew consent"],
+    "persons": ["persons"],
+    "person link": ["person", "link", "Moussa", "--as", "Moussa"],
     "restore": ["restore", "{doc}", "--reason", "consent given again"],
 }
 # Guarded commands that exit 1 in this fixture for a reason other than the policy, with
 # the message they must print instead (a refusal never).
 NON_POLICY_FAILURES: dict[str, str] = {
     "restore": "is already in the analysis",  # nothing is withdrawn in the template
+    "person link": "No claim names 'Moussa'",  # the template's claims name nobody
 }
 
 

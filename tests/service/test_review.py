@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, update
 
-from testimonia.analysis.edits import ClaimChanges, parse_period
+from testimonia.analysis.edits import ClaimChanges, parse_period, parse_plan
 from testimonia.errors import InvalidValue, NotFound, PublicationRefused
 from testimonia.extract import pipeline
 from testimonia.service import extraction
@@ -21,10 +21,11 @@ from testimonia.service.claims import list_claims
 from testimonia.service.export import export
 from testimonia.service.ingest import IngestOptions, ingest_paths
 from testimonia.service.integrity import verify_workspace
-from testimonia.service.review import add_claim, decide, keep, review_queue, show_claim
+from testimonia.service.persons import link_persons, list_persons
+from testimonia.service.review import add_claim, apply_plan, decide, keep, review_queue, show_claim
 from testimonia.service.reviewed import ReviewedClaim
 from testimonia.service.workspace import Workspace
-from testimonia.store.schema import claim_reviews
+from testimonia.store.schema import claim_reviews, person_links
 
 ALOU = ("---\nsource: Alou\nsource_kind: survivor\nlanguage: en\ninterview_date: 2023-06-01\n---\n"
         "(Fictional.) In March 2022 soldiers held me in a container at the Sévaré camp and beat "
@@ -220,3 +221,49 @@ def test_a_public_export_uses_reviewed_claims_and_says_so(reviewed_ws: Workspace
     report = export(ws, tmp_path / "out", k=1)
     text = (report.folder / "findings.json").read_text(encoding="utf-8")
     assert '"claims": "claims accepted, edited or added in review only"' in text
+
+
+# A review plan, and persons ------------------------------------------------------------------
+
+def test_a_review_plan_applies_all_its_decisions_or_none(reviewed_ws: Workspace) -> None:
+    ws = reviewed_ws
+    pending = len(_claims(ws))
+    bad = parse_plan({"documents": [
+        {"file": "alou.md", "claims": [{"add": {"quote": "soldiers held me in a container",
+                                                "act": "detention", "place": "Sévaré"}}]},
+        {"file": "bintou.md", "claims": [{"accept": {"quote": "words she never said"}}]}]}, "plan.yaml")
+    with pytest.raises(InvalidValue, match=r"bintou\.md, entry 1: the quote matches no claim"):
+        apply_plan(ws, bad)
+    assert len(_claims(ws)) == pending and current_analysis(ws)["review"]["counted"] == 0
+    good = parse_plan({"documents": [
+        {"file": "alou.md", "reject_rest": "recoded from the full text",
+         "claims": [{"add": {"quote": "soldiers held me in a container", "act": "detention",
+                             "place": "Sévaré", "period": "2022-03", "reason": "as she tells it"}}]},
+        {"file": "bintou.md", "claims": [{"accept": {"quote": "beat detainees", "was": "ill_treatment"}}]}]},
+        "plan.yaml")
+    report = apply_plan(ws, good)
+    assert report.decisions["added"] == 1 and report.decisions["accepted"] == 1
+    assert not [c for c in _claims(ws) if c.claim.source == "Alou"]  # the rest rejected
+
+
+def test_a_plan_entry_names_what_is_wrong() -> None:
+    with pytest.raises(InvalidValue, match=r"plan\.yaml: document 1 \(alou\.md\), entry 1: give exactly one"):
+        parse_plan({"documents": [{"file": "alou.md", "claims": [{"quote": "x"}]}]}, "plan.yaml")
+    with pytest.raises(InvalidValue, match="unknown field 'methods'"):
+        parse_plan({"documents": [{"file": "a", "claims": [{"add": {"quote": "x", "methods": []}}]}]}, "p")
+
+
+def test_a_person_is_linked_by_a_reviewer_and_the_link_is_verified(reviewed_ws: Workspace) -> None:
+    ws = reviewed_ws
+    doc = _of(ws, "Alou").claim.document_id
+    add_claim(ws, doc[:12], ClaimChanges(act="detention", victim="other:Sékou", places=("Sévaré",)),
+              quote="My cousin lives in Mopti")
+    with pytest.raises(InvalidValue, match="No claim names 'Sekou Traoré'"):
+        link_persons(ws, ["Sekou Traoré"], "Sékou")
+    link = link_persons(ws, ["sékou"], "Sékou")
+    assert link.aliases == ("Sékou",)
+    assert list_persons(ws)[0] == [link]
+    assert verify_workspace(ws).problems == []
+    with ws.engine.begin() as conn:
+        conn.execute(delete(person_links))
+    assert any("person link 1" in str(p) and "removed" in str(p) for p in verify_workspace(ws).problems)

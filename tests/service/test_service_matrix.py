@@ -21,8 +21,9 @@ from typing import Any
 
 import pytest
 
+from testimonia.analysis.edits import parse_plan
 from testimonia.crypto.keys import KeyMaterial, write_key_file
-from testimonia.errors import NotFound, PermissionDenied
+from testimonia.errors import InvalidValue, NotFound, PermissionDenied
 from testimonia.model import Identity, Role
 from testimonia.service import (
     analysis,
@@ -34,6 +35,7 @@ from testimonia.service import (
     extraction,
     ingest,
     integrity,
+    persons,
     review,
     rotation,
     sharing,
@@ -44,7 +46,7 @@ from testimonia.service import (
 from testimonia.service.policy import ACTIONS, SERVICES
 from testimonia.service.workspace import Workspace
 
-API = (analysis, audit, claims, corrections, documents, export, extraction, ingest, integrity, review,
+API = (analysis, audit, claims, corrections, documents, export, extraction, ingest, integrity, persons, review,
        rotation, sharing, sources, users, vault)
 ORG, PARTNER = "Sahel Desk", "Partner"
 CREATOR = "sahel-lead"
@@ -128,6 +130,11 @@ CALLS: dict[str, Call] = {
     "corrections.withdraw_document": lambda ws, t, tmp: corrections.withdraw_document(
         ws, t.doc[:12], "consent withdrawn"),
     "corrections.restore_document": lambda ws, t, tmp: _restore(ws, t),
+    "persons.list_persons": lambda ws, t, tmp: persons.list_persons(ws),
+    "persons.link_persons": lambda ws, t, tmp: _link(ws),
+    "review.apply_plan": lambda ws, t, tmp: review.apply_plan(ws, parse_plan({"documents": [
+        {"file": "kadi.md", "claims": [{"add": {"quote": "in a container at the Sévaré camp",
+                                                "act": "detention"}}]}]}, "plan.yaml")),
     "review.review_queue": lambda ws, t, tmp: review.review_queue(ws),
     "review.show_claim": lambda ws, t, tmp: review.show_claim(ws, "1"),
     "review.context": lambda ws, t, tmp: review.context(ws, "1"),
@@ -162,6 +169,13 @@ def _restore(ws: Workspace, t: Template) -> Any:
     with _open(t.root, t.key, CREATOR, ws.paths.root) as creator:
         corrections.withdraw_document(creator, t.doc[:12], "consent withdrawn")
     return corrections.restore_document(ws, t.doc[:12], "consent given again")
+
+
+def _link(ws: Workspace) -> Any:
+    """Linking needs a named person: the template's claims name nobody (a refusal of
+    another kind than the policy's, which comes first)."""
+    with pytest.raises(InvalidValue, match="No claim names"):
+        persons.link_persons(ws, ["Moussa"], "Moussa")
 
 
 def _with_conn(ws: Workspace, function: Callable[..., Any], *args: Any) -> Any:

@@ -18,8 +18,9 @@ from testimonia.places.gazetteer import get_gazetteer
 from testimonia.shapes import ClaimJson, PeriodJson, PlaceJson
 from testimonia.vocab import load_vocabulary
 
-__all__ = ["ANALYST_COMPONENT", "VICTIMS", "ClaimChanges", "apply_changes", "claim_ref",
-           "differences", "digest", "parse_period", "parse_ref", "place_json", "spans"]
+__all__ = ["ANALYST_COMPONENT", "PLAN_ACTIONS", "VICTIMS", "ClaimChanges", "Plan", "PlanDocument",
+           "PlanEntry", "apply_changes", "claim_ref", "parse_plan",
+           "differences", "digest", "parse_period", "parse_victim", "parse_ref", "place_json", "spans"]
 
 VICTIMS = ("self", "other", "group", "unknown")
 ANALYST_COMPONENT = "analyst@1"
@@ -110,10 +111,7 @@ def apply_changes(body: ClaimJson, changes: ClaimChanges) -> ClaimJson:
     if changes.period is not None:
         new["period"] = parse_period(changes.period)
     if changes.victim is not None:
-        who = changes.victim.strip().lower()
-        if who not in VICTIMS:
-            raise InvalidValue(f"Unknown victim '{changes.victim}'.", fix=f"Use one of: {', '.join(VICTIMS)}.")
-        new["victim"] = {"who": who}
+        new["victim"] = parse_victim(changes.victim)
     if changes.first_hand is not None:
         new["first_hand"] = changes.first_hand
     if changes.denial is not None:
@@ -123,6 +121,16 @@ def apply_changes(body: ClaimJson, changes: ClaimChanges) -> ClaimJson:
     elif len(new["places"]) >= 2 and changes.places is not None:
         new["transfer"] = {"from": new["places"][0], "to": new["places"][-1]}
     return cast(ClaimJson, new)
+
+
+def parse_victim(text: str) -> dict[str, Any]:
+    """self, group, unknown, other — or other:NAME for a person the source names."""
+    who, _, name = text.strip().partition(":")
+    who = who.strip().lower()
+    if who not in VICTIMS or (name.strip() and who != "other"):
+        raise InvalidValue(f"Unknown victim '{text}'.",
+                           fix=f"Use one of: {', '.join(VICTIMS)}, or other:NAME for a person named.")
+    return {"who": who, **({"name": " ".join(name.split())} if name.strip() else {})}
 
 
 def _known(value: str, known: Any, what: str) -> str:
@@ -189,3 +197,84 @@ def _bounds(text: str) -> tuple[str, str, str] | None:
     return f"{year}-{month}-{day}", f"{year}-{month}-{day}", "day"
 
 
+
+
+# A review plan: decisions written down beforehand (a scripted review) -------------------
+
+PLAN_ACTIONS = ("accept", "reject", "edit", "add")
+_FIELDS = {"act": "act", "method": "methods", "violation": "violations", "place": "places",
+           "period": "period", "perpetrator": "perpetrators", "victim": "victim"}
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    action: str  # accept | reject | edit | add
+    quote: str  # words of the document: the claim's evidence contains them (add: its evidence)
+    was: str | None  # the act of the claim to find, when the quote alone is ambiguous
+    changes: ClaimChanges
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    file: str  # file name as ingested, or the first characters of the document id
+    entries: tuple[PlanEntry, ...]
+    reject_rest: str | None  # reject every claim still unreviewed after the entries, for this reason
+
+
+@dataclass(frozen=True)
+class Plan:
+    documents: tuple[PlanDocument, ...]
+    persons: tuple[tuple[str, tuple[str, ...]], ...]  # (name shown, names in the documents)
+
+
+def parse_plan(data: Any, where: str) -> Plan:
+    """A review plan from its YAML data (docs/review.md); InvalidValue naming the entry."""
+    if not isinstance(data, dict) or not isinstance(data.get("documents", []), list):
+        raise InvalidValue(f"{where}: expected `documents:` (a list) and optionally `persons:`.")
+    documents = []
+    for i, doc in enumerate(data.get("documents") or [], 1):
+        here = f"{where}: document {i}"
+        if not isinstance(doc, dict) or not doc.get("file"):
+            raise InvalidValue(f"{here}: every document needs `file:` (its file name or id).")
+        entries = tuple(_entry(e, f"{here} ({doc['file']}), entry {j}")
+                        for j, e in enumerate(doc.get("claims") or [], 1))
+        rest = doc.get("reject_rest")
+        documents.append(PlanDocument(str(doc["file"]), entries, str(rest) if rest else None))
+    persons = []
+    for i, person in enumerate(data.get("persons") or [], 1):
+        if not isinstance(person, dict) or not person.get("as") or not person.get("names"):
+            raise InvalidValue(f"{where}: person {i} needs `as:` and `names:`.")
+        persons.append((str(person["as"]), tuple(str(n) for n in person["names"])))
+    return Plan(tuple(documents), tuple(persons))
+
+
+def _entry(data: Any, here: str) -> PlanEntry:
+    if not isinstance(data, dict) or len([a for a in PLAN_ACTIONS if a in data]) != 1:
+        raise InvalidValue(f"{here}: give exactly one of {', '.join(PLAN_ACTIONS)}.")
+    action = next(a for a in PLAN_ACTIONS if a in data)
+    body = data[action]
+    if isinstance(body, str):
+        body = {"quote": body}
+    if not isinstance(body, dict) or not str(body.get("quote") or "").strip():
+        raise InvalidValue(f"{here}: `{action}` needs `quote:` (words of the document).")
+    unknown = set(body) - {"quote", "was", "reason", "hearsay", "denial", *_FIELDS}
+    if unknown:
+        raise InvalidValue(f"{here}: unknown field {sorted(unknown)[0]!r}.",
+                           fix=f"Use quote, was, reason, hearsay, denial, {', '.join(_FIELDS)}.")
+    values: dict[str, Any] = {}
+    for key, field_name in _FIELDS.items():
+        if key in body:
+            value = body[key]
+            many = field_name in ("methods", "violations", "places", "perpetrators")
+            values[field_name] = tuple(str(v) for v in (value if isinstance(value, list) else [value])) \
+                if many else str(value)
+    if "hearsay" in body:
+        values["first_hand"] = not bool(body["hearsay"])
+    if "denial" in body:
+        values["denial"] = bool(body["denial"])
+    changes = ClaimChanges(**values)
+    if action == "edit" and changes.empty():
+        raise InvalidValue(f"{here}: an edit needs a field to change.")
+    return PlanEntry(action, str(body["quote"]), str(body["was"]) if body.get("was") else None,
+                     changes, str(body["reason"]) if body.get("reason") else None)

@@ -4,9 +4,12 @@ transfers and patterns out."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from testimonia.analysis.corroboration import Groups, Rules, corroborate
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.patterns import patterns
+from testimonia.analysis.persons import PersonLink
 from testimonia.analysis.sites import Judgement, resolve_sites
 from testimonia.analysis.trajectories import network, trajectories
 from testimonia.errors import NotFound
@@ -17,7 +20,7 @@ __all__ = ["analyze", "find_site", "findings_at", "site_family"]
 
 
 def analyze(claims: list[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
-            rules: Rules) -> ResultsJson:
+            rules: Rules, links: Sequence[PersonLink] = ()) -> ResultsJson:
     """The whole analysis as documented JSON (docs/analysis.md): a pure function."""
     resolution = resolve_sites(claims, judgements)
     groups = Groups(relations, rules.relations)
@@ -28,7 +31,7 @@ def analyze(claims: list[ClaimIn], relations: list[RelationIn], judgements: list
         "findings": [{**f.to_json(), "site_name": names[f.site]} for f in findings],
         "transfers": {"edges": [{**e.to_json(), "from_name": names[e.origin], "to_name": names[e.destination]}
                                 for e in network(claims, resolution)],
-                      "trajectories": [t.to_json() for t in trajectories(claims, resolution)]},
+                      "trajectories": [t.to_json() for t in trajectories(claims, resolution, links)]},
         "patterns": patterns(claims, resolution, groups),
     }
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from testimonia.analysis.inputs import ClaimIn
+from testimonia.analysis.persons import PersonLink, person_of
 from testimonia.analysis.sites import Resolution
 from testimonia.shapes import EdgeJson, PeriodJson, TrajectoryJson
 
@@ -55,19 +56,38 @@ class Edge:
                 "claims": self.claims}
 
 
-def trajectories(claims: Sequence[ClaimIn], resolution: Resolution) -> list[Trajectory]:
-    found: dict[str, Trajectory] = {}
+def trajectories(claims: Sequence[ClaimIn], resolution: Resolution,
+                 links: Sequence[PersonLink] = ()) -> list[Trajectory]:
+    """Each victim's stops and transfers. A person a reviewer linked across documents
+    (analysis/persons.py) has one trajectory from all of them, in the order of the
+    periods; anyone else's follows the order their one document tells."""
+    told: dict[str, list[ClaimIn]] = defaultdict(list)
+    linked: set[str] = set()
     for claim in sorted(claims, key=lambda c: (c.document_id, c.id)):
-        victim = _victim(claim)
-        if victim is None or claim.body["denial"]:
+        if claim.body["denial"]:
             continue
-        trajectory = found.setdefault(victim, Trajectory(victim, claim.label))
-        sites = resolution.of_claim.get(claim.id, [])
-        if claim.body.get("transfer") and len(sites) == 2:
-            trajectory.transfers.append((sites[0], sites[1], claim.id))
-        for site in sites:
-            _visit(trajectory, site, claim)
-    return [t for t in found.values() if t.stops]
+        person = person_of(claim, links)
+        victim = person or _victim(claim)
+        if victim is not None:
+            told[victim].append(claim)
+            if person:
+                linked.add(victim)
+    found = []
+    for victim, its_claims in told.items():
+        if victim in linked:
+            its_claims.sort(key=lambda c: ((c.body.get("period") or {}).get("start") or "9999",
+                                           c.document_id, c.id))
+        labels = sorted({c.label for c in its_claims})
+        trajectory = Trajectory(victim, "; ".join(labels) if victim in linked else its_claims[0].label)
+        for claim in its_claims:
+            sites = resolution.of_claim.get(claim.id, [])
+            if claim.body.get("transfer") and len(sites) == 2:
+                trajectory.transfers.append((sites[0], sites[1], claim.id))
+            for site in sites:
+                _visit(trajectory, site, claim)
+        if trajectory.stops:
+            found.append(trajectory)
+    return found
 
 
 def network(claims: Sequence[ClaimIn], resolution: Resolution) -> list[Edge]:

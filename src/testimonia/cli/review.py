@@ -1,11 +1,14 @@
-"""review, claim show|accept|reject|edit|keep|add: an analyst's decisions on claims."""
+"""review, claim show|accept|reject|edit|keep|add, persons, person link: an analyst's
+decisions on claims and on who is who."""
 
 from __future__ import annotations
 
 import shlex
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+import yaml
 
 from testimonia.cli.common import WorkspaceOption, claim_line, opened, out
 from testimonia.errors import InvalidValue
@@ -24,21 +27,59 @@ ClaimArgument = Annotated[str, typer.Argument(help="Claim id (as `testimonia cla
 ListOption = Annotated[list[str] | None, typer.Option(help="Repeatable; replaces the list.")]
 
 
+person_app = typer.Typer(help="One person named in several documents.", no_args_is_help=True)
+
+
 def register(app: typer.Typer) -> None:
     app.command()(review)
     app.add_typer(claim_app, name="claim")
+    app.command()(persons)
+    app.add_typer(person_app, name="person")
+
+
+def persons(workspace: WorkspaceOption = None) -> None:
+    """The persons a reviewer linked across documents, and the names proposed as one
+    person (the same name in other scripts or case endings) that nobody confirmed yet."""
+    from testimonia.service.persons import list_persons
+    with opened(workspace) as ws:
+        links, proposed = list_persons(ws)
+    for link in links:
+        out.print(f"{link.name}: {', '.join(link.aliases)}")
+    for p in proposed:
+        out.print(f"proposed: {' = '.join(p.names)} — named in {p.documents} documents by "
+                  f"{', '.join(p.sources)} (`testimonia person link {' '.join(p.names)} --as NAME`)")
+    out.print(f"{len(links)} persons linked, {len(proposed)} proposals.")
+
+
+@person_app.command("link")
+def person_link(names: Annotated[list[str], typer.Argument(help="The names as claims give them "
+                                                          "(`testimonia persons`).")],
+                as_name: Annotated[str, typer.Option("--as", help="The name to show: a pseudonym.")],
+                replace: Annotated[bool, typer.Option("--replace", help="Replace this person's "
+                                                      "names instead of adding to them.")] = False,
+                workspace: WorkspaceOption = None) -> None:
+    """Confirm that names in different documents are one person, with one trajectory."""
+    from testimonia.service.persons import link_persons
+    with opened(workspace) as ws:
+        link = link_persons(ws, names, as_name, replace)
+    out.print(f"{link.name} is now one person: {', '.join(link.aliases)}.")
 
 
 def review(
     list_only: Annotated[bool, typer.Option("--list", help="Print the queue and stop.")] = False,
     conflicts: Annotated[bool, typer.Option("--conflicts", help="Only decisions that a new "
                                             "extraction disagrees with.")] = False,
+    apply: Annotated[Path | None, typer.Option("--apply", help="Apply a review plan (YAML, "
+                                               "docs/review.md): all its decisions or none.")] = None,
     workspace: WorkspaceOption = None,
 ) -> None:
     """Walk the claims waiting for a decision: unreviewed ones and conflicts. For each:
     [a]ccept, [r]eject (asks why), [e]dit (field=value …), [s]kip, [q]uit."""
     from testimonia.analysis.edits import claim_ref
     from testimonia.service.review import review_queue
+    if apply is not None:
+        _apply(apply, workspace)
+        return
     with opened(workspace) as ws:
         queue = review_queue(ws, conflicts_only=conflicts)
         if list_only or not queue:
@@ -55,6 +96,21 @@ def review(
                 break
             decided += answer != "s"
     out.print(f"{decided} decisions recorded.")
+
+
+def _apply(path: Path, workspace: Path | None) -> None:
+    from testimonia.analysis.edits import parse_plan
+    from testimonia.service.review import apply_plan
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise InvalidValue(f"Cannot read the review plan {path}: {exc}",
+                           fix="A UTF-8 YAML file as in docs/review.md.") from exc
+    plan = parse_plan(data, str(path))
+    with opened(workspace) as ws:
+        report = apply_plan(ws, plan)
+    done = ", ".join(f"{n} {what}" for what, n in sorted(report.decisions.items())) or "no decisions"
+    out.print(f"Applied {path.name}: {done}; {len(report.persons)} persons linked.")
 
 
 def _walk_one(ws: Workspace, item: ReviewedClaim, position: int, total: int) -> str:
@@ -192,7 +248,8 @@ PeriodOption = Annotated[str | None, typer.Option("--period", help="YYYY, YYYY-M
                                                   "START..END; 'none' clears it.")]
 PerpetratorOption = Annotated[list[str] | None, typer.Option("--perpetrator", help="A perpetrator id "
                                                              "(`testimonia codes perpetrators`); repeatable.")]
-VictimOption = Annotated[str | None, typer.Option("--victim", help="self, other, group or unknown.")]
+VictimOption = Annotated[str | None, typer.Option("--victim", help="self, other, group or unknown; "
+                                                  "other:NAME for a person the source names.")]
 HandOption = Annotated[bool | None, typer.Option("--first-hand/--hearsay", show_default=False,
                                                  help="The source saw or lived it / repeats it.")]
 DenialOption = Annotated[bool | None, typer.Option("--denial/--no-denial", show_default=False,

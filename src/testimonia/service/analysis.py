@@ -16,6 +16,7 @@ from testimonia.analysis.corroboration import Rules
 from testimonia.analysis.dossier import QUOTES_PER_FINDING, build_dossier
 from testimonia.analysis.edits import digest as review_digest
 from testimonia.analysis.inputs import ClaimIn, RelationIn
+from testimonia.analysis.persons import PersonLink
 from testimonia.analysis.results import analyze, find_site, findings_at
 from testimonia.analysis.sites import Judgement
 from testimonia.errors import InvalidValue
@@ -23,7 +24,7 @@ from testimonia.service import orgkeys
 from testimonia.service.claims import quotable
 from testimonia.service.documents import visible_document
 from testimonia.service.policy import requires
-from testimonia.service.reviewed import reviewed_claims
+from testimonia.service.reviewed import person_links, reviewed_claims
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ResultsJson, ReviewBasisJson
 from testimonia.store import analyses, records
@@ -40,9 +41,9 @@ def current_analysis(ws: Workspace, include_unreviewed: bool = False) -> Results
     organisation accepted, edited or added in review, and the unreviewed ones too when
     `include_unreviewed`; rejected claims never count. The result is stored for that
     user's organisation, encrypted with its key."""
-    claims, basis, relations, judgements = _inputs(ws, include_unreviewed)
+    claims, basis, relations, judgements, links = _inputs(ws, include_unreviewed)
     rules = _rules(ws)
-    digest = _digest(claims, relations, judgements, rules, basis)
+    digest = _digest(claims, relations, judgements, rules, basis, links)
     user = ws.user
     record = f"analysis|org:{user.organization_id}"
     with ws.engine.connect() as conn:
@@ -51,7 +52,7 @@ def current_analysis(ws: Workspace, include_unreviewed: bool = False) -> Results
             keys = ws.org_private_keys(conn, user.organization_id, user.organization)
             cached: ResultsJson = json.loads(orgkeys.read_record(conn, record, stored, keys))
             return cached
-    results = analyze(claims, relations, judgements, rules)
+    results = analyze(claims, relations, judgements, rules, links)
     results["review"] = basis
     with ws.transaction() as conn:
         plaintext = json.dumps(results, ensure_ascii=False).encode("utf-8")
@@ -99,8 +100,8 @@ def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: ResultsJ
     return doc.id
 
 
-def _inputs(ws: Workspace, include_unreviewed: bool
-            ) -> tuple[list[ClaimIn], ReviewBasisJson, list[RelationIn], list[Judgement]]:
+def _inputs(ws: Workspace, include_unreviewed: bool) -> tuple[
+        list[ClaimIn], ReviewBasisJson, list[RelationIn], list[Judgement], list[PersonLink]]:
     with ws.engine.connect() as conn:
         scope = ws.scope(conn)
         reviewed = reviewed_claims(ws, conn)
@@ -110,6 +111,7 @@ def _inputs(ws: Workspace, include_unreviewed: bool
         relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)
                      if r.a in sources and r.b in sources]
         judgements = [Judgement(*row) for row in analyses.judgements(conn, ws.user.organization_id)]
+        links = person_links(ws, conn)
     pending = [c for c in reviewed if c.state == "unreviewed" and not c.withdrawn]
     basis: ReviewBasisJson = {
         "include_unreviewed": include_unreviewed, "counted": len(claims), "pending": len(pending),
@@ -117,7 +119,7 @@ def _inputs(ws: Workspace, include_unreviewed: bool
         "rejected": sum(c.state == "rejected" for c in reviewed),
         "conflicts": sum(c.conflict is not None and not c.withdrawn for c in reviewed),
         "withdrawn": sum(c.withdrawn for c in reviewed)}
-    return claims, basis, relations, judgements
+    return claims, basis, relations, judgements, links
 
 
 def _rules(ws: Workspace) -> Rules:
@@ -125,7 +127,7 @@ def _rules(ws: Workspace) -> Rules:
 
 
 def _digest(claims: list[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
-            rules: Rules, basis: ReviewBasisJson) -> str:
+            rules: Rules, basis: ReviewBasisJson, links: list[PersonLink]) -> str:
     """Of every input (a claim by what it says: a review decision changes it), and of the
     analysis code and data itself (an upgrade recomputes)."""
     digest = hashlib.sha256(_code_digest().encode())
@@ -133,7 +135,7 @@ def _digest(claims: list[ClaimIn], relations: list[RelationIn], judgements: list
         digest.update(f"{claim.id}|{claim.document_id}|{claim.source}|{claim.source_kind}|"
                       f"{review_digest(claim.body)}\n".encode())
     digest.update(json.dumps(basis, sort_keys=True).encode())
-    items: list[Any] = [*relations, *judgements, rules]
+    items: list[Any] = [*relations, *judgements, rules, *links]
     for item in items:
         digest.update(json.dumps(asdict(item), sort_keys=True).encode())
     return digest.hexdigest()

@@ -32,7 +32,7 @@ from testimonia.model import Document, LogEntry
 from testimonia.service import doccrypt, trust
 from testimonia.service.policy import requires
 from testimonia.service.workspace import Workspace
-from testimonia.store import logs, protection, records, reviews
+from testimonia.store import logs, persons, protection, records, reviews
 from testimonia.store.chain import Problem, check_chain
 from testimonia.store.engine import snapshot
 from testimonia.store.heads import EMPTY, Head, HeadState, entry_head
@@ -131,14 +131,17 @@ def _check_state(conn: Connection, state: trust.TrustState) -> Iterator[Problem]
 
 
 def _check_reviews(conn: Connection, state: trust.TrustState) -> Iterator[Problem]:
-    """Every analyst decision on a claim is the one signed, and none was removed."""
-    stored = {row.id: hashlib.sha256(row.sealed).hexdigest() for row in reviews.rows(conn)}
-    for review_id, actual in sorted(stored.items()):
-        if state.reviews.get(review_id) != actual:
-            yield Problem(f"claim decision {review_id}", "is not the one its reviewer signed "
-                          "(added or changed outside Testimonia)")
-    for review_id in sorted(state.reviews.keys() - stored.keys()):
-        yield Problem(f"claim decision {review_id}", "was removed outside Testimonia")
+    """Every decision on a claim or a person is the one signed, and none was removed."""
+    for what, stored, signed in (
+            ("claim decision", {r.id: r.sealed for r in reviews.rows(conn)}, state.reviews),
+            ("person link", {r.id: r.sealed for r in persons.rows(conn)}, state.person_links)):
+        actual = {row_id: hashlib.sha256(sealed).hexdigest() for row_id, sealed in stored.items()}
+        for row_id, digest in sorted(actual.items()):
+            if signed.get(row_id) != digest:
+                yield Problem(f"{what} {row_id}", "is not the one its reviewer signed "
+                              "(added or changed outside Testimonia)")
+        for row_id in sorted(signed.keys() - actual.keys()):
+            yield Problem(f"{what} {row_id}", "was removed outside Testimonia")
 
 
 def _check_shares(conn: Connection, state: trust.TrustState) -> Iterator[Problem]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import Connection
@@ -21,6 +21,8 @@ from sqlalchemy import Connection
 from testimonia.analysis.edits import (
     ANALYST_COMPONENT,
     ClaimChanges,
+    Plan,
+    PlanEntry,
     apply_changes,
     claim_ref,
     differences,
@@ -29,16 +31,18 @@ from testimonia.analysis.edits import (
     spans,
 )
 from testimonia.errors import InvalidValue
-from testimonia.model import StoredClaim
+from testimonia.model import Document, StoredClaim
 from testimonia.service import doccrypt
 from testimonia.service.documents import visible_document
+from testimonia.service.persons import link_persons
 from testimonia.service.policy import requires
 from testimonia.service.reviewed import Decision, ReviewedClaim, find, reviewed_claims
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson
 from testimonia.store import extractions, records, reviews
 
-__all__ = ["Context", "add_claim", "context", "decide", "keep", "review_queue", "show_claim"]
+__all__ = ["Context", "PlanReport", "add_claim", "apply_plan", "context", "decide", "keep",
+           "review_queue", "show_claim"]
 
 @requires('read_claims')
 def review_queue(ws: Workspace, conflicts_only: bool = False) -> list[ReviewedClaim]:
@@ -126,16 +130,20 @@ def decide(ws: Workspace, refs: str | int | Sequence[str | int], decision: str,
     with ws.transaction() as conn:
         current = {c.id: c for c in reviewed_claims(ws, conn)}
         for claim_id in wanted:
-            item = find(current.values(), claim_id)
-            extracted = item.claim.body
-            if decision == "edited":
-                assert changes is not None
-                body = apply_changes(item.body, changes)
-            else:
-                body = extracted if item.claim.id > 0 else item.body
-            _record(ws, conn, item.claim, decision, body, digest(extracted), reason, _anchor(item))
+            _decide_one(ws, conn, find(current.values(), claim_id), decision, reason, changes)
         after = {c.id: c for c in reviewed_claims(ws, conn)}
         return [find(after.values(), claim_id) for claim_id in wanted]
+
+
+def _decide_one(ws: Workspace, conn: Connection, item: ReviewedClaim, decision: str,
+                reason: str | None, changes: ClaimChanges | None) -> None:
+    extracted = item.claim.body
+    if decision == "edited":
+        assert changes is not None
+        body = apply_changes(item.body, changes)
+    else:
+        body = extracted if item.claim.id > 0 else item.body
+    _record(ws, conn, item.claim, decision, body, digest(extracted), reason, _anchor(item))
 
 
 @requires('review_claims')
@@ -163,29 +171,93 @@ def add_claim(ws: Workspace, document: str, changes: ClaimChanges, span: tuple[i
                            fix="Give --act (e.g. detention), --method or --violation.")
     with ws.transaction() as conn:
         doc = visible_document(ws, conn, document)
-        text = doccrypt.open_text(doccrypt.key_for(ws, conn, doc.id), doc.id,
-                                  records.sealed_text(conn, doc.id))
-        start, end = _locate(text, span, quote, doc.file_name)
-        blank = cast(ClaimJson, {
-            "act": "", "methods": [], "violations": [], "places": [], "perpetrators": [],
-            "period": None, "victim": {"who": "self" if changes.first_hand is not False else "other"},
-            "first_hand": True, "denial": False, "interrogation_languages": [],
-            "evidence": [{"start": start, "end": end, "quote": text[start:end]}],
-            "component": ANALYST_COMPONENT, "transfer": None})
-        body = apply_changes(blank, changes)
-        same = [c for c in reviewed_claims(ws, conn)
-                if c.claim.document_id == doc.id and c.claim.body["act"] == body["act"]
-                and c.claim.id > 0 and spans(c.claim.body) == ((start, end),)]
-        if same:
-            raise InvalidValue(f"Claim {same[0].id} already states {body['act']} on these words.",
-                               fix=f"Edit it instead: `testimonia claim edit {same[0].id} …`.")
-        data_key = doccrypt.key_for(ws, conn, doc.id)
-        claim_id = extractions.add_claim(conn, doc.id, body["act"], cast(dict[str, Any], body),
-                                         doccrypt.sealer(data_key, doc.id))
-        stored = StoredClaim(claim_id, doc.id, doc.file_name, doc.source, body, None,
-                             extractions.ANALYST)
-        _record(ws, conn, stored, "added", body, digest(body), reason)
+        claim_id = _add_one(ws, conn, doc, changes, span, quote, reason)
         return find(reviewed_claims(ws, conn), claim_id)
+
+
+def _add_one(ws: Workspace, conn: Connection, doc: Document, changes: ClaimChanges,
+             span: tuple[int, int] | None, quote: str | None, reason: str | None) -> int:
+    data_key = doccrypt.key_for(ws, conn, doc.id)
+    text = doccrypt.open_text(data_key, doc.id, records.sealed_text(conn, doc.id))
+    start, end = _locate(text, span, quote, doc.file_name)
+    blank = cast(ClaimJson, {
+        "act": "", "methods": [], "violations": [], "places": [], "perpetrators": [],
+        "period": None, "victim": {"who": "self" if changes.first_hand is not False else "other"},
+        "first_hand": True, "denial": False, "interrogation_languages": [],
+        "evidence": [{"start": start, "end": end, "quote": text[start:end]}],
+        "component": ANALYST_COMPONENT, "transfer": None})
+    body = apply_changes(blank, changes)
+    same = [c for c in reviewed_claims(ws, conn)
+            if c.claim.document_id == doc.id and c.claim.body["act"] == body["act"]
+            and c.claim.id > 0 and spans(c.claim.body) == ((start, end),)]
+    if same:
+        raise InvalidValue(f"Claim {same[0].id} already states {body['act']} on these words.",
+                           fix=f"Edit it instead: `testimonia claim edit {same[0].id} …`.")
+    claim_id = extractions.add_claim(conn, doc.id, body["act"], cast(dict[str, Any], body),
+                                     doccrypt.sealer(data_key, doc.id))
+    stored = StoredClaim(claim_id, doc.id, doc.file_name, doc.source, body, None,
+                         extractions.ANALYST)
+    _record(ws, conn, stored, "added", body, digest(body), reason)
+    return claim_id
+
+
+@dataclass
+class PlanReport:
+    decisions: dict[str, int] = field(default_factory=dict)  # accepted, rejected, edited, added -> count
+    persons: list[str] = field(default_factory=list)
+
+
+DECIDED = {"accept": "accepted", "reject": "rejected", "edit": "edited", "add": "added"}
+
+
+@requires('review_claims')
+def apply_plan(ws: Workspace, plan: Plan) -> PlanReport:
+    """A review written down beforehand (docs/review.md): every decision of every document
+    in one transaction — all of them, or none with the reason naming the entry — then
+    the persons it links."""
+    report = PlanReport()
+    with ws.transaction() as conn:
+        for planned in plan.documents:
+            doc = _plan_document(ws, conn, planned.file)
+            for number, entry in enumerate(planned.entries, 1):
+                where = f"{planned.file}, entry {number}"
+                if entry.action == "add":
+                    _add_one(ws, conn, doc, entry.changes, None, entry.quote, entry.reason)
+                else:
+                    item = _by_quote(reviewed_claims(ws, conn), doc, entry, where)
+                    _decide_one(ws, conn, item, DECIDED[entry.action], entry.reason,
+                                entry.changes if entry.action == "edit" else None)
+                report.decisions[DECIDED[entry.action]] = report.decisions.get(DECIDED[entry.action], 0) + 1
+            if planned.reject_rest:
+                for item in reviewed_claims(ws, conn):
+                    if item.claim.document_id == doc.id and item.state == "unreviewed":
+                        _decide_one(ws, conn, item, "rejected", planned.reject_rest, None)
+                        report.decisions["rejected"] = report.decisions.get("rejected", 0) + 1
+    for name, names in plan.persons:
+        link_persons(ws, names, name)
+        report.persons.append(name)
+    return report
+
+
+def _plan_document(ws: Workspace, conn: Connection, file: str) -> Document:
+    visible = ws.scope(conn).document_ids(conn)
+    named = [d for d in records.list_documents(conn) if d.id in visible and d.file_name == file]
+    if len(named) > 1:
+        raise InvalidValue(f"Several documents are called {file}.", fix="Give the document id instead.")
+    return named[0] if named else visible_document(ws, conn, file)
+
+
+def _by_quote(found: list[ReviewedClaim], doc: Document, entry: PlanEntry, where: str) -> ReviewedClaim:
+    wanted = " ".join(entry.quote.split())
+    matching = [c for c in found if c.claim.document_id == doc.id and not c.withdrawn
+                and (entry.was is None or c.claim.body["act"] == entry.was)
+                and any(wanted in " ".join(e["quote"].split()) for e in c.claim.body["evidence"])]
+    if len(matching) != 1:
+        ids = ", ".join(claim_ref(c.id) for c in matching)
+        raise InvalidValue(f"{where}: the quote matches {'no claim' if not matching else 'claims ' + ids}.",
+                           fix="Quote words of one claim's evidence (`testimonia claims --json`), "
+                           "add `was: ACT` to choose among several, or `add` a claim.")
+    return matching[0]
 
 
 def _anchor(item: ReviewedClaim) -> Decision | None:

@@ -18,6 +18,7 @@ another organisation shared with it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import cast
@@ -25,14 +26,16 @@ from typing import cast
 from sqlalchemy import Connection
 
 from testimonia.analysis.edits import claim_ref, differences, digest, spans
+from testimonia.analysis.persons import PersonLink
 from testimonia.errors import NotFound
 from testimonia.model import StoredClaim
-from testimonia.service import doccrypt
+from testimonia.service import doccrypt, orgkeys
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson
-from testimonia.store import extractions, records, reviews
+from testimonia.store import extractions, persons, records, reviews
+from testimonia.text.textfold import fold
 
-__all__ = ["COUNTED", "STATES", "Decision", "ReviewedClaim", "find", "reviewed_claims"]
+__all__ = ["COUNTED", "STATES", "Decision", "ReviewedClaim", "find", "person_links", "reviewed_claims"]
 
 STATES = ("unreviewed", "accepted", "edited", "rejected", "added")
 COUNTED = frozenset({"accepted", "edited", "added"})
@@ -183,3 +186,19 @@ def find(found: Iterable[ReviewedClaim], claim_id: int) -> ReviewedClaim:
                    fix="See `testimonia claims` or `testimonia review --list`.")
 
 
+def person_links(ws: Workspace, conn: Connection) -> list[PersonLink]:
+    """The acting organisation's confirmed person links: the latest decision per person."""
+    rows = list(persons.rows(conn, ws.user.organization_id))
+    if not rows:
+        return []
+    keys = ws.org_private_keys(conn, ws.user.organization_id, ws.user.organization)
+    latest: dict[str, PersonLink] = {}
+    for row in rows:
+        content = json.loads(orgkeys.read_record(conn, person_binding(row.id), row.sealed, keys))
+        link = PersonLink(str(content["name"]), tuple(content["aliases"]))
+        latest[fold(link.name)] = link
+    return [link for link in latest.values() if link.aliases]
+
+
+def person_binding(row_id: int) -> str:
+    return f"person_link|{row_id}"

@@ -47,7 +47,7 @@ AUTHORITY = {
     "site_judgement": "judge_sites", "read_text": "read_text", "read_claims": "read_claims",
     "read_dossier": "read_claims", "exported": "export", "export_refused": "export",
     "claim_reviewed": "review_claims", "document_withdrawn": "correct_documents",
-    "document_restored": "correct_documents",
+    "document_restored": "correct_documents", "persons_linked": "review_claims",
 }
 
 
@@ -73,6 +73,7 @@ class TrustState:
     vault: dict[str, str] = field(default_factory=dict)  # pseudonym -> sealed entry's SHA-256
     profiles: dict[str, str] = field(default_factory=dict)  # pseudonym -> profile's SHA-256
     reviews: dict[int, str] = field(default_factory=dict)  # claim decision id -> its SHA-256
+    person_links: dict[int, str] = field(default_factory=dict)  # person link id -> its SHA-256
     signed: int = 0
     legacy: int = 0  # unsigned entries from before the workspace's users had credentials
 
@@ -218,5 +219,7 @@ def _apply(state: TrustState, entry: LogEntry, author: TrustedUser | None) -> No
         state.profiles[subject] = str(d["profile_sha256"])
     elif entry.action == "claim_reviewed" and d.get("sealed_sha256"):
         state.reviews[int(d["review"])] = str(d["sealed_sha256"])
+    elif entry.action == "persons_linked" and d.get("sealed_sha256"):
+        state.person_links[int(d["link"])] = str(d["sealed_sha256"])
     elif entry.action == "sources_imported":
         state.profiles.update({str(k): str(v) for k, v in (d.get("profiles") or {}).items()})

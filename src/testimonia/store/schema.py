@@ -137,6 +137,15 @@ claim_reviews = Table(  # every analyst decision on a claim, never overwritten (
     Column("at", String(32), nullable=False),
 )
 
+person_links = Table(  # names in several documents that a reviewer says are one person (0012)
+    "person_links", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),
+    Column("sealed", LargeBinary, nullable=False),  # {"name", "aliases"}, the organisation's key
+    Column("actor", String(200), nullable=False),
+    Column("at", String(32), nullable=False),
+)
+
 site_judgements = Table(
     "site_judgements", metadata,
     Column("id", Integer, primary_key=True),
