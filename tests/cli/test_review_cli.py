@@ -81,3 +81,23 @@ def test_a_missed_claim_is_added_on_the_exact_words(run: Any) -> None:
     assert added.exit_code == 0, added.output
     assert "added: transfer: transfer — at Sévaré; Bamako" in added.stdout
     assert "Sévaré → Bamako: 1 (Issa)" in run("transfers").stdout
+
+
+def test_filters_answer_with_the_closest_known_values(run: Any) -> None:
+    wrong = run("claims", "--source", "Isa")
+    assert wrong.exit_code == 1 and "Did you mean Issa?" in wrong.stderr
+    assert run("claims", "--method", "beating").stdout == run("claims", "--method", "Beating").stdout
+    assert "claims." in run("claims", "--method", "electric shock").stdout
+    typo = run("claims", "--method", "electrik shock")
+    assert typo.exit_code == 1 and "Did you mean electric_shock" in typo.stderr
+    nowhere = run("findings", "--site", "Sevarés", "--include-unreviewed")
+    assert nowhere.exit_code == 1 and "Did you mean" in nowhere.stderr
+    cyrillic = run("findings", "--site", "Севаре", "--include-unreviewed")  # the texts say Sévaré
+    assert cyrillic.exit_code == 0 and "Sévaré" in cyrillic.stdout, cyrillic.output
+
+
+def test_documents_show_their_review_state(run: Any) -> None:
+    assert " extracted" in run("documents").stdout
+    ids = _ids(run, "--state", "unreviewed")
+    assert run("claim", "accept", *ids).exit_code == 0
+    assert " reviewed" in run("documents").stdout

@@ -4,6 +4,7 @@ transfers and patterns out."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 
 from testimonia.analysis.corroboration import Groups, Rules, corroborate
@@ -13,6 +14,7 @@ from testimonia.analysis.persons import PersonLink
 from testimonia.analysis.sites import Judgement, resolve_sites
 from testimonia.analysis.trajectories import network, trajectories
 from testimonia.errors import NotFound
+from testimonia.places.gazetteer import get_gazetteer
 from testimonia.shapes import FindingJson, ResultsJson, SiteJson
 from testimonia.text.textfold import fold
 
@@ -38,7 +40,9 @@ def analyze(claims: list[ClaimIn], relations: list[RelationIn], judgements: list
 
 def find_site(results: ResultsJson, query: str) -> SiteJson:
     """A site by id, else by name, else by any alias (any script; case and accents
-    ignored), else by part of its name; the most reported when several match."""
+    ignored), else by part of its name, else by the gazetteer place the query names in
+    any spelling or script ("Таганрог" finds the SIZO the texts call "Taganrog"); the
+    most reported when several match. None: the closest names are suggested."""
     wanted = fold(query.strip())
     sites = results["sites"]
     named: list[SiteJson] = []
@@ -47,8 +51,16 @@ def find_site(results: ResultsJson, query: str) -> SiteJson:
                  lambda s: wanted in {fold(a) for a in s["aliases"]},
                  lambda s: bool(wanted) and wanted in fold(s["name"])):
         named = named or [s for s in sites if test(s)]
+    if not named and wanted:
+        places = {f"site:{p.id}" for p in get_gazetteer().lookup(query.strip(), "und")[:3]}
+        named = [s for s in sites if s["id"].split("/")[0] in places
+                 or (s["parent"] or "").split("/")[0] in places]
     if not named:
-        raise NotFound(f"No site matches '{query}'.", fix="See `testimonia sites` for names and ids.")
+        known = {fold(n): n for s in sites for n in (s["name"], *s["aliases"])}
+        close = [known[k] for k in difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.6)]
+        raise NotFound(f"No site matches '{query}'.",
+                       fix=(f"Did you mean {', '.join(close)}? " if close else "")
+                       + "See `testimonia sites` for names and ids.")
     return max(named, key=lambda s: s["claim_count"])
 
 

@@ -85,7 +85,7 @@ def extract_file(
 def claims(
     site: Annotated[str | None, typer.Option("--site", help="Only claims at this place (any spelling).")] = None,
     method: Annotated[str | None, typer.Option("--method", help="Only this method, violation or act, "
-                                               "e.g. electric_shock.")] = None,
+                                               "e.g. electric_shock (`testimonia codes` lists them).")] = None,
     source: Annotated[str | None, typer.Option("--source", help="Only this source's documents.")] = None,
     state: Annotated[str | None, typer.Option("--state", help="Only claims in this review state: "
                                               "unreviewed, accepted, edited, rejected, added, "

@@ -3,8 +3,11 @@ by site, by method or violation, by source, by review state."""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from typing import Any
+
+from sqlalchemy import Connection
 
 from testimonia.errors import InvalidValue
 from testimonia.model import StoredClaim
@@ -14,7 +17,9 @@ from testimonia.service.policy import requires
 from testimonia.service.reviewed import STATES, ReviewedClaim, reviewed_claims
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson, PlaceJson
+from testimonia.store import records
 from testimonia.text.textfold import fold
+from testimonia.vocab import load_vocabulary
 
 __all__ = ["SITE_KM", "list_claims", "quotable"]
 
@@ -29,13 +34,43 @@ def list_claims(ws: Workspace, site: str | None = None, method: str | None = Non
         raise InvalidValue(f"Unknown review state '{state}'.",
                            fix=f"Use one of: {', '.join((*STATES, 'conflict'))}.")
     at_site = _site_filter(site)
+    method = _known_code(method)
     with ws.transaction() as conn:
+        if source is not None:
+            _known_source(ws, conn, source)
         found = [c for c in reviewed_claims(ws, conn)
                  if at_site(c.body) and _with_method(c.body, method) and _from_source(c.claim, source)
                  and (state is None or c.state == state or (state == "conflict" and c.conflict))]
         ws.audit(conn, "read_claims", None, {"site": site, "method": method, "source": source,
                                              "claims": len(found)})
     return found
+
+
+def _known_code(method: str | None) -> str | None:
+    """A method, violation or act code as written or with spaces ("electric shock"); an
+    unknown one is refused with the closest codes."""
+    if method is None:
+        return None
+    vocab = load_vocabulary()
+    wanted = "_".join(method.strip().lower().replace("-", " ").split())
+    codes = [*vocab.methods, *vocab.violations, *vocab.acts]
+    if wanted in codes:
+        return wanted
+    close = difflib.get_close_matches(wanted, codes, n=3, cutoff=0.6)
+    raise InvalidValue(f"No method, violation or act is called '{method}'.",
+                       fix=(f"Did you mean {', '.join(close)}? " if close else "")
+                       + "`testimonia codes` lists them.")
+
+
+def _known_source(ws: Workspace, conn: Connection, source: str) -> None:
+    scope = ws.scope(conn)
+    names = [s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)]
+    if source.strip().lower() in {n.lower() for n in names}:
+        return
+    close = difflib.get_close_matches(source.strip(), names, n=3, cutoff=0.6)
+    raise InvalidValue(f"No source '{source}' among those your organisation sees.",
+                       fix=(f"Did you mean {', '.join(close)}? " if close else "")
+                       + "`testimonia source list` lists them.")
 
 
 def _site_filter(site: str | None) -> Callable[[ClaimJson], bool]:

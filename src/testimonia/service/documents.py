@@ -4,13 +4,14 @@ the acting user's scope (their organisation's, or shared with it) are found."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection
 
 from testimonia.model import Document, LogEntry
 from testimonia.service import doccrypt
 from testimonia.service.policy import requires
+from testimonia.service.reviewed import reviewed_claims
 from testimonia.service.workspace import Workspace
 from testimonia.store import logs, records
 from testimonia.store.schema import custody_events
@@ -26,9 +27,19 @@ class DocumentView:
 
 @requires('list_documents')
 def list_documents(ws: Workspace) -> list[Document]:
+    """The documents the acting organisation sees, each in its real state: ingested,
+    extracted, reviewed (every claim decided by this organisation) or withdrawn."""
     with ws.engine.connect() as conn:
         visible = ws.scope(conn).document_ids(conn)
-        return [d for d in records.list_documents(conn) if d.id in visible]
+        docs = [d for d in records.list_documents(conn) if d.id in visible]
+        if not any(d.state == "extracted" for d in docs):
+            return docs
+        waiting: dict[str, bool] = {}
+        for item in reviewed_claims(ws, conn):
+            waiting[item.claim.document_id] = waiting.get(item.claim.document_id, False) or (
+                item.state == "unreviewed")
+    return [replace(d, state="reviewed") if d.state == "extracted" and waiting.get(d.id) is False
+            else d for d in docs]
 
 
 @requires('list_documents')
