@@ -96,13 +96,14 @@ class FindingJson(TypedDict, total=False):
     period: str  # "2022-03", "2022", "2022-03..2022-05" or "undated"
     period_start: str | None
     period_end: str | None
-    status: str  # corroborated | single source | contested | unattributed
+    status: str  # corroborated | single source | contested | hearsay only | unattributed
     rationale: str
     independent_sources: int
     first_hand_sources: int
     sources: list[str]
     source_kinds: list[str]
     groups: list[list[str]]
+    hearsay_sources: list[str]  # groups that only repeat what they were told: listed, not counted
     unattributed_documents: list[str]  # listed, never counted
     claims: list[int]
     contradicted_by: list[dict[str, Any]]

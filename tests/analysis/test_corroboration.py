@@ -88,7 +88,7 @@ def test_related_sources_count_once_and_the_same_source_twice_counts_once() -> N
     assert found["groups"] == [["Aminata", "Wangrin"], ["Tieman"]]
     assert found["status"] == "corroborated"
     assert found["source_kinds"] == ["defector", "survivor"]
-    assert found["rationale"] == ("2 independent sources (2 at first hand): Aminata + Wangrin "
+    assert found["rationale"] == ("2 independent sources at first hand: Aminata + Wangrin "
                                   "(related, counted once); Tieman; contradicted by none")
 
 
@@ -96,7 +96,12 @@ def test_single_source_and_hearsay_only() -> None:
     containers = [at(SEVARE, "shipping_container")]
     found = findings_by([claim(1, "A", containers, first_hand=False),
                          claim(2, "B", containers, first_hand=False)])[("beating", "2022-03")]
-    assert found["independent_sources"] == 2 and found["status"] == "single source"
+    assert (found["independent_sources"], found["status"]) == (0, "hearsay only")
+    assert found["hearsay_sources"] == ["A", "B"]
+    one = findings_by([claim(1, "A", containers), claim(2, "B", containers, first_hand=False),
+                       claim(3, "C", containers, first_hand=False)])[("beating", "2022-03")]
+    assert (one["independent_sources"], one["status"]) == (1, "single source")  # two repeat one account
+    assert one["rationale"].startswith("1 independent source at first hand: A; told at second hand by B; C")
 
 
 def test_a_denial_contradicts_and_can_contest() -> None:

@@ -43,7 +43,8 @@ def test_json_outputs_parse_and_have_the_documented_keys(ws) -> None:  # type: i
     findings = json.loads(ws("findings", "--json").stdout)
     assert {"site", "site_name", "allegation", "period", "period_start", "period_end", "status",
             "rationale", "independent_sources", "first_hand_sources", "sources", "source_kinds",
-            "groups", "unattributed_documents", "claims", "contradicted_by"} == set(findings[0])
+            "groups", "hearsay_sources", "unattributed_documents", "claims",
+            "contradicted_by"} == set(findings[0])
     patterns = json.loads(ws("patterns", "--json").stdout)
     assert set(patterns) == {"sites", "conflicts", "site_similarity", "conflict_similarity",
                              "shared", "shared_sequences"}

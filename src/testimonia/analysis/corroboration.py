@@ -4,8 +4,11 @@ contradicts it.
 
 Independence: sources linked by any recorded relation (interviewed together, relative of,
 same intermediary, derived from) form one group, counted once — union-find over the
-relations, linear in their number. The same source twice counts once. A document with no
-source is listed but never counted: nobody can say whom it is independent of.
+relations, linear in their number. The same source twice counts once. Only a group with a
+first-hand account is an independent source: a group that repeats what it was told is
+listed (`hearsay_sources`) but not counted, since two people repeating one detainee's
+words are one origin. A document with no source is listed but never counted: nobody can
+say whom it is independent of.
 
 Episodes (not calendar years): the claims of one site and allegation make one finding
 unless their periods are far apart. Claims dated to three months or less are grouped
@@ -18,8 +21,9 @@ own ("undated"). A claim at a container, hangar or pit inside a camp also suppor
 camp's finding, keeping its own.
 
 Status (rules in `Rules`, documented in docs/analysis.md):
-- corroborated: at least `min_independent` independent groups, at least one at first hand;
-- single source: one independent group (or several at hearsay only);
+- corroborated: at least `min_independent` independent (first-hand) groups;
+- single source: one;
+- hearsay only: none at first hand, but told at second hand;
 - unattributed: only documents with no source support it;
 - contested: contradicting groups are at least `contested_ratio` × supporting groups.
 Contradictions are denials at the same site (or a site it contains) of the same
@@ -36,8 +40,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from testimonia.analysis.inputs import ClaimIn, RelationIn
-from testimonia.analysis.sites import Resolution
-from testimonia.shapes import ClaimJson, FindingJson
+from testimonia.analysis.sites import CONTAINED, HOSTS, Resolution
+from testimonia.shapes import ClaimJson, FindingJson, PeriodJson
 
 CELL_ACTS = ("detention", "killing", "disappearance")  # acts that are allegations in themselves
 
@@ -120,7 +124,8 @@ class Finding:
     rationale: str = ""
     independent: int = 0
     first_hand: int = 0
-    groups: list[list[str]] = field(default_factory=list)
+    groups: list[list[str]] = field(default_factory=list)  # independent: with a first-hand account
+    hearsay: list[list[str]] = field(default_factory=list)  # groups that only repeat, not counted
     unattributed: list[str] = field(default_factory=list)  # documents with no source
 
     @property
@@ -135,6 +140,7 @@ class Finding:
             "status": self.status, "rationale": self.rationale,
             "independent_sources": self.independent, "first_hand_sources": self.first_hand,
             "sources": sorted(label for group in self.groups for label in group),
+            "hearsay_sources": sorted(label for group in self.hearsay for label in group),
             "source_kinds": sorted({c.source_kind or "unknown" for c in self.support if c.source}),
             "groups": self.groups, "unattributed_documents": self.unattributed,
             "claims": [c.id for c in self.support],
@@ -170,18 +176,29 @@ def corroborate(claims: Sequence[ClaimIn], resolution: Resolution, groups: Group
 
 
 def _enclosing(resolution: Resolution, site_ids: Iterable[str]) -> list[str]:
-    """The claim's sites and every site they lie inside (a container's camp)."""
+    """The claim's sites, and the camp (or base, colony, prison) a container, pit or
+    hangar lies in. A police station is not inside its town in this sense: the town's
+    findings are not the sum of its places of detention."""
     out: list[str] = []
     for site_id in site_ids:
-        seen = 0
-        while site_id and site_id in resolution.sites and site_id not in out and seen < 5:
-            out.append(site_id)
-            site_id, seen = resolution.sites[site_id].parent or "", seen + 1
+        if site_id not in resolution.sites or site_id in out:
+            continue
+        out.append(site_id)
+        site = resolution.sites[site_id]
+        host = resolution.sites.get(site.parent or "")
+        if site.facility in CONTAINED and host is not None and host.facility in HOSTS \
+                and host.id not in out:
+            out.append(host.id)
     return out
 
 
 def span_of(body: ClaimJson) -> Span | None:
-    period = body.get("period") or {}
+    return period_span(body.get("period"))
+
+
+def period_span(period: PeriodJson | None) -> Span | None:
+    """The days a period covers; a period open at one end covers three months from it."""
+    period = period or {}
     start, end = _day(period.get("start")), _day(period.get("end"))
     if start is None and end is None:
         return None
@@ -272,31 +289,40 @@ def _denies(denial: ClaimIn, finding: Finding) -> bool:
 
 
 def _judge(f: Finding, groups: Groups, rules: Rules) -> None:
+    """Independent sources are groups with a first-hand account. A group that only repeats
+    what it was told is listed but not counted: two people repeating one detainee's words
+    are one origin, not two sources."""
     attributed = [c for c in f.support if c.source]
     f.unattributed = sorted({c.label for c in f.support if not c.source})
     support = _grouped(attributed, groups)
-    first_hand = _grouped([c for c in attributed if c.body["first_hand"]], groups)
+    seen = _grouped([c for c in attributed if c.body["first_hand"]], groups)
+    first_hand = {root: support[root] for root in seen}
+    hearsay = {root: members for root, members in support.items() if root not in seen}
     against = _grouped(f.against, groups)
-    f.independent, f.first_hand = len(support), len(first_hand)
-    f.groups = [sorted(members) for members in support.values()]
-    if against and len(against) >= rules.contested_ratio * max(1, len(support)):
+    f.independent = f.first_hand = len(first_hand)
+    f.groups = [sorted(members) for members in first_hand.values()]
+    f.hearsay = [sorted(members) for members in hearsay.values()]
+    if against and len(against) >= rules.contested_ratio * max(1, f.independent):
         f.status = "contested"
-    elif f.independent >= rules.min_independent and f.first_hand >= 1:
+    elif f.independent >= rules.min_independent:
         f.status = "corroborated"
-    elif f.independent == 0:
-        f.status = "unattributed"
-    else:
+    elif f.independent == 1:
         f.status = "single source"
-    f.rationale = _rationale(f, support, first_hand, against)
+    elif hearsay:
+        f.status = "hearsay only"
+    else:
+        f.status = "unattributed"
+    f.rationale = _rationale(f, first_hand, hearsay, against)
 
 
-def _rationale(f: Finding, support: dict[str, set[str]], first_hand: dict[str, set[str]],
+def _rationale(f: Finding, first_hand: dict[str, set[str]], hearsay: dict[str, set[str]],
                against: dict[str, set[str]]) -> str:
     count = f"{f.independent} independent source" + ("s" if f.independent != 1 else "")
-    hand = f"{f.first_hand} at first hand" if f.first_hand else "none at first hand"
-    names = "; ".join(" + ".join(sorted(members)) + (" (related, counted once)" if len(members) > 1 else "")
-                      for members in support.values())
-    text = f"{count} ({hand})" + (f": {names}" if names else "")
+    names = "; ".join(_members(members) for members in first_hand.values())
+    text = f"{count} at first hand" + (f": {names}" if names else "")
+    if hearsay:
+        text += ("; told at second hand by " + "; ".join(_members(m) for m in hearsay.values())
+                 + " (not counted: the same account may reach several people)")
     if f.unattributed:
         n = len(f.unattributed)
         text += f"; not counted: {n} document{'s' if n != 1 else ''} with no source"
@@ -307,6 +333,10 @@ def _rationale(f: Finding, support: dict[str, set[str]], first_hand: dict[str, s
     else:
         text += "; contradicted by none"
     return text
+
+
+def _members(members: set[str]) -> str:
+    return " + ".join(sorted(members)) + (" (related, counted once)" if len(members) > 1 else "")
 
 
 def _grouped(claims: Iterable[ClaimIn], groups: Groups) -> dict[str, set[str]]:

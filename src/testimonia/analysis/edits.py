@@ -148,16 +148,28 @@ def _known(value: str, known: Any, what: str) -> str:
 
 
 def place_json(name: str) -> PlaceJson:
-    """A place by any of its names, in any script, as the gazetteer knows it."""
-    found = get_gazetteer().lookup(name.strip(), "und")
+    """A place by any of its names, in any script, as the gazetteer knows it;
+    "NAME@FACILITY" names the kind of place there ("Melitopol@police_station": a police
+    station in Melitopol, a site apart from the town's other places of detention)."""
+    where, _, facility = name.partition("@")
+    found = get_gazetteer().lookup(where.strip(), "und")
     if not found:
-        raise InvalidValue(f"No place called '{name}' in the gazetteer.",
+        raise InvalidValue(f"No place called '{where.strip()}' in the gazetteer.",
                            fix="Try another spelling, the nearest town, or the region; "
                            "`testimonia sites` lists the sites found so far.")
     place = found[0]
+    kind = place.facility_type
+    if facility.strip():
+        kind = facility.strip().lower()
+        known = load_vocabulary().facilities
+        if kind not in known:
+            close = difflib.get_close_matches(kind, list(known), n=3, cutoff=0.5)
+            raise InvalidValue(f"Unknown facility '{facility.strip()}' in '{name}'.",
+                               fix=(f"Did you mean {', '.join(close)}? " if close else "")
+                               + "`testimonia codes facilities` lists them.")
     return cast(PlaceJson, {"name": place.name, "id": place.id, "country": place.country,
-                            "lat": place.lat, "lon": place.lon, "facility": place.facility_type,
-                            "precision": place.precision, "text": name.strip(),
+                            "lat": place.lat, "lon": place.lon, "facility": kind,
+                            "precision": place.precision, "text": where.strip(),
                             "parent_id": place.parent_id, "facility_place": place.kind == "facility"})
 
 

@@ -12,9 +12,11 @@ ends lie in different countries (occupied Ukrainian territory is Ukraine).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
+from testimonia.analysis.corroboration import period_span, span_of
 from testimonia.analysis.inputs import ClaimIn
 from testimonia.analysis.persons import PersonLink, person_of
 from testimonia.analysis.sites import Resolution
@@ -75,16 +77,16 @@ def trajectories(claims: Sequence[ClaimIn], resolution: Resolution,
     found = []
     for victim, its_claims in told.items():
         if victim in linked:
-            its_claims.sort(key=lambda c: ((c.body.get("period") or {}).get("start") or "9999",
-                                           c.document_id, c.id))
+            its_claims.sort(key=_when(its_claims, resolution))
         labels = sorted({c.label for c in its_claims})
         trajectory = Trajectory(victim, "; ".join(labels) if victim in linked else its_claims[0].label)
         for claim in its_claims:
-            sites = resolution.of_claim.get(claim.id, [])
-            if claim.body.get("transfer") and len(sites) == 2:
+            sites = [_within_last(trajectory, site) for site in resolution.of_claim.get(claim.id, [])]
+            moved = bool(claim.body.get("transfer")) and len(sites) == 2
+            if moved:
                 trajectory.transfers.append((sites[0], sites[1], claim.id))
-            for site in sites:
-                _visit(trajectory, site, claim)
+            for i, site in enumerate(sites):
+                _visit(trajectory, site, claim, dates=not (moved and i == 0))
         if trajectory.stops:
             found.append(trajectory)
     return found
@@ -116,13 +118,57 @@ def _victim(claim: ClaimIn) -> str | None:
     return None
 
 
-def _visit(trajectory: Trajectory, site: str, claim: ClaimIn) -> None:
+DATED_DAYS = 31  # a period of a month or less orders a person's stops by itself; a season does not
+
+
+def _when(claims: Sequence[ClaimIn], resolution: Resolution) -> Callable[[ClaimIn], tuple[date, str, int]]:
+    """The order of one person's claims told in several documents: a date (a month or
+    less) where there is one; else the date of a transfer the claim's site is an
+    end of (held at the origin before it, at the destination after it); else the start of
+    a loose period; undated last. A loose "autumn 2022" at the destination of a transfer
+    on 27 October is after it, not on 1 September."""
+    moved: dict[str, list[tuple[date, bool]]] = defaultdict(list)  # site -> (day, as origin)
+    for claim in claims:
+        sites, span = resolution.of_claim.get(claim.id, []), span_of(claim.body)
+        if claim.body.get("transfer") and len(sites) == 2 and span is not None:
+            moved[sites[0]].append((span.start, True))
+            moved[sites[1]].append((span.start, False))
+
+    def key(claim: ClaimIn) -> tuple[date, str, int]:
+        span = span_of(claim.body)
+        if span is not None and (span.days <= DATED_DAYS or claim.body.get("transfer")):
+            return span.start, claim.document_id, claim.id
+        for site in resolution.of_claim.get(claim.id, []):
+            for day, origin in moved.get(site, []):
+                return day + timedelta(days=-1 if origin else 1), claim.document_id, claim.id
+        return (span.start if span else date.max), claim.document_id, claim.id
+    return key
+
+
+def _within_last(trajectory: Trajectory, site: str) -> str:
+    """A town named where the last stop was a place in that town ("taken from Melitopol"
+    after the Melitopol police station) is that place."""
+    last = trajectory.stops[-1].site if trajectory.stops else ""
+    return last if "/" not in site and last.startswith(site + "/") else site
+
+
+def _visit(trajectory: Trajectory, site: str, claim: ClaimIn, dates: bool = True) -> None:
+    """Add a claim to the stop it continues, or start one; a stop keeps the most precise
+    period its claims give (a transfer's date is when it ended, not when it began:
+    `dates` is False for the origin of a transfer)."""
     last = trajectory.stops[-1] if trajectory.stops else None
+    period = claim.body.get("period")
     if last is not None and last.site == site:
         last.claims.append(claim.id)
-        last.period = last.period or claim.body.get("period")
+        if (dates and _width(period) < _width(last.period)) or last.period is None:
+            last.period = period
         return
-    trajectory.stops.append(Stop(site, claim.body.get("period"), [claim.id]))
+    trajectory.stops.append(Stop(site, period, [claim.id]))
+
+
+def _width(period: PeriodJson | None) -> int:
+    span = period_span(period)
+    return span.days if span is not None else 1 << 30
 
 
 def by_site(edges: Sequence[Edge]) -> dict[str, dict[str, list[Edge]]]:

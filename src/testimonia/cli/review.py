@@ -74,7 +74,7 @@ def review(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Walk the claims waiting for a decision: unreviewed ones and conflicts. For each:
-    [a]ccept, [r]eject (asks why), [e]dit (field=value …), [s]kip, [q]uit."""
+    a = accept, r = reject (asks why), e = edit (field=value …), s = skip, q = quit."""
     from testimonia.analysis.edits import claim_ref
     from testimonia.service.review import review_queue
     if apply is not None:
@@ -118,7 +118,7 @@ def _walk_one(ws: Workspace, item: ReviewedClaim, position: int, total: int) -> 
     from testimonia.service.review import context, decide
     print_context(context(ws, item.id), f"[{position}/{total}]")
     while True:
-        answer = str(typer.prompt("[a]ccept [r]eject [e]dit [s]kip [q]uit", default="s")).strip().lower()[:1]
+        answer = str(typer.prompt("a=accept r=reject e=edit s=skip q=quit", default="s")).strip().lower()[:1]
         try:
             if answer == "a":
                 decide(ws, item.id, "accepted")
@@ -243,7 +243,9 @@ MethodOption = Annotated[list[str] | None, typer.Option("--method", help="A meth
 ViolationOption = Annotated[list[str] | None, typer.Option("--violation", help="A violation id "
                                                            "(`testimonia codes violations`); repeatable.")]
 PlaceOption = Annotated[list[str] | None, typer.Option("--place", help="A place by any of its names "
-                                                       "(gazetteer); repeatable; for a transfer: from, to.")]
+                                                       "(gazetteer), NAME@FACILITY for a kind of place "
+                                                       "there (Melitopol@police_station); repeatable; "
+                                                       "for a transfer: from, to.")]
 PeriodOption = Annotated[str | None, typer.Option("--period", help="YYYY, YYYY-MM, YYYY-MM-DD or "
                                                   "START..END; 'none' clears it.")]
 PerpetratorOption = Annotated[list[str] | None, typer.Option("--perpetrator", help="A perpetrator id "

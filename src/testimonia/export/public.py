@@ -175,8 +175,9 @@ def _count(value: int, k: int) -> int | str:
 
 
 def _rationale(finding: FindingJson, k: int) -> str:
-    n, first = _count(finding["independent_sources"], k), _count(finding["first_hand_sources"], k)
-    text = f"{n} independent source(s), {first} at first hand"
+    text = f"{_count(finding['independent_sources'], k)} independent source(s) at first hand"
+    if finding.get("hearsay_sources"):
+        text += "; also told at second hand"
     return text + ("; contradicted by a denial" if finding["contradicted_by"] else "")
 
 

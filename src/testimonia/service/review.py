@@ -30,7 +30,7 @@ from testimonia.analysis.edits import (
     parse_ref,
     spans,
 )
-from testimonia.errors import InvalidValue
+from testimonia.errors import InvalidValue, NotFound
 from testimonia.model import Document, StoredClaim
 from testimonia.service import doccrypt
 from testimonia.service.documents import visible_document
@@ -175,6 +175,14 @@ def add_claim(ws: Workspace, document: str, changes: ClaimChanges, span: tuple[i
         return find(reviewed_claims(ws, conn), claim_id)
 
 
+class SameWords(InvalidValue):
+    """An added claim would repeat an extracted one: same act, same words."""
+
+    def __init__(self, item: ReviewedClaim, message: str, fix: str) -> None:
+        self.item = item
+        super().__init__(message, fix=fix)
+
+
 def _add_one(ws: Workspace, conn: Connection, doc: Document, changes: ClaimChanges,
              span: tuple[int, int] | None, quote: str | None, reason: str | None) -> int:
     data_key = doccrypt.key_for(ws, conn, doc.id)
@@ -191,8 +199,8 @@ def _add_one(ws: Workspace, conn: Connection, doc: Document, changes: ClaimChang
             if c.claim.document_id == doc.id and c.claim.body["act"] == body["act"]
             and c.claim.id > 0 and spans(c.claim.body) == ((start, end),)]
     if same:
-        raise InvalidValue(f"Claim {same[0].id} already states {body['act']} on these words.",
-                           fix=f"Edit it instead: `testimonia claim edit {same[0].id} …`.")
+        raise SameWords(same[0], f"Claim {same[0].id} already states {body['act']} on these words.",
+                        fix=f"Edit it instead: `testimonia claim edit {same[0].id} …`.")
     claim_id = extractions.add_claim(conn, doc.id, body["act"], cast(dict[str, Any], body),
                                      doccrypt.sealer(data_key, doc.id))
     stored = StoredClaim(claim_id, doc.id, doc.file_name, doc.source, body, None,
@@ -221,13 +229,14 @@ def apply_plan(ws: Workspace, plan: Plan) -> PlanReport:
             doc = _plan_document(ws, conn, planned.file)
             for number, entry in enumerate(planned.entries, 1):
                 where = f"{planned.file}, entry {number}"
-                if entry.action == "add":
-                    _add_one(ws, conn, doc, entry.changes, None, entry.quote, entry.reason)
-                else:
-                    item = _by_quote(reviewed_claims(ws, conn), doc, entry, where)
-                    _decide_one(ws, conn, item, DECIDED[entry.action], entry.reason,
-                                entry.changes if entry.action == "edit" else None)
-                report.decisions[DECIDED[entry.action]] = report.decisions.get(DECIDED[entry.action], 0) + 1
+                try:
+                    done = _apply_entry(ws, conn, doc, entry, where)
+                except (InvalidValue, NotFound) as exc:
+                    if exc.message.startswith(where):
+                        raise
+                    raise InvalidValue(f"{where} ({entry.action} “{entry.quote[:40]}”): {exc.message}",
+                                       fix=exc.fix) from exc
+                report.decisions[done] = report.decisions.get(done, 0) + 1
             if planned.reject_rest:
                 for item in reviewed_claims(ws, conn):
                     if item.claim.document_id == doc.id and item.state == "unreviewed":
@@ -237,6 +246,23 @@ def apply_plan(ws: Workspace, plan: Plan) -> PlanReport:
         link_persons(ws, names, name)
         report.persons.append(name)
     return report
+
+
+def _apply_entry(ws: Workspace, conn: Connection, doc: Document, entry: PlanEntry, where: str) -> str:
+    """One decision of a plan; what it became. An `add` on the very words of a claim the
+    extraction made with the same act edits that claim instead: the analyst's version
+    replaces the machine's, and the extracted one stays on record."""
+    if entry.action == "add":
+        try:
+            _add_one(ws, conn, doc, entry.changes, None, entry.quote, entry.reason)
+            return "added"
+        except SameWords as same:
+            _decide_one(ws, conn, same.item, "edited", entry.reason, entry.changes)
+            return "edited"
+    item = _by_quote(reviewed_claims(ws, conn), doc, entry, where)
+    _decide_one(ws, conn, item, DECIDED[entry.action], entry.reason,
+                entry.changes if entry.action == "edit" else None)
+    return DECIDED[entry.action]
 
 
 def _plan_document(ws: Workspace, conn: Connection, file: str) -> Document:
