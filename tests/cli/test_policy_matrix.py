@@ -101,7 +101,7 @@ COMMANDS: dict[str, str | None] = {
     "review": "read_claims", "claim show": "read_text", "claim accept": "review_claims",
     "claim reject": "review_claims", "claim edit": "review_claims", "claim keep": "review_claims",
     "claim add": "review_claims",
-    "withdraw": "correct_documents", "restore": "correct_documents",
+    "withdraw": "correct_documents", "restore": "correct_documents", "correct": "correct_documents",
     "persons": "read_claims", "person link": "review_claims",
     "codes": None,  # the vocabularies' codes: no workspace
 }
@@ -151,6 +151,7 @@ ARGS: dict[str, list[str]] = {
     "claim keep": ["claim", "keep", "1"],
     "claim add": ["claim", "add", "{doc}", "--quote", "the prison in Bamako", "--act", "detention"],
     "withdraw": ["withdraw", "{doc}", "--reason", "the witness withdrew consent"],
+    "correct": ["correct", "{doc}", "--interview-place", "Mopti", "--reason", "as the notes say"],
     "persons": ["persons"],
     "person link": ["person", "link", "Moussa", "--as", "Moussa"],
     "restore": ["restore", "{doc}", "--reason", "consent given again"],

@@ -167,8 +167,8 @@ def test_verify_names_a_document_re_attributed_in_the_table(two_orgs: Workspace)
     add_source(two_orgs, "Petro", "witness")
     _sql(two_orgs, "UPDATE documents SET source_id = (SELECT id FROM sources WHERE pseudonym = 'Petro')")
     problems = _problems(two_orgs)
-    assert len(problems) == 1 and "is filed under Sahel Desk / Petro, but was received for " \
-        "Sahel Desk / Olena (re-attributed outside Testimonia)" in problems[0]
+    assert len(problems) == 1 and "is filed under Sahel Desk / Petro, but its custody files it " \
+        "under Sahel Desk / Olena (re-attributed outside Testimonia)" in problems[0]
 
 
 def test_verify_names_an_entry_signed_by_an_unknown_key(two_orgs: Workspace) -> None:

@@ -130,6 +130,8 @@ CALLS: dict[str, Call] = {
     "corrections.withdraw_document": lambda ws, t, tmp: corrections.withdraw_document(
         ws, t.doc[:12], "consent withdrawn"),
     "corrections.restore_document": lambda ws, t, tmp: _restore(ws, t),
+    "corrections.correct_document": lambda ws, t, tmp: corrections.correct_document(
+        ws, t.doc[:12], corrections.Correction(interview_place="Mopti"), "as the notes say"),
     "persons.list_persons": lambda ws, t, tmp: persons.list_persons(ws),
     "persons.link_persons": lambda ws, t, tmp: _link(ws),
     "review.apply_plan": lambda ws, t, tmp: review.apply_plan(ws, parse_plan({"documents": [
@@ -250,7 +252,7 @@ OUT_OF_SCOPE = ["documents.show_document", "documents.read_text", "documents.vis
                 "vault.set_identity", "vault.show_identity", "sources.set_profile",
                 "sources.relate_sources", "sharing.share", "users.set_role", "analysis.dossier",
                 "review.show_claim", "review.context", "review.decide", "review.add_claim",
-                "corrections.withdraw_document"]
+                "corrections.withdraw_document", "corrections.correct_document"]
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""documents, show, withdraw, restore."""
+"""documents, show, correct, withdraw, restore."""
 
 from __future__ import annotations
 
@@ -13,12 +13,36 @@ from testimonia.cli.common import WorkspaceOption, opened, out
 def register(app: typer.Typer) -> None:
     app.command()(documents)
     app.command()(show)
+    app.command()(correct)
     app.command()(withdraw)
     app.command()(restore)
 
 
 DocumentArgument = Annotated[str, typer.Argument(help="Document id (or its first characters).")]
 WhyOption = Annotated[str, typer.Option("--reason", help="Why (kept in the custody and audit logs).")]
+
+
+def correct(document: DocumentArgument, reason: WhyOption,
+            source: Annotated[str | None, typer.Option("--source", help="Re-attribute to this source "
+                                                       "of your organisation ('' for none).")] = None,
+            language: Annotated[str | None, typer.Option("--language", help="en, fr, ru or uk.")] = None,
+            consent: Annotated[str | None, typer.Option("--consent", help="internal, consortium or "
+                                                        "public.")] = None,
+            interview_date: Annotated[str | None, typer.Option("--interview-date",
+                                                               help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+            interview_place: Annotated[str | None, typer.Option("--interview-place",
+                                                                help="Where the interview took place.")] = None,
+            workspace: WorkspaceOption = None) -> None:
+    """Correct what was recorded about a document at ingest (also: give a .docx, .html,
+    .eml or .pdf the metadata a front matter would). Each change, with the value before
+    and its reason, goes to the custody and audit logs; a new language or interview date
+    makes the document pending for `extract` again."""
+    from testimonia.service.corrections import Correction, correct_document
+    change = Correction(source, language, consent, interview_date, interview_place)
+    with opened(workspace) as ws:
+        doc = correct_document(ws, document, change, reason)
+    out.print(f"Corrected {doc.short_id} ({doc.file_name}): source {doc.source or '—'}, language "
+              f"{doc.language}, state {doc.state}.")
 
 
 def withdraw(document: DocumentArgument, reason: WhyOption, workspace: WorkspaceOption = None) -> None:

@@ -13,16 +13,23 @@ from testimonia.errors import InvalidValue
 __all__ = ["count_files", "iter_files", "load_source_map"]
 
 
+SIDECAR = ".yaml"  # interview.docx.yaml holds the metadata of interview.docx
+
+
 def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """(file, named explicitly) for each file under `paths`, in name order, hidden files
-    and folders left out; folders are walked lazily, one listing at a time."""
+    and folders left out, and a sidecar of metadata (`NAME.yaml` beside `NAME`) too: it
+    belongs to its file; folders are walked lazily, one listing at a time."""
     for path in paths:
         if not path.is_dir():
             yield path, True
             continue
         for folder, subfolders, files in os.walk(path):
             subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+            names = set(files)
             for name in sorted(f for f in files if not f.startswith(".")):
+                if name.endswith(SIDECAR) and name.removesuffix(SIDECAR) in names:
+                    continue
                 yield Path(folder) / name, False
 
 

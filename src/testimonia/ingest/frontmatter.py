@@ -182,3 +182,20 @@ def _is_partial_date(text: str) -> bool:
     except ValueError:
         return False
     return parts[0] >= 1000
+
+
+def read_sidecar(path: Path) -> FrontMatter | None:
+    """The metadata of a file that cannot hold a front matter (.docx, .html, .eml, .pdf),
+    from `NAME.yaml` beside it: the same keys as a front matter; None when there is none."""
+    sidecar = path.with_name(path.name + ".yaml")
+    if not sidecar.is_file():
+        return None
+    try:
+        text = sidecar.read_bytes()[:MAX_BLOCK_CHARS + 1].decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnreadableFile(path, f"its metadata file {sidecar.name} cannot be read as UTF-8 "
+                             f"({exc})") from exc
+    if len(text) > MAX_BLOCK_CHARS:
+        raise UnreadableFile(path, f"its metadata file {sidecar.name} is longer than "
+                             f"{MAX_BLOCK_CHARS:,} characters")
+    return parse_block(text, sidecar)

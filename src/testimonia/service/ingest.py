@@ -36,6 +36,7 @@ from testimonia.errors import (
     WorkspaceBusy,
 )
 from testimonia.ingest.files import iter_files
+from testimonia.ingest.frontmatter import read_sidecar
 from testimonia.ingest.language import SUPPORTED_LANGUAGES, detect_language
 from testimonia.ingest.readers import reader_for
 from testimonia.ingest.readers.base import ReadLimits, ReadResult
@@ -97,6 +98,7 @@ class AlreadyHeld(TestimoniaError):
     """This organisation already sees a document with the same bytes."""
 
     def __init__(self, known: Document) -> None:
+        self.known = known
         super().__init__(f"same bytes as {known.short_id} ({known.file_name})")
 
 
@@ -143,13 +145,15 @@ def _ingest_one(ws: Workspace, path: Path, explicit: bool, options: IngestOption
         if refusal is not None:  # raised once the connection is back in the pool
             raise refusal
         result = reader.read(data, path.name, _limits(ws))
+        if not result.metadata.get("front_matter") and (side := read_sidecar(path)) is not None:
+            result.metadata["front_matter"] = side.as_metadata()
         _store(ws, path, data, document_id, result, options, report)
     except UnreadableFile as exc:
         return Outcome(path, "failed", exc.reason)
     except ForAnotherOrganisation as exc:
         return Outcome(path, "elsewhere", str(exc))
     except AlreadyHeld as exc:
-        return Outcome(path, "duplicate", str(exc), document_id)
+        return Outcome(path, "duplicate", _duplicate(exc.known, path, options), document_id)
     except (StorageFailure, IntegrityError, WorkspaceBusy):
         raise  # the workspace refused the write: the next file would fail the same way
     except TestimoniaError as exc:
@@ -157,6 +161,16 @@ def _ingest_one(ws: Workspace, path: Path, explicit: bool, options: IngestOption
     except Exception as exc:  # a reader bug must not stop the batch; report it
         return Outcome(path, "failed", f"unexpected {type(exc).__name__}: {exc}")
     return Outcome(path, "ingested", document_id=document_id)
+
+
+def _duplicate(known: Document, path: Path, options: IngestOptions) -> str:
+    """Why nothing was ingested; how to re-attribute when another source was meant."""
+    said = f"same bytes as {known.short_id} ({known.file_name})"
+    meant = options.source or options.source_map.get(path.name)
+    if meant and meant.lower() != (known.source or "").lower():
+        return (f"{said}, filed under {known.source or 'no source'}; to attribute it to {meant}: "
+                f"`testimonia correct {known.short_id} --source {meant} --reason \"…\"`")
+    return said
 
 
 def _held(ws: Workspace, conn: Connection, document_id: str) -> TestimoniaError | None:

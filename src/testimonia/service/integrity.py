@@ -76,12 +76,15 @@ def verify_workspace(ws: Workspace, progress: Callable[[Document], None] | None 
         report.legacy = state.legacy
         report.problems += _check_state(conn, state)
         received = {e.subject: e for e in custody if e.action == "received"}
+        attributed = {e.subject: e.details["changes"]["source"]["to"] for e in custody
+                      if e.action == "corrected" and "source" in e.details.get("changes", {})}
         extracted = {e.subject: e for e in custody if e.action == "text_extracted"}
         withdrawn = {e.subject: e.action == "withdrawn" for e in custody
                      if e.action in ("withdrawn", "restored")}
         for doc in records.iter_documents(conn):
             report.documents += 1
-            report.problems += _check_entries(doc, received.get(doc.id), extracted.get(doc.id))
+            report.problems += _check_entries(doc, received.get(doc.id), extracted.get(doc.id),
+                                              attributed)
             if (doc.state == records.WITHDRAWN) != withdrawn.get(doc.id, False):
                 report.problems.append(Problem(
                     f"document {doc.short_id} ({doc.file_name})",
@@ -173,18 +176,20 @@ def _check_vault_and_profiles(conn: Connection, state: trust.TrustState) -> Iter
                           "signed (changed outside Testimonia)")
 
 
-def _check_entries(doc: Document, received: LogEntry | None,
-                   extracted: LogEntry | None) -> Iterator[Problem]:
+def _check_entries(doc: Document, received: LogEntry | None, extracted: LogEntry | None,
+                   attributed: dict[str | None, str | None]) -> Iterator[Problem]:
+    """The document against its custody: received for its organisation and for its
+    source, or for the source a signed correction re-attributed it to."""
     where = f"document {doc.short_id} ({doc.file_name})"
+    source = attributed[doc.id] if doc.id in attributed else (received.details.get("source")
+                                                              if received else None)
     if received is None or received.details.get("sha256") != doc.id:
         yield Problem(where, "has no matching 'received' entry in the custody log")
     elif "organization" in received.details and (
-            received.details["organization"] != doc.organization
-            or received.details.get("source") != doc.source):
+            received.details["organization"] != doc.organization or source != doc.source):
         yield Problem(where, f"is filed under {doc.organization} / {doc.source or 'no source'}, "
-                      f"but was received for {received.details['organization']} / "
-                      f"{received.details.get('source') or 'no source'} (re-attributed outside "
-                      "Testimonia)")
+                      f"but its custody files it under {received.details['organization']} / "
+                      f"{source or 'no source'} (re-attributed outside Testimonia)")
     if extracted is None or extracted.details.get("text_sha256") != doc.text_sha256:
         yield Problem(where, "has no matching 'text_extracted' entry in the custody log")
 

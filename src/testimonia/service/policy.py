@@ -57,7 +57,7 @@ ACTIONS: Mapping[str, tuple[frozenset[Role], str]] = {
     "analyze": (_WRITERS, "run the analysis"),
     "judge_sites": (_WRITERS, "merge, split or rename sites"),
     "manage_sources": (_WRITERS, "add, relate and profile sources"),
-    "correct_documents": (_WRITERS, "withdraw or restore documents"),
+    "correct_documents": (_WRITERS, "correct, withdraw or restore documents"),
     "vault_write": (_WRITERS, "write identities to the vault"),
     "export": (_WRITERS, "export findings"),
     "vault_read": (_ADMINS, "read identities from the vault"),

@@ -47,7 +47,8 @@ AUTHORITY = {
     "site_judgement": "judge_sites", "read_text": "read_text", "read_claims": "read_claims",
     "read_dossier": "read_claims", "exported": "export", "export_refused": "export",
     "claim_reviewed": "review_claims", "document_withdrawn": "correct_documents",
-    "document_restored": "correct_documents", "persons_linked": "review_claims",
+    "document_restored": "correct_documents", "document_corrected": "correct_documents",
+    "persons_linked": "review_claims",
 }
 
 

@@ -93,6 +93,11 @@ def replace_results(conn: Connection, document_id: str, version: str, text_sha25
                                             text_sha256=text_sha256, at=now()))
 
 
+def forget(conn: Connection, document_id: str) -> None:
+    """Make a document pending for extraction again (its results stay until replaced)."""
+    conn.execute(delete(extractions).where(extractions.c.document_id == document_id))
+
+
 def sealed_claims(conn: Connection) -> Iterator[SealedRow]:
     query = (select(claims.c.id, claims.c.document_id, claims.c.sealed, claims.c.act,
                     claims.c.origin, documents.c.file_name, sources.c.pseudonym, sources.c.kind)

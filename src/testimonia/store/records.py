@@ -195,6 +195,17 @@ def set_withdrawn(conn: Connection, document_id: str, withdrawn: bool) -> None:
                  .values(state=WITHDRAWN if withdrawn else "ingested"))
 
 
+def correct_document(conn: Connection, document_id: str, metadata: dict[str, Any],
+                     language: str | None, source: tuple[bool, int | None]) -> None:
+    """Store corrected metadata (and language, and source when `source[0]`)."""
+    values: dict[str, Any] = {"metadata": metadata}
+    if language is not None:
+        values["language"] = language
+    if source[0]:
+        values["source_id"] = source[1]
+    conn.execute(update(documents).where(documents.c.id == document_id).values(**values))
+
+
 def withdrawn_ids(conn: Connection) -> set[str]:
     return set(conn.execute(select(documents.c.id).where(documents.c.state == WITHDRAWN)).scalars())
 
