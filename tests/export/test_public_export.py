@@ -67,7 +67,7 @@ def test_public_export_passes_the_gate_and_names_nobody(sample: Workspace, tmp_p
     assert gate.verify_published(data["witness_accounts"], public.QUASI_IDENTIFIERS, 5) == []
     quotes = [q["text"] for f in data["findings"] for q in f["quotes"]]
     assert quotes and all(q.strip() for q in quotes)
-    assert "À [place], on ne m'a pas frappé." in quotes  # Wangrin's interview place, redacted
+    assert not any("Bamako" in q for q in quotes)  # Wangrin's interview place: redacted if quoted
     assert all(f["independent_sources"] in (0, "fewer than 5")  # 0: told at second hand only
                or (isinstance(f["independent_sources"], int) and f["independent_sources"] >= 5)
                for f in data["findings"])

@@ -119,8 +119,8 @@ def test_place_and_perpetrators_carry_to_the_next_sentence() -> None:
     beating = next(c for c in claims(text, "fr") if c["methods"] == ["beating"])
     assert beating["places"][0]["name"] == "Olenivka (Donetsk oblast)"
     assert beating["perpetrators"][0]["canonical"] == "russian_armed_forces"
-    assert [e["quote"] for e in beating["evidence"]] == [
-        "Les militaires russes m'ont emmené à Olenivka.", "Là-bas, ils me battaient chaque jour."]
+    assert [e["quote"] for e in beating["evidence"]] == [  # the act first, then what it took
+        "Là-bas, ils me battaient chaque jour.", "Les militaires russes m'ont emmené à Olenivka."]
 
 
 def test_relative_period_from_the_interview_date() -> None:
@@ -247,3 +247,12 @@ def test_an_arrest_the_authorities_deny_is_an_enforced_disappearance(text: str, 
 def test_an_official_denial_names_no_perpetrator() -> None:
     c = only("Personne n'a été frappé par les militaires maliens au camp de Sévaré, affirme le colonel.", "fr")
     assert c["denial"] is True and c["perpetrators"] == []
+
+
+def test_the_sentence_that_states_the_act_comes_first_in_the_evidence() -> None:
+    """A finding quotes the evidence's first sentence: the act, not the scene before it."""
+    text = ("(Fictional.) In March 2023 we lived near the Sévaré camp. Soldiers came at night. "
+            "They beat my brother with cables until he fainted.")
+    beating = next(c for c in extract_text(text, "en").claims if "beating" in c.methods)
+    assert beating.evidence[0].quote == "They beat my brother with cables until he fainted."
+    assert [e.start for e in beating.evidence[1:]] == sorted(e.start for e in beating.evidence[1:])

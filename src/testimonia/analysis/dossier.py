@@ -32,7 +32,7 @@ def _quotes(ids: list[int], claims: Mapping[int, Mapping[str, Any]]) -> list[dic
     for claim_id in ids[:QUOTES_PER_FINDING]:
         claim = claims.get(claim_id)
         if claim is not None:
-            evidence = claim["body"]["evidence"][-1]
+            evidence = claim["body"]["evidence"][0]  # the sentence that states the act
             out.append({"claim": claim_id, "source": claim["source"], "quote": evidence["quote"],
                         "first_hand": claim["body"]["first_hand"]})
     return out

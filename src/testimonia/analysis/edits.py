@@ -60,7 +60,7 @@ def parse_ref(ref: str | int) -> int:
 
 
 def spans(body: ClaimJson) -> tuple[tuple[int, int], ...]:
-    return tuple((int(e["start"]), int(e["end"])) for e in body["evidence"])
+    return tuple(sorted((int(e["start"]), int(e["end"])) for e in body["evidence"]))
 
 
 def digest(body: ClaimJson) -> str:

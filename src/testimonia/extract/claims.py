@@ -68,7 +68,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "10"
+    name, version = "claims", "11"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -270,8 +270,10 @@ class _Reader:
         return chosen[0] if chosen else None
 
     def _evidence(self, s: Sentence, sources: list[Sentence | None]) -> tuple[Evidence, ...]:
-        spans = sorted({(x.start, x.end) for x in [s, *sources] if x is not None})
-        return tuple(Evidence(a, b, self.doc.text[a:b]) for a, b in spans)
+        """The sentence that states the act first (the one a finding quotes), then the
+        sentences that supplied its place, perpetrators or period, in text order."""
+        others = sorted({(x.start, x.end) for x in sources if x is not None} - {(s.start, s.end)})
+        return tuple(Evidence(a, b, self.doc.text[a:b]) for a, b in [(s.start, s.end), *others])
 
 
 CUSTODY = frozenset({"arrest", "detention", "transfer"})
