@@ -42,6 +42,9 @@ PERSON_CUES = frozenset({"first_person", "group", "witness", "third_person"})
 NOBODY = {"who": "unknown", "count": None}  # a denial is about no one in particular
 VIOLATION_ACTS = {"arbitrary_detention": "detention", "incommunicado_detention": "detention",
                   "enforced_disappearance": "disappearance", "extrajudicial_killing": "killing"}
+# "not less than 40", «не менее 40»: a number, not a negation.
+QUANTITIES = frozenset({"less", "fewer", "moins", "менее", "меньше", "более", "больше", "менше",
+                        "більше"})
 QUESTION_LABELS = ("q:", "q.", "question:", "вопрос:", "питання:")
 
 
@@ -68,7 +71,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "10"
+    name, version = "claims", "11"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -118,7 +121,10 @@ class _Reader:
                 claims.append(self._claim(position, ctx, act, group, cues, denial))
                 continue
             victim = self._victim(position, group, cues)
-            legs = [leg for leg in self.where.transfer_legs(position, ctx.trail, victim["who"] != "other")
+            moving = min((t for t in group if t.kind == "act" and t.value["code"] == "transfer"),
+                         key=lambda t: t.start, default=None)
+            legs = [leg for leg in self.where.transfer_legs(position, ctx.trail, victim["who"] != "other",
+                                                            moving)
                     if leg.origin is not None and leg.destination is not None]
             claims += [self._claim(position, ctx, act, group, cues, denial, leg) for leg in legs] or \
                 [self._claim(position, ctx, act, group, cues, denial)]
@@ -229,7 +235,8 @@ class _Reader:
 
     def _negated(self, term: Mention, cues: list[Mention]) -> bool:
         after = self.doc.language in FREE_WORD_ORDER
-        return any(_cue(c) == "negation" and self.index.same_clause(c, term) and (
+        return any(_cue(c) == "negation" and self.index.same_clause(c, term)
+                   and self.index.word_after(c) not in QUANTITIES and (
             (c.start <= term.start and term.end <= c.end) or  # around it: "ne nous frappait plus"
             (c.end <= term.start and self.index.distance(c.end, term.start) <= NEGATION_REACH) or
             (after and c.start >= term.end and self.index.distance(term.end, c.start) <= NEGATION_REACH))
