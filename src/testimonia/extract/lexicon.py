@@ -21,7 +21,7 @@ CONCEPT_FAMILIES = (("act", "method", "violation"), ("facility",))
 class ConceptsComponent:
     """Acts, methods and violations (one family: the longest term wins) and facility types."""
 
-    name, version = "concepts", "1"
+    name, version = "concepts", "2"
     reads = ("tokens",)
     writes = ("mentions:act", "mentions:method", "mentions:violation", "mentions:facility")
 
@@ -137,10 +137,10 @@ def _concepts(language: str) -> TermMatcher:
     vocab = load_vocabulary()
     families = {"act": vocab.acts, "method": vocab.methods, "violation": vocab.violations,
                 "facility": vocab.facilities}
-    return TermMatcher((f"{family}:{concept.id}", term)
-                       for family, concepts in families.items()
-                       for concept in concepts.values()
-                       for term in _in(concept.terms, _languages(vocab, language)))
+    return TermMatcher(((f"{family}:{concept.id}", term)
+                        for family, concepts in families.items()
+                        for concept in concepts.values()
+                        for term in _in(concept.terms, _languages(vocab, language))), language)
 
 
 @functools.cache
