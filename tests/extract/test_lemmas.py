@@ -3,7 +3,10 @@ every form of their words. Fictional sentences, pseudonyms only."""
 
 from __future__ import annotations
 
+import pytest
+
 from testimonia.extract.matcher import TermMatcher
+from testimonia.extract.pipeline import extract_text
 from testimonia.text.lemmas import lemmas
 from testimonia.text.textfold import tokens
 
@@ -34,3 +37,27 @@ def test_an_inflected_word_matches_that_form_only() -> None:
 def test_no_lemmas_without_a_language_or_for_english() -> None:
     assert found("пакет на голова", "пакетом на голове", "") == []
     assert found("wire ~ toes", "tied wires to his toes", "en") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "language", "method"), [
+    ("Охранник надевал Тарасу на голову пакет, пока тот не терял сознание.", "ru", "suffocation"),
+    ("Кормили нас раз в два дня, я скинул килограммов десять.", "ru", "starvation"),
+    ("Свет в камере горел день и ночь, а каждые два часа нас будили.", "ru", "sleep_deprivation"),
+    ("До пальців Остапа прикручували дроти і пускали струм.", "uk", "electric_shock"),
+    ("Нас змушували годинами стояти з піднятими руками.", "uk", "stress_position"),
+    ("Води не давали, їсти давали раз на день.", "uk", "deprivation_of_water"),
+    ("Його приковували до батареї на всю ніч.", "uk", "restraint"),
+    ("They tied an electric wire to his toes and turned it on.", "en", "electric_shock"),
+    ("Ils lui versaient de l'eau sur un tissu mouillé posé sur le visage.", "fr", "waterboarding"),
+    ("Un gobelet d'eau pour toute la journée, pour dix hommes.", "fr", "deprivation_of_water"),
+])
+def test_methods_described_rather_than_named(text: str, language: str, method: str) -> None:
+    assert method in {m for c in extract_text(text, language).claims for m in c.methods}
+
+
+@pytest.mark.slow
+def test_a_threat_to_a_suspect_who_will_not_sign_is_no_method_done() -> None:
+    methods = {m for c in extract_text("Следователь сказал: «Не подпишешь — наденем пакет».", "ru").claims
+               for m in c.methods}
+    assert "suffocation" not in methods
