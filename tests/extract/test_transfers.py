@@ -54,3 +54,8 @@ def test_destinations_joined_by_and_share_the_origin() -> None:
 def test_a_facility_in_the_town_is_not_another_stop() -> None:
     assert legs("Puis les gendarmes m'ont conduit de Kati à Bamako, où on m'a détenu dans les "
                 "locaux de la Sécurité d'État.", "fr") == [("Kati", "Bamako")]
+
+
+def test_a_town_in_the_genitive_plural_is_found_and_is_the_fallback_origin() -> None:
+    assert legs("Жителів Олешок окупанти спершу тримали у відділку поліції, а потім перевезли "
+                "до Криму.", "uk") == [("Oleshky", "Crimea")]
