@@ -51,6 +51,10 @@ def test_no_lemmas_without_a_language_or_for_english() -> None:
     ("They tied an electric wire to his toes and turned it on.", "en", "electric_shock"),
     ("Ils lui versaient de l'eau sur un tissu mouillé posé sur le visage.", "fr", "waterboarding"),
     ("Un gobelet d'eau pour toute la journée, pour dix hommes.", "fr", "deprivation_of_water"),
+    ("Les gardiens les maintenaient dans des positions douloureuses.", "fr", "stress_position"),
+    ("Затриманих у підвалі годували впроголодь.", "uk", "starvation"),
+    ("У камері без вентиляції була страшна задуха.", "uk", "exposure_to_extreme_temperature"),
+    ("Former detainees said they were chased by dogs in the yard.", "en", "dog_attack"),
 ])
 def test_methods_described_rather_than_named(text: str, language: str, method: str) -> None:
     assert method in {m for c in extract_text(text, language).claims for m in c.methods}
