@@ -59,3 +59,10 @@ def test_a_facility_in_the_town_is_not_another_stop() -> None:
 def test_a_town_in_the_genitive_plural_is_found_and_is_the_fallback_origin() -> None:
     assert legs("Жителів Олешок окупанти спершу тримали у відділку поліції, а потім перевезли "
                 "до Криму.", "uk") == [("Oleshky", "Crimea")]
+
+
+def test_moving_verbs_in_any_form() -> None:
+    assert legs("Затриманих з Херсона вивозили до Криму.", "uk") == [("Kherson", "Crimea")]
+    assert legs("Вывезенных из Мелитополя пленных доставляли в Таганрог.", "ru") == [
+        ("Melitopol", "Taganrog")]
+    assert legs("Les détenus ont été acheminés de Gao vers Bamako.", "fr") == [("Gao", "Bamako")]
