@@ -247,3 +247,12 @@ def test_an_arrest_the_authorities_deny_is_an_enforced_disappearance(text: str, 
 def test_an_official_denial_names_no_perpetrator() -> None:
     c = only("Personne n'a été frappé par les militaires maliens au camp de Sévaré, affirme le colonel.", "fr")
     assert c["denial"] is True and c["perpetrators"] == []
+
+
+def test_a_negation_about_the_actor_or_the_next_verb_leaves_the_act() -> None:
+    found = claims("No, it was not Wagner who beat me, it was the gendarmes.", "en")
+    assert "ill_treatment" in [c["act"] for c in found]
+    methods = {m for c in claims("Нас змушували стояти обличчям до стіни і не давали пити.", "uk")
+               for m in c["methods"]}
+    assert methods == {"stress_position", "deprivation_of_water"}
+    assert claims("Током меня не били.", "ru") == []
