@@ -256,3 +256,9 @@ def test_a_negation_about_the_actor_or_the_next_verb_leaves_the_act() -> None:
                for m in c["methods"]}
     assert methods == {"stress_position", "deprivation_of_water"}
     assert claims("Током меня не били.", "ru") == []
+
+
+def test_a_method_running_past_a_longer_act_term_is_kept() -> None:
+    found = claims("They kept me alone in a cell for a month.", "en")
+    assert {c["act"] for c in found} == {"detention", "ill_treatment"}
+    assert {m for c in found for m in c["methods"]} == {"solitary_confinement"}
