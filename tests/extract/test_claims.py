@@ -256,3 +256,18 @@ def test_the_sentence_that_states_the_act_comes_first_in_the_evidence() -> None:
     beating = next(c for c in extract_text(text, "en").claims if "beating" in c.methods)
     assert beating.evidence[0].quote == "They beat my brother with cables until he fainted."
     assert [e.start for e in beating.evidence[1:]] == sorted(e.start for e in beating.evidence[1:])
+
+
+def test_a_negation_about_the_actor_or_the_next_verb_leaves_the_act() -> None:
+    found = claims("No, it was not Wagner who beat me, it was the gendarmes.", "en")
+    assert "ill_treatment" in [c["act"] for c in found]
+    methods = {m for c in claims("Нас змушували стояти обличчям до стіни і не давали пити.", "uk")
+               for m in c["methods"]}
+    assert methods == {"stress_position", "deprivation_of_water"}
+    assert claims("Током меня не били.", "ru") == []
+
+
+def test_a_method_running_past_a_longer_act_term_is_kept() -> None:
+    found = claims("They kept me alone in a cell for a month.", "en")
+    assert {c["act"] for c in found} == {"detention", "ill_treatment"}
+    assert {m for c in found for m in c["methods"]} == {"solitary_confinement"}

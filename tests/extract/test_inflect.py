@@ -103,3 +103,8 @@ def test_phrase_candidates_inflect_each_word() -> None:
 def test_clitics_are_french_elision_and_english_possessive(
         word: str, expected: tuple[int, int]) -> None:
     assert clitics(word) == expected
+
+
+def test_the_dictionary_lemma_comes_before_the_rules() -> None:
+    assert candidates("олешок", "uk")[:2] == ["олешок", "олешки"]  # no suffix rule gives it
+    assert "ростов-на-дону" in candidates("ростові-на-дону", "uk")

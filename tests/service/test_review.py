@@ -163,10 +163,10 @@ def test_a_new_extraction_that_disagrees_is_listed_not_resolved(reviewed_ws: Wor
     _reextract(ws, monkeypatch, "disagreeing-version", other_method)
     [conflict] = review_queue(ws, conflicts_only=True)
     assert conflict.state == "edited" and conflict.conflict and "methods" in conflict.conflict
-    assert conflict.body["methods"] == ["beating"]  # the analyst's version still counts
+    assert "beating" in conflict.body["methods"]  # the analyst's version still counts
     assert conflict.claim.body["methods"] == ["whipping"]
     [resolved] = [keep(ws, conflict.id, "still beating")]
-    assert resolved.conflict is None and resolved.body["methods"] == ["beating"]
+    assert resolved.conflict is None and "beating" in resolved.body["methods"]
     assert review_queue(ws, conflicts_only=True) == []
 
 

@@ -23,6 +23,7 @@ Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
@@ -42,6 +43,11 @@ PERSON_CUES = frozenset({"first_person", "group", "witness", "third_person"})
 NOBODY = {"who": "unknown", "count": None}  # a denial is about no one in particular
 VIOLATION_ACTS = {"arbitrary_detention": "detention", "incommunicado_detention": "detention",
                   "enforced_disappearance": "disappearance", "extrajudicial_killing": "killing"}
+# "not less than 40", «не менее 40»: a number, not a negation.
+QUANTITIES = frozenset({"less", "fewer", "moins", "менее", "меньше", "более", "больше", "менше",
+                        "більше"})
+RELATIVES = frozenset({"who", "that", "qui", "кто", "который", "которые", "хто", "який", "які"})
+CONJUNCTIONS = frozenset({"и", "і", "й", "та", "а"})
 QUESTION_LABELS = ("q:", "q.", "question:", "вопрос:", "питання:")
 
 
@@ -68,7 +74,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "11"
+    name, version = "claims", "13"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -118,7 +124,10 @@ class _Reader:
                 claims.append(self._claim(position, ctx, act, group, cues, denial))
                 continue
             victim = self._victim(position, group, cues)
-            legs = [leg for leg in self.where.transfer_legs(position, ctx.trail, victim["who"] != "other")
+            moving = min((t for t in group if t.kind == "act" and t.value["code"] == "transfer"),
+                         key=lambda t: t.start, default=None)
+            legs = [leg for leg in self.where.transfer_legs(position, ctx.trail, victim["who"] != "other",
+                                                            moving)
                     if leg.origin is not None and leg.destination is not None]
             claims += [self._claim(position, ctx, act, group, cues, denial, leg) for leg in legs] or \
                 [self._claim(position, ctx, act, group, cues, denial)]
@@ -229,11 +238,22 @@ class _Reader:
 
     def _negated(self, term: Mention, cues: list[Mention]) -> bool:
         after = self.doc.language in FREE_WORD_ORDER
-        return any(_cue(c) == "negation" and self.index.same_clause(c, term) and (
+        return any(_cue(c) == "negation" and self.index.same_clause(c, term)
+                   and self.index.word_after(c) not in QUANTITIES and (
             (c.start <= term.start and term.end <= c.end) or  # around it: "ne nous frappait plus"
-            (c.end <= term.start and self.index.distance(c.end, term.start) <= NEGATION_REACH) or
-            (after and c.start >= term.end and self.index.distance(term.end, c.start) <= NEGATION_REACH))
+            (c.end <= term.start and self.index.distance(c.end, term.start) <= NEGATION_REACH
+             and not self._between(c.end, term.start, RELATIVES)) or
+            (after and c.start >= term.end and self.index.distance(term.end, c.start) <= NEGATION_REACH
+             and not self._between(term.end, c.start, CONJUNCTIONS)))
             for c in cues)
+
+    def _between(self, start: int, end: int, words: frozenset[str]) -> bool:
+        """Does one of `words` stand between two offsets? A negation before "who" is about
+        the actor ("it was not Wagner who beat me"); one after "and" is about the next verb
+        («стояти обличчям до стіни і не давали пити»)."""
+        first = bisect.bisect_left(self.index.starts, start)
+        last = bisect.bisect_left(self.index.starts, end)
+        return any(t.folded in words for t in self.doc.tokens[first:last])
 
     def _hypothetical(self, term: Mention, cues: list[Mention]) -> bool:
         return any(_cue(c) == "hypothetical" and c.end <= term.start and

@@ -21,7 +21,7 @@ CONCEPT_FAMILIES = (("act", "method", "violation"), ("facility",))
 class ConceptsComponent:
     """Acts, methods and violations (one family: the longest term wins) and facility types."""
 
-    name, version = "concepts", "1"
+    name, version = "concepts", "3"
     reads = ("tokens",)
     writes = ("mentions:act", "mentions:method", "mentions:violation", "mentions:facility")
 
@@ -29,6 +29,7 @@ class ConceptsComponent:
         matches = _concepts(doc.language).find(doc.tokens)
         for family in CONCEPT_FAMILIES:
             chosen = longest((m for m in matches if m.key.split(":")[0] in family), _specificity)
+            chosen += _methods_under_acts(chosen, matches)
             doc.mentions += [_mention(doc, m, self.label) for m in chosen]
 
     @property
@@ -37,6 +38,18 @@ class ConceptsComponent:
 
 
 SPECIFICITY = {"violation": 0, "method": 1, "act": 2}  # "died in custody": the violation
+
+
+def _methods_under_acts(chosen: list[TermMatch], matches: list[TermMatch]) -> list[TermMatch]:
+    """A method that a longer act term overlapped without containing it ("kept me alone in
+    a cell": the act "kept me … in a", the method "alone in a cell") is kept too."""
+    acts = [m for m in chosen if m.key.startswith("act:")]
+    taken = {i for m in chosen for i in range(m.first, m.last + 1)}
+    loose = [m for m in matches if m.key.startswith("method:")
+             and any(a.first <= m.last and m.first <= a.last and m.last > a.last for a in acts)
+             and not any(i in taken for i in range(m.first, m.last + 1)
+                         if not any(a.first <= i <= a.last for a in acts))]
+    return longest(loose)
 
 
 def _specificity(match: TermMatch) -> int:
@@ -137,10 +150,10 @@ def _concepts(language: str) -> TermMatcher:
     vocab = load_vocabulary()
     families = {"act": vocab.acts, "method": vocab.methods, "violation": vocab.violations,
                 "facility": vocab.facilities}
-    return TermMatcher((f"{family}:{concept.id}", term)
-                       for family, concepts in families.items()
-                       for concept in concepts.values()
-                       for term in _in(concept.terms, _languages(vocab, language)))
+    return TermMatcher(((f"{family}:{concept.id}", term)
+                        for family, concepts in families.items()
+                        for concept in concepts.values()
+                        for term in _in(concept.terms, _languages(vocab, language))), language)
 
 
 @functools.cache

@@ -3,8 +3,12 @@
 A term is one or more words, lowercase (diacritics are folded on both sides). A word
 ending in `*` matches any ending ("избива*" matches "избивали"); `~` between two words
 lets up to three other words stand between them ("ne ~ pas"). French elision is looked
-through: the word "eau" matches the token "l'eau". Matching costs one dictionary lookup
-per token plus the few terms that start with it.
+through: the word "eau" matches the token "l'eau". In Russian and Ukrainian a word written
+in its dictionary form matches every form of it ("пакет на голова" matches "пакетом на
+голове", «дріт» matches «дроти»; text/lemmas.py), while a word written inflected matches
+that form only ("ногами" is kicking, "ноги" is not). Matching costs one dictionary lookup
+per token plus the few terms that start with it, and a lemma lookup (cached per word form)
+only for tokens that begin like a dictionary-form word of some term.
 """
 
 from __future__ import annotations
@@ -15,10 +19,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from testimonia.text.lemmas import LANGUAGES as LEMMA_LANGUAGES
+from testimonia.text.lemmas import lemmas
 from testimonia.text.textfold import Token, fold
 
 GAP = 3  # words that `~` may skip
 PREFIX_KEY = 3  # prefix terms are bucketed by their first letters
+LEMMA_KEY = 2  # a token is lemmatised only when it begins like a dictionary-form term word
 _NUMBERED = re.compile(r"([^\W\d_]{2,})-?\d+")
 ELISIONS = ("l'", "d'", "j'", "m'", "n'", "s'", "t'", "c'", "qu'", "jusqu'", "lorsqu'", "puisqu'")
 
@@ -28,10 +35,11 @@ class Word:
     text: str
     prefix: bool
     gap_before: bool
+    lemma: bool = False  # written in its dictionary form: matches every form of it
 
-    def matches(self, token: str) -> bool:
+    def matches(self, token: str, token_lemmas: tuple[str, ...] = ()) -> bool:
         return any((form.startswith(self.text) if self.prefix else form == self.text)
-                   for form in _forms(token))
+                   for form in _forms(token)) or (self.lemma and self.text in token_lemmas)
 
 
 @dataclass(frozen=True)
@@ -52,12 +60,15 @@ class TermMatch:
 
 
 class TermMatcher:
-    def __init__(self, terms: Iterable[tuple[str, str]]) -> None:
-        """`terms`: (key, term) pairs."""
+    def __init__(self, terms: Iterable[tuple[str, str]], language: str | None = None) -> None:
+        """`terms`: (key, term) pairs; `language`: the text's, for dictionary forms."""
         self.exact: dict[str, list[Pattern]] = defaultdict(list)
         self.prefixed: dict[str, list[Pattern]] = defaultdict(list)
+        self.language = language if language in LEMMA_LANGUAGES else None
+        self.lemma_keys: set[str] = set()
         for key, term in terms:
-            pattern = compile_term(key, term)
+            pattern = compile_term(key, term, self.language)
+            self.lemma_keys |= {w.text[:LEMMA_KEY] for w in pattern.words if w.lemma}
             head = pattern.words[0]
             if head.prefix:
                 self.prefixed[head.text[:PREFIX_KEY]].append(pattern)
@@ -67,30 +78,43 @@ class TermMatcher:
     def find(self, tokens: Sequence[Token]) -> list[TermMatch]:
         """Every match, all keys, overlapping allowed; see `longest` to resolve overlaps."""
         found: list[TermMatch] = []
+        forms = [self._lemmas(t.folded) for t in tokens]
         for i, token in enumerate(tokens):
-            for pattern in self._candidates(token.folded):
-                last = _match_rest(pattern.words, tokens, i)
+            for pattern in self._candidates(token.folded, forms[i]):
+                last = _match_rest(pattern.words, tokens, i, forms)
                 if last is not None:
                     found.append(TermMatch(pattern.key, pattern.term, i, last,
                                            token.start, tokens[last].end))
         return found
 
-    def _candidates(self, folded: str) -> list[Pattern]:
+    def _lemmas(self, folded: str) -> tuple[str, ...]:
+        if self.language is None or folded[:LEMMA_KEY] not in self.lemma_keys:
+            return ()
+        return lemmas(folded, self.language)
+
+    def _candidates(self, folded: str, token_lemmas: tuple[str, ...] = ()) -> list[Pattern]:
         out: list[Pattern] = []
         for form in _forms(folded):
             out += self.exact.get(form, [])
             out += [p for p in self.prefixed.get(form[:PREFIX_KEY], []) if p.words[0].matches(form)]
+        for lemma in token_lemmas:
+            if lemma != folded:
+                out += [p for p in self.exact.get(lemma, []) if p.words[0].lemma]
         return out
 
 
-def compile_term(key: str, term: str) -> Pattern:
+def compile_term(key: str, term: str, language: str | None = None) -> Pattern:
+    """A term's words; with a language that has lemmas, those written in their dictionary
+    form match every form of themselves."""
     words: list[Word] = []
     gap = False
     for raw in fold(term).split():
         if raw == "~":
             gap = True
             continue
-        words.append(Word(raw.rstrip("*"), raw.endswith("*"), gap))
+        text, prefix = raw.rstrip("*"), raw.endswith("*")
+        dictionary_form = not prefix and language is not None and text in lemmas(text, language)
+        words.append(Word(text, prefix, gap, dictionary_form))
         gap = False
     if not words:
         raise ValueError(f"empty term for {key}")
@@ -111,12 +135,14 @@ def longest(matches: Iterable[TermMatch],
     return sorted(chosen, key=lambda m: m.first)
 
 
-def _match_rest(words: Sequence[Word], tokens: Sequence[Token], first: int) -> int | None:
+def _match_rest(words: Sequence[Word], tokens: Sequence[Token], first: int,
+                forms: Sequence[tuple[str, ...]]) -> int | None:
     position = first
     for word in words[1:]:
         reach = GAP + 1 if word.gap_before else 1
         for step in range(1, reach + 1):
-            if position + step < len(tokens) and word.matches(tokens[position + step].folded):
+            at = position + step
+            if at < len(tokens) and word.matches(tokens[at].folded, forms[at]):
                 position += step
                 break
         else:

@@ -18,7 +18,7 @@ from testimonia.places.gazetteer_scan import sentence_initial
 
 
 class PlacesComponent:
-    name, version = "places", "6"
+    name, version = "places", "7"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 

@@ -40,6 +40,10 @@ class TokenIndex:
         i = bisect.bisect_left(self.starts, mention.start)
         return self.doc.tokens[i - 1].folded if i > 0 else ""
 
+    def word_after(self, mention: Mention) -> str:
+        i = bisect.bisect_left(self.starts, mention.end)
+        return self.doc.tokens[i].folded if i < len(self.doc.tokens) else ""
+
     def inside(self, s: Sentence, pool: Sequence[Mention], *kinds: str) -> list[Mention]:
         return [m for m in pool if s.start <= m.start and m.end <= s.end
                 and (not kinds or m.kind in kinds)]

@@ -10,16 +10,22 @@
   Таганроге"); a facility named in a sentence with no place ("they put us in a
   container") belongs to the narrative's current place; once named, a place keeps its
   facility for the rest of the document ("in Taganrog" after "SIZO-2 in Taganrog").
-- A transfer runs through the places of its sentence in order, the one after
-  "from"/"de"/"из"/"з" first ("from A to B, then to C" is two legs); with only a
-  destination, it starts where the person moved was last placed (the speaker's own trail
-  when they speak of themselves); with no destination in the sentence ("they threw us in
-  a truck"), it ends at the first new place named within the next two sentences of the
-  paragraph ("… when they took the bag off, it was Sévaré").
+- A transfer runs from the place after "from" (across words: "from a State Security
+  site in Bamako"), else the last place named before the words that move someone
+  ("detained in Enerhodar … transferred to Simferopol"), else where the person moved was
+  last placed (the speaker's own trail when they speak of themselves), else where the
+  people moved live ("residents of Oleshky"); through the places after those words ("to
+  A, and from there to B" is two legs; "to colonies in A and B" two legs from the same
+  origin). A later clause that no "to", "from" or "then" leads to ends the route ("…, a
+  source told AFP in Dakar"); a town next to a facility in it is one stop. With no
+  destination in the sentence ("they threw us in a truck"), it ends at the first new
+  place named within the next two sentences of the paragraph ("… when they took the bag
+  off, it was Sévaré").
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -28,13 +34,26 @@ from testimonia.extract.document import ExtractDoc
 from testimonia.extract.sentences import Sentence
 from testimonia.extract.spans import TokenIndex
 from testimonia.model import Mention
+from testimonia.places.geo import km
 
 FROM_WORDS = frozenset({"from", "out", "de", "depuis", "d'", "des", "du", "из", "изо", "с", "со",
                         "з", "із", "зі", "від", "од"})
 TO_WORDS = frozenset({"to", "into", "towards", "à", "a", "au", "aux", "vers", "jusqu'à", "в", "во",
                       "на", "у", "до", "к", "ко"})
 PLACE_WORDS = FROM_WORDS | TO_WORDS | {"in", "inside", "across", "dans", "en", "par", "через", "по"}
+AND_WORDS = frozenset({"and", "et", "и", "і", "й", "та", "ou", "or"})
+# People named by where they live: "residents of Mariupol", «жителей Мариуполя».
+RESIDENTS = frozenset({"residents", "inhabitants", "people", "civilians", "habitants", "civils",
+                       "жителей", "жителя", "жители", "жительницу", "жительница", "жителям",
+                       "жителів", "жителі", "мешканців", "мешканця", "мешканці",
+                       "мешканку", "мешканка"})
 LOOK_AHEAD = 2  # sentences in which a transfer's destination may follow
+# Words that lead a later clause on to the next stop of a route (not "de"/"des", also articles).
+LEADING = TO_WORDS | {"from", "out", "depuis", "из", "изо", "з", "із", "зі", "від"}
+NOT_PLACES = frozenset({"moins", "plus", "менее", "более", "меньше", "больше", "менше", "більше",
+                        "us", "me", "them", "nous", "moi", "eux", "нас", "меня", "них", "нам", "мне",
+                        "мене", "нами"})
+TOWN_KM = 10.0  # a facility this close to a town named next to it is in it
 
 
 @dataclass
@@ -114,11 +133,38 @@ class Whereabouts:
         return str(near[0].value["code"]) if near else None
 
     def stops(self, s: Sentence) -> list[Mention]:
-        """The places of a transfer sentence in order, a country or region kept as a stop
-        unless the next stop lies in the same country ("to Russia — to Taganrog")."""
-        found = self._candidates(s)
-        return [p for i, p in enumerate(found) if not (
-            _coarse(p) and i + 1 < len(found) and found[i + 1].value.get("country") == p.value.get("country"))]
+        """The places of a transfer sentence in text order, a country or region kept as a
+        stop unless the next stop lies in the same country ("to Russia — to Taganrog"), a
+        town dropped next to a facility in it ("to Bamako, to Camp I")."""
+        found = sorted(self._candidates(s), key=lambda p: p.start)
+        return [p for i, p in enumerate(found) if not (i + 1 < len(found) and (
+            (_coarse(p) and found[i + 1].value.get("country") == p.value.get("country"))
+            or self._houses(p, found[i + 1])))
+            and not (i > 0 and (self._houses(p, found[i - 1]) or self._apposed(found[i - 1], p)))]
+
+    def _apposed(self, town: Mention, place: Mention) -> bool:
+        """A name the gazetteer does not know, set after a town it knows ("to Bamako, to
+        Camp I"): a site in that town, not a stop of its own."""
+        if place.value.get("id") or not town.value.get("id") or _coarse(town):
+            return False
+        first = bisect.bisect_left(self.index.starts, town.end)
+        last = bisect.bisect_left(self.index.starts, place.start)
+        return "," in self.doc.text[town.end:place.start] and all(
+            t.folded in TO_WORDS for t in self.doc.tokens[first:last])
+
+    def _houses(self, town: Mention, facility: Mention, near: bool = True) -> bool:
+        """A facility of the gazetteer in the town (named next to it when `near`): "to
+        Bamako, to Camp I", "to Bamako, where they were held at State Security"."""
+        if facility.value.get("kind") != "facility" or town.value.get("kind") == "facility":
+            return False
+        if near and self.index.distance(min(town.end, facility.end), max(town.start, facility.start)) > 5:
+            return False
+        if town.value.get("id") and facility.value.get("parent_id") == town.value.get("id"):
+            return True
+        points = [town.value.get(k) for k in ("lat", "lon")] + [facility.value.get(k) for k in ("lat", "lon")]
+        if any(x is None for x in points):
+            return False
+        return km(*(float(x) for x in points if x is not None)) <= TOWN_KM
 
     def _candidates(self, s: Sentence) -> list[Mention]:
         """The sentence's places, less where someone comes from, a country or region not
@@ -130,12 +176,112 @@ class Whereabouts:
                 and (not _coarse(p) or self.index.word_before(p) in PLACE_WORDS)
                 and not any(m.start <= p.start and p.end <= m.end for m in methods)]
 
-    def transfer_legs(self, position: int, trail: Trail, speaker: bool) -> list[Ends]:
-        """The legs of a transfer: consecutive stops ("from A to B, then to C"), the stop
-        after "from" first ("to Taganrog from Kherson"); several origins alone arrive where
-        the narrative is ("they were brought to us from Crimea and from Olenivka")."""
+    def transfer_legs(self, position: int, trail: Trail, speaker: bool,
+                      term: Mention | None = None) -> list[Ends]:
+        """The legs of a transfer. With the words that move someone (`term`) and places
+        after them, the route runs from the place after "from" or, failing that, the last
+        place named before the words ("detained in Enerhodar … transferred to
+        Simferopol"), the speaker's or the narrative's last place, or where the people
+        moved lived ("residents of Oleshky … were taken to Crimea"); through the places
+        after the words, each a leg ("to Taganrog, and from there to Kamensk"), places
+        joined by "and" each a destination of the same leg's origin ("to colonies in
+        Rostov and Voronezh"). A place in a later clause that no "to"/"from" or "then"
+        leads to is no stop ("…, a source told AFP in Dakar")."""
         s = self.doc.sentences[position]
-        stops = self.stops(s)
+        stops = [p for p in self.stops(s) if not self.residence(p)]
+        after = self._route(s, [p for p in stops if term is not None and p.start > term.start])
+        if term is None or not after:
+            return self._legs_in_order(position, trail, speaker, stops)
+        before = [p for p in stops if p.end <= term.start]
+        froms = self._origins(term, after)
+        destinations = [p for p in after if p not in froms]
+        if froms and not destinations:
+            return self._legs_in_order(position, trail, speaker, stops)
+        known = trail.own if speaker else trail.places
+        residences = [p for p in self._candidates(s) if self.residence(p)]
+        if froms:
+            origins = froms
+        else:
+            start = (before[-1] if before else known[-1] if known else
+                     residences[0] if residences else None)
+            origins = [start] if start is not None else []
+        if not origins:
+            return [Ends(None, destinations[0])]
+        legs = [Ends(o, destinations[0]) for o in origins]
+        for previous, place in pairwise(destinations):
+            legs.append(Ends(legs[-1].origin if self._joined(previous, place) else previous, place))
+        return [leg for leg in legs if leg.origin is None or leg.destination is None
+                or not (self.key(leg.origin) == self.key(leg.destination)
+                        or self._houses(leg.origin, leg.destination, near=False)
+                        or self._houses(leg.destination, leg.origin, near=False))]
+
+    def _origins(self, term: Mention, after: list[Mention]) -> list[Mention]:
+        """The places after the moving words that "from" leads to ("from a State Security
+        site in Bamako", «из временной тюрьмы в Купянске»), with those joined to them by
+        "and" («из Купянска и Изюма»)."""
+        origins: list[Mention] = []
+        end = term.start  # the words may end in "from" («перевели з Таганрога»)
+        for place in after:
+            led = self._led(end, place.start)
+            if led == "from" or (led is None and origins and self._joined(origins[-1], place)):
+                origins.append(place)
+            elif origins:
+                break
+            end = place.end
+        return origins
+
+    def _led(self, start: int, end: int) -> str | None:
+        """"from" or "to": the first such word between two offsets."""
+        first = bisect.bisect_left(self.index.starts, start)
+        last = bisect.bisect_left(self.index.starts, end)
+        for i in range(first, last):
+            token = self.doc.tokens[i]
+            if i + 1 < len(self.doc.tokens) and self.doc.tokens[i + 1].folded in NOT_PLACES:
+                continue  # "au moins 30", «не менее 40», «у нас»: no place
+            if token.folded in FROM_WORDS:
+                return "from"
+            if token.folded in TO_WORDS:
+                return "to"
+        holder = bisect.bisect_right(self.index.starts, end) - 1  # the token the place is in
+        if holder >= first and self.doc.tokens[holder].folded.startswith("d'"):
+            return "from"  # "transféré d'Oleshky"
+        return None
+
+    def residence(self, place: Mention) -> bool:
+        """A place named as where the people told about live ("residents of Mariupol",
+        «жителей Мариуполя», "des civils de Nova Kakhovka"): background to a transfer,
+        its origin only when nothing else is."""
+        i = bisect.bisect_left(self.index.starts, place.start)
+        before = [t.folded for t in self.doc.tokens[max(0, i - 2):i]]
+        return bool(before) and (before[-1] in RESIDENTS or (
+            len(before) == 2 and before[-1] in ("of", "de", "d'", "du", "des") and before[0] in RESIDENTS))
+
+    def _route(self, s: Sentence, after: list[Mention]) -> list[Mention]:
+        """The places after the moving words that continue the route: in the same clause,
+        or in a later one led to by "to", "from" or "then"."""
+        cues = [c for c in self.index.inside(s, self.doc.cues) if c.value.get("cue") == "sequence"]
+        route: list[Mention] = []
+        for place in after:
+            if route and self.index.clause_break(route[-1].end, place.start) and not (
+                    self.index.word_before(place) in LEADING
+                    or any(route[-1].end <= c.start and c.end <= place.start for c in cues)):
+                break
+            route.append(place)
+        return route
+
+    def _joined(self, a: Mention, b: Mention) -> bool:
+        """Two places joined by "and" alone ("in Rostov and Voronezh", "à Gao et à Mopti")."""
+        first = bisect.bisect_left(self.index.starts, a.end)
+        last = bisect.bisect_left(self.index.starts, b.start)
+        between = {t.folded for t in self.doc.tokens[first:last]}
+        return bool(between & AND_WORDS) and between <= AND_WORDS | TO_WORDS
+
+    def _legs_in_order(self, position: int, trail: Trail, speaker: bool,
+                       stops: list[Mention]) -> list[Ends]:
+        """The legs of a sentence's places taken in order ("held in Kherson, then in
+        Olenivka"), the stop after "from" first ("to Taganrog from Kherson"); several
+        origins alone arrive where the narrative is ("they were brought to us from Crimea
+        and from Olenivka")."""
         origins = [p for p in stops if self.index.word_before(p) in FROM_WORDS]
         here = trail.places[-1] if trail.places else None
         if stops and len(origins) == len(stops):

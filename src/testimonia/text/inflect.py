@@ -1,12 +1,14 @@
 """Candidate dictionary forms of inflected Russian and Ukrainian place names, and French
-and English clitics, without a morphology package.
+and English clitics.
 
 `candidates("таганрозі", "uk")` → ["таганрозі", "таганрог", ...]: the word itself first,
 then the nominatives that suffix rules allow, for nouns (Таганроге/Таганрозі → Таганрог,
 Оленовке/Оленівці → Оленовка/Оленівка, Мелитополе → Мелитополь, Бучі → Буча, Киевом →
 Киев, Маріуполя → Маріуполь, Харкова → Харків, Києві → Київ) and for adjectives
-(Донецкой → Донецкая, Кривому → Кривий). Rules of both languages apply to any Cyrillic
-word (testimonies mix them); those of the text's language come first. The gazetteer
+(Донецкой → Донецкая, Кривому → Кривий), after the lemmas pymorphy3's dictionaries
+give (text/lemmas.py: Олешок → олешки, Ростові-на-Дону → ростов-на-дону). Rules of both
+languages apply to any Cyrillic word (testimonies mix them); those of the text's
+language come first. The gazetteer
 looks every candidate up and keeps only those that name a place, so a wrong candidate
 costs a dictionary lookup, not a false match.
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import functools
 import re
 
+from testimonia.text.lemmas import lemmas
 from testimonia.text.textfold import is_cyrillic
 
 __all__ = ["ELISIONS", "MAX_CANDIDATES", "MIN_STEM", "POSSESSIVE", "candidates", "clitics",
@@ -80,8 +83,10 @@ def _candidates(word: str, language: str) -> tuple[str, ...]:
     if not is_cyrillic(word):
         return (word,)
     if "-" in word:
-        return tuple(_compound(word, language))
+        return tuple(dict.fromkeys([*lemmas(word, "uk" if language == "uk" else "ru"), *_compound(word, language)]))
     found: dict[str, None] = {word: None}
+    for lemma in lemmas(word, "uk" if language == "uk" else "ru"):
+        found[lemma] = None  # the dictionary's lemma first: Олешок → олешки, Ростові-на-Дону
     for ending, nominative in _rules(language):
         if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
             stem = word[: len(word) - len(ending)]
