@@ -231,3 +231,13 @@ def test_a_denial_contradicts_what_it_denies_at_its_site_and_period_only() -> No
     assert against[(sevare, "act:detention", "2022-03")] == []  # torture denied, detention not
     assert against[(sevare, "beating", "2024-06")] == []  # another period
     assert against[("site:supp:ru_taganrog", "beating", "2022-03")] == []  # another site
+
+
+def test_a_denial_naming_only_the_town_covers_its_places() -> None:
+    station = [at(TAGANROG, "police_station")]
+    town = [{**TAGANROG, "facility": None}]
+    claims = [claim(1, "A", station), claim(2, "B", station),
+              claim(9, "Sega", town, (), act="ill_treatment", denial=True, kind="official")]
+    found = corroborate(claims, resolve_sites(claims), Groups([], Rules().relations))
+    beating = [f for f in found if f.allegation == "beating"]
+    assert beating and all([c.label for c in f.against] == ["Sega"] for f in beating)

@@ -16,7 +16,7 @@ from testimonia.analysis.edits import ClaimChanges, parse_period, parse_plan
 from testimonia.errors import InvalidValue, NotFound, PublicationRefused
 from testimonia.extract import pipeline
 from testimonia.service import extraction
-from testimonia.service.analysis import current_analysis
+from testimonia.service.analysis import current_analysis, dossier
 from testimonia.service.claims import list_claims
 from testimonia.service.export import export
 from testimonia.service.ingest import IngestOptions, ingest_paths
@@ -251,6 +251,10 @@ def test_a_plan_entry_names_what_is_wrong() -> None:
         parse_plan({"documents": [{"file": "alou.md", "claims": [{"quote": "x"}]}]}, "plan.yaml")
     with pytest.raises(InvalidValue, match="unknown field 'methods'"):
         parse_plan({"documents": [{"file": "a", "claims": [{"add": {"quote": "x", "methods": []}}]}]}, "p")
+    with pytest.raises(InvalidValue, match="unknown key 'documnts'. Did you mean documents"):
+        parse_plan({"documnts": []}, "p")
+    with pytest.raises(InvalidValue, match="unknown key 'reject_rset'. Did you mean reject_rest"):
+        parse_plan({"documents": [{"file": "a", "reject_rset": "typo"}]}, "p")
 
 
 def test_a_person_is_linked_by_a_reviewer_and_the_link_is_verified(reviewed_ws: Workspace) -> None:
@@ -267,3 +271,12 @@ def test_a_person_is_linked_by_a_reviewer_and_the_link_is_verified(reviewed_ws: 
     with ws.engine.begin() as conn:
         conn.execute(delete(person_links))
     assert any("person link 1" in str(p) and "removed" in str(p) for p in verify_workspace(ws).problems)
+
+
+def test_a_dossier_quotes_each_witness_once_on_the_sentence_of_the_act(reviewed_ws: Workspace) -> None:
+    ws = reviewed_ws
+    decide(ws, [c.id for c in _claims(ws)], "accepted")
+    report = dossier(ws, "Sévaré")
+    beating = next(f for f in report["findings"] if f["allegation"] == "beating")
+    assert sorted(q["source"] for q in beating["quotes"]) == ["Alou", "Bintou"]
+    assert all("beat" in q["quote"] for q in beating["quotes"])

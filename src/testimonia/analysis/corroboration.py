@@ -26,7 +26,8 @@ Status (rules in `Rules`, documented in docs/analysis.md):
 - hearsay only: none at first hand, but told at second hand;
 - unattributed: only documents with no source support it;
 - contested: contradicting groups are at least `contested_ratio` × supporting groups.
-Contradictions are denials at the same site (or a site it contains) of the same
+Contradictions are denials at the same site (or a site it contains, or naming only the
+town it is in: "nobody was beaten in Berdiansk" covers the police station there) of the same
 allegation — a denial of ill-treatment as such ("nobody was mistreated", "no torture")
 denies every method; a denial of detention denies detention — whose period can overlap
 the finding's.
@@ -165,7 +166,9 @@ def corroborate(claims: Sequence[ClaimIn], resolution: Resolution, groups: Group
     for (site, allegation), supporting in cells.items():
         for span, members in _episodes(supporting, hints, timedelta(days=rules.episode_gap_days)):
             finding = Finding(site, allegation, span, members)
-            finding.against = [d for d in denials.get(site, []) if _denies(d, finding)]
+            town = site.split("/")[0]  # a denial naming only the town covers its places
+            said = denials.get(site, []) + (denials.get(town, []) if town != site else [])
+            finding.against = [d for d in said if _denies(d, finding)]
             deniers = {d.label for d in finding.against}
             finding.support = [c for c in finding.support if c.label not in deniers]
             if finding.support:  # a source's denial outweighs its own passing mentions

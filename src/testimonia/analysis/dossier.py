@@ -28,11 +28,17 @@ def build_dossier(results: ResultsJson, query: str,
 
 
 def _quotes(ids: list[int], claims: Mapping[int, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for claim_id in ids[:QUOTES_PER_FINDING]:
-        claim = claims.get(claim_id)
-        if claim is not None:
-            evidence = claim["body"]["evidence"][0]  # the sentence that states the act
-            out.append({"claim": claim_id, "source": claim["source"], "quote": evidence["quote"],
-                        "first_hand": claim["body"]["first_hand"]})
+    """Up to QUOTES_PER_FINDING quotes, one per source, first-hand accounts first; each the
+    sentence that states the act."""
+    found = sorted(((i, claims[i]) for i in ids if i in claims),
+                   key=lambda item: not item[1]["body"]["first_hand"])
+    out: list[dict[str, Any]] = []
+    for claim_id, claim in found:
+        if any(q["source"] == claim["source"] for q in out):
+            continue
+        evidence = claim["body"]["evidence"][0]
+        out.append({"claim": claim_id, "source": claim["source"], "quote": evidence["quote"],
+                    "first_hand": claim["body"]["first_hand"]})
+        if len(out) == QUOTES_PER_FINDING:
+            break
     return out

@@ -244,11 +244,13 @@ def parse_plan(data: Any, where: str) -> Plan:
     """A review plan from its YAML data (docs/review.md); InvalidValue naming the entry."""
     if not isinstance(data, dict) or not isinstance(data.get("documents", []), list):
         raise InvalidValue(f"{where}: expected `documents:` (a list) and optionally `persons:`.")
+    _only(data, ("documents", "persons"), where)
     documents = []
     for i, doc in enumerate(data.get("documents") or [], 1):
         here = f"{where}: document {i}"
         if not isinstance(doc, dict) or not doc.get("file"):
             raise InvalidValue(f"{here}: every document needs `file:` (its file name or id).")
+        _only(doc, ("file", "claims", "reject_rest"), f"{here} ({doc['file']})")
         entries = tuple(_entry(e, f"{here} ({doc['file']}), entry {j}")
                         for j, e in enumerate(doc.get("claims") or [], 1))
         rest = doc.get("reject_rest")
@@ -257,8 +259,19 @@ def parse_plan(data: Any, where: str) -> Plan:
     for i, person in enumerate(data.get("persons") or [], 1):
         if not isinstance(person, dict) or not person.get("as") or not person.get("names"):
             raise InvalidValue(f"{where}: person {i} needs `as:` and `names:`.")
+        _only(person, ("as", "names"), f"{where}: person {i}")
         persons.append((str(person["as"]), tuple(str(n) for n in person["names"])))
     return Plan(tuple(documents), tuple(persons))
+
+
+def _only(data: dict[Any, Any], keys: tuple[str, ...], here: str) -> None:
+    """A misspelt key is an error, never a part of the plan silently left out."""
+    for key in data:
+        if key not in keys:
+            close = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.5)
+            raise InvalidValue(f"{here}: unknown key {str(key)!r}.",
+                               fix=(f"Did you mean {close[0]}? " if close else "")
+                               + f"Known here: {', '.join(keys)}.")
 
 
 def _entry(data: Any, here: str) -> PlanEntry:

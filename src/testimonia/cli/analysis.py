@@ -157,7 +157,8 @@ def findings(site: Annotated[str | None, typer.Option("--site", help="Only this 
                                                       "sites inside it).")] = None,
              as_json: JsonOption = False, include_unreviewed: UnreviewedOption = False,
              workspace: WorkspaceOption = None) -> None:
-    """Each allegation (site × method × year) with its independent sources and status."""
+    """Each allegation (site × method over the episode its claims cover) with its
+    independent sources and status."""
     from testimonia.analysis.results import findings_at
     from testimonia.service.analysis import current_analysis
     with opened(workspace) as ws:

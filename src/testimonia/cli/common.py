@@ -110,6 +110,7 @@ def claim_line(body: ClaimJson) -> str:
                       for p in body["places"]) or "place unknown"
     who = ", ".join(p["canonical"] or p["name"] for p in body["perpetrators"]) or "perpetrator unknown"
     when = body["period"]["text"] if body["period"] else "date unknown"
-    flags = [body["victim"]["who"], "first-hand" if body["first_hand"] else "hearsay"]
+    victim = body["victim"]["who"] + (f": {body['victim']['name']}" if body["victim"].get("name") else "")
+    flags = [victim, "first-hand" if body["first_hand"] else "hearsay"]
     flags += ["DENIAL"] if body["denial"] else []
     return f"{body['act']}: {what} — at {where} — by {who} — {when} [{', '.join(flags)}]"

@@ -74,7 +74,9 @@ def review(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Walk the claims waiting for a decision: unreviewed ones and conflicts. For each:
-    a = accept, r = reject (asks why), e = edit (field=value …), s = skip, q = quit."""
+    a = accept, r = reject, e = edit (field=value …), k = keep the earlier decision (a
+    conflict), s = skip, q = quit; a reject, an edit and a keep then ask why (Enter: no
+    reason)."""
     from testimonia.analysis.edits import claim_ref
     from testimonia.service.review import review_queue
     if apply is not None:
@@ -115,12 +117,15 @@ def _apply(path: Path, workspace: Path | None) -> None:
 
 def _walk_one(ws: Workspace, item: ReviewedClaim, position: int, total: int) -> str:
     from testimonia.analysis.edits import claim_ref
-    from testimonia.service.review import context, decide
+    from testimonia.service.review import context, decide, keep
     print_context(context(ws, item.id), f"[{position}/{total}]")
     while True:
-        answer = str(typer.prompt("a=accept r=reject e=edit s=skip q=quit", default="s")).strip().lower()[:1]
+        answer = str(typer.prompt("a=accept r=reject e=edit k=keep s=skip q=quit",
+                                  default="s")).strip().lower()[:1]
         try:
-            if answer == "a":
+            if answer == "k":
+                keep(ws, item.id, str(typer.prompt("Why", default="")) or None)
+            elif answer == "a":
                 decide(ws, item.id, "accepted")
             elif answer == "r":
                 decide(ws, item.id, "rejected", str(typer.prompt("Why", default="")) or None)
@@ -131,6 +136,7 @@ def _walk_one(ws: Workspace, item: ReviewedClaim, position: int, total: int) -> 
                                parse_fields(fields))[0]
                 out.print(f"claim {claim_ref(shown.id)} edited: {claim_line(shown.body)}")
             elif answer not in ("s", "q"):
+                out.print(f"'{answer}' is not an answer: a, r, e, k, s or q.")
                 continue
         except InvalidValue as exc:
             out.print(f"Not recorded: {exc}")
@@ -275,14 +281,15 @@ def claim_edit(claim: ClaimArgument, act: ActOption = None, method: MethodOption
 
 
 @claim_app.command("keep")
-def claim_keep(claim: ClaimArgument, reason: ReasonOption = None,
-               workspace: WorkspaceOption = None) -> None:
-    """Resolve a conflict by keeping the version decided before."""
+def claim_keep(claims: Annotated[list[str], typer.Argument(help="Claim ids.")],
+               reason: ReasonOption = None, workspace: WorkspaceOption = None) -> None:
+    """Resolve conflicts by keeping the versions decided before."""
     from testimonia.analysis.edits import claim_ref
     from testimonia.service.review import keep
     with opened(workspace) as ws:
-        item = keep(ws, claim, reason)
-    out.print(f"claim {claim_ref(item.id)} {item.state} (kept): {claim_line(item.body)}")
+        kept = [keep(ws, claim, reason) for claim in claims]
+    for item in kept:
+        out.print(f"claim {claim_ref(item.id)} {item.state} (kept): {claim_line(item.body)}")
 
 
 @claim_app.command("add")

@@ -157,14 +157,17 @@ def _years(finding: FindingJson) -> str:
 
 def _quotes(finding: FindingJson, inputs: Inputs, quotable: set[str],
             redactor: Redactor) -> list[dict[str, str]]:
-    said = []
-    for claim_id in finding["claims"]:
-        claim = inputs.claims.get(claim_id)
-        if claim is None or claim.document_id not in quotable:
-            continue
-        for evidence in claim.body["evidence"][:1]:
-            said.append({"text": redactor.redact(evidence["quote"]),
-                         "language": inputs.documents[claim.document_id].language})
+    said: list[dict[str, str]] = []
+    quoted: set[str | None] = set()
+    claims = [c for i in finding["claims"] if (c := inputs.claims.get(i)) is not None
+              and c.document_id in quotable]
+    for claim in sorted(claims, key=lambda c: not c.body["first_hand"]):  # first-hand first
+        if claim.source in quoted:
+            continue  # one quote per source: the second witness, not the first one twice
+        quoted.add(claim.source)
+        evidence = claim.body["evidence"][0]  # the sentence that states the act
+        said.append({"text": redactor.redact(evidence["quote"]),
+                     "language": inputs.documents[claim.document_id].language})
         if len(said) == QUOTES_PER_FINDING:
             break
     return said

@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from testimonia.analysis.corroboration import Rules
-from testimonia.analysis.dossier import QUOTES_PER_FINDING, build_dossier
+from testimonia.analysis.dossier import build_dossier
 from testimonia.analysis.edits import digest as review_digest
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.persons import PersonLink
@@ -156,7 +156,7 @@ def _code_digest() -> str:
 def dossier(ws: Workspace, query: str, include_unreviewed: bool = False) -> dict[str, Any]:
     results = current_analysis(ws, include_unreviewed)
     site_id = str(find_site(results, query)["id"])
-    ids = {i for f in findings_at(results, site_id) for i in f["claims"][:QUOTES_PER_FINDING]}
+    ids = {i for f in findings_at(results, site_id) for i in f["claims"]}  # quotes chosen per source
     with ws.transaction() as conn:
-        ws.audit(conn, "read_dossier", site_id, {"quotes": len(ids)})
+        ws.audit(conn, "read_dossier", site_id, {"claims": len(ids)})
     return build_dossier(results, site_id, quotable(ws, ids))

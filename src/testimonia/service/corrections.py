@@ -10,6 +10,7 @@ decisions find their claims again (service/reviewed.py).
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -84,8 +85,11 @@ def _changes(conn: Connection, doc: Document, c: Correction, organization: str) 
         if wanted is not None:
             found = records.find_source(conn, wanted)
             if found is None or found.organization != organization:
+                own = [x.pseudonym for x in records.list_sources(conn) if x.organization == organization]
+                close = difflib.get_close_matches(wanted, own, n=3, cutoff=0.6)
                 raise InvalidValue(f"No source '{wanted}' of {organization}.",
-                                   fix=f"Add it first: `testimonia source add {wanted} --kind KIND`.")
+                                   fix=(f"Did you mean {', '.join(close)}? " if close else "")
+                                   + f"Or add it first: `testimonia source add {wanted} --kind KIND`.")
             wanted = found.pseudonym
         if wanted != doc.source:
             out["source"] = {"from": doc.source, "to": wanted}

@@ -130,7 +130,8 @@ def _refuse(ws: Workspace, stage: str, reason: str, at_risk: list[list[str]],
             fix: str | None = None) -> None:
     with ws.transaction() as conn:
         ws.audit(conn, "export_refused", stage, {"reason": reason[:500], "at_risk": at_risk})
-    raise PublicationRefused(f"Export refused by the {stage}: {reason}.", at_risk=at_risk, fix=fix)
+    where = "" if stage == "export" else f" by the {stage}"
+    raise PublicationRefused(f"Export refused{where}: {reason}.", at_risk=at_risk, fix=fix)
 
 
 def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:

@@ -52,11 +52,12 @@ def link_persons(ws: Workspace, names: Sequence[str], as_name: str,
                            + "`testimonia persons` lists the names claims give.")
     with ws.transaction() as conn:
         current = {fold(link.name): link for link in person_links(ws, conn)}
-        elsewhere = [n for link in current.values() if fold(link.name) != fold(shown)
+        elsewhere = [(n, link.name) for link in current.values() if fold(link.name) != fold(shown)
                      for n in names if fold(n) in {fold(a) for a in link.aliases}]
         if elsewhere:
-            raise InvalidValue(f"'{elsewhere[0]}' is already linked to another person.",
-                               fix="Link it under that person's name, or re-link that person "
+            name, other = elsewhere[0]
+            raise InvalidValue(f"'{name}' is already linked to {other}.",
+                               fix=f"Link it under that name (--as \"{other}\"), or re-link {other} "
                                "with --replace without it.")
         before = () if replace or fold(shown) not in current else current[fold(shown)].aliases
         aliases = tuple(dict.fromkeys([*before, *(known[fold(n)] for n in names)]))

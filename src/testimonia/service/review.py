@@ -225,8 +225,13 @@ def apply_plan(ws: Workspace, plan: Plan) -> PlanReport:
     the persons it links."""
     report = PlanReport()
     with ws.transaction() as conn:
-        for planned in plan.documents:
-            doc = _plan_document(ws, conn, planned.file)
+        for number, planned in enumerate(plan.documents, 1):
+            try:
+                doc = _plan_document(ws, conn, planned.file)
+            except (InvalidValue, NotFound) as exc:
+                raise InvalidValue(f"document {number} ({planned.file}): {exc.message}",
+                                   fix="Give the file name as `testimonia documents` shows it, "
+                                   "or the document id.") from exc
             for number, entry in enumerate(planned.entries, 1):
                 where = f"{planned.file}, entry {number}"
                 try:
@@ -299,14 +304,14 @@ def _locate(text: str, span: tuple[int, int] | None, quote: str | None, name: st
         if not 0 <= start < end <= len(text):
             raise InvalidValue(f"Span {start}:{end} is outside {name} (0:{len(text)}).",
                                fix="Offsets are characters of the working-copy text "
-                               "(`testimonia text ID`).")
+                               "(`testimonia show ID --text`).")
         return start, end
     assert quote is not None
     found = [m.start() for m in re.finditer(re.escape(quote.strip()), text)]
     if len(found) != 1:
         problem = "does not occur in" if not found else f"occurs {len(found)} times in"
         raise InvalidValue(f"The quote {problem} {name}.",
-                           fix="Quote the words exactly as in `testimonia text ID`, long enough "
+                           fix="Quote the words exactly as in `testimonia show ID --text`, long enough "
                            "to occur once, or give --span START:END.")
     return found[0], found[0] + len(quote.strip())
 
