@@ -87,6 +87,8 @@ class SiteJson(TypedDict):
     sources: list[str]
     source_count: int
     claim_count: int
+    from_town: list[int]  # claims naming only the town, placed at its main place of detention
+    note: str  # why they were ("" when none were)
 
 
 class FindingJson(TypedDict, total=False):

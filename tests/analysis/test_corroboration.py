@@ -241,3 +241,14 @@ def test_a_denial_naming_only_the_town_covers_its_places() -> None:
     found = corroborate(claims, resolve_sites(claims), Groups([], Rules().relations))
     beating = [f for f in found if f.allegation == "beating"]
     assert beating and all([c.label for c in f.against] == ["Sega"] for f in beating)
+
+
+def test_a_claim_naming_only_the_town_is_placed_at_its_prison_with_the_reason() -> None:
+    sizo = [at(TAGANROG, "pretrial_detention_centre")]
+    town = [{**TAGANROG, "facility": None}]
+    claims = [claim(1, "A", sizo), claim(2, "B", sizo), claim(3, "C", town)]
+    resolution = resolve_sites(claims)
+    site = resolution.sites["site:supp:ru_taganrog/pretrial_detention_centre"]
+    assert resolution.of_claim[3] == [site.id] and site.from_town == [3]
+    assert site.to_json()["note"].startswith("1 claims naming only Taganrog are placed here: the "
+                                             "pretrial detention centre is the only place")

@@ -35,7 +35,7 @@ def test_json_outputs_parse_and_have_the_documented_keys(ws) -> None:  # type: i
     sites = json.loads(ws("sites", "--json").stdout)
     assert {"id", "name", "facility", "country", "lat", "lon", "precision", "parent", "aliases",
             "first_reported", "last_reported", "forces", "sources", "source_count",
-            "claim_count"} == set(sites[0])
+            "claim_count", "from_town", "note"} == set(sites[0])
     transfers = json.loads(ws("transfers", "--json").stdout)
     assert set(transfers) == {"edges", "trajectories"}
     assert {"from", "to", "from_name", "to_name", "count", "cross_border", "sources",

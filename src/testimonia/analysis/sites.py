@@ -47,6 +47,8 @@ class Site:
     forces: Counter[str] = field(default_factory=Counter)
     first_reported: str | None = None
     last_reported: str | None = None
+    from_town: list[int] = field(default_factory=list)  # claims naming only the town, placed here
+    note: str = ""  # why they were
 
     def to_json(self) -> SiteJson:
         return {"id": self.id, "name": self.name, "facility": self.facility,
@@ -56,7 +58,7 @@ class Site:
                 "last_reported": self.last_reported,
                 "forces": [{"canonical": k, "claims": n} for k, n in self.forces.most_common()],
                 "sources": sorted(self.sources), "source_count": len(self.sources),
-                "claim_count": len(self.claims)}
+                "claim_count": len(self.claims), "from_town": self.from_town, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,20 @@ def _attach_to_main_facility(sites: dict[str, Site], of_claim: dict[int, list[st
         if best.facility in HOSTS and (len(ranked) == 1 or weight[best.id] >= 2 * weight[ranked[1].id]):
             main[f"site:{anchor}"] = best.id
     for claim_id, ids in of_claim.items():
+        moved = [i for i in ids if i in main]
         of_claim[claim_id] = list(dict.fromkeys(main.get(i, i) for i in ids))
+        for town in moved:
+            sites[main[town]].from_town.append(claim_id)
+    for town, host in main.items():
+        site = sites[host]
+        if site.from_town:
+            others = [s for s in by_anchor[site.anchor] if s.id != host]
+            place = sites[town].name if town in sites else "the town"
+            kind = (site.facility or "site").replace("_", " ")
+            why = ("is the only place of detention reported there" if not others else
+                   "is reported at least twice as often as any other place of detention there")
+            site.note = (f"{len(site.from_town)} claims naming only {place} are placed here: the "
+                         f"{kind} {why} (a reviewer can split them off: `testimonia site split`)")
     emptied = (set(main) & set(sites)) - {i for ids in of_claim.values() for i in ids}
     for site in sites.values():
         if site.parent in emptied:

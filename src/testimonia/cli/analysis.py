@@ -211,6 +211,8 @@ def _print_dossier(report: dict[str, Any]) -> None:
     out.print(f"Reported from {s['first_reported'] or '?'} to {s['last_reported'] or '?'} by "
               f"{s['source_count']} sources; forces: "
               + (", ".join(f"{f['canonical']} ({f['claims']})" for f in s["forces"]) or "not named"))
+    if s.get("note"):
+        out.print(f"Note: {s['note']}.")
     for inside in report["contains"]:
         out.print(f"Contains: {inside['name']}")
     for f in report["findings"]:
