@@ -251,9 +251,9 @@ def test_a_plan_entry_names_what_is_wrong() -> None:
         parse_plan({"documents": [{"file": "alou.md", "claims": [{"quote": "x"}]}]}, "plan.yaml")
     with pytest.raises(InvalidValue, match="unknown field 'methods'"):
         parse_plan({"documents": [{"file": "a", "claims": [{"add": {"quote": "x", "methods": []}}]}]}, "p")
-    with pytest.raises(InvalidValue, match="unknown key 'documnts'. Did you mean documents"):
+    with pytest.raises(InvalidValue, match=r"unknown key 'documnts'\. Did you mean documents"):
         parse_plan({"documnts": []}, "p")
-    with pytest.raises(InvalidValue, match="unknown key 'reject_rset'. Did you mean reject_rest"):
+    with pytest.raises(InvalidValue, match=r"unknown key 'reject_rset'\. Did you mean reject_rest"):
         parse_plan({"documents": [{"file": "a", "reject_rset": "typo"}]}, "p")
 
 
