@@ -88,8 +88,8 @@ def test_related_sources_count_once_and_the_same_source_twice_counts_once() -> N
     assert found["groups"] == [["Aminata", "Wangrin"], ["Tieman"]]
     assert found["status"] == "corroborated"
     assert found["source_kinds"] == ["defector", "survivor"]
-    assert found["rationale"] == ("2 independent sources at first hand: Aminata + Wangrin "
-                                  "(related, counted once); Tieman; contradicted by none")
+    assert found["rationale"] == ("2 independent sources at first hand: Wangrin (with Aminata: "
+                                  "related, counted once); Tieman; contradicted by none")
 
 
 def test_single_source_and_hearsay_only() -> None:

@@ -98,6 +98,8 @@ def test_filters_answer_with_the_closest_known_values(run: Any) -> None:
 
 def test_documents_show_their_review_state(run: Any) -> None:
     assert " extracted" in run("documents").stdout
+    [listed] = [json.loads(line) for line in run("documents", "--json").stdout.splitlines()]
+    assert (listed["source"], listed["state"], listed["language"]) == ("Issa", "extracted", "en")
     ids = _ids(run, "--state", "unreviewed")
     assert run("claim", "accept", *ids).exit_code == 0
     assert " reviewed" in run("documents").stdout

@@ -321,7 +321,8 @@ def _judge(f: Finding, groups: Groups, rules: Rules) -> None:
 def _rationale(f: Finding, first_hand: dict[str, set[str]], hearsay: dict[str, set[str]],
                against: dict[str, set[str]]) -> str:
     count = f"{f.independent} independent source" + ("s" if f.independent != 1 else "")
-    names = "; ".join(_members(members) for members in first_hand.values())
+    seen = {c.label for c in f.support if c.source and c.body["first_hand"]}
+    names = "; ".join(_members(members, seen) for members in first_hand.values())
     text = f"{count} at first hand" + (f": {names}" if names else "")
     if hearsay:
         text += ("; told at second hand by " + "; ".join(_members(m) for m in hearsay.values())
@@ -338,8 +339,13 @@ def _rationale(f: Finding, first_hand: dict[str, set[str]], hearsay: dict[str, s
     return text
 
 
-def _members(members: set[str]) -> str:
-    return " + ".join(sorted(members)) + (" (related, counted once)" if len(members) > 1 else "")
+def _members(members: set[str], seen: set[str] | None = None) -> str:
+    """A group in words; with `seen`, those who only repeat are named apart ("Marko (with
+    Olena: related, counted once)"), so that nobody reads as first-hand who is not."""
+    if seen is None or members <= seen:
+        return " + ".join(sorted(members)) + (" (related, counted once)" if len(members) > 1 else "")
+    told = sorted(members - seen)
+    return (" + ".join(sorted(members & seen)) + f" (with {' + '.join(told)}: related, counted once)")
 
 
 def _grouped(claims: Iterable[ClaimIn], groups: Groups) -> dict[str, set[str]]:

@@ -46,21 +46,30 @@ def print_summary(results: ResultsJson) -> None:
               f"({statuses.count('corroborated')} corroborated, {statuses.count('single source')} "
               f"single source, {statuses.count('contested')} contested), {len(edges)} transfer routes "
               f"({sum(e['cross_border'] for e in edges)} across a border).")
-    out.print("Most reported sites:")
+    if results["sites"]:
+        out.print("Most reported sites:")
     for site in results["sites"][:5]:
-        out.print(f"  {site['name']} ({site['country']}): {site['source_count']} sources, "
-                  f"{site['claim_count']} claims")
-    out.print("Best corroborated:")
+        out.print(f"  {site['name']} ({site['country']}): {_n(site['source_count'], 'source')}, "
+                  f"{_n(site['claim_count'], 'claim')}")
     ranked = sorted(results["findings"], key=lambda f: (-f["independent_sources"], -f["first_hand_sources"]))
-    for f in [f for f in ranked if f["status"] == "corroborated"][:5]:
+    best = [f for f in ranked if f["status"] == "corroborated"][:5]
+    if best:
+        out.print("Best corroborated:")
+    for f in best:
         out.print(f"  {f['site_name']} · {f['allegation']} · {f['period']}: {f['rationale']}")
-    out.print("Transfers across a border:")
-    for edge in [e for e in edges if e["cross_border"]][:5]:
+    crossing = [e for e in edges if e["cross_border"]][:5]
+    if crossing:
+        out.print("Transfers across a border:")
+    for edge in crossing:
         out.print(f"  {edge['from_name']} → {edge['to_name']} ({edge['count']})")
     shared = [s["practice"] for s in results["patterns"]["shared"]]
     if shared:
         out.print(f"Practices reported in more than one conflict: {', '.join(shared)}.")
     print_basis(results)
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def print_basis(results: ResultsJson) -> None:

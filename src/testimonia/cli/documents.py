@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -62,11 +63,21 @@ def restore(document: DocumentArgument, reason: WhyOption, workspace: WorkspaceO
     out.print(f"Restored {doc.short_id} ({doc.file_name}).")
 
 
-def documents(workspace: WorkspaceOption = None) -> None:
-    """List the ingested documents."""
+def documents(as_json: Annotated[bool, typer.Option("--json", help="One JSON object per "
+                                                    "document, per line.")] = False,
+              workspace: WorkspaceOption = None) -> None:
+    """List the ingested documents, each in its state: ingested, extracted, reviewed (every
+    claim decided) or withdrawn."""
     from testimonia.service import documents as lib
     with opened(workspace) as ws:
         docs = lib.list_documents(ws)
+    if as_json:
+        for d in docs:
+            typer.echo(json.dumps({"id": d.id, "file": d.file_name, "source": d.source,
+                                   "organization": d.organization, "language": d.language,
+                                   "size": d.size, "media_type": d.media_type, "state": d.state,
+                                   "received_at": d.received_at}, ensure_ascii=False))
+        return
     table = Table("id", "file", "source", "lang", "size", "state")
     for d in docs:
         table.add_row(d.short_id, d.file_name, d.source or "—", d.language, _size(d.size), d.state)

@@ -198,4 +198,7 @@ def read_sidecar(path: Path) -> FrontMatter | None:
     if len(text) > MAX_BLOCK_CHARS:
         raise UnreadableFile(path, f"its metadata file {sidecar.name} is longer than "
                              f"{MAX_BLOCK_CHARS:,} characters")
-    return parse_block(text, sidecar)
+    try:
+        return parse_block(text, sidecar)
+    except UnreadableFile as exc:
+        raise UnreadableFile(path, f"its metadata file {sidecar.name}: {exc.reason}") from exc
