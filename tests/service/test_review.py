@@ -22,7 +22,15 @@ from testimonia.service.export import export
 from testimonia.service.ingest import IngestOptions, ingest_paths
 from testimonia.service.integrity import verify_workspace
 from testimonia.service.persons import link_persons, list_persons
-from testimonia.service.review import add_claim, apply_plan, decide, keep, review_queue, show_claim
+from testimonia.service.review import (
+    add_claim,
+    apply_plan,
+    context,
+    decide,
+    keep,
+    review_queue,
+    show_claim,
+)
 from testimonia.service.reviewed import ReviewedClaim
 from testimonia.service.workspace import Workspace
 from testimonia.store.schema import claim_reviews, person_links
@@ -280,3 +288,12 @@ def test_a_dossier_quotes_each_witness_once_on_the_sentence_of_the_act(reviewed_
     beating = next(f for f in report["findings"] if f["allegation"] == "beating")
     assert sorted(q["source"] for q in beating["quotes"]) == ["Alou", "Bintou"]
     assert all("beat" in q["quote"] for q in beating["quotes"])
+
+
+def test_a_reviewer_sees_the_other_places_the_words_could_name(ws: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "ali.md").write_text("---\nsource: Ali\nsource_kind: survivor\nlanguage: en\n---\n"
+                                     "(Fictional.) They held me in Moura for a week.\n", encoding="utf-8")
+    ingest_paths(ws, [tmp_path / "ali.md"], IngestOptions())
+    extraction.extract_workspace(ws)
+    [place] = context(ws, review_queue(ws)[0].id).places
+    assert place["country"] == "ML" and any("(PT," in c for c in place["candidates"])

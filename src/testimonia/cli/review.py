@@ -187,7 +187,8 @@ def print_context(ctx: Context, heading: str = "") -> None:
     out.print(f"  …{' '.join(ctx.before.split())} »{words}« {' '.join(ctx.after.split())}…")
     for place in ctx.places:
         out.print(f"  place “{place['text']}” → {place.get('name', '?')} ({place.get('country') or '—'}, "
-                  f"{place.get('id') or 'not in the gazetteer'}, precision {place.get('precision', '?')})")
+                  f"{place.get('id') or 'not in the gazetteer'}, precision {place.get('precision', '?')})"
+                  + (f"; also: {'; '.join(place['candidates'])}" if place.get("candidates") else ""))
     for period in ctx.periods:
         out.print(f"  period “{period['text']}” → {period.get('start') or '?'} – {period.get('end') or '?'} "
                   f"({period.get('precision', '?')})")

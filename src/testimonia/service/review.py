@@ -32,6 +32,7 @@ from testimonia.analysis.edits import (
 )
 from testimonia.errors import InvalidValue, NotFound
 from testimonia.model import Document, StoredClaim
+from testimonia.places.gazetteer import get_gazetteer
 from testimonia.service import doccrypt
 from testimonia.service.documents import visible_document
 from testimonia.service.persons import link_persons
@@ -97,8 +98,15 @@ def context(ws: Workspace, ref: str | int) -> Context:
     inside = [m for m in found if any(m.start < b and a < m.end for a, b in words)]
     return Context(item, _cut_before(text[max(0, start - CONTEXT_CHARS):start]),
                    [text[a:b] for a, b in words], _cut_after(text[end:end + CONTEXT_CHARS]),
-                   [{"text": m.text, **m.value} for m in inside if m.kind == "place"],
+                   [{"text": m.text, **m.value, "candidates": _candidates(m.text, m.value.get("id"))}
+                    for m in inside if m.kind == "place"],
                    [{"text": m.text, **m.value} for m in inside if m.kind == "period"])
+
+
+def _candidates(words: str, chosen: Any) -> list[str]:
+    """The other places the gazetteer knows by these words, for a reviewer to weigh."""
+    return [f"{p.name} ({p.country}, {p.id})" for p in get_gazetteer().lookup(words, "und")[:4]
+            if p.id != chosen][:3]
 
 
 def _cut_before(text: str) -> str:
