@@ -39,7 +39,7 @@ from testimonia.vocab import load_vocabulary
 NEGATION_REACH = 4  # tokens between a negation and the term it negates
 HYPOTHETICAL_REACH = 8
 FREE_WORD_ORDER = frozenset({"ru", "uk"})
-PERSON_CUES = frozenset({"first_person", "group", "witness", "third_person"})
+PERSON_CUES = frozenset({"first_person", "group", "witness", "third_person", "people"})
 NOBODY = {"who": "unknown", "count": None}  # a denial is about no one in particular
 VIOLATION_ACTS = {"arbitrary_detention": "detention", "incommunicado_detention": "detention",
                   "enforced_disappearance": "disappearance", "extrajudicial_killing": "killing"}
@@ -62,6 +62,8 @@ class Context:
     period_from: Sentence | None = None
     languages: list[str] = field(default_factory=list)  # of the interrogations being told
     languages_from: Sentence | None = None
+    victim: dict[str, Any] | None = None  # the last one the words named, for the next sentences
+    victim_from: Sentence | None = None
 
     def enter(self, s: Sentence) -> None:
         """Perpetrators, periods and interrogation languages do not outlive their paragraph."""
@@ -71,10 +73,12 @@ class Context:
             self.period, self.period_from = None, None
         if self.languages_from and self.languages_from.paragraph != s.paragraph:
             self.languages, self.languages_from = [], None
+        if self.victim_from and self.victim_from.paragraph != s.paragraph:
+            self.victim, self.victim_from = None, None
 
 
 class ClaimsComponent:
-    name, version = "claims", "13"
+    name, version = "claims", "14"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -123,7 +127,7 @@ class _Reader:
             if act != "transfer":
                 claims.append(self._claim(position, ctx, act, group, cues, denial))
                 continue
-            victim = self._victim(position, group, cues)
+            victim = self._victim(position, ctx, group, cues)
             moving = min((t for t in group if t.kind == "act" and t.value["code"] == "transfer"),
                          key=lambda t: t.start, default=None)
             legs = [leg for leg in self.where.transfer_legs(position, ctx.trail, victim["who"] != "other",
@@ -151,10 +155,21 @@ class _Reader:
         return any(_cue(c) == "sequence" and a.end <= c.start and c.end <= b.start
                    for a, b in pairwise(stops) for c in cues)
 
-    def _victim(self, position: int, terms: list[Mention], cues: list[Mention]) -> dict[str, Any]:
+    def _victim(self, position: int, ctx: Context, terms: list[Mention],
+                cues: list[Mention]) -> dict[str, Any]:
+        """Who the words around the act name; when they name no one ("Били каждый день.",
+        "Воды — кружка в день."), the one the paragraph last named ("Меня держали в
+        контейнере.")."""
         first = min(terms, key=lambda t: t.start)
-        return victim_of(self.doc, self.doc.sentences[position], first,
-                         self._person_cues(first, cues, self._hearsay(first, cues)))
+        s = self.doc.sentences[position]
+        person = self._person_cues(first, cues, self._hearsay(first, cues))
+        if ctx.victim is not None and not self._names_someone(s, person):
+            return ctx.victim
+        return victim_of(self.doc, s, first, person)
+
+    def _names_someone(self, s: Sentence, cues: list[Mention]) -> bool:
+        return any(_cue(c) in PERSON_CUES for c in cues) or any(
+            s.start <= p.start and p.end <= s.end for p in self.doc.of_kind("person"))
 
     def _hearsay(self, first: Mention, cues: list[Mention]) -> list[Mention]:
         return [c for c in cues if _cue(c) == "hearsay" and c.start < first.end
@@ -164,6 +179,13 @@ class _Reader:
         trail = ctx.trail
         self.where.note_facilities(s, trail)
         cues = {_cue(c) for c in self.index.inside(s, self.doc.cues)}
+        named = [c for c in claims if not c.denial]
+        if named and cues & PERSON_CUES:
+            ctx.victim, ctx.victim_from = named[0].victim, s
+        elif not claims and not cues & {"hearsay", "hypothetical", "third_person"} and \
+                cues & {"first_person", "group"}:  # "Меня взяли в Горловке." (no act term)
+            who = "group" if "group" in cues else "self"
+            ctx.victim, ctx.victim_from = {"who": who, "count": None}, s
         perpetrators = self._actors(s)
         if perpetrators and "hypothetical" not in cues:  # "Russian soldiers came. They took my son"
             ctx.perpetrators, ctx.perpetrators_from = perpetrators, s
@@ -228,7 +250,7 @@ class _Reader:
             places=tuple(self.where.as_json(p, ctx.trail, loose) for p in _unique_places(places)),
             perpetrators=() if denial else tuple(_unique_perpetrators(perps)),
             period=None if period is None else {**period.value, "text": period.text},
-            victim=NOBODY if denial else self._victim(position, terms, cues),
+            victim=NOBODY if denial else self._victim(position, ctx, terms, cues),
             first_hand=not self._hearsay(first, cues),
             denial=denial,
             interrogation_languages=tuple(languages),

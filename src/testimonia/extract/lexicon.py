@@ -60,7 +60,7 @@ class CuesComponent:
     """Negation, hypothetical, hearsay, denial, person and interrogation cues, and names of
     languages; kept apart from the published mentions."""
 
-    name, version = "cues", "2"
+    name, version = "cues", "3"
     reads = ("tokens",)
     writes = ("cues",)
 
