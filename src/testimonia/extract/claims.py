@@ -24,10 +24,12 @@ Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
+from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.sentences import Sentence
 from testimonia.extract.spans import TokenIndex
@@ -78,7 +80,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "14"
+    name, version = "claims", "15"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -101,6 +103,7 @@ class _Reader:
         self.where = Whereabouts(doc, self.index)
         self.methods = load_vocabulary().methods
         self.arrival: Mention | None = None  # where this sentence's transfer went
+        self.report = _is_report(doc)
 
     def claims(self, position: int, ctx: Context) -> list[Claim]:
         s = self.doc.sentences[position]
@@ -174,6 +177,13 @@ class _Reader:
     def _hearsay(self, first: Mention, cues: list[Mention]) -> list[Mention]:
         return [c for c in cues if _cue(c) == "hearsay" and c.start < first.end
                 and not any(_cue(w) == "witness" and w.start <= c.start < w.end for w in cues)]
+
+    def _told_after(self, first: Mention, cues: list[Mention]) -> bool:
+        """A hearsay cue after the act, in its sentence: "They kept him in the basement, he
+        told me after", «… c'est ce que disent ceux qui étaient avec lui»."""
+        return any(_cue(c) == "hearsay" and c.start >= first.end
+                   and not any(_cue(w) == "witness" and w.start <= c.start < w.end for w in cues)
+                   for c in cues)
 
     def update(self, s: Sentence, ctx: Context, claims: list[Claim]) -> None:
         trail = ctx.trail
@@ -251,7 +261,7 @@ class _Reader:
             perpetrators=() if denial else tuple(_unique_perpetrators(perps)),
             period=None if period is None else {**period.value, "text": period.text},
             victim=NOBODY if denial else self._victim(position, ctx, terms, cues),
-            first_hand=not self._hearsay(first, cues),
+            first_hand=not (self.report or self._hearsay(first, cues) or self._told_after(first, cues)),
             denial=denial,
             interrogation_languages=tuple(languages),
             evidence=self._evidence(s, sources), component=self.component, transfer=transfer)
@@ -330,6 +340,24 @@ def _killings_in_custody(claims: list[Claim]) -> list[Claim]:
     return [replace(c, violations=(*c.violations, "extrajudicial_killing"))
             if c.act == "killing" and not c.denial and "extrajudicial_killing" not in c.violations
             else c for c in claims]
+
+
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
+
+
+def _is_report(doc: ExtractDoc) -> bool:
+    """A text where no one speaks in the first person outside quotation marks, and that
+    names its sources ("a rights group said", "selon des élus", «сообщили
+    правозащитники»), opens with a dateline or tells of others ("detainees", «отца»): a
+    report or a relative's account of what they did not see, second-hand
+    (tests/eval/README.md). A text naming no one ("Клали на лавку …") stays first-hand."""
+    quoted = [m.span() for m in _QUOTED.finditer(doc.text)]
+    spoken = [c for c in doc.cues if not any(a <= c.start < b for a, b in quoted)]
+    kinds = {_cue(c) for c in spoken}
+    if kinds & {"first_person", "group", "witness"}:
+        return False
+    return bool(kinds & {"attribution", "hearsay", "people", "third_person"}) or \
+        dateline_end(doc.text) > 0
 
 
 def _is_question(sentence: str) -> bool:
