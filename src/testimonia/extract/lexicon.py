@@ -21,7 +21,7 @@ CONCEPT_FAMILIES = (("act", "method", "violation"), ("facility",))
 class ConceptsComponent:
     """Acts, methods and violations (one family: the longest term wins) and facility types."""
 
-    name, version = "concepts", "3"
+    name, version = "concepts", "4"
     reads = ("tokens",)
     writes = ("mentions:act", "mentions:method", "mentions:violation", "mentions:facility")
 
