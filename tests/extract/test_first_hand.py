@@ -43,3 +43,9 @@ def test_words_told_after_the_act_make_it_second_hand() -> None:
 ])
 def test_what_the_speaker_lived_or_saw_is_first_hand(text: str, language: str) -> None:
     assert first_hand(text, language) == {True}
+
+
+def test_hearsay_after_the_act_gives_way_to_the_speakers_own_eyes() -> None:
+    text = ("At night the guards beat the men with a hose in the camp near Olenivka; "
+            "I heard them, and in the morning I saw the bruises.")
+    assert first_hand(text, "en") == {True}

@@ -56,3 +56,8 @@ def test_the_speaker_named_without_an_act_term_still_frames_what_follows() -> No
 ])
 def test_who_is_with_the_speaker_and_who_acted(text: str, language: str, who: str) -> None:
     assert {v["who"] for v in victims(text, language)} == {who}
+
+
+def test_a_possessive_after_a_kin_word_is_no_actor() -> None:
+    text = "Сина мого забрали росгвардійці в Мелітополі в квітні."
+    assert {v["who"] for v in victims(text, "uk")} == {"other"}

@@ -80,7 +80,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "15"
+    name, version = "claims", "16"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -180,10 +180,11 @@ class _Reader:
 
     def _told_after(self, first: Mention, cues: list[Mention]) -> bool:
         """A hearsay cue after the act, in its sentence: "They kept him in the basement, he
-        told me after", «… c'est ce que disent ceux qui étaient avec lui»."""
-        return any(_cue(c) == "hearsay" and c.start >= first.end
-                   and not any(_cue(w) == "witness" and w.start <= c.start < w.end for w in cues)
-                   for c in cues)
+        told me after", «… c'est ce que disent ceux qui étaient avec lui»; not where the
+        speaker says they saw it too."""
+        if any(_cue(w) == "witness" for w in cues):
+            return False  # "…; I heard it, and in the morning I saw the marks"
+        return any(_cue(c) == "hearsay" and c.start >= first.end for c in cues)
 
     def update(self, s: Sentence, ctx: Context, claims: list[Claim]) -> None:
         trail = ctx.trail

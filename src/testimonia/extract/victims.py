@@ -71,8 +71,9 @@ def victim_of(doc: ExtractDoc, s: Sentence, term: Mention, cues: list[Mention]) 
 
 def _actor(doc: ExtractDoc, c: Mention, cues: list[Mention]) -> bool:
     """Words for people that name who acted: "un homme m'a attaché", "a man hit me"
-    (right before the speaker's pronoun), "by armed men", "par des hommes en civil"."""
-    if _kind(c) == "third_person" and any(
+    (right before the speaker's pronoun; in Russian and Ukrainian that is a possessive,
+    «сина мого»), "by armed men", "par des hommes en civil"."""
+    if _kind(c) == "third_person" and doc.language in ("en", "fr") and any(
             _kind(o) == "first_person" and 0 <= o.start - c.end <= 1 for o in cues):
         return True
     before = doc.text[max(0, c.start - 12):c.start].lower().split()
