@@ -61,3 +61,13 @@ def test_who_is_with_the_speaker_and_who_acted(text: str, language: str, who: st
 def test_a_possessive_after_a_kin_word_is_no_actor() -> None:
     text = "Сина мого забрали росгвардійці в Мелітополі в квітні."
     assert {v["who"] for v in victims(text, "uk")} == {"other"}
+
+
+def test_two_others_joined_by_and_are_a_group() -> None:
+    text = "Потом отца и брата забрали и держали в подвале на заводе в Гостомеле."
+    assert {v["who"] for v in victims(text, "ru")} == {"group"}
+
+
+def test_an_act_told_before_its_paragraph_names_the_victim_is_about_that_one() -> None:
+    text = "Еду давали раз в два дня в подвале в Балаклее. Я за это время сильно похудел, меня били."
+    assert {v["who"] for v in victims(text, "ru")} == {"self"}

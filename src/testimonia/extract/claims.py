@@ -80,7 +80,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "16"
+    name, version = "claims", "17"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -92,7 +92,7 @@ class ClaimsComponent:
             claims = reader.claims(position, context)
             reader.update(sentence, context, claims)
             doc.claims += claims
-        doc.claims = _killings_in_custody(doc.claims)
+        doc.claims = _killings_in_custody(_named_later(doc.claims, reader.paragraphs, reader.unnamed))
 
 
 class _Reader:
@@ -104,6 +104,9 @@ class _Reader:
         self.methods = load_vocabulary().methods
         self.arrival: Mention | None = None  # where this sentence's transfer went
         self.report = _is_report(doc)
+        self.paragraphs: dict[int, int] = {}  # claim (by id) → its sentence's paragraph
+        self.unnamed: set[int] = set()  # claims whose words named no victim
+        self.naming = True  # whether the claim being built had its victim named
 
     def claims(self, position: int, ctx: Context) -> list[Claim]:
         s = self.doc.sentences[position]
@@ -166,7 +169,9 @@ class _Reader:
         first = min(terms, key=lambda t: t.start)
         s = self.doc.sentences[position]
         person = self._person_cues(first, cues, self._hearsay(first, cues))
-        if ctx.victim is not None and not self._names_someone(s, person):
+        self.naming = self._names_someone(s, person)
+        if ctx.victim is not None and not self.naming:
+            self.naming = True
             return ctx.victim
         return victim_of(self.doc, s, first, person)
 
@@ -252,7 +257,7 @@ class _Reader:
             languages, languages_from = ctx.languages, ctx.languages_from or s
         sources += [perps_from if perps else None, period_from if period is not None else None,
                     languages_from if languages else None]
-        return Claim(
+        claim = Claim(
             act=act,
             methods=_unique(t.value["code"] for t in terms
                             if t.kind == "method" and self._act_of(t) == act),
@@ -266,6 +271,10 @@ class _Reader:
             denial=denial,
             interrogation_languages=tuple(languages),
             evidence=self._evidence(s, sources), component=self.component, transfer=transfer)
+        self.paragraphs[id(claim)] = s.paragraph
+        if not denial and not self.naming:
+            self.unnamed.add(id(claim))
+        return claim
 
     # qualifiers
 
@@ -330,6 +339,18 @@ class _Reader:
 
 
 CUSTODY = frozenset({"arrest", "detention", "transfer"})
+
+
+def _named_later(claims: list[Claim], paragraphs: dict[int, int], unnamed: set[int]) -> list[Claim]:
+    """A claim whose words named no victim, told before its paragraph names one ("Еду давали
+    раз в два дня. Я за это время килограммов пятнадцать скинул."), is about that one."""
+    out = []
+    for i, c in enumerate(claims):
+        later = None if id(c) not in unnamed else next(
+            (d for d in claims[i + 1:] if id(d) not in unnamed and not d.denial
+             and paragraphs.get(id(d)) == paragraphs.get(id(c))), None)
+        out.append(c if later is None else replace(c, victim=later.victim))
+    return out
 
 
 def _killings_in_custody(claims: list[Claim]) -> list[Claim]:

@@ -54,7 +54,7 @@ def victim_of(doc: ExtractDoc, s: Sentence, term: Mention, cues: list[Mention]) 
     cues = [c for c in cues if not _actor(doc, c, cues)]
     kinds = {_kind(c) for c in cues}
     if ("witness" in kinds and _before(cues, "witness", term)) or "third_person" in kinds:
-        if "first_person" in kinds and _joined(doc, cues):
+        if _joined(doc, cues):
             return {"who": "group", "count": _count(doc, s, term)}
         return _other(doc, s, term)
     if "group" in kinds:
@@ -82,13 +82,13 @@ def _actor(doc: ExtractDoc, c: Mention, cues: list[Mention]) -> bool:
 
 
 def _joined(doc: ExtractDoc, cues: list[Mention]) -> bool:
-    """"me and my neighbour", "мой брат и я": the speaker and someone else, together."""
+    """"me and my neighbour", «отца и брата»: the speaker and someone else, or two others,
+    together."""
     others = [c for c in cues if _kind(c) == "third_person"]
     mine = [c for c in cues if _kind(c) == "first_person"  # not the "my" of "my brother"
             and not any(o.start <= c.start and c.end <= o.end for o in others)]
     ordered = sorted(others + mine, key=lambda c: c.start)
-    return any(_kind(a) != _kind(b) and _AND.match(doc.text[a.end:b.start])
-               for a, b in pairwise(ordered))
+    return any(_AND.match(doc.text[a.end:b.start]) for a, b in pairwise(ordered))
 
 
 def _other(doc: ExtractDoc, s: Sentence, term: Mention) -> dict[str, Any]:
