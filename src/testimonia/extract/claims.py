@@ -24,10 +24,12 @@ Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
+from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.sentences import Sentence
 from testimonia.extract.spans import TokenIndex
@@ -39,7 +41,7 @@ from testimonia.vocab import load_vocabulary
 NEGATION_REACH = 4  # tokens between a negation and the term it negates
 HYPOTHETICAL_REACH = 8
 FREE_WORD_ORDER = frozenset({"ru", "uk"})
-PERSON_CUES = frozenset({"first_person", "group", "witness", "third_person"})
+PERSON_CUES = frozenset({"first_person", "group", "witness", "third_person", "people"})
 NOBODY = {"who": "unknown", "count": None}  # a denial is about no one in particular
 VIOLATION_ACTS = {"arbitrary_detention": "detention", "incommunicado_detention": "detention",
                   "enforced_disappearance": "disappearance", "extrajudicial_killing": "killing"}
@@ -62,6 +64,8 @@ class Context:
     period_from: Sentence | None = None
     languages: list[str] = field(default_factory=list)  # of the interrogations being told
     languages_from: Sentence | None = None
+    victim: dict[str, Any] | None = None  # the last one the words named, for the next sentences
+    victim_from: Sentence | None = None
 
     def enter(self, s: Sentence) -> None:
         """Perpetrators, periods and interrogation languages do not outlive their paragraph."""
@@ -71,10 +75,12 @@ class Context:
             self.period, self.period_from = None, None
         if self.languages_from and self.languages_from.paragraph != s.paragraph:
             self.languages, self.languages_from = [], None
+        if self.victim_from and self.victim_from.paragraph != s.paragraph:
+            self.victim, self.victim_from = None, None
 
 
 class ClaimsComponent:
-    name, version = "claims", "13"
+    name, version = "claims", "17"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -86,7 +92,7 @@ class ClaimsComponent:
             claims = reader.claims(position, context)
             reader.update(sentence, context, claims)
             doc.claims += claims
-        doc.claims = _killings_in_custody(doc.claims)
+        doc.claims = _killings_in_custody(_named_later(doc.claims, reader.paragraphs, reader.unnamed))
 
 
 class _Reader:
@@ -97,6 +103,10 @@ class _Reader:
         self.where = Whereabouts(doc, self.index)
         self.methods = load_vocabulary().methods
         self.arrival: Mention | None = None  # where this sentence's transfer went
+        self.report = _is_report(doc)
+        self.paragraphs: dict[int, int] = {}  # claim (by id) → its sentence's paragraph
+        self.unnamed: set[int] = set()  # claims whose words named no victim
+        self.naming = True  # whether the claim being built had its victim named
 
     def claims(self, position: int, ctx: Context) -> list[Claim]:
         s = self.doc.sentences[position]
@@ -123,7 +133,7 @@ class _Reader:
             if act != "transfer":
                 claims.append(self._claim(position, ctx, act, group, cues, denial))
                 continue
-            victim = self._victim(position, group, cues)
+            victim = self._victim(position, ctx, group, cues)
             moving = min((t for t in group if t.kind == "act" and t.value["code"] == "transfer"),
                          key=lambda t: t.start, default=None)
             legs = [leg for leg in self.where.transfer_legs(position, ctx.trail, victim["who"] != "other",
@@ -151,19 +161,47 @@ class _Reader:
         return any(_cue(c) == "sequence" and a.end <= c.start and c.end <= b.start
                    for a, b in pairwise(stops) for c in cues)
 
-    def _victim(self, position: int, terms: list[Mention], cues: list[Mention]) -> dict[str, Any]:
+    def _victim(self, position: int, ctx: Context, terms: list[Mention],
+                cues: list[Mention]) -> dict[str, Any]:
+        """Who the words around the act name; when they name no one ("Били каждый день.",
+        "Воды — кружка в день."), the one the paragraph last named ("Меня держали в
+        контейнере.")."""
         first = min(terms, key=lambda t: t.start)
-        return victim_of(self.doc, self.doc.sentences[position], first,
-                         self._person_cues(first, cues, self._hearsay(first, cues)))
+        s = self.doc.sentences[position]
+        person = self._person_cues(first, cues, self._hearsay(first, cues))
+        self.naming = self._names_someone(s, person)
+        if ctx.victim is not None and not self.naming:
+            self.naming = True
+            return ctx.victim
+        return victim_of(self.doc, s, first, person)
+
+    def _names_someone(self, s: Sentence, cues: list[Mention]) -> bool:
+        return any(_cue(c) in PERSON_CUES for c in cues) or any(
+            s.start <= p.start and p.end <= s.end for p in self.doc.of_kind("person"))
 
     def _hearsay(self, first: Mention, cues: list[Mention]) -> list[Mention]:
         return [c for c in cues if _cue(c) == "hearsay" and c.start < first.end
                 and not any(_cue(w) == "witness" and w.start <= c.start < w.end for w in cues)]
 
+    def _told_after(self, first: Mention, cues: list[Mention]) -> bool:
+        """A hearsay cue after the act, in its sentence: "They kept him in the basement, he
+        told me after", «… c'est ce que disent ceux qui étaient avec lui»; not where the
+        speaker says they saw it too."""
+        if any(_cue(w) == "witness" for w in cues):
+            return False  # "…; I heard it, and in the morning I saw the marks"
+        return any(_cue(c) == "hearsay" and c.start >= first.end for c in cues)
+
     def update(self, s: Sentence, ctx: Context, claims: list[Claim]) -> None:
         trail = ctx.trail
         self.where.note_facilities(s, trail)
         cues = {_cue(c) for c in self.index.inside(s, self.doc.cues)}
+        named = [c for c in claims if not c.denial]
+        if named and cues & PERSON_CUES:
+            ctx.victim, ctx.victim_from = named[0].victim, s
+        elif not claims and not cues & {"hearsay", "hypothetical", "third_person"} and \
+                cues & {"first_person", "group"}:  # "Меня взяли в Горловке." (no act term)
+            who = "group" if "group" in cues else "self"
+            ctx.victim, ctx.victim_from = {"who": who, "count": None}, s
         perpetrators = self._actors(s)
         if perpetrators and "hypothetical" not in cues:  # "Russian soldiers came. They took my son"
             ctx.perpetrators, ctx.perpetrators_from = perpetrators, s
@@ -219,7 +257,7 @@ class _Reader:
             languages, languages_from = ctx.languages, ctx.languages_from or s
         sources += [perps_from if perps else None, period_from if period is not None else None,
                     languages_from if languages else None]
-        return Claim(
+        claim = Claim(
             act=act,
             methods=_unique(t.value["code"] for t in terms
                             if t.kind == "method" and self._act_of(t) == act),
@@ -228,11 +266,15 @@ class _Reader:
             places=tuple(self.where.as_json(p, ctx.trail, loose) for p in _unique_places(places)),
             perpetrators=() if denial else tuple(_unique_perpetrators(perps)),
             period=None if period is None else {**period.value, "text": period.text},
-            victim=NOBODY if denial else self._victim(position, terms, cues),
-            first_hand=not self._hearsay(first, cues),
+            victim=NOBODY if denial else self._victim(position, ctx, terms, cues),
+            first_hand=not (self.report or self._hearsay(first, cues) or self._told_after(first, cues)),
             denial=denial,
             interrogation_languages=tuple(languages),
             evidence=self._evidence(s, sources), component=self.component, transfer=transfer)
+        self.paragraphs[id(claim)] = s.paragraph
+        if not denial and not self.naming:
+            self.unnamed.add(id(claim))
+        return claim
 
     # qualifiers
 
@@ -299,6 +341,18 @@ class _Reader:
 CUSTODY = frozenset({"arrest", "detention", "transfer"})
 
 
+def _named_later(claims: list[Claim], paragraphs: dict[int, int], unnamed: set[int]) -> list[Claim]:
+    """A claim whose words named no victim, told before its paragraph names one ("Еду давали
+    раз в два дня. Я за это время килограммов пятнадцать скинул."), is about that one."""
+    out = []
+    for i, c in enumerate(claims):
+        later = None if id(c) not in unnamed else next(
+            (d for d in claims[i + 1:] if id(d) not in unnamed and not d.denial
+             and paragraphs.get(id(d)) == paragraphs.get(id(c))), None)
+        out.append(c if later is None else replace(c, victim=later.victim))
+    return out
+
+
 def _killings_in_custody(claims: list[Claim]) -> list[Claim]:
     """A killing told in an account of arrest or detention is a killing of someone in the
     killers' hands: extrajudicial ("they took him at the checkpoint; a week later his body
@@ -308,6 +362,24 @@ def _killings_in_custody(claims: list[Claim]) -> list[Claim]:
     return [replace(c, violations=(*c.violations, "extrajudicial_killing"))
             if c.act == "killing" and not c.denial and "extrajudicial_killing" not in c.violations
             else c for c in claims]
+
+
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
+
+
+def _is_report(doc: ExtractDoc) -> bool:
+    """A text where no one speaks in the first person outside quotation marks, and that
+    names its sources ("a rights group said", "selon des élus", «сообщили
+    правозащитники»), opens with a dateline or tells of others ("detainees", «отца»): a
+    report or a relative's account of what they did not see, second-hand
+    (tests/eval/README.md). A text naming no one ("Клали на лавку …") stays first-hand."""
+    quoted = [m.span() for m in _QUOTED.finditer(doc.text)]
+    spoken = [c for c in doc.cues if not any(a <= c.start < b for a, b in quoted)]
+    kinds = {_cue(c) for c in spoken}
+    if kinds & {"first_person", "group", "witness"}:
+        return False
+    return bool(kinds & {"attribution", "hearsay", "people", "third_person"}) or \
+        dateline_end(doc.text) > 0
 
 
 def _is_question(sentence: str) -> bool:

@@ -21,7 +21,7 @@ CONCEPT_FAMILIES = (("act", "method", "violation"), ("facility",))
 class ConceptsComponent:
     """Acts, methods and violations (one family: the longest term wins) and facility types."""
 
-    name, version = "concepts", "3"
+    name, version = "concepts", "4"
     reads = ("tokens",)
     writes = ("mentions:act", "mentions:method", "mentions:violation", "mentions:facility")
 
@@ -60,7 +60,7 @@ class CuesComponent:
     """Negation, hypothetical, hearsay, denial, person and interrogation cues, and names of
     languages; kept apart from the published mentions."""
 
-    name, version = "cues", "2"
+    name, version = "cues", "3"
     reads = ("tokens",)
     writes = ("cues",)
 

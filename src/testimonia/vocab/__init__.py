@@ -51,7 +51,7 @@ ESF_LISTS = frozenset({"MT4", "MT5", "MT17", "MT24", "MT25", "MT30", "MT31", "MT
 RELATIONS = frozenset({"part_of", "works_with", "successor_of", "commanded_by"})
 CUE_KINDS = ("negation", "hypothetical", "hearsay", "denial", "first_person", "group",
              "witness", "interrogation", "not_allegation", "statement", "sequence",
-             "third_person")
+             "third_person", "people", "attribution")
 PLACE_COLUMNS = ("id", "name", "alt_names", "country", "admin1", "lat", "lon", "precision",
                  "kind", "facility_type", "parent_id", "coord_source", "notes")
 PRECISIONS = frozenset({"settlement", "facility", "district", "region"})
