@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, or_, select
+from sqlalchemy import Connection, delete, insert, or_, select
 
 from testimonia.model import Claim, Mention
-from testimonia.store.records import now
+from testimonia.store.records import next_id, now
 from testimonia.store.schema import claims, document_texts, documents, extractions, mentions, sources
 
 EXTRACTION, ANALYST = "extraction", "analyst"  # who made a claim: only extraction's are replaced
@@ -77,14 +77,14 @@ def replace_results(conn: Connection, document_id: str, version: str, text_sha25
                                       claims.c.origin == EXTRACTION))
     conn.execute(delete(extractions).where(extractions.c.document_id == document_id))
     if found_mentions:
-        first = _next_id(conn, mentions.c.id)
+        first = next_id(conn, mentions.c.id)
         conn.execute(insert(mentions), [
             {"id": first + i, "document_id": document_id, "kind": m.kind, "start": m.start,
              "end": m.end, "component": m.component,
              "sealed": seal("mention", first + i, _json({"text": m.text, "value": m.value}))}
             for i, m in enumerate(found_mentions)])
     if found_claims:
-        first = _next_id(conn, claims.c.id)
+        first = next_id(conn, claims.c.id)
         conn.execute(insert(claims), [
             {"id": first + i, "document_id": document_id, "act": c.act, "component": c.component,
              "sealed": seal("claim", first + i, _json(c.to_json())), "origin": EXTRACTION}
@@ -98,21 +98,28 @@ def forget(conn: Connection, document_id: str) -> None:
     conn.execute(delete(extractions).where(extractions.c.document_id == document_id))
 
 
-def sealed_claims(conn: Connection) -> Iterator[SealedRow]:
+def sealed_claims(conn: Connection, only: str | None = None) -> Iterator[SealedRow]:
+    """Every claim (or one document's), by file name."""
     query = (select(claims.c.id, claims.c.document_id, claims.c.sealed, claims.c.act,
                     claims.c.origin, documents.c.file_name, sources.c.pseudonym, sources.c.kind)
              .join(documents, documents.c.id == claims.c.document_id)
              .join(sources, documents.c.source_id == sources.c.id, isouter=True)
              .order_by(documents.c.file_name, claims.c.id))
+    if only is not None:
+        query = query.where(claims.c.document_id == only)
     for row in conn.execution_options(yield_per=500).execute(query):
         yield SealedRow(row.id, row.document_id, bytes(row.sealed), kind=row.act,
                         file_name=row.file_name, source=row.pseudonym, source_kind=row.kind,
                         origin=row.origin)
 
 
+def document_of_claim(conn: Connection, claim_id: int) -> str | None:
+    return conn.execute(select(claims.c.document_id).where(claims.c.id == claim_id)).scalar_one_or_none()
+
+
 def add_claim(conn: Connection, document_id: str, act: str, body: dict[str, Any], seal: Seal) -> int:
     """An analyst's claim (what extraction missed): kept when extraction runs again."""
-    claim_id = _next_id(conn, claims.c.id)
+    claim_id = next_id(conn, claims.c.id)
     conn.execute(insert(claims).values(id=claim_id, document_id=document_id, act=act,
                                        component=str(body.get("component", ANALYST)),
                                        sealed=seal("claim", claim_id, _json(body)), origin=ANALYST))
@@ -123,10 +130,6 @@ def sealed_mentions(conn: Connection, document_id: str) -> list[SealedRow]:
     query = select(mentions).where(mentions.c.document_id == document_id).order_by(mentions.c.start)
     return [SealedRow(r.id, r.document_id, bytes(r.sealed), r.kind, r.start, r.end, r.component)
             for r in conn.execute(query)]
-
-
-def _next_id(conn: Connection, column: Any) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
 
 
 def _json(value: Any) -> bytes:

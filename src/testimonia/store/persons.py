@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert, select
 
-from testimonia.store.records import now
+from testimonia.store.records import next_id, now
 from testimonia.store.schema import person_links
 
 __all__ = ["LinkRow", "add", "rows"]
@@ -25,7 +25,7 @@ class LinkRow:
 
 def add(conn: Connection, organization_id: int, seal: Callable[[int], bytes], actor: str) -> LinkRow:
     """A new link; `seal(row id)` gives its sealed content (bound to the row)."""
-    row_id = int(conn.execute(select(func.coalesce(func.max(person_links.c.id), 0))).scalar_one()) + 1
+    row_id = next_id(conn, person_links.c.id)
     row = LinkRow(row_id, organization_id, seal(row_id), actor, now())
     conn.execute(insert(person_links).values(id=row.id, organization_id=organization_id,
                                              sealed=row.sealed, actor=actor, at=row.at))

@@ -18,6 +18,12 @@ from testimonia.model import Document, Organization, Relation, Source, SourceKin
 from testimonia.store.schema import document_texts, documents, extractions, organizations, source_relations, sources
 
 
+def next_id(conn: Connection, column: Any) -> int:
+    """The id a new row takes (ids are given inside the write transaction, so that
+    content sealed to its row id can be written with it)."""
+    return int(conn.execute(select(func.coalesce(func.max(column), 0))).scalar_one()) + 1
+
+
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -10,13 +10,13 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert, select
 
 from testimonia.store.extractions import Seal
-from testimonia.store.records import now
+from testimonia.store.records import next_id, now
 from testimonia.store.schema import claim_reviews
 
-__all__ = ["DECISIONS", "ReviewRow", "add", "rows"]
+__all__ = ["DECISIONS", "ReviewRow", "add", "document_of", "rows"]
 
 DECISIONS = ("accepted", "edited", "rejected", "added")
 
@@ -39,7 +39,7 @@ def add(conn: Connection, document_id: str, organization_id: int, act: str,
         actor: str) -> ReviewRow:
     if decision not in DECISIONS:
         raise ValueError(f"unknown decision {decision!r}")
-    row_id = int(conn.execute(select(func.coalesce(func.max(claim_reviews.c.id), 0))).scalar_one()) + 1
+    row_id = next_id(conn, claim_reviews.c.id)
     sealed = seal("review", row_id, json.dumps(content, ensure_ascii=False).encode("utf-8"))
     row = ReviewRow(row_id, document_id, organization_id, act, tuple(spans), decision, sealed,
                     actor, now())
@@ -49,11 +49,20 @@ def add(conn: Connection, document_id: str, organization_id: int, act: str,
     return row
 
 
-def rows(conn: Connection, organization_id: int | None = None) -> Iterator[ReviewRow]:
-    """Decisions in the order they were made (one organisation's, or all)."""
+def document_of(conn: Connection, review_id: int) -> str | None:
+    return conn.execute(select(claim_reviews.c.document_id)
+                        .where(claim_reviews.c.id == review_id)).scalar_one_or_none()
+
+
+def rows(conn: Connection, organization_id: int | None = None,
+         document_id: str | None = None) -> Iterator[ReviewRow]:
+    """Decisions in the order they were made (one organisation's or all; on one document
+    or on all)."""
     query = select(claim_reviews).order_by(claim_reviews.c.id)
     if organization_id is not None:
         query = query.where(claim_reviews.c.organization_id == organization_id)
+    if document_id is not None:
+        query = query.where(claim_reviews.c.document_id == document_id)
     for r in conn.execute(query):
         yield ReviewRow(r.id, r.document_id, r.organization_id, r.act,
                         tuple((int(a), int(b)) for a, b in r.spans), r.decision, bytes(r.sealed),
