@@ -80,11 +80,12 @@ def sealer(data_key: bytes, document_id: str) -> extractions.Seal:
     return seal
 
 
-def visible_claims(ws: KeyHolder, conn: Connection) -> Iterator[StoredClaim]:
-    """The claims of every document the acting user's organisation sees, opened."""
+def visible_claims(ws: KeyHolder, conn: Connection, only: str | None = None) -> Iterator[StoredClaim]:
+    """The claims of every document the acting user's organisation sees (or of the one
+    document `only`, if it sees it), opened."""
     keys = _KeyCache(ws, conn)
-    visible = ws.scope(conn).document_ids(conn)
-    for row in extractions.sealed_claims(conn):
+    visible = ws.scope(conn).document_ids(conn, only=only)
+    for row in extractions.sealed_claims(conn, only):
         if row.document_id in visible:
             body = open_row(keys.get(row.document_id), row, "claim")
             yield StoredClaim(row.id, row.document_id, row.file_name, row.source, body,

@@ -37,7 +37,7 @@ from testimonia.service import doccrypt
 from testimonia.service.documents import visible_document
 from testimonia.service.persons import link_persons
 from testimonia.service.policy import requires
-from testimonia.service.reviewed import Decision, ReviewedClaim, find, reviewed_claims
+from testimonia.service.reviewed import Decision, ReviewedClaim, reviewed_claim, reviewed_claims
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson
 from testimonia.store import extractions, records, reviews
@@ -62,7 +62,7 @@ def _first_offset(body: ClaimJson) -> int:
 @requires('read_claims')
 def show_claim(ws: Workspace, ref: str | int) -> ReviewedClaim:
     with ws.engine.connect() as conn:
-        return find(reviewed_claims(ws, conn), parse_ref(ref))
+        return reviewed_claim(ws, conn, parse_ref(ref))
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ CONTEXT_CHARS = 300
 def context(ws: Workspace, ref: str | int) -> Context:
     """The claim in its text (the read is entered in the custody log as `viewed`)."""
     with ws.transaction() as conn:
-        item = find(reviewed_claims(ws, conn), parse_ref(ref))
+        item = reviewed_claim(ws, conn, parse_ref(ref))
         document_id = item.claim.document_id
         data_key = doccrypt.key_for(ws, conn, document_id)
         text = doccrypt.open_text(data_key, document_id, records.sealed_text(conn, document_id))
@@ -136,11 +136,9 @@ def decide(ws: Workspace, refs: str | int | Sequence[str | int], decision: str,
                            "--act, --violation, --first-hand/--hearsay or --denial/--no-denial.")
     wanted = [parse_ref(r) for r in ([refs] if isinstance(refs, (str, int)) else refs)]
     with ws.transaction() as conn:
-        current = {c.id: c for c in reviewed_claims(ws, conn)}
         for claim_id in wanted:
-            _decide_one(ws, conn, find(current.values(), claim_id), decision, reason, changes)
-        after = {c.id: c for c in reviewed_claims(ws, conn)}
-        return [find(after.values(), claim_id) for claim_id in wanted]
+            _decide_one(ws, conn, reviewed_claim(ws, conn, claim_id), decision, reason, changes)
+        return [reviewed_claim(ws, conn, claim_id) for claim_id in wanted]
 
 
 def _decide_one(ws: Workspace, conn: Connection, item: ReviewedClaim, decision: str,
@@ -159,14 +157,14 @@ def keep(ws: Workspace, ref: str | int, reason: str | None = None) -> ReviewedCl
     """Resolve a conflict by keeping the version decided before, now based on what
     extraction gives today."""
     with ws.transaction() as conn:
-        item = find(reviewed_claims(ws, conn), parse_ref(ref))
+        item = reviewed_claim(ws, conn, parse_ref(ref))
         if not item.history:
             raise InvalidValue(f"Claim {claim_ref(item.id)} has no decision to keep.",
                                fix="Accept, reject or edit it.")
         last = item.history[-1]
         _record(ws, conn, item.claim, last.decision, last.body, digest(item.claim.body), reason,
                 _anchor(item))
-        return find(reviewed_claims(ws, conn), item.id)
+        return reviewed_claim(ws, conn, item.id)
 
 
 @requires('review_claims')
@@ -180,7 +178,7 @@ def add_claim(ws: Workspace, document: str, changes: ClaimChanges, span: tuple[i
     with ws.transaction() as conn:
         doc = visible_document(ws, conn, document)
         claim_id = _add_one(ws, conn, doc, changes, span, quote, reason)
-        return find(reviewed_claims(ws, conn), claim_id)
+        return reviewed_claim(ws, conn, claim_id)
 
 
 class SameWords(InvalidValue):
@@ -203,8 +201,7 @@ def _add_one(ws: Workspace, conn: Connection, doc: Document, changes: ClaimChang
         "evidence": [{"start": start, "end": end, "quote": text[start:end]}],
         "component": ANALYST_COMPONENT, "transfer": None})
     body = apply_changes(blank, changes)
-    same = [c for c in reviewed_claims(ws, conn)
-            if c.claim.document_id == doc.id and c.claim.body["act"] == body["act"]
+    same = [c for c in reviewed_claims(ws, conn, doc.id) if c.claim.body["act"] == body["act"]
             and c.claim.id > 0 and spans(c.claim.body) == ((start, end),)]
     if same:
         raise SameWords(same[0], f"Claim {same[0].id} already states {body['act']} on these words.",
@@ -251,8 +248,8 @@ def apply_plan(ws: Workspace, plan: Plan) -> PlanReport:
                                        fix=exc.fix) from exc
                 report.decisions[done] = report.decisions.get(done, 0) + 1
             if planned.reject_rest:
-                for item in reviewed_claims(ws, conn):
-                    if item.claim.document_id == doc.id and item.state == "unreviewed":
+                for item in reviewed_claims(ws, conn, doc.id):
+                    if item.state == "unreviewed":
                         _decide_one(ws, conn, item, "rejected", planned.reject_rest, None)
                         report.decisions["rejected"] = report.decisions.get("rejected", 0) + 1
     for name, names in plan.persons:
@@ -272,7 +269,7 @@ def _apply_entry(ws: Workspace, conn: Connection, doc: Document, entry: PlanEntr
         except SameWords as same:
             _decide_one(ws, conn, same.item, "edited", entry.reason, entry.changes)
             return "edited"
-    item = _by_quote(reviewed_claims(ws, conn), doc, entry, where)
+    item = _by_quote(reviewed_claims(ws, conn, doc.id), entry, where)
     _decide_one(ws, conn, item, DECIDED[entry.action], entry.reason,
                 entry.changes if entry.action == "edit" else None)
     return DECIDED[entry.action]
@@ -286,9 +283,10 @@ def _plan_document(ws: Workspace, conn: Connection, file: str) -> Document:
     return named[0] if named else visible_document(ws, conn, file)
 
 
-def _by_quote(found: list[ReviewedClaim], doc: Document, entry: PlanEntry, where: str) -> ReviewedClaim:
+def _by_quote(found: list[ReviewedClaim], entry: PlanEntry, where: str) -> ReviewedClaim:
+    """The one claim of a document (`found`) whose evidence holds the entry's quote."""
     wanted = " ".join(entry.quote.split())
-    matching = [c for c in found if c.claim.document_id == doc.id and not c.withdrawn
+    matching = [c for c in found if not c.withdrawn
                 and (entry.was is None or c.claim.body["act"] == entry.was)
                 and any(wanted in " ".join(e["quote"].split()) for e in c.claim.body["evidence"])]
     if len(matching) != 1:

@@ -35,7 +35,8 @@ from testimonia.shapes import ClaimJson
 from testimonia.store import extractions, persons, records, reviews
 from testimonia.text.textfold import fold
 
-__all__ = ["COUNTED", "STATES", "Decision", "ReviewedClaim", "find", "person_links", "reviewed_claims"]
+__all__ = ["COUNTED", "STATES", "Decision", "ReviewedClaim", "find", "person_links", "reviewed_claim",
+           "reviewed_claims"]
 
 STATES = ("unreviewed", "accepted", "edited", "rejected", "added")
 COUNTED = frozenset({"accepted", "edited", "added"})
@@ -75,17 +76,18 @@ class ReviewedClaim:
         return self.state in COUNTED or (include_unreviewed and self.state == "unreviewed")
 
 
-def reviewed_claims(ws: Workspace, conn: Connection) -> list[ReviewedClaim]:
-    """Every claim of the documents the acting user's organisation sees, with the state
-    its decisions give it (no access check: the calling service has made it)."""
-    stored = list(doccrypt.visible_claims(ws, conn))
+def reviewed_claims(ws: Workspace, conn: Connection, only: str | None = None) -> list[ReviewedClaim]:
+    """Every claim of the documents the acting user's organisation sees (or of the one
+    document `only`), with the state its decisions give it (no access check: the calling
+    service has made it)."""
     by_document: dict[str, list[StoredClaim]] = {}
-    for claim in stored:
+    for claim in doccrypt.visible_claims(ws, conn, only):
         by_document.setdefault(claim.document_id, []).append(claim)
+    visible = ws.scope(conn).document_ids(conn, only=only)
     decided: dict[str, list[tuple[reviews.ReviewRow, Decision]]] = {}
     keys: dict[str, bytes] = {}
-    for row in reviews.rows(conn, ws.user.organization_id):
-        if row.document_id in by_document or _visible(ws, conn, row.document_id):
+    for row in reviews.rows(conn, ws.user.organization_id, only):
+        if row.document_id in visible:
             if row.document_id not in keys:
                 keys[row.document_id] = doccrypt.key_for(ws, conn, row.document_id)
             decided.setdefault(row.document_id, []).append((row, _open(keys[row.document_id], row)))
@@ -99,8 +101,13 @@ def reviewed_claims(ws: Workspace, conn: Connection) -> list[ReviewedClaim]:
     return result
 
 
-def _visible(ws: Workspace, conn: Connection, document_id: str) -> bool:
-    return bool(ws.scope(conn).document_ids(conn, only=document_id))
+def reviewed_claim(ws: Workspace, conn: Connection, claim_id: int) -> ReviewedClaim:
+    """One claim as review left it (an extracted or added claim by its id, a reviewed
+    version extraction no longer finds by -(its first decision)), reading only its
+    document's claims and decisions."""
+    document = (extractions.document_of_claim(conn, claim_id) if claim_id > 0
+                else reviews.document_of(conn, -claim_id))
+    return find(reviewed_claims(ws, conn, document) if document else [], claim_id)
 
 
 def _open(data_key: bytes, row: reviews.ReviewRow) -> Decision:
