@@ -45,14 +45,9 @@ class Correction:
 @requires('correct_documents')
 def correct_document(ws: Workspace, id_prefix: str, correction: Correction, reason: str) -> Document:
     """Correct what was recorded about a document at ingest; returns it as it now is."""
-    if not reason.strip():
-        raise InvalidValue("A correction needs a reason.",
-                           fix='Give --reason "…" (it is kept in the custody and audit logs).')
+    _check_reason(reason, "A correction")
     with ws.transaction() as conn:
-        doc = visible_document(ws, conn, id_prefix)
-        if doc.organization != ws.user.organization:
-            raise InvalidValue(f"Document {doc.short_id} belongs to {doc.organization}, which "
-                               "alone may correct it.", fix=f"Ask {doc.organization}.")
+        doc = _own_document(ws, conn, id_prefix, "correct")
         changes = _changes(conn, doc, correction, ws.user.organization)
         if not changes:
             raise InvalidValue(f"Nothing to correct: {doc.short_id} already has these values.")
@@ -70,10 +65,9 @@ def correct_document(ws: Workspace, id_prefix: str, correction: Correction, reas
         if {"language", "interview_date"} & changes.keys():
             extractions.forget(conn, doc.id)  # read again: the text reads differently now
         if {"source", "consent"} & changes.keys():
-            doccrypt.sync_shares(ws, conn, ws.user.organization_id, ws.user.organization)
-        details = {"changes": changes, "reason": reason.strip(), "organization": ws.user.organization}
-        ws.record(conn, "corrected", doc.id, details)
-        ws.audit(conn, "document_corrected", doc.id, {**details, "file_name": doc.file_name})
+            doccrypt.sync_shares(ws, conn, ws.user.organization_id, ws.user.organization, only=doc.id)
+        _log(ws, conn, "corrected", doc, {"changes": changes, "reason": reason.strip(),
+                                          "organization": ws.user.organization})
         return visible_document(ws, conn, doc.id)
 
 
@@ -123,20 +117,34 @@ def restore_document(ws: Workspace, id_prefix: str, reason: str) -> Document:
 
 
 def _set(ws: Workspace, id_prefix: str, reason: str, withdrawn: bool) -> Document:
-    if not reason.strip():
-        raise InvalidValue("A withdrawal or a restoration needs a reason.",
-                           fix='Give --reason "…" (it is kept in the custody and audit logs).')
-    action = "withdrawn" if withdrawn else "restored"
+    _check_reason(reason, "A withdrawal or a restoration")
     with ws.transaction() as conn:
-        doc = visible_document(ws, conn, id_prefix)
+        doc = _own_document(ws, conn, id_prefix, "withdraw")
         if (doc.state == records.WITHDRAWN) == withdrawn:
             raise InvalidValue(f"Document {doc.short_id} ({doc.file_name}) is already "
                                f"{'withdrawn' if withdrawn else 'in the analysis'}.")
-        if doc.organization != ws.user.organization:
-            raise InvalidValue(f"Document {doc.short_id} belongs to {doc.organization}, which "
-                               "alone may withdraw it.", fix=f"Ask {doc.organization}.")
         records.set_withdrawn(conn, doc.id, withdrawn)
-        details = {"reason": reason.strip(), "organization": ws.user.organization}
-        ws.record(conn, action, doc.id, details)
-        ws.audit(conn, f"document_{action}", doc.id, {**details, "file_name": doc.file_name})
+        _log(ws, conn, "withdrawn" if withdrawn else "restored", doc,
+             {"reason": reason.strip(), "organization": ws.user.organization})
         return visible_document(ws, conn, doc.id)
+
+
+def _check_reason(reason: str, what: str) -> None:
+    if not reason.strip():
+        raise InvalidValue(f"{what} needs a reason.",
+                           fix='Give --reason "…" (it is kept in the custody and audit logs).')
+
+
+def _own_document(ws: Workspace, conn: Connection, id_prefix: str, verb: str) -> Document:
+    """A document the acting user's organisation sees and owns: only the owner corrects."""
+    doc = visible_document(ws, conn, id_prefix)
+    if doc.organization != ws.user.organization:
+        raise InvalidValue(f"Document {doc.short_id} belongs to {doc.organization}, which "
+                           f"alone may {verb} it.", fix=f"Ask {doc.organization}.")
+    return doc
+
+
+def _log(ws: Workspace, conn: Connection, action: str, doc: Document, details: dict[str, Any]) -> None:
+    """The change in the custody log, and in the audit log as `document_<action>`."""
+    ws.record(conn, action, doc.id, details)
+    ws.audit(conn, f"document_{action}", doc.id, {**details, "file_name": doc.file_name})

@@ -154,13 +154,14 @@ def key_for(ws: KeyHolder, conn: Connection, document_id: str) -> bytes:
                    fix="Its organisation can share it: `testimonia share document ID --with ORG`.")
 
 
-def sync_shares(ws: KeyHolder, conn: Connection, organization_id: int, name: str) -> int:
-    """Make the wrapped keys of an organisation's documents match its shares; returns how
-    many keys were added or removed."""
+def sync_shares(ws: KeyHolder, conn: Connection, organization_id: int, name: str,
+                only: str | None = None) -> int:
+    """Make the wrapped keys of an organisation's documents (or of the one document
+    `only`) match its shares; returns how many keys were added or removed."""
     key_orgs = {r.key_id: r.organization_id for r in conn.execute(
         select(organization_keys.c.key_id, organization_keys.c.organization_id))}
     changed = 0
-    for document_id, pseudonym, metadata in _documents_of(conn, organization_id):
+    for document_id, pseudonym, metadata in _documents_of(conn, organization_id, only):
         want = recipients(conn, organization_id, pseudonym, document_id, metadata)
         have = protection.wrapped_for(conn, binding(document_id))
         have_orgs = {key_orgs[k] for k in have}
@@ -177,10 +178,13 @@ def sync_shares(ws: KeyHolder, conn: Connection, organization_id: int, name: str
     return changed
 
 
-def _documents_of(conn: Connection, organization_id: int) -> list[tuple[str, str | None, Any]]:
+def _documents_of(conn: Connection, organization_id: int,
+                  only: str | None = None) -> list[tuple[str, str | None, Any]]:
     query = (select(documents.c.id, sources.c.pseudonym, documents.c.metadata)
              .join_from(documents, sources, documents.c.source_id == sources.c.id, isouter=True)
              .where(documents.c.organization_id == organization_id))
+    if only is not None:
+        query = query.where(documents.c.id == only)
     return [(r.id, r.pseudonym, r.metadata) for r in conn.execute(query)]
 
 
