@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from testimonia.analysis.inputs import ClaimIn, RelationIn
-from testimonia.analysis.sites import CONTAINED, HOSTS, Resolution
+from testimonia.analysis.sites import CONTAINED, HOSTS, Resolution, town_of
 from testimonia.shapes import ClaimJson, FindingJson, PeriodJson
 
 CELL_ACTS = ("detention", "killing", "disappearance")  # acts that are allegations in themselves
@@ -166,7 +166,7 @@ def corroborate(claims: Sequence[ClaimIn], resolution: Resolution, groups: Group
     for (site, allegation), supporting in cells.items():
         for span, members in _episodes(supporting, hints, timedelta(days=rules.episode_gap_days)):
             finding = Finding(site, allegation, span, members)
-            town = site.split("/")[0]  # a denial naming only the town covers its places
+            town = town_of(site)  # a denial naming only the town covers its places
             said = denials.get(site, []) + (denials.get(town, []) if town != site else [])
             finding.against = [d for d in said if _denies(d, finding)]
             deniers = {d.label for d in finding.against}

@@ -11,7 +11,7 @@ from testimonia.analysis.corroboration import Groups, Rules, corroborate
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.patterns import patterns
 from testimonia.analysis.persons import PersonLink
-from testimonia.analysis.sites import Judgement, resolve_sites
+from testimonia.analysis.sites import Judgement, make_site_id, resolve_sites, town_of
 from testimonia.analysis.trajectories import network, trajectories
 from testimonia.errors import NotFound
 from testimonia.places.gazetteer import get_gazetteer
@@ -52,9 +52,8 @@ def find_site(results: ResultsJson, query: str) -> SiteJson:
                  lambda s: bool(wanted) and wanted in fold(s["name"])):
         named = named or [s for s in sites if test(s)]
     if not named and wanted:
-        places = {f"site:{p.id}" for p in get_gazetteer().lookup(query.strip(), "und")[:3]}
-        named = [s for s in sites if s["id"].split("/")[0] in places
-                 or (s["parent"] or "").split("/")[0] in places]
+        places = {make_site_id(p.id) for p in get_gazetteer().lookup(query.strip(), "und")[:3]}
+        named = [s for s in sites if town_of(s["id"]) in places or town_of(s["parent"] or "") in places]
     if not named:
         known = {fold(n): n for s in sites for n in (s["name"], *s["aliases"])}
         close = [known[k] for k in difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.6)]

@@ -98,9 +98,20 @@ def resolve_sites(claims: Iterable[ClaimIn], judgements: Sequence[Judgement] = (
     return resolution
 
 
+def make_site_id(anchor: str, facility: str | None = None) -> str:
+    """`site:<anchor>` for a town or a place, `site:<anchor>/<facility>` for a kind of
+    place there: ids derive from keys, so judgements keep applying after re-extraction."""
+    return f"site:{anchor}" + (f"/{facility}" if facility else "")
+
+
+def town_of(site_id: str) -> str:
+    """The site of the place a site is in, without its facility (itself for a town)."""
+    return site_id.split("/")[0]
+
+
 def _site_for(sites: dict[str, Site], place: PlaceJson) -> Site:
     anchor, facility, precision = _key(place)
-    site_id = f"site:{anchor}" + (f"/{facility}" if facility else "")
+    site_id = make_site_id(anchor, facility)
     site = sites.get(site_id)
     if site is None:
         site = Site(site_id, _name(place, facility), anchor, facility, place.get("country"),
@@ -136,7 +147,7 @@ def _link_parents(sites: dict[str, Site]) -> None:
     for site in sites.values():
         by_anchor[site.anchor].append(site)
     for anchor, group in by_anchor.items():
-        town = sites.get(f"site:{anchor}")
+        town = sites.get(make_site_id(anchor))
         hosts = [s for s in group if s.facility in HOSTS]
         host = min(hosts, key=lambda s: HOSTS.index(str(s.facility)), default=None)
         for site in group:
@@ -167,7 +178,7 @@ def _attach_to_main_facility(sites: dict[str, Site], of_claim: dict[int, list[st
         ranked = sorted(facilities, key=lambda s: -weight[s.id])
         best = ranked[0]
         if best.facility in HOSTS and (len(ranked) == 1 or weight[best.id] >= 2 * weight[ranked[1].id]):
-            main[f"site:{anchor}"] = best.id
+            main[make_site_id(anchor)] = best.id
     for claim_id, ids in of_claim.items():
         moved = [i for i in ids if i in main]
         of_claim[claim_id] = list(dict.fromkeys(main.get(i, i) for i in ids))

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from testimonia.analysis.corroboration import period_span, span_of
 from testimonia.analysis.inputs import ClaimIn
 from testimonia.analysis.persons import PersonLink, person_of
-from testimonia.analysis.sites import Resolution
+from testimonia.analysis.sites import Resolution, town_of
 from testimonia.shapes import EdgeJson, PeriodJson, TrajectoryJson
 
 
@@ -149,7 +149,7 @@ def _within_last(trajectory: Trajectory, site: str) -> str:
     """A town named where the last stop was a place in that town ("taken from Melitopol"
     after the Melitopol police station) is that place."""
     last = trajectory.stops[-1].site if trajectory.stops else ""
-    return last if "/" not in site and last.startswith(site + "/") else site
+    return last if site == town_of(site) != last and town_of(last) == site else site
 
 
 def _visit(trajectory: Trajectory, site: str, claim: ClaimIn, dates: bool = True) -> None:
