@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -19,7 +20,7 @@ from testimonia.shapes import ClaimJson, PeriodJson, PlaceJson
 from testimonia.vocab import load_vocabulary
 
 __all__ = ["ANALYST_COMPONENT", "PLAN_ACTIONS", "VICTIMS", "ClaimChanges", "Plan", "PlanDocument",
-           "PlanEntry", "apply_changes", "claim_ref", "parse_plan",
+           "PlanEntry", "apply_changes", "changes_from", "claim_ref", "parse_plan",
            "differences", "digest", "parse_period", "parse_victim", "parse_ref", "place_json", "spans"]
 
 VICTIMS = ("self", "other", "group", "unknown")
@@ -274,6 +275,24 @@ def _only(data: dict[Any, Any], keys: tuple[str, ...], here: str) -> None:
                                + f"Known here: {', '.join(keys)}.")
 
 
+def changes_from(fields: Mapping[str, Any]) -> ClaimChanges:
+    """Changes from fields as a plan or the interactive review writes them: act, method,
+    violation, place, period, perpetrator, victim (a value, or a list where several may
+    be given), hearsay and denial (true or false); other keys are left to the caller."""
+    values: dict[str, Any] = {}
+    for key, field_name in _FIELDS.items():
+        if key in fields:
+            value = fields[key]
+            many = field_name in ("methods", "violations", "places", "perpetrators")
+            values[field_name] = tuple(str(v) for v in (value if isinstance(value, list) else [value])) \
+                if many else str(value)
+    if "hearsay" in fields:
+        values["first_hand"] = not bool(fields["hearsay"])
+    if "denial" in fields:
+        values["denial"] = bool(fields["denial"])
+    return ClaimChanges(**values)
+
+
 def _entry(data: Any, here: str) -> PlanEntry:
     if not isinstance(data, dict) or len([a for a in PLAN_ACTIONS if a in data]) != 1:
         raise InvalidValue(f"{here}: give exactly one of {', '.join(PLAN_ACTIONS)}.")
@@ -287,18 +306,7 @@ def _entry(data: Any, here: str) -> PlanEntry:
     if unknown:
         raise InvalidValue(f"{here}: unknown field {sorted(unknown)[0]!r}.",
                            fix=f"Use quote, was, reason, hearsay, denial, {', '.join(_FIELDS)}.")
-    values: dict[str, Any] = {}
-    for key, field_name in _FIELDS.items():
-        if key in body:
-            value = body[key]
-            many = field_name in ("methods", "violations", "places", "perpetrators")
-            values[field_name] = tuple(str(v) for v in (value if isinstance(value, list) else [value])) \
-                if many else str(value)
-    if "hearsay" in body:
-        values["first_hand"] = not bool(body["hearsay"])
-    if "denial" in body:
-        values["denial"] = bool(body["denial"])
-    changes = ClaimChanges(**values)
+    changes = changes_from(body)
     if action == "edit" and changes.empty():
         raise InvalidValue(f"{here}: an edit needs a field to change.")
     return PlanEntry(action, str(body["quote"]), str(body["was"]) if body.get("was") else None,

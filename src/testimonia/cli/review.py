@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import yaml
@@ -146,30 +146,26 @@ def _walk_one(ws: Workspace, item: ReviewedClaim, position: int, total: int) -> 
 
 def parse_fields(text: str) -> ClaimChanges:
     """`method=beating method=electric_shock place="Sévaré" hearsay` as changes."""
-    from testimonia.analysis.edits import ClaimChanges
-    lists: dict[str, list[str]] = {}
-    single: dict[str, str] = {}
-    flags: dict[str, bool] = {}
+    from testimonia.analysis.edits import changes_from
+    fields: dict[str, Any] = {}
+    flags = {"hearsay": ("hearsay", True), "first-hand": ("hearsay", False),
+             "first_hand": ("hearsay", False), "denial": ("denial", True),
+             "no-denial": ("denial", False)}
     for token in shlex.split(text):
         key, _, value = token.partition("=")
         key = key.strip().lower()
-        if key in ("hearsay", "first-hand", "first_hand", "denial", "no-denial"):
-            flags[key] = True
+        if key in flags:  # hearsay and denial win over first-hand and no-denial
+            name, value_set = flags[key]
+            fields[name] = value_set if key in ("hearsay", "denial") else fields.get(name, value_set)
         elif key in ("method", "violation", "place", "perpetrator") and value:
-            lists.setdefault(key, []).append(value)
+            fields.setdefault(key, []).append(value)
         elif key in ("act", "period", "victim") and value:
-            single[key] = value
+            fields[key] = value
         else:
             raise InvalidValue(f"'{token}' is not a field to set.",
                                fix="Use method=, violation=, place=, perpetrator=, act=, period=, "
                                "victim=, hearsay, first-hand, denial, no-denial.")
-    first_hand = False if "hearsay" in flags else True if {"first-hand", "first_hand"} & flags.keys() else None
-    denial = True if "denial" in flags else False if "no-denial" in flags else None
-    return ClaimChanges(
-        act=single.get("act"), period=single.get("period"), victim=single.get("victim"),
-        methods=_tuple(lists.get("method")), violations=_tuple(lists.get("violation")),
-        places=_tuple(lists.get("place")), perpetrators=_tuple(lists.get("perpetrator")),
-        first_hand=first_hand, denial=denial)
+    return changes_from(fields)
 
 
 def _tuple(values: list[str] | None) -> tuple[str, ...] | None:
