@@ -105,8 +105,7 @@ def _inputs(ws: Workspace, include_unreviewed: bool) -> tuple[
     with ws.engine.connect() as conn:
         scope = ws.scope(conn)
         reviewed = reviewed_claims(ws, conn)
-        claims = [ClaimIn(c.id, c.claim.document_id, c.claim.source, c.claim.source_kind, c.body)
-                  for c in reviewed if c.counts(include_unreviewed)]
+        claims = [c.as_input() for c in reviewed if c.counts(include_unreviewed)]
         sources = {s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
         relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)
                      if r.a in sources and r.b in sources]

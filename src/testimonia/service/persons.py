@@ -76,6 +76,5 @@ def link_persons(ws: Workspace, names: Sequence[str], as_name: str,
 def _named_claims(ws: Workspace) -> list[ClaimIn]:
     with ws.engine.connect() as conn:
         found = reviewed_claims(ws, conn)
-    return [ClaimIn(c.id, c.claim.document_id, c.claim.source, c.claim.source_kind, c.body)
-            for c in found if not c.withdrawn and c.state != "rejected"
+    return [c.as_input() for c in found if not c.withdrawn and c.state != "rejected"
             and c.body["victim"].get("name")]

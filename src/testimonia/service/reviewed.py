@@ -26,6 +26,7 @@ from typing import cast
 from sqlalchemy import Connection
 
 from testimonia.analysis.edits import claim_ref, differences, digest, spans
+from testimonia.analysis.inputs import ClaimIn
 from testimonia.analysis.persons import PersonLink
 from testimonia.errors import NotFound
 from testimonia.model import StoredClaim
@@ -69,6 +70,11 @@ class ReviewedClaim:
     @property
     def id(self) -> int:
         return self.claim.id
+
+    def as_input(self) -> ClaimIn:
+        """What the analysis reads of it: the version review made, with its source."""
+        return ClaimIn(self.id, self.claim.document_id, self.claim.source, self.claim.source_kind,
+                       self.body)
 
     def counts(self, include_unreviewed: bool = False) -> bool:
         if self.withdrawn:
