@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from testimonia.analysis.results import find_site, findings_at, site_family
-from testimonia.shapes import ResultsJson
+from testimonia.shapes import ClaimJson, ResultsJson
 
 QUOTES_PER_FINDING = 3
+T = TypeVar("T")
 
 
 def build_dossier(results: ResultsJson, query: str,
@@ -28,17 +29,26 @@ def build_dossier(results: ResultsJson, query: str,
 
 
 def _quotes(ids: list[int], claims: Mapping[int, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Up to QUOTES_PER_FINDING quotes, one per source, first-hand accounts first; each the
-    sentence that states the act."""
-    found = sorted(((i, claims[i]) for i in ids if i in claims),
-                   key=lambda item: not item[1]["body"]["first_hand"])
-    out: list[dict[str, Any]] = []
-    for claim_id, claim in found:
-        if any(q["source"] == claim["source"] for q in out):
-            continue
-        evidence = claim["body"]["evidence"][0]
-        out.append({"claim": claim_id, "source": claim["source"], "quote": evidence["quote"],
-                    "first_hand": claim["body"]["first_hand"]})
-        if len(out) == QUOTES_PER_FINDING:
+    """Up to QUOTES_PER_FINDING quotes (quoted_claims), each the sentence that states the act."""
+    found = quoted_claims([(i, claims[i]) for i in ids if i in claims],
+                          lambda item: (item[1]["source"], item[1]["body"]), QUOTES_PER_FINDING)
+    return [{"claim": claim_id, "source": claim["source"],
+             "quote": claim["body"]["evidence"][0]["quote"], "first_hand": claim["body"]["first_hand"]}
+            for claim_id, claim in found]
+
+
+def quoted_claims(items: Sequence[T], read: Callable[[T], tuple[str | None, ClaimJson]],
+                  limit: int) -> list[T]:
+    """The claims a finding quotes: one per source (the second witness rather than the
+    first one twice), first-hand accounts first, at most `limit`. `read` gives an item's
+    source and claim body."""
+    chosen: list[T] = []
+    quoted: set[str | None] = set()
+    for item in sorted(items, key=lambda it: not read(it)[1]["first_hand"]):
+        source = read(item)[0]
+        if source not in quoted:
+            quoted.add(source)
+            chosen.append(item)
+        if len(chosen) == limit:
             break
-    return out
+    return chosen

@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from testimonia.analysis.dossier import quoted_claims
 from testimonia.export import gate, hierarchy
 from testimonia.export.redact import Protected, Redactor, private_persons
 from testimonia.model import Consent, Document, Identity, Source, SourceKind, StoredClaim
@@ -157,20 +158,11 @@ def _years(finding: FindingJson) -> str:
 
 def _quotes(finding: FindingJson, inputs: Inputs, quotable: set[str],
             redactor: Redactor) -> list[dict[str, str]]:
-    said: list[dict[str, str]] = []
-    quoted: set[str | None] = set()
     claims = [c for i in finding["claims"] if (c := inputs.claims.get(i)) is not None
               and c.document_id in quotable]
-    for claim in sorted(claims, key=lambda c: not c.body["first_hand"]):  # first-hand first
-        if claim.source in quoted:
-            continue  # one quote per source: the second witness, not the first one twice
-        quoted.add(claim.source)
-        evidence = claim.body["evidence"][0]  # the sentence that states the act
-        said.append({"text": redactor.redact(evidence["quote"]),
-                     "language": inputs.documents[claim.document_id].language})
-        if len(said) == QUOTES_PER_FINDING:
-            break
-    return said
+    return [{"text": redactor.redact(claim.body["evidence"][0]["quote"]),  # the sentence of the act
+             "language": inputs.documents[claim.document_id].language}
+            for claim in quoted_claims(claims, lambda c: (c.source, c.body), QUOTES_PER_FINDING)]
 
 
 def _count(value: int, k: int) -> int | str:
