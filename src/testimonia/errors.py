@@ -6,6 +6,8 @@ line and exit code 1.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
@@ -96,3 +98,12 @@ class PublicationRefused(TestimoniaError):
         self.at_risk = at_risk or []
         super().__init__(message, fix=fix or "See docs/exports.md: generalise (--on-risk generalise), "
                          "lower the detail of the sources' profiles, or publish less.")
+
+
+def did_you_mean(word: str, known: Iterable[str] | Mapping[str, str], *, n: int = 3,
+                 cutoff: float = 0.6) -> str:
+    """"Did you mean a, b? " — the known values closest to a misspelt one — or "" when none
+    is close. A mapping is matched on its keys (folded spellings) and shows its values."""
+    shown = known if isinstance(known, Mapping) else {k: k for k in known}
+    close = difflib.get_close_matches(word, list(shown), n=n, cutoff=cutoff)
+    return f"Did you mean {', '.join(shown[c] for c in close)}? " if close else ""

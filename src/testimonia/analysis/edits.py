@@ -6,7 +6,6 @@ service/review.py records them; nothing here reads or writes a workspace."""
 from __future__ import annotations
 
 import calendar
-import difflib
 import hashlib
 import json
 import re
@@ -14,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from testimonia.errors import InvalidValue
+from testimonia.errors import InvalidValue, did_you_mean
 from testimonia.places.gazetteer import get_gazetteer
 from testimonia.shapes import ClaimJson, PeriodJson, PlaceJson
 from testimonia.vocab import load_vocabulary
@@ -142,9 +141,8 @@ def _known(value: str, known: Any, what: str) -> str:
                 for k, v in known.items()}
     if value.strip().lower() in by_label:
         return str(by_label[value.strip().lower()])
-    close = difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.5)
     raise InvalidValue(f"Unknown {what} '{value}'.",
-                       fix=(f"Did you mean {', '.join(close)}? " if close else "")
+                       fix=did_you_mean(wanted, list(known), cutoff=0.5)
                        + f"`testimonia codes {what}s` lists them all.")
 
 
@@ -164,9 +162,8 @@ def place_json(name: str) -> PlaceJson:
         kind = facility.strip().lower()
         known = load_vocabulary().facilities
         if kind not in known:
-            close = difflib.get_close_matches(kind, list(known), n=3, cutoff=0.5)
             raise InvalidValue(f"Unknown facility '{facility.strip()}' in '{name}'.",
-                               fix=(f"Did you mean {', '.join(close)}? " if close else "")
+                               fix=did_you_mean(kind, list(known), cutoff=0.5)
                                + "`testimonia codes facilities` lists them.")
     return cast(PlaceJson, {"name": place.name, "id": place.id, "country": place.country,
                             "lat": place.lat, "lon": place.lon, "facility": kind,
@@ -269,9 +266,8 @@ def _only(data: dict[Any, Any], keys: tuple[str, ...], here: str) -> None:
     """A misspelt key is an error, never a part of the plan silently left out."""
     for key in data:
         if key not in keys:
-            close = difflib.get_close_matches(str(key), keys, n=1, cutoff=0.5)
             raise InvalidValue(f"{here}: unknown key {str(key)!r}.",
-                               fix=(f"Did you mean {close[0]}? " if close else "")
+                               fix=did_you_mean(str(key), keys, n=1, cutoff=0.5)
                                + f"Known here: {', '.join(keys)}.")
 
 

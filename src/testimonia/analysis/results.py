@@ -4,7 +4,6 @@ transfers and patterns out."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Sequence
 
 from testimonia.analysis.corroboration import Groups, Rules, corroborate
@@ -13,7 +12,7 @@ from testimonia.analysis.patterns import patterns
 from testimonia.analysis.persons import PersonLink
 from testimonia.analysis.sites import Judgement, make_site_id, resolve_sites, town_of
 from testimonia.analysis.trajectories import network, trajectories
-from testimonia.errors import NotFound
+from testimonia.errors import NotFound, did_you_mean
 from testimonia.places.gazetteer import get_gazetteer
 from testimonia.shapes import FindingJson, ResultsJson, SiteJson
 from testimonia.text.textfold import fold
@@ -56,10 +55,8 @@ def find_site(results: ResultsJson, query: str) -> SiteJson:
         named = [s for s in sites if town_of(s["id"]) in places or town_of(s["parent"] or "") in places]
     if not named:
         known = {fold(n): n for s in sites for n in (s["name"], *s["aliases"])}
-        close = [known[k] for k in difflib.get_close_matches(wanted, list(known), n=3, cutoff=0.6)]
         raise NotFound(f"No site matches '{query}'.",
-                       fix=(f"Did you mean {', '.join(close)}? " if close else "")
-                       + "See `testimonia sites` for names and ids.")
+                       fix=did_you_mean(wanted, known) + "See `testimonia sites` for names and ids.")
     return max(named, key=lambda s: s["claim_count"])
 
 

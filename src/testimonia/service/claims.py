@@ -3,13 +3,12 @@ by site, by method or violation, by source, by review state."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection
 
-from testimonia.errors import InvalidValue
+from testimonia.errors import InvalidValue, did_you_mean
 from testimonia.model import StoredClaim
 from testimonia.places.gazetteer import Place, get_gazetteer
 from testimonia.places.geo import km
@@ -56,10 +55,8 @@ def _known_code(method: str | None) -> str | None:
     codes = [*vocab.methods, *vocab.violations, *vocab.acts]
     if wanted in codes:
         return wanted
-    close = difflib.get_close_matches(wanted, codes, n=3, cutoff=0.6)
     raise InvalidValue(f"No method, violation or act is called '{method}'.",
-                       fix=(f"Did you mean {', '.join(close)}? " if close else "")
-                       + "`testimonia codes` lists them.")
+                       fix=did_you_mean(wanted, codes) + "`testimonia codes` lists them.")
 
 
 def _known_source(ws: Workspace, conn: Connection, source: str) -> None:
@@ -67,10 +64,8 @@ def _known_source(ws: Workspace, conn: Connection, source: str) -> None:
     names = [s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)]
     if source.strip().lower() in {n.lower() for n in names}:
         return
-    close = difflib.get_close_matches(source.strip(), names, n=3, cutoff=0.6)
     raise InvalidValue(f"No source '{source}' among those your organisation sees.",
-                       fix=(f"Did you mean {', '.join(close)}? " if close else "")
-                       + "`testimonia source list` lists them.")
+                       fix=did_you_mean(source.strip(), names) + "`testimonia source list` lists them.")
 
 
 def _site_filter(site: str | None) -> Callable[[ClaimJson], bool]:

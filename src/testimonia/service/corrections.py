@@ -10,14 +10,13 @@ decisions find their claims again (service/reviewed.py).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
 
-from testimonia.errors import InvalidValue
+from testimonia.errors import InvalidValue, did_you_mean
 from testimonia.model import Consent, Document, parse_choice
 from testimonia.service import doccrypt
 from testimonia.service.documents import visible_document
@@ -80,9 +79,8 @@ def _changes(conn: Connection, doc: Document, c: Correction, organization: str) 
             found = records.find_source(conn, wanted)
             if found is None or found.organization != organization:
                 own = [x.pseudonym for x in records.list_sources(conn) if x.organization == organization]
-                close = difflib.get_close_matches(wanted, own, n=3, cutoff=0.6)
                 raise InvalidValue(f"No source '{wanted}' of {organization}.",
-                                   fix=(f"Did you mean {', '.join(close)}? " if close else "")
+                                   fix=did_you_mean(wanted, own)
                                    + f"Or add it first: `testimonia source add {wanted} --kind KIND`.")
             wanted = found.pseudonym
         if wanted != doc.source:

@@ -5,14 +5,13 @@ linking again under the same name extends or replaces that person's names."""
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 from collections.abc import Sequence
 
 from testimonia.analysis.inputs import ClaimIn
 from testimonia.analysis.persons import PersonLink, Proposal, proposals
-from testimonia.errors import InvalidValue
+from testimonia.errors import InvalidValue, did_you_mean
 from testimonia.service import orgkeys
 from testimonia.service.policy import requires
 from testimonia.service.reviewed import person_binding, person_links, reviewed_claims
@@ -46,9 +45,8 @@ def link_persons(ws: Workspace, names: Sequence[str], as_name: str,
     known = {fold(n): n for c in _named_claims(ws) if (n := c.body["victim"].get("name"))}
     unknown = [n for n in names if fold(n) not in known]
     if unknown:
-        close = difflib.get_close_matches(fold(unknown[0]), list(known), n=3, cutoff=0.6)
         raise InvalidValue(f"No claim names '{unknown[0]}'.",
-                           fix=(f"Did you mean {', '.join(known[c] for c in close)}? " if close else "")
+                           fix=did_you_mean(fold(unknown[0]), known)
                            + "`testimonia persons` lists the names claims give.")
     with ws.transaction() as conn:
         current = {fold(link.name): link for link in person_links(ws, conn)}
