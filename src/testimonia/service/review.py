@@ -31,6 +31,7 @@ from testimonia.analysis.edits import (
     spans,
 )
 from testimonia.errors import InvalidValue, NotFound
+from testimonia.extract.sentences import split_sentences
 from testimonia.model import Document, StoredClaim
 from testimonia.places.gazetteer import get_gazetteer
 from testimonia.service import doccrypt
@@ -96,8 +97,8 @@ def context(ws: Workspace, ref: str | int) -> Context:
     words = spans(item.body)
     start, end = words[0][0], words[-1][1]
     inside = [m for m in found if any(m.start < b and a < m.end for a, b in words)]
-    return Context(item, _cut_before(text[max(0, start - CONTEXT_CHARS):start]),
-                   [text[a:b] for a, b in words], _cut_after(text[end:end + CONTEXT_CHARS]),
+    before, after = _around(text, start, end)
+    return Context(item, before, [text[a:b] for a, b in words], after,
                    [{"text": m.text, **m.value, "candidates": _candidates(m.text, m.value.get("id"))}
                     for m in inside if m.kind == "place"],
                    [{"text": m.text, **m.value} for m in inside if m.kind == "period"])
@@ -109,16 +110,14 @@ def _candidates(words: str, chosen: Any) -> list[str]:
             if p.id != chosen][:3]
 
 
-def _cut_before(text: str) -> str:
-    """From the start of the sentence before the quote."""
-    stops = [m.end() for m in re.finditer(r"[.!?…]\s", text)]
-    return text[stops[-2]:] if len(stops) >= 2 else text
-
-
-def _cut_after(text: str) -> str:
-    """To the end of the sentence after the quote."""
-    stops = [m.end() for m in re.finditer(r"[.!?…](\s|$)", text)]
-    return text[:stops[1]] if len(stops) >= 2 else text
+def _around(text: str, start: int, end: int) -> tuple[str, str]:
+    """The sentence before the quoted words and the sentence after them, as the
+    extraction splits sentences (each at most CONTEXT_CHARS)."""
+    sentences = split_sentences(text)
+    before = [x for x in sentences if x.end <= start][-1:]
+    after = [x for x in sentences if x.start >= end][:1]
+    return (" ".join(text[x.start:x.end] for x in before)[-CONTEXT_CHARS:],
+            " ".join(text[x.start:x.end] for x in after)[:CONTEXT_CHARS])
 
 
 # Deciding -------------------------------------------------------------------------------
