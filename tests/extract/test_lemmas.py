@@ -1,4 +1,4 @@
-"""Russian and Ukrainian dictionary forms, and vocabulary terms written in them matching
+"""Dictionary forms in the four languages, and vocabulary terms written in them matching
 every form of their words. Fictional sentences, pseudonyms only."""
 
 from __future__ import annotations
@@ -16,7 +16,15 @@ def test_lemmas_of_russian_and_ukrainian_words() -> None:
     assert lemmas("дроти", "uk")[0] == "дріт"
     assert lemmas("будили", "uk") == ("будити",)
     assert lemmas("ещё", "ru") == lemmas("еще", "ru")  # folded: ё is е
-    assert lemmas("bag", "en") == () and lemmas("wires", "ru") == ()
+    assert lemmas("wires", "ru") == () and lemmas("пакетом", "xx") == ()
+
+
+def test_lemmas_of_english_and_french_words() -> None:
+    assert lemmas("took", "en") == ("take",) and lemmas("detained", "en") == ("detain",)
+    assert lemmas("detain", "en") == ("detain",)  # a lemma is its own dictionary form
+    assert lemmas("arretes", "fr") == ("arreter",)  # folded, as the matcher's tokens are
+    assert lemmas("emmenes", "fr") == ("emmener",)
+    assert lemmas("qwzx", "en") == ()
 
 
 def found(term: str, text: str, language: str) -> list[str]:
@@ -34,9 +42,16 @@ def test_an_inflected_word_matches_that_form_only() -> None:
     assert found("ногами", "ноги опухли", "ru") == []
 
 
-def test_no_lemmas_without_a_language_or_for_english() -> None:
+def test_no_lemmas_without_a_language() -> None:
     assert found("пакет на голова", "пакетом на голове", "") == []
-    assert found("wire ~ toes", "tied wires to his toes", "en") == []
+    assert found("wire ~ toe", "tied wires to his toes", "") == []
+
+
+def test_english_and_french_dictionary_forms_match_every_form() -> None:
+    assert found("wire ~ toe", "tied wires to his toes", "en") == ["k"]
+    assert found("take ~ away", "they had taken my brother away", "en") == ["k"]
+    assert found("venir ~ chercher", "ils sont venus le chercher", "fr") == ["k"]
+    assert found("held", "they hold him", "en") == []  # an inflected word: that form only
 
 
 @pytest.mark.slow

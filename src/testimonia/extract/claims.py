@@ -80,7 +80,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "17"
+    name, version = "claims", "18"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -124,6 +124,8 @@ class _Reader:
         for term in terms:
             if not self._hypothetical(term, cues) and (denial or term not in negated):
                 groups.setdefault(self._act_of(term), []).append(term)
+                if term.value.get("implies"):  # "detained": seized, and held
+                    groups.setdefault(term.value["implies"], []).append(term)
         if "detention" in groups and "transfer" not in groups and self._in_sequence(s, cues):
             groups["transfer"] = groups["detention"]  # "held in Kherson, then in Olenivka"
         if groups and not denial and "detention" not in groups and self._held(s, groups):

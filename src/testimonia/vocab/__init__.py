@@ -78,7 +78,7 @@ def load_vocabulary() -> Vocabulary:
 def load_vocabulary_from(root: Traversable) -> Vocabulary:
     """Read and validate the vocabulary files in `root` (a package dir or any folder)."""
     languages, cues = _load_cues(root)
-    acts = _load_concepts(root, "acts.yaml", "acts", languages)
+    acts = _load_acts(root, languages)
     methods = _load_methods(root, languages, acts)
     facilities = _load_concepts(root, "facilities.yaml", "facilities", languages)
     types, perpetrators = _load_perpetrators(root, languages)
@@ -259,6 +259,27 @@ def _load_concepts(root: Traversable, name: str, key: str,
     for record in _records(_read_yaml(root, name), key, file):
         ident = _entry_id(record, file, seen)
         items.append(Concept(id=ident, **_concept_fields(record, file.at(ident), languages)))
+    return _by_id(items, lambda c: c.id)
+
+
+def _load_acts(root: Traversable, languages: tuple[str, ...]) -> Mapping[str, Concept]:
+    """Acts, with the terms that state two acts at once (`implies`)."""
+    file = _Where("acts.yaml")
+    records = _records(_read_yaml(root, "acts.yaml"), "acts", file)
+    ids = [r.get("id") for r in records]
+    seen: set[str] = set()
+    items = []
+    for record in records:
+        ident = _entry_id(record, file, seen)
+        where = file.at(ident)
+        implies = record.get("implies") or {}
+        if not isinstance(implies, dict) or any(other not in ids or other == ident for other in implies):
+            raise where.error(f"implies must map other act ids to terms, got {implies!r}",
+                              f"Use keys among: {', '.join(str(i) for i in ids if i != ident)}.")
+        items.append(Concept(id=ident, **_concept_fields(record, where, languages),
+                             implies=MappingProxyType({other: _terms(terms, languages, where.at(f"implies.{other}"),
+                                                                      1, required=False)
+                                                       for other, terms in implies.items()})))
     return _by_id(items, lambda c: c.id)
 
 

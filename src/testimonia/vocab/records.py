@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 Terms = Mapping[str, tuple[str, ...]]
 
@@ -27,6 +27,9 @@ class Concept:
     esf: EsfRef | None
     esf_also: tuple[EsfRef, ...]
     terms: Terms
+    # Acts only: terms that state this act and another at once, by the other's id
+    # ("detained": seized and held): {"detention": {"en": ("detain",)}}.
+    implies: Mapping[str, Terms] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True)
