@@ -263,8 +263,10 @@ class _Reader:
             act=act,
             methods=_unique(t.value["code"] for t in terms
                             if t.kind == "method" and self._act_of(t) == act),
-            violations=_unique(t.value["code"] for t in terms
-                               if t.kind == "violation" and self._act_of(t) == act),
+            # A denial denies acts and methods ("no civilian was executed": a killing);
+            # the violation the words would name is what the allegation, not the denial, says.
+            violations=() if denial else _unique(t.value["code"] for t in terms
+                                                 if t.kind == "violation" and self._act_of(t) == act),
             places=tuple(self.where.as_json(p, ctx.trail, loose) for p in _unique_places(places)),
             perpetrators=() if denial else tuple(_unique_perpetrators(perps)),
             period=None if period is None else {**period.value, "text": period.text},
