@@ -51,6 +51,10 @@ QUANTITIES = frozenset({"less", "fewer", "moins", "менее", "меньше", 
 RELATIVES = frozenset({"who", "that", "qui", "кто", "который", "которые", "хто", "який", "які"})
 CONJUNCTIONS = frozenset({"и", "і", "й", "та", "а"})
 QUESTION_LABELS = ("q:", "q.", "question:", "вопрос:", "питання:")
+AFTERWORD_REACH = 2  # sentences after an act where the witness may still say who did it
+# A sentence with one of these cues does not name who did what came before: someone's
+# statement or denial ("The FSIN said …"), a hypothesis, hearsay.
+UNSPOKEN = frozenset({"attribution", "statement", "denial", "hypothetical", "hearsay"})
 
 
 @dataclass
@@ -87,11 +91,15 @@ class ClaimsComponent:
     def __call__(self, doc: ExtractDoc) -> None:
         reader = _Reader(doc, f"{self.name}@{self.version}")
         context = Context()
+        told: list[list[Claim]] = []  # each sentence's claims
         for position, sentence in enumerate(doc.sentences):
             context.enter(sentence)
             claims = reader.claims(position, context)
             reader.update(sentence, context, claims)
-            doc.claims += claims
+            told.append(claims)
+        for position, claims in enumerate(told):
+            told[position] = [reader.named_after(position, c, told) for c in claims]
+        doc.claims = [c for claims in told for c in claims]
         doc.claims = _killings_in_custody(_named_later(doc.claims, reader.paragraphs, reader.unnamed))
 
 
@@ -224,6 +232,42 @@ class _Reader:
         spoken = self._languages(s)
         if spoken and "interrogation" in cues:  # "Допитували російською …": what follows too
             ctx.languages, ctx.languages_from = spoken, s
+
+    def named_after(self, position: int, claim: Claim, told: list[list[Claim]]) -> Claim:
+        """Where, when and by whom, when the witness says so after telling it ("… poured
+        water until I thought my lungs were full. That was the Nampala camp, September 2023,
+        and it was the white soldiers who did it."; «C'était au camp de Niafunké.»): what
+        one of the next two sentences of the paragraph names, in sentences that tell no act
+        themselves and are nobody's statement, fills what the claim lacks."""
+        if claim.denial:
+            return claim
+        s = self.doc.sentences[position]
+        changes: dict[str, Any] = {}
+        sources: list[Sentence] = []
+        for later in range(position + 1, min(position + 1 + AFTERWORD_REACH, len(self.doc.sentences))):
+            after = self.doc.sentences[later]
+            if after.paragraph != s.paragraph or told[later]:
+                break
+            if {_cue(c) for c in self.index.inside(after, self.doc.cues)} & UNSPOKEN:
+                continue
+            actors = self._actors(after)
+            if actors and not claim.perpetrators and "perpetrators" not in changes:
+                changes["perpetrators"] = tuple(_unique_perpetrators(actors))
+                sources.append(after)
+            places = [p for p in self.where.places(after) if not self.where.residence(p)]
+            if places and not claim.places and claim.transfer is None and "places" not in changes:
+                changes["places"] = tuple(self.where.as_json(p, Trail()) for p in _unique_places(places))
+                sources.append(after)
+            period = self._period(after)
+            if period is not None and claim.period is None and "period" not in changes:
+                changes["period"] = {**period.value, "text": period.text}
+                sources.append(after)
+        if not changes:
+            return claim
+        spans = sorted({(x.start, x.end) for x in sources})
+        evidence = (*claim.evidence, *(Evidence(a, b, self.doc.text[a:b]) for a, b in spans
+                                       if (a, b) not in {(e.start, e.end) for e in claim.evidence}))
+        return replace(claim, evidence=evidence, **changes)
 
     def _actors(self, s: Sentence) -> list[Mention]:
         """The forces a sentence names as acting, not those it negates ("it was not Wagner")

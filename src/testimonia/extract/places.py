@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from testimonia.extract.dateline import dateline_end
@@ -18,13 +19,15 @@ from testimonia.places.gazetteer_scan import sentence_initial
 
 
 class PlacesComponent:
-    name, version = "places", "7"
+    name, version = "places", "8"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
     def __call__(self, doc: ExtractDoc) -> None:
+        implied = implied_countries(doc.text)
+
         def countries(found: list[PlaceMatch]) -> list[str]:
-            return rank_countries([m for m in found if not lone_opening_word(doc.text, m, found)])
+            return rank_countries([m for m in found if not lone_opening_word(doc.text, m, found)], implied)
 
         matches, doc.countries = get_gazetteer().find_in_context(doc.text, doc.language, countries,
                                                                  doc.tokens)
@@ -133,11 +136,33 @@ def _continues(word: str) -> bool:
     return word[:1].isupper() and word.lower() not in _PLACE_WORDS
 
 
-def rank_countries(matches: list[PlaceMatch]) -> list[str]:
-    """Countries by how often the text names places in them (curated places count double)."""
+# Words for a country's people or forces imply the country even where the text names no
+# town in it ("l'armée malienne … au camp de Nara" is Nara in Mali, not Nara in Japan).
+_DEMONYMS = {
+    "ML": r"mali(?:en|enne|ens|ennes|an|ans)|fama|малийск\w*|малійськ\w*",
+    "BF": r"burkinab[eè]s?|burkinais|буркинийск\w*|буркінійськ\w*",
+    "NE": r"nig[eé]rien(?:ne)?s?|нигерск\w*|нігерськ\w*",
+    "CF": r"centrafricain(?:e|es|s)?|central\s+african",
+    "UA": r"ukrainien(?:ne)?s?|ukrainian|украинск\w*|українськ\w*|всу|зсу",
+    "RU": r"russes?|russian|российск\w*|російськ\w*",
+}
+_IMPLYING = {country: re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE) for country, words in _DEMONYMS.items()}
+
+
+def implied_countries(text: str) -> list[str]:
+    """The countries whose people or forces the text names, most often named first."""
+    counts = {country: len(pattern.findall(text)) for country, pattern in _IMPLYING.items()}
+    return [c for c, n in sorted(counts.items(), key=lambda item: -item[1]) if n]
+
+
+def rank_countries(matches: list[PlaceMatch], implied: Sequence[str] = ()) -> list[str]:
+    """Countries by how often the text names places in them (curated places count double),
+    each country the text implies by its people or forces counting once more."""
     votes: Counter[str] = Counter()
     for m in matches:
         votes[m.place.country] += 2 if m.place.source == "supplement" else 1
+    for country in implied:
+        votes[country] += 1
     return [country for country, _ in votes.most_common() if country]
 
 
