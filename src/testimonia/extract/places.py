@@ -157,13 +157,18 @@ def implied_countries(text: str) -> list[str]:
 
 def rank_countries(matches: list[PlaceMatch], implied: Sequence[str] = ()) -> list[str]:
     """Countries by how often the text names places in them (curated places count double),
-    each country the text implies by its people or forces counting once more."""
+    each country the text implies by its people or forces counting as a curated place.
+    Where the text implies countries, a country named by one reading of one name only
+    ("Nara": Nara-shi in Japan) is left out of the context."""
     votes: Counter[str] = Counter()
     for m in matches:
         votes[m.place.country] += 2 if m.place.source == "supplement" else 1
     for country in implied:
-        votes[country] += 1
-    return [country for country, _ in votes.most_common() if country]
+        votes[country] += 2
+    ranked = [country for country, _ in votes.most_common() if country]
+    if implied:  # a lone reading elsewhere (Nara-shi) does not outweigh what the text implies
+        return [c for c in ranked if c in implied or votes[c] >= 2]
+    return ranked
 
 
 def place_value(place: Place) -> dict[str, Any]:

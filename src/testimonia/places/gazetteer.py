@@ -194,15 +194,18 @@ class Gazetteer:
         return {where: list(hits.values()) for where, hits in groups.items() if hits}
 
     def _ranked(self, hits: list[_Hit], context: frozenset[str]) -> list[_Hit]:
-        """In the document's countries first, then curated (supplement, built-in), then
-        by population, with a bonus for the place's main name and the word as written."""
+        """In the document's countries first (a country's own name counts as in them: «в
+        Россию» is Russia, not a village called Rossiya in the document's country), then
+        curated (supplement, built-in), then by population, with a bonus for the place's
+        main name and the word as written."""
         index = self._index
 
         def order(hit: _Hit) -> tuple[bool, int, float]:
             score = math.log10(index.population(hit.number) + 10)
             score += 0.7 if self._main_name(hit) else 0.0
             score += -1.5 if hit.skeleton else (0.0 if hit.inflected else 0.3)
-            return index.country(hit.number) in context, index.tier(hit.number), score
+            in_context = index.country(hit.number) in context or index.place(hit.number).kind == "country"
+            return in_context, index.tier(hit.number), score
 
         return sorted(hits, key=order, reverse=True)
 

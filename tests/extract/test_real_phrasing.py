@@ -1,0 +1,88 @@
+"""How reports and witnesses phrase what happened, on invented passages (pseudonyms only):
+words in any inflection in every language, two acts in one word, who and where told after
+the act, countries implied by a text's people and forces, and what a denial denies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from testimonia.extract.pipeline import extract_text
+
+pytestmark = pytest.mark.slow  # loads the language models once per process
+
+
+def claims(text: str, language: str) -> list[dict[str, Any]]:
+    return [c.to_json() for c in extract_text(text, language).claims]
+
+
+def field(text: str, language: str, name: str) -> set[str]:
+    return {v for c in claims(text, language) for v in c[name]}
+
+
+@pytest.mark.parametrize(("text", "language", "method"), [
+    ("They laid Karim on a bench and poured water over a towel on his face.", "en", "waterboarding"),
+    ("The guard pressed his cigarette into my forearm twice.", "en", "burning"),
+    ("We were forced to carry sandbags to the trenches from dawn.", "en", "forced_labour"),
+    ("For a week they kept us awake with a bucket banged against the door.", "en", "sleep_deprivation"),
+    ("Ils lui ont accroché des pinces aux oreilles et ont tourné la manivelle.", "fr", "electric_shock"),
+    ("On nous donnait une boule de tô le soir, rien d'autre.", "fr", "starvation"),
+    ("Le soldat a tiré une rafale au-dessus de nos têtes en riant.", "fr", "mock_execution"),
+    ("Чтобы никто не мог уснуть, охрана всю ночь включала гимн.", "ru", "sleep_deprivation"),
+    ("Його змушували копати окопи під обстрілом.", "uk", "forced_labour"),
+])
+def test_a_method_described_not_named(text: str, language: str, method: str) -> None:
+    assert method in field(text, language, "methods")
+
+
+@pytest.mark.parametrize(("text", "language", "violation"), [
+    ("Moussa was held for six weeks in Mopti without ever seeing a judge.", "en", "arbitrary_detention"),
+    ("His wife has not been allowed to visit him since March, Ostap's lawyer said.", "en",
+     "incommunicado_detention"),
+    ("At the commandant's office in Kakhovka they told us he was never there.", "en", "enforced_disappearance"),
+    ("Personne ne nous a jamais dit pourquoi on était là, au camp de Sofara.", "fr", "arbitrary_detention"),
+    ("Родным отвечают, что такой человек у них не числится.", "ru", "enforced_disappearance"),
+])
+def test_a_violation_as_reports_phrase_it(text: str, language: str, violation: str) -> None:
+    assert violation in field(text, language, "violations")
+
+
+def test_detained_is_an_arrest_and_the_detention_it_began() -> None:
+    acts = {c["act"] for c in claims("Soldiers detained two herders near Nara in May 2023.", "en")}
+    assert {"arrest", "detention"} <= acts
+
+
+def test_who_and_where_told_after_the_act_fill_the_claim() -> None:
+    found = claims("They put a wet cloth on my face and poured water until I choked. That was the camp "
+                   "in Nampala, in September 2023, and it was the white soldiers who did it.", "en")
+    torture = next(c for c in found if "waterboarding" in c["methods"])
+    assert [p["name"] for p in torture["places"]] == ["Nampala"]
+    assert [p["canonical"] for p in torture["perpetrators"]] == ["wagner_group"]
+    assert torture["period"]["start"] == "2023-09-01"
+    assert len(torture["evidence"]) == 2  # the act's sentence, then the one that said where and who
+
+
+def test_a_statement_after_the_act_does_not_name_who_did_it() -> None:
+    found = claims("They beat us with cables in the cell. Russia's prison service said no one was ever "
+                   "mistreated there.", "en")
+    assert all(not c["perpetrators"] for c in found if not c["denial"])
+
+
+def test_the_countries_a_text_implies_settle_an_ambiguous_place() -> None:
+    found = claims("L'armée malienne a détenu douze bergers au camp de Nara pendant deux semaines.", "fr")
+    assert {p["country"] for c in found for p in c["places"]} == {"ML"}
+
+
+def test_guards_alone_name_no_force() -> None:
+    assert field("The guards beat the men in the corridor of the SIZO in Kursk.", "en", "perpetrators") == set()
+
+
+def test_a_denial_denies_acts_and_methods_not_violations() -> None:
+    found = claims("The defence ministry said that no civilian had ever been executed in Dioura.", "en")
+    assert found and all(c["denial"] and not c["violations"] for c in found)
+
+
+def test_a_country_named_is_that_country_not_a_village_of_the_same_name() -> None:
+    found = claims("Украинские правозащитники сообщают, что задержанных в Скадовске вывезли в Россию.", "ru")
+    assert "RU" in {p["country"] for c in found for p in c["places"]}
