@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -50,6 +51,8 @@ RESIDENTS = frozenset({"residents", "inhabitants", "people", "civilians", "habit
 LOOK_AHEAD = 2  # sentences in which a transfer's destination may follow
 # Words that lead a later clause on to the next stop of a route (not "de"/"des", also articles).
 LEADING = TO_WORDS | {"from", "out", "depuis", "из", "изо", "з", "із", "зі", "від"}
+# "from there", «de là», «оттуда», «звідти»: from the last stop, on to the next one.
+THERE = frozenset({"there", "là", "оттуда", "отсюда", "звідти", "звідси"})
 NOT_PLACES = frozenset({"moins", "plus", "менее", "более", "меньше", "больше", "менше", "більше",
                         "us", "me", "them", "nous", "moi", "eux", "нас", "меня", "них", "нам", "мне",
                         "мене", "нами"})
@@ -79,9 +82,10 @@ class Whereabouts:
         self.index = index
 
     def places(self, s: Sentence) -> list[Mention]:
-        found = self._candidates(s)
+        found = sorted(self._candidates(s), key=lambda p: p.start)
         precise = {p.value.get("country") for p in found if not _coarse(p)}
-        return [p for p in found if not (_coarse(p) and p.value.get("country") in precise)]
+        return [p for i, p in enumerate(found) if not (_coarse(p) and p.value.get("country") in precise)
+                and not (i > 0 and self._surrounds(found[i - 1], p))]
 
     def effective(self, s: Sentence, trail: Trail) -> tuple[list[Mention], Sentence]:
         """The places a claim in `s` happened at, and the sentence that names them."""
@@ -140,7 +144,14 @@ class Whereabouts:
         return [p for i, p in enumerate(found) if not (i + 1 < len(found) and (
             (_coarse(p) and found[i + 1].value.get("country") == p.value.get("country"))
             or self._houses(p, found[i + 1])))
-            and not (i > 0 and (self._houses(p, found[i - 1]) or self._apposed(found[i - 1], p)))]
+            and not (i > 0 and (self._houses(p, found[i - 1]) or self._apposed(found[i - 1], p)
+                                or self._surrounds(found[i - 1], p)))]
+
+    def _surrounds(self, town: Mention, area: Mention) -> bool:
+        """The area a town lies in, set after it: "a colony in Donskoy, in the Tula region",
+        «в Донском, в Тульской области» — where the town is, not a stop of its own."""
+        return bool(_IN_AREA.fullmatch(self.doc.text[town.end:area.start])) and bool(
+            _AREA_WORD.match(self.doc.text[area.end:area.end + 20]) or _coarse(area))
 
     def _apposed(self, town: Mention, place: Mention) -> bool:
         """A name the gazetteer does not know, set after a town it knows ("to Bamako, to
@@ -231,13 +242,15 @@ class Whereabouts:
         return origins
 
     def _led(self, start: int, end: int) -> str | None:
-        """"from" or "to": the first such word between two offsets."""
+        """"from", "to" or "on" ("from there"): the first such word between two offsets."""
         first = bisect.bisect_left(self.index.starts, start)
         last = bisect.bisect_left(self.index.starts, end)
         for i in range(first, last):
             token = self.doc.tokens[i]
             if i + 1 < len(self.doc.tokens) and self.doc.tokens[i + 1].folded in NOT_PLACES:
                 continue  # "au moins 30", «не менее 40», «у нас»: no place
+            if self._there(i):
+                return "on"  # "and from there by train to Stary Oskol": the route goes on
             if token.folded in FROM_WORDS:
                 return "from"
             if token.folded in TO_WORDS:
@@ -246,6 +259,17 @@ class Whereabouts:
         if holder >= first and self.doc.tokens[holder].folded.startswith("d'"):
             return "from"  # "transféré d'Oleshky"
         return None
+
+    def _there(self, i: int) -> bool:
+        """Token `i` says "from the last place": «оттуда», or "from there", «de là» (the
+        accent tells «là» from the article)."""
+        tokens = self.doc.tokens
+        word = self.doc.text[tokens[i].start:tokens[i].end].lower()
+        if word in THERE:
+            return True
+        if tokens[i].folded not in FROM_WORDS or i + 1 >= len(tokens):
+            return False
+        return self.doc.text[tokens[i + 1].start:tokens[i + 1].end].lower() in THERE
 
     def residence(self, place: Mention) -> bool:
         """A place named as where the people told about live ("residents of Mariupol",
@@ -311,6 +335,11 @@ class Whereabouts:
     def key(self, place: Mention) -> tuple[str, str | None]:
         return (str(place.value.get("id") or place.text),
                 place.value.get("facility_type") or self.facility_near(place))
+
+
+_IN_AREA = re.compile(r"\s*,\s*(?:in(?: the)?|dans(?: la| le| l')?|en|в|во|у)\s*", re.IGNORECASE)
+_AREA_WORD = re.compile(r"\s*(?:region|oblast|province|district|r[ée]gion|oblast|province|област\w*|"
+                        r"обл\b|район\w*|кра[йю]\w*)", re.IGNORECASE)
 
 
 def _coarse(place: Mention) -> bool:
