@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 DEMO := demo
 DEMO_KEYS := demo-keys
 SAMPLE := examples/sample-investigation
+# Front-end libraries: from the npm registry by web/package-lock.json, served by the app itself.
+VENDOR := src/testimonia/web/static/vendor
 export TESTIMONIA_PASSPHRASE ?= demo-passphrase-not-for-real-use
 
 .PHONY: install demo check test lock clean-demo
@@ -19,7 +21,13 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+$(VENDOR)/htmx.min.js: web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp web/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp web/node_modules/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
+
+install: $(STAMP) $(VENDOR)/htmx.min.js
 
 # Each person has a credential of their own (a key file here, kept outside the workspace):
 # it signs what they do and opens their organisation's keys.
