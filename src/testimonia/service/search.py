@@ -87,12 +87,14 @@ class SearchIndex:
 
     def __init__(self, items: Iterable[Item]) -> None:
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(":memory:", check_same_thread=False)
+        # In memory only; its own connection, never the workspace's (autocommit: BEGIN/COMMIT below).
+        self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
         self._db.execute("CREATE VIRTUAL TABLE words USING fts5(body, lemmas, "
                          "tokenize = 'unicode61 remove_diacritics 2')")
         self._db.execute("CREATE TABLE facets (item INTEGER, facet TEXT, value TEXT)")
         self._db.execute("CREATE INDEX facets_by_value ON facets (facet, value, item)")
         self.items: list[Item] = []
+        self._db.execute("BEGIN")
         for number, item in enumerate(items, 1):
             self.items.append(item)
             self._db.execute("INSERT INTO words (rowid, body, lemmas) VALUES (?, ?, ?)",
@@ -100,7 +102,7 @@ class SearchIndex:
             self._db.executemany("INSERT INTO facets VALUES (?, ?, ?)",
                                  [(number, name, value) for name, values in item.facets.items()
                                   for value in dict.fromkeys(values)])
-        self._db.commit()
+        self._db.execute("COMMIT")
 
     def close(self) -> None:
         self._db.close()

@@ -7,10 +7,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.routing import Mount
 
 from testimonia.errors import (
     InvalidValue,
@@ -55,17 +57,24 @@ def create_app(ws: Workspace, sessions: SessionStore | None = None,
     """The web workspace over `ws`, a workspace opened with the workspace key (users
     sign in in the browser)."""
     app = FastAPI(title="Testimonia", docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.web = WebState(ws, sessions or SessionStore(), throttle or Throttle(), templates())
-    for router in pages.ROUTERS:
-        app.include_router(router)
+    app.state.web = WebState(ws, SessionStore() if sessions is None else sessions,
+                             Throttle() if throttle is None else throttle, templates())
+    for router in pages.ROUTERS:  # each route added to the app itself, so that app.routes lists it
+        for route in router.routes:
+            assert isinstance(route, APIRoute)
+            app.add_api_route(route.path, route.endpoint, methods=sorted(route.methods),
+                              response_class=route.response_class, name=route.name,
+                              dependencies=route.dependencies)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    undeclared = [r.path for r in app.routes if isinstance(r, APIRoute) and access_of(r) is None]
+    undeclared = [getattr(r, "path", r) for r in app.routes
+                  if not (isinstance(r, APIRoute) and access_of(r)) and not isinstance(r, Mount)]
     if undeclared:
         raise RuntimeError(f"routes without an Access declaration: {undeclared}")
     app.middleware("http")(_security_headers)
     app.add_exception_handler(TestimoniaError, _library_error)
     app.add_exception_handler(SignInRequired, _sign_in_first)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _bad_request)
     return app
 
 
@@ -103,3 +112,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     words: dict[int, Any] = {404: "There is no page here.", 405: "This page does not take that method."}
     return page(request, "error.html", {"message": words.get(exc.status_code, exc.detail), "fix": None},
                 status=exc.status_code)
+
+
+async def _bad_request(request: Request, exc: Exception) -> Response:
+    """A value in the address or the form this page does not take, named with what it takes."""
+    assert isinstance(exc, RequestValidationError)
+    problems = "; ".join(f"{'.'.join(str(part) for part in e.get('loc', ())[1:]) or 'value'} "
+                         f"{str(e.get('input'))[:40]!r}: {e.get('msg', 'not valid')}" for e in exc.errors())
+    return page(request, "error.html", {"message": f"This page does not take that value ({problems}).",
+                                        "fix": "Use the links and forms of the workspace."}, status=400)

@@ -23,10 +23,11 @@ _CLASS = re.compile(r"[a-z_]{1,40}")
 
 
 def page(request: Request, template: str, context: Mapping[str, Any], status: int = 200,
-         session: Session | None = None) -> HTMLResponse:
-    """The template rendered (autoescaped) with the session's user and CSRF token."""
+         session: Session | None = None, anonymous: bool = False) -> HTMLResponse:
+    """The template rendered (autoescaped) with the session's user and CSRF token (none
+    when `anonymous`: the sign-in page)."""
     state = state_of(request)
-    if session is None:
+    if session is None and not anonymous:
         session = state.sessions.get(request.cookies.get(SESSION_COOKIE))
     values = {"request": request, "session": session,
               "user": session.user if session else None,

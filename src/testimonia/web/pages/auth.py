@@ -32,7 +32,7 @@ def signin_form(request: Request) -> Response:
 def _form(request: Request, error: PermissionDenied | None, status: int, name: str = "") -> Response:
     token = secrets.token_urlsafe(32)
     response = page(request, "signin.html", {"error": error, "signin_token": token, "name": name},
-                    status=status, session=None)
+                    status=status, anonymous=True)
     _cookie(request, response, SIGNIN_COOKIE, token, path="/signin")
     return response
 
