@@ -10,11 +10,11 @@ import httpx
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
+from tests.web.conftest import Web
 
 from testimonia.service.claims import claims_of
 from testimonia.service.documents import list_documents
 from testimonia.web.access import PUBLIC, SIGNED_IN, access_of
-from tests.web.conftest import Web
 
 ALL = frozenset({"admin", "analyst", "reviewer", "viewer"})
 READERS = frozenset({"admin", "analyst", "reviewer"})

@@ -3,12 +3,13 @@ service function as `testimonia claim accept|reject`, signed and audited."""
 
 from __future__ import annotations
 
+from tests.web.conftest import Web
+
 from testimonia.service.audit import read_audit
 from testimonia.service.claims import claims_of
 from testimonia.service.documents import list_documents
 from testimonia.service.integrity import verify_workspace
 from testimonia.service.review import review_queue
-from tests.web.conftest import Web
 
 
 def _kadi_claims(web: Web) -> list[int]:

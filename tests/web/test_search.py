@@ -7,11 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.web.conftest import Web
 
 from testimonia.errors import InvalidValue
 from testimonia.service.audit import read_audit
 from testimonia.service.search import Item, Piece, SearchIndex
-from tests.web.conftest import Web
 
 
 def _index() -> SearchIndex:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from tests.web.conftest import Web
 
 from testimonia.service.audit import read_audit
 from testimonia.service.claims import claims_of, list_claims
 from testimonia.service.documents import list_documents
 from testimonia.web.app import CSP
-from tests.web.conftest import Web
 
 HEADERS = {"content-security-policy": CSP, "x-content-type-options": "nosniff",
            "referrer-policy": "no-referrer", "x-frame-options": "DENY"}

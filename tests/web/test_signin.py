@@ -4,11 +4,11 @@ throttle (docs/web.md)."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from tests.web.conftest import PASSPHRASE, PASSPHRASE_USER, Web, csrf_of, key_path, post_signin
 
 from testimonia.service.audit import read_audit
 from testimonia.web.sessions import ABSOLUTE_SECONDS, IDLE_SECONDS
 from testimonia.web.state import SESSION_COOKIE
-from tests.web.conftest import PASSPHRASE, PASSPHRASE_USER, Web, csrf_of, key_path, post_signin
 
 
 def _session_cookie(response: object) -> str:

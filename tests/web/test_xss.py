@@ -6,10 +6,9 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+from tests.web.conftest import PAYLOADS, XSS_FILE, Web
 
 from testimonia.service.documents import list_documents
-from tests.web.conftest import PAYLOADS, XSS_FILE, XSS_SOURCE, Web
-
 
 
 class _Live(HTMLParser):

@@ -62,7 +62,7 @@ def create_app(ws: Workspace, sessions: SessionStore | None = None,
     for router in pages.ROUTERS:  # each route added to the app itself, so that app.routes lists it
         for route in router.routes:
             assert isinstance(route, APIRoute)
-            app.add_api_route(route.path, route.endpoint, methods=sorted(route.methods),
+            app.add_api_route(route.path, route.endpoint, methods=sorted(route.methods or ()),
                               response_class=route.response_class, name=route.name,
                               dependencies=route.dependencies)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
