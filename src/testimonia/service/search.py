@@ -127,19 +127,18 @@ class SearchIndex:
         return SearchResults(query, hits, len(found), counts)
 
     def _matching(self, words: list[str], filters: Mapping[str, list[str]]) -> list[int]:
-        clauses, params = [], []
+        """Item numbers, best first. The SQL is fixed text and `?` placeholders; every
+        value (the FTS query, facet names and values) is bound."""
+        clauses, params = ["1 = 1"], []
         for facet, values in filters.items():
-            clauses.append(f"rowid IN (SELECT item FROM facets WHERE facet = ? AND value IN "
-                           f"({', '.join('?' * len(values))}))")
+            marks = ", ".join("?" * len(values))
+            clauses.append(f"rowid IN (SELECT item FROM facets WHERE facet = ? AND value IN ({marks}))")  # nosec B608
             params += [facet, *values]
         if words:
-            sql = "SELECT rowid FROM words WHERE words MATCH ?"
+            clauses.insert(0, "words MATCH ?")
             params.insert(0, _fts_query(words))
-            where = "".join(f" AND {c}" for c in clauses)
-            sql += where + " ORDER BY rank"
-        else:
-            sql = "SELECT rowid FROM words" + "".join(
-                f" {'WHERE' if i == 0 else 'AND'} {c}" for i, c in enumerate(clauses)) + " ORDER BY rowid"
+        order = "rank" if words else "rowid"
+        sql = f"SELECT rowid FROM words WHERE {' AND '.join(clauses)} ORDER BY {order}"  # nosec B608: placeholders only
         return [int(r[0]) for r in self._db.execute(sql, params)]
 
     def _counts(self, found: list[int], filters: Mapping[str, list[str]]) -> dict[str, list[FacetCount]]:
