@@ -61,6 +61,15 @@ demo: install
 	$(BIN)/testimonia vault set Wangrin --name "Amadou Exemple" --contact "+223 70 00 00 01" \
 		--home Dogofry -w $(DEMO)
 	$(BIN)/testimonia export --format json --audience public --include-unreviewed -o $(DEMO)-export -w $(DEMO)
+	for role in analyst reviewer viewer; do \
+		$(BIN)/testimonia user add sahel-$$role --role $$role --key-file $(DEMO_KEYS)/sahel-$$role.key -w $(DEMO) || exit 1; \
+	done
+	@echo
+	@echo "Open the web workspace (docs/web.md):"
+	@echo "  TESTIMONIA_PASSPHRASE='$$TESTIMONIA_PASSPHRASE' $(BIN)/testimonia serve -w $(DEMO)"
+	@echo "  then http://127.0.0.1:8000/ and sign in as one of the demo users, with their key file"
+	@echo "  (upload it, or paste its two lines): sahel-admin, sahel-analyst, sahel-reviewer, sahel-viewer"
+	@echo "  (Sahel Desk, which the partners share with), mdt-admin or kiu-admin — each in $(DEMO_KEYS)/NAME.key."
 
 # Lint (ruff), types (mypy --strict), security smells (bandit), known vulnerabilities (pip-audit).
 check: install
