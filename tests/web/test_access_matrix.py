@@ -30,6 +30,8 @@ EXPECTED: dict[tuple[str, str], tuple[str, frozenset[str], bool]] = {
     ("GET", "/review"): ("read_claims", READERS, False),
     ("POST", "/claims/{claim_id}/accept"): ("review_claims", READERS, True),
     ("POST", "/claims/{claim_id}/reject"): ("review_claims", READERS, True),
+    ("GET", "/claims/{claim_id}/edit"): ("review_claims", READERS, True),
+    ("POST", "/claims/{claim_id}/edit"): ("review_claims", READERS, True),
     ("MOUNT", "/static"): (PUBLIC, ALL, False),
 }
 USERS = {"s-admin": "admin", "s-analyst": "analyst", "s-reviewer": "reviewer", "s-viewer": "viewer",
@@ -73,6 +75,9 @@ def _requests(web: Web) -> dict[tuple[str, str], Callable[[TestClient, str], htt
                                                                    data={"csrf_token": t}),
         ("POST", "/claims/{claim_id}/reject"): lambda c, t: c.post(f"/claims/{claim}/reject",
                                                                    data={"csrf_token": t, "reason": "no"}),
+        ("GET", "/claims/{claim_id}/edit"): lambda c, t: c.get(f"/claims/{claim}/edit"),
+        ("POST", "/claims/{claim_id}/edit"): lambda c, t: c.post(f"/claims/{claim}/edit", data={
+            "csrf_token": t, "act": "detention", "victim": "group"}),
         ("MOUNT", "/static"): lambda c, t: c.get("/static/app.css"),
     }
 

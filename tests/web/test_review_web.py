@@ -3,13 +3,15 @@ service function as `testimonia claim accept|reject`, signed and audited."""
 
 from __future__ import annotations
 
+import re
+
 from tests.web.conftest import Web
 
 from testimonia.service.audit import read_audit
 from testimonia.service.claims import claims_of
 from testimonia.service.documents import list_documents
 from testimonia.service.integrity import verify_workspace
-from testimonia.service.review import review_queue
+from testimonia.service.review import review_queue, show_claim
 
 
 def _kadi_claims(web: Web) -> list[int]:
@@ -74,3 +76,40 @@ def test_the_document_view_highlights_evidence_and_lists_claims_and_custody(web:
         assert words in page.text, words
     bad = web.client.get("/documents/not-hex")
     assert bad.status_code == 400 and "document_id &#39;not-hex&#39;: String should match pattern" in bad.text
+
+
+def _form(html: str) -> dict[str, str | list[str]]:
+    """The edit form's values as a browser would submit them unchanged."""
+    values: dict[str, str | list[str]] = {}
+    for name, body in re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.findall(r'<option value="([^"]*)" selected>', body)
+        values[name] = chosen if name in ("method", "violation", "perpetrator") else (chosen or [""])[0]
+    for name, value in re.findall(r'<input name="(\w+)" value="([^"]*)">', html):
+        values[name] = value
+    if re.search(r'name="denial" value="yes" checked', html):
+        values["denial"] = "yes"
+    return values
+
+
+def test_a_reviewer_edits_a_claim_with_the_vocabularies_pick_lists(web: Web) -> None:
+    claim = _kadi_claims(web)[1]
+    csrf = web.sign_in("s-reviewer")
+    form_page = web.client.get(f"/claims/{claim}/edit")
+    assert form_page.status_code == 200 and '<option value="waterboarding">' in form_page.text
+    values = _form(form_page.text)
+    unchanged = web.client.post(f"/claims/{claim}/edit", data={**values, "csrf_token": csrf})
+    assert unchanged.status_code == 400 and f"Nothing was changed on claim #{claim}." in unchanged.text
+    methods = [*values["method"], "waterboarding"]
+    edited = web.client.post(f"/claims/{claim}/edit", data={**values, "method": methods, "period": "2021",
+                                                            "reason": "the notes say so", "csrf_token": csrf},
+                             follow_redirects=False)
+    assert edited.status_code == 303 and edited.headers["location"].endswith(f"#claim-{claim}")
+    with web.open_as("s-admin") as admin:
+        item = show_claim(admin, claim)
+        entry = [e for e in read_audit(admin).entries if e.action == "claim_reviewed"][-1]
+    assert item.state == "edited" and "waterboarding" in item.body["methods"]
+    assert item.body["period"] is not None and item.body["period"]["start"].startswith("2021")
+    assert entry.actor == "s-reviewer" and entry.details["decision"] == "edited"
+    assert set(entry.details["changed"]) == {"methods", "period"}
+    bad = web.client.post(f"/claims/{claim}/edit", data={**values, "period": "March", "csrf_token": csrf})
+    assert bad.status_code == 400 and "March" in bad.text

@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from tests.web.conftest import PAYLOADS, XSS_FILE, Web
 
+from testimonia.service.claims import claims_of
 from testimonia.service.documents import list_documents
 
 
@@ -35,8 +36,9 @@ def live(html: str) -> list[str]:
 def _pages(web: Web) -> dict[str, str]:
     with web.open_as("s-admin") as admin:
         doc = next(d for d in list_documents(admin) if d.file_name == XSS_FILE).id
+        claim = claims_of(admin, doc)[0].id
     web.sign_in("s-reviewer")
-    paths = ["/documents", f"/documents/{doc}", "/review", "/search?q=alert",
+    paths = ["/documents", f"/documents/{doc}", "/review", f"/claims/{claim}/edit", "/search?q=alert",
              "/search?q=soldiers&source_kind=witness", "/search?q=onerror"]
     return {p: web.client.get(p).text for p in paths}
 

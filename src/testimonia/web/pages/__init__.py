@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from testimonia.web.pages import auth, browse, review, search
+from testimonia.web.pages import auth, browse, edit, review, search
 
-ROUTERS = [auth.router, browse.router, search.router, review.router]
+ROUTERS = [auth.router, browse.router, search.router, review.router, edit.router]
