@@ -138,7 +138,7 @@ class SearchIndex:
             clauses.insert(0, "words MATCH ?")
             params.insert(0, _fts_query(words))
         order = "rank" if words else "rowid"
-        sql = f"SELECT rowid FROM words WHERE {' AND '.join(clauses)} ORDER BY {order}"
+        sql = f"SELECT rowid FROM words WHERE {' AND '.join(clauses)} ORDER BY {order}"  # nosec B608
         return [int(r[0]) for r in self._db.execute(sql, params)]
 
     def _counts(self, found: list[int], filters: Mapping[str, list[str]]) -> dict[str, list[FacetCount]]:
