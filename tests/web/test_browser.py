@@ -129,3 +129,34 @@ def test_script_payloads_are_inert_in_the_browser(browser: Browser, template: Te
     assert p.evaluate("document.querySelectorAll('img, svg, iframe').length") == 0
     assert p.evaluate("[...document.scripts].every(s => s.src.includes('/static/'))")
     assert browser.dialogs == [] and browser.errors == []
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_pages_fit_a_phone_and_a_laptop_screen(browser: Browser, template: Template, width: int) -> None:
+    p = browser.page
+    p.set_viewport_size({"width": width, "height": 844 if width == 390 else 800})
+    _sign_in(p, template, "s-reviewer")
+    p.goto("/documents")
+    p.click("text=kadi.md")
+    p.wait_for_selector("article.text")
+    document = p.url
+    for path in ("/", "/search?q=Sevare", document, "/review", "/documents"):
+        p.goto(path)
+        overflow = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, (path, width, overflow)
+
+
+def test_a_claim_is_edited_from_its_document(browser: Browser, template: Template) -> None:
+    p = browser.page
+    _sign_in(p, template, "s-reviewer")
+    p.goto("/documents")
+    p.click("text=kadi.md")
+    p.locator("ol.claims li.claim a.edit").first.click()
+    p.wait_for_selector("form.edit")
+    p.fill("input[name=period]", "2021")
+    p.fill("input[name=reason]", "the interview notes say 2021")
+    p.click("form.edit button[type=submit]")
+    p.wait_for_selector("article.text")
+    assert p.locator("li.claim .state-edited").count() == 1
+    assert "2021" in p.inner_text("li.claim:has(.state-edited)")
+    assert browser.dialogs == [] and browser.errors == []
