@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 DEMO := demo
 DEMO_KEYS := demo-keys
 SAMPLE := examples/sample-investigation
+# Front-end libraries: from the npm registry by web/package-lock.json, served by the app itself.
+VENDOR := src/testimonia/web/static/vendor
 export TESTIMONIA_PASSPHRASE ?= demo-passphrase-not-for-real-use
 
 .PHONY: install demo check test lock clean-demo
@@ -19,7 +21,13 @@ $(STAMP): $(BIN)/python requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
-install: $(STAMP)
+$(VENDOR)/htmx.min.js: web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp web/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp web/node_modules/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
+
+install: $(STAMP) $(VENDOR)/htmx.min.js
 
 # Each person has a credential of their own (a key file here, kept outside the workspace):
 # it signs what they do and opens their organisation's keys.
@@ -53,6 +61,15 @@ demo: install
 	$(BIN)/testimonia vault set Wangrin --name "Amadou Exemple" --contact "+223 70 00 00 01" \
 		--home Dogofry -w $(DEMO)
 	$(BIN)/testimonia export --format json --audience public --include-unreviewed -o $(DEMO)-export -w $(DEMO)
+	for role in analyst reviewer viewer; do \
+		$(BIN)/testimonia user add sahel-$$role --role $$role --key-file $(DEMO_KEYS)/sahel-$$role.key -w $(DEMO) || exit 1; \
+	done
+	@echo
+	@echo "Open the web workspace (docs/web.md):"
+	@echo "  TESTIMONIA_PASSPHRASE='$$TESTIMONIA_PASSPHRASE' $(BIN)/testimonia serve -w $(DEMO)"
+	@echo "  then http://127.0.0.1:8000/ and sign in as one of the demo users, with their key file"
+	@echo "  (upload it, or paste its two lines): sahel-admin, sahel-analyst, sahel-reviewer, sahel-viewer"
+	@echo "  (Sahel Desk, which the partners share with), mdt-admin or kiu-admin — each in $(DEMO_KEYS)/NAME.key."
 
 # Lint (ruff), types (mypy --strict), security smells (bandit), known vulnerabilities (pip-audit).
 check: install

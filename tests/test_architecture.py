@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
     {"analysis", "export"},
     {"store"},
     {"service"},
-    {"cli", "__main__"},
+    {"cli", "web", "__main__"},
 ]
 
 
@@ -120,3 +120,12 @@ def test_no_module_above_the_store_commits_or_moves_a_head_by_hand(module: str) 
     if module == "testimonia.service.workspace":  # where transaction() does it for everyone
         return
     assert HAND_WRITES.findall(MODULES[module].read_text(encoding="utf-8")) == []
+
+
+def test_the_web_layer_calls_the_services_never_the_store() -> None:
+    """web/ reads and changes nothing but through the service layer (no SQL, no store)."""
+    reaching = sorted(f"{m} -> {i}" for m, imports in GRAPH.items() if m.startswith("testimonia.web")
+                      for i in imports if i.startswith("testimonia.store"))
+    assert reaching == []
+    assert [m for m in MODULES if m.startswith("testimonia.web")
+            and re.search(r"^\s*(from|import) sqlalchemy", MODULES[m].read_text(encoding="utf-8"), re.M)] == []

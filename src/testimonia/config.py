@@ -73,6 +73,10 @@ class Config:
     def __getitem__(self, name: str) -> Any:
         return self.values[name]
 
+    def with_value(self, name: str, value: Any, origin: str) -> Config:
+        """The same settings with one replaced (a signed-in user is the `actor`, web/)."""
+        return Config({**self.values, name: value}, {**self.origins, name: origin})
+
     def shown(self) -> list[tuple[str, str, str, str]]:
         """(name, value, origin, help) rows with secrets redacted."""
         rows = []

@@ -104,6 +104,7 @@ COMMANDS: dict[str, str | None] = {
     "withdraw": "correct_documents", "restore": "correct_documents", "correct": "correct_documents",
     "persons": "read_claims", "person link": "review_claims",
     "codes": None,  # the vocabularies' codes: no workspace
+    "serve": None,  # the workspace key only: each person signs in in the browser (tests/web/test_access_matrix.py)
 }
 
 # A valid invocation of every command the policy guards ("{name}" filled in per case).

@@ -38,7 +38,9 @@ from testimonia.service import (
     persons,
     review,
     rotation,
+    search,
     sharing,
+    signin,
     sources,
     users,
     vault,
@@ -47,7 +49,7 @@ from testimonia.service.policy import ACTIONS, SERVICES
 from testimonia.service.workspace import Workspace
 
 API = (analysis, audit, claims, corrections, documents, export, extraction, ingest, integrity, persons, review,
-       rotation, sharing, sources, users, vault)
+       rotation, search, sharing, signin, sources, users, vault)
 ORG, PARTNER = "Sahel Desk", "Partner"
 CREATOR = "sahel-lead"
 ROLES = {Role.ADMIN: "s-admin", Role.ANALYST: "s-analyst", Role.REVIEWER: "s-reviewer",
@@ -127,6 +129,10 @@ CALLS: dict[str, Call] = {
     "documents.visible_document": lambda ws, t, tmp: _with_conn(ws, documents.visible_document, t.doc[:12]),
     "claims.list_claims": lambda ws, t, tmp: claims.list_claims(ws),
     "claims.quotable": lambda ws, t, tmp: claims.quotable(ws, {1}),
+    "claims.claims_of": lambda ws, t, tmp: claims.claims_of(ws, t.doc[:12]),
+    "search.build_index": lambda ws, t, tmp: search.build_index(ws),
+    "signin.sign_in": lambda ws, t, tmp: signin.sign_in(
+        ws, ws.actor, KeyMaterial(key_file=_key(t.root, ws.actor)), "test", signin.Throttle()),
     "corrections.withdraw_document": lambda ws, t, tmp: corrections.withdraw_document(
         ws, t.doc[:12], "consent withdrawn"),
     "corrections.restore_document": lambda ws, t, tmp: _restore(ws, t),
@@ -248,7 +254,7 @@ def test_each_function_for_each_role(template: Template, copy: Path, tmp_path: P
 
 
 # Sahel Desk's material, as Partner's analyst sees it: nothing of it, whatever the role allows.
-OUT_OF_SCOPE = ["documents.show_document", "documents.read_text", "documents.visible_document",
+OUT_OF_SCOPE = ["claims.claims_of", "documents.show_document", "documents.read_text", "documents.visible_document",
                 "vault.set_identity", "vault.show_identity", "sources.set_profile",
                 "sources.relate_sources", "sharing.share", "users.set_role", "analysis.dossier",
                 "review.show_claim", "review.context", "review.decide", "review.add_claim",

@@ -18,6 +18,7 @@ from testimonia.cli import (
     protect,
     review,
     sources,
+    web,
     workspace,
 )
 from testimonia.cli.common import err
@@ -50,6 +51,7 @@ extract.register(app)
 review.register(app)
 analysis.register(app)
 export.register(app)
+web.register(app)
 
 
 @app.command()

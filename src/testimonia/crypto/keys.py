@@ -18,7 +18,7 @@ import os
 import secrets
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,8 @@ from testimonia.fsutil import atomic_write
 __all__ = ["ARGON2_MEMORY_KIB", "ARGON2_PARALLELISM", "ARGON2_TIME_COST", "KEYRING_FORMAT",
            "KEY_BYTES", "KEY_FILE_FORMAT", "KeyMaterial", "MIN_PASSPHRASE", "WorkspaceKeys",
            "check_new_passphrase", "create_keyring", "is_empty", "key_material_from_env",
-           "new_key_id", "normalize_passphrase", "org_key_material_from_env", "read_key_file",
+           "new_key_id", "normalize_passphrase", "org_key_material_from_env", "parse_key_file",
+           "read_key_file",
            "require_material", "slot_kinds", "unlock_keyring", "unwrap_secret",
            "user_key_material_from_env", "wrap_secret", "write_key_file", "write_keyring"]
 
@@ -53,10 +54,14 @@ class KeyMaterial:
 
     passphrase: str | None = None
     key_file: Path | None = None
+    # The content of a key file held in memory only (given in the browser, web/), for
+    # unlocking; never written anywhere.
+    key: bytes | None = field(default=None, repr=False)
 
     def describe(self) -> str:
         parts = ["passphrase"] if self.passphrase is not None else []
         parts += [f"key file {self.key_file}"] if self.key_file is not None else []
+        parts += ["key file given in the browser"] if self.key is not None else []
         return " and ".join(parts) or "no key"
 
 
@@ -104,20 +109,25 @@ def read_key_file(path: Path) -> bytes:
     except OSError as exc:
         raise WorkspaceLocked(f"Cannot read key file {path}: {exc.strerror or exc}.",
                               fix="Check the path in TESTIMONIA_KEY_FILE (or TESTIMONIA_USER_KEY_FILE).") from exc
+    return parse_key_file(raw_text, str(path))
+
+
+def parse_key_file(content: bytes, name: str) -> bytes:
+    """The 32 random bytes of a key file's content (`name` says where it came from)."""
     try:
-        lines = raw_text.decode("ascii").split()
+        lines = content.decode("ascii").split()
     except UnicodeDecodeError:
-        raise WorkspaceLocked(f"{path} is not a Testimonia key file (it holds binary data).",
+        raise WorkspaceLocked(f"{name} is not a Testimonia key file (it holds binary data).",
                               fix="Point to the key file made by `testimonia keygen PATH`.") from None
     if len(lines) != 2 or lines[0] != KEY_FILE_FORMAT:
-        raise WorkspaceLocked(f"{path} is not a Testimonia key file.",
+        raise WorkspaceLocked(f"{name} is not a Testimonia key file.",
                               fix="Create one with `testimonia keygen PATH`.")
     try:
         raw = base64.b64decode(lines[1], validate=True)
     except ValueError as exc:
-        raise WorkspaceLocked(f"Key file {path} is damaged (bad base64).") from exc
+        raise WorkspaceLocked(f"Key file {name} is damaged (bad base64).") from exc
     if len(raw) != KEY_BYTES:
-        raise WorkspaceLocked(f"Key file {path} is damaged (wrong length).")
+        raise WorkspaceLocked(f"Key file {name} is damaged (wrong length).")
     return raw
 
 
@@ -238,6 +248,8 @@ def _keks_for_slot(slot: dict[str, Any], material: KeyMaterial) -> Iterator[byte
             yield _argon2(material.passphrase, salt, slot)
     if slot["type"] == "key_file" and material.key_file is not None:
         yield _hkdf_key_file(read_key_file(material.key_file), salt)
+    if slot["type"] == "key_file" and material.key is not None:
+        yield _hkdf_key_file(material.key, salt)
 
 
 def _wrap(secret: bytes, kind: str, salt: bytes, kek: bytes, prefix: str) -> dict[str, Any]:
@@ -320,4 +332,4 @@ def org_key_material_from_env(environ: dict[str, str] | None = None) -> KeyMater
 
 
 def is_empty(material: KeyMaterial) -> bool:
-    return material.passphrase is None and material.key_file is None
+    return material.passphrase is None and material.key_file is None and material.key is None

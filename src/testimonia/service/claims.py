@@ -12,6 +12,7 @@ from testimonia.errors import InvalidValue, did_you_mean
 from testimonia.model import StoredClaim
 from testimonia.places.gazetteer import Place, get_gazetteer
 from testimonia.places.geo import km
+from testimonia.service.documents import visible_document
 from testimonia.service.policy import requires
 from testimonia.service.reviewed import STATES, ReviewedClaim, reviewed_claims
 from testimonia.service.workspace import Workspace
@@ -20,7 +21,7 @@ from testimonia.store import records
 from testimonia.text.textfold import fold
 from testimonia.vocab import load_vocabulary
 
-__all__ = ["SITE_KM", "list_claims", "quotable"]
+__all__ = ["SITE_KM", "claims_of", "list_claims", "quotable"]
 
 SITE_KM = 15.0
 
@@ -109,3 +110,13 @@ def quotable(ws: Workspace, ids: set[int]) -> dict[int, dict[str, Any]]:
         return {c.id: {"source": c.claim.source or f"document {c.claim.document_id[:8]}",
                        "body": c.body}
                 for c in reviewed_claims(ws, conn) if c.id in ids}
+
+
+@requires('read_claims')
+def claims_of(ws: Workspace, document: str) -> list[ReviewedClaim]:
+    """The claims of one document (its id or a prefix of it) as review left them, in the
+    order of their words in the text."""
+    with ws.engine.connect() as conn:
+        doc = visible_document(ws, conn, document)
+        found = reviewed_claims(ws, conn, doc.id)
+    return sorted(found, key=lambda c: (min((e["start"] for e in c.body["evidence"]), default=0), c.id))

@@ -45,6 +45,7 @@ AUTHORITY = {
     "source_added": "manage_sources", "sources_related": "manage_sources",
     "sources_imported": "manage_sources", "source_profiled": "manage_sources",
     "site_judgement": "judge_sites", "read_text": "read_text", "read_claims": "read_claims",
+    "search_index": "read_text",
     "read_dossier": "read_claims", "exported": "export", "export_refused": "export",
     "claim_reviewed": "review_claims", "document_withdrawn": "correct_documents",
     "document_restored": "correct_documents", "document_corrected": "correct_documents",

@@ -11,6 +11,7 @@ database's write lock, checks and moves the sealed log heads with the commit
 
 from __future__ import annotations
 
+import copy
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -113,6 +114,7 @@ class Workspace:
         self.engine: Engine = self._open_engine()
         self._org_keys: dict[int, dict[str, bytes]] = {}
         self.acting = Actor(self.actor)
+        self.shared = False  # a signed-in user's view of a workspace another object opened
 
     # Life cycle
 
@@ -232,6 +234,8 @@ class Workspace:
         doccrypt.seal_legacy(self)
 
     def close(self) -> None:
+        if self.shared:  # the workspace that opened it closes the engine and the lock
+            return
         self.engine.dispose()
         if self.lock is not None:
             self.lock.release()
@@ -274,6 +278,28 @@ class Workspace:
             raise PermissionDenied(self.acting.problem or f"'{self.actor}' is not a user of this "
                                    "workspace.", fix=self.acting.fix())
         return self.acting.user
+
+    def signed_in(self, name: str, material: KeyMaterial,
+                  details: Mapping[str, Any] | None = None) -> Workspace:
+        """This open workspace as user `name`, authenticated with their own credential:
+        a view sharing the database, the sealed files and the lock, with its own acting
+        user and unlocked keys (a server holds one per signed-in person, web/). A
+        credential that does not open is audited (unsigned) with `details` added, as
+        `authentication_failed`, and PermissionDenied raised."""
+        view = copy.copy(self)
+        view.config = self.config.with_value("actor", name.strip(), "sign-in")
+        view.user_material = None if is_empty(material) else material
+        view.lock = None
+        view.shared = True
+        view._org_keys = {}
+        with self.engine.connect() as conn:
+            view.acting = authenticate(conn, view.actor, view.user_material)
+        if view.acting.user is None:
+            view._refusal("authentication_failed", view.actor,
+                          {"credential": material.describe(), **(details or {})})
+            raise PermissionDenied(view.acting.problem or f"'{name}' is not a user of this workspace.",
+                                   fix=view.acting.fix())
+        return view
 
     def _authenticate(self) -> None:
         """Find the acting user and open their keys. A failure is kept (and, for a

@@ -1,0 +1,7 @@
+"""The routes, one module per part of the workspace; each declares its Access."""
+
+from __future__ import annotations
+
+from testimonia.web.pages import auth, browse, edit, review, search
+
+ROUTERS = [auth.router, browse.router, search.router, review.router, edit.router]

@@ -1,0 +1,85 @@
+"""Editing a claim's fields in the browser, with pick-lists from the vocabularies: the
+same decision as `testimonia claim edit` (service.review.decide, "edited"), signed and
+audited. Only the fields the form changed are sent, parsed as a review plan's fields
+(analysis.edits.changes_from)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from testimonia.analysis.edits import VICTIMS, changes_from
+from testimonia.errors import InvalidValue
+from testimonia.service.review import decide, show_claim
+from testimonia.shapes import ClaimJson
+from testimonia.vocab import load_vocabulary
+from testimonia.web.access import Access
+from testimonia.web.render import claim_facts, page
+from testimonia.web.sessions import Session, forget_index
+
+router = APIRouter()
+ClaimId = Annotated[int, Path(ge=1, le=2**62)]
+MANY = ("method", "violation", "perpetrator")
+
+
+def form_values(body: ClaimJson) -> dict[str, str | list[str]]:
+    """A claim's fields as the edit form shows them (and as changes_from reads them)."""
+    period = body["period"] or {}
+    start, end = period.get("start"), period.get("end")
+    return {
+        "act": body["act"], "method": sorted(body["methods"]), "violation": sorted(body["violations"]),
+        "perpetrator": sorted(p["canonical"] for p in body["perpetrators"] if p["canonical"]),
+        "place": "; ".join(p.get("name", "") for p in body["places"]),
+        "period": "" if not start else start if start == end or not end else f"{start}..{end}",
+        "victim": body["victim"]["who"], "hearsay": "" if body["first_hand"] else "yes",
+        "denial": "yes" if body["denial"] else "",
+    }
+
+
+def changed_fields(before: Mapping[str, str | list[str]], form: Mapping[str, str | list[str]]) -> dict[str, object]:
+    """The fields whose submitted value differs from the claim's, ready for changes_from."""
+    fields: dict[str, object] = {}
+    for key, old in before.items():
+        new = form.get(key, [] if key in MANY else "")
+        if (sorted(new) if isinstance(new, list) else str(new).strip()) == old:
+            continue
+        if key == "place":
+            fields[key] = [p.strip() for p in str(new).split(";") if p.strip()]
+        elif key in ("hearsay", "denial"):
+            fields[key] = new == "yes"
+        else:
+            fields[key] = new
+    return fields
+
+
+@router.get("/claims/{claim_id}/edit", response_class=HTMLResponse)
+def edit_form(request: Request, claim_id: ClaimId,
+              session: Annotated[Session, Depends(Access("review_claims"))]) -> Response:
+    item = show_claim(session.ws, claim_id)
+    vocab = load_vocabulary()
+    return page(request, "edit.html", {
+        "item": item, "facts": claim_facts(item.body), "values": form_values(item.body),
+        "acts": vocab.acts, "methods": vocab.methods, "violations": vocab.violations,
+        "perpetrators": vocab.perpetrators, "victims": VICTIMS}, session=session)
+
+
+@router.post("/claims/{claim_id}/edit", response_class=HTMLResponse)
+async def edit(request: Request, claim_id: ClaimId,
+               session: Annotated[Session, Depends(Access("review_claims"))]) -> Response:
+    form = await request.form()
+    submitted: dict[str, str | list[str]] = {
+        key: ([str(v) for v in form.getlist(key)] if key in MANY else str(form.get(key) or ""))
+        for key in ("act", "method", "violation", "perpetrator", "place", "period", "victim",
+                    "hearsay", "denial")}
+    reason = str(form.get("reason") or "").strip()[:2000] or None
+    item = show_claim(session.ws, claim_id)
+    fields = changed_fields(form_values(item.body), submitted)
+    if not fields:
+        raise InvalidValue(f"Nothing was changed on claim #{claim_id}.",
+                           fix="Change a field, or accept the claim as it is.")
+    decide(session.ws, claim_id, "edited", reason, changes_from(fields))
+    forget_index(session)
+    return RedirectResponse(f"/documents/{item.claim.document_id}#claim-{claim_id}", status_code=303)
