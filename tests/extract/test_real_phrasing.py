@@ -86,3 +86,18 @@ def test_a_denial_denies_acts_and_methods_not_violations() -> None:
 def test_a_country_named_is_that_country_not_a_village_of_the_same_name() -> None:
     found = claims("Украинские правозащитники сообщают, что задержанных в Скадовске вывезли в Россию.", "ru")
     assert "RU" in {p["country"] for c in found for p in c["places"]}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("BAMAKO, 14 mai 2024 – Libérés la semaine dernière, sept jeunes détenus à Kayes n'ont jamais vu un juge.",
+     "fr"),
+    ("KYIV, 14 May 2024 – Three volunteers held in Enerhodar were released last week, relatives said.", "en"),
+])
+def test_last_week_in_a_report_counts_from_its_dateline(text: str, language: str) -> None:
+    periods = {(c["period"]["start"], c["period"]["end"]) for c in claims(text, language) if c["period"]}
+    assert ("2024-05-06", "2024-05-12") in periods  # the Monday-to-Sunday week before 14 May
+
+
+def test_a_dateline_without_a_day_gives_no_reference() -> None:
+    found = claims("(Nairobi) – Three herders held at Sofara were released last week, a rights group said.", "en")
+    assert all(c["period"] is None or c["period"]["start"] is None for c in found)

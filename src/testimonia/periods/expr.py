@@ -47,6 +47,9 @@ def is_number(token: Token) -> bool:
     return token.norm[0] in DIGITS
 
 
+CALENDAR_WEEK = "calendar_week"  # a Point's unit for "last week": Monday to Sunday
+
+
 @dataclass(frozen=True, slots=True)
 class Point:
     """One calendar unit: a day, a month, a season or a year, possibly relative."""

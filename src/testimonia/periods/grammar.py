@@ -10,7 +10,7 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import replace
 
-from testimonia.periods.expr import DIGITS, Duration, Expr, Open, Point, Token, is_number, merge
+from testimonia.periods.expr import CALENDAR_WEEK, DIGITS, Duration, Expr, Open, Point, Token, is_number, merge
 from testimonia.periods.lexicon import DAY_SUFFIXES, HYPHEN_SUFFIXES, UNIT_DAYS, Lexicon, Phrases
 
 _ABBREVIATED = frozenset({"г", "гг", "р", "рр"})
@@ -253,6 +253,8 @@ class Parser:
     def unit_offset(self, unit: str, offset: int) -> Point:
         if unit == "year":
             return Point("year", anchor="offset", offset=offset)
+        if unit == "week":  # "last week": the calendar week before the interview's, Monday to Sunday
+            return Point("day", anchor="ago", offset=-offset, unit=CALENDAR_WEEK)
         return Point("month", anchor="ago", offset=-offset, unit="month")
 
     def last_this(self, offset: int, j: int) -> tuple[Point, int] | None:

@@ -182,11 +182,13 @@ _REL_UNITS: dict[str, str] = {
 _REL_PREPS: dict[str, str] = {"en": "", "fr": "", "ru": "в=1; во=1", "uk": "в=1; у=1"}
 # Fixed relative phrases: value "unit:offset".
 _REL_PHRASES: dict[str, str] = {
-    "en": "the year before last=year:-2",
+    "en": "the year before last=year:-2; last week=week:-1; the previous week=week:-1",
     "fr": "l' année dernière=year:-1; l' an dernier=year:-1; l' an passé=year:-1; "
-    "l' année passée=year:-1; le mois dernier=month:-1; le mois passé=month:-1",
-    "ru": "",
-    "uk": "торік=year:-1; позаторік=year:-2; цьогоріч=year:0; минулоріч=year:-1",
+    "l' année passée=year:-1; le mois dernier=month:-1; le mois passé=month:-1; "
+    "la semaine dernière=week:-1; la semaine passée=week:-1",
+    "ru": "на прошлой неделе=week:-1; прошлой неделе=week:-1",
+    "uk": "торік=year:-1; позаторік=year:-2; цьогоріч=year:0; минулоріч=year:-1; "
+    "минулого тижня=week:-1; на минулому тижні=week:-1",
 }
 # After a month, season or day: the year it belongs to, relative to the interview.
 _YEAR_SUFFIXES: dict[str, str] = {

@@ -12,7 +12,7 @@ import calendar
 import datetime as dt
 from typing import NamedTuple
 
-from testimonia.periods.expr import Duration, Expr, Open, Point, Range
+from testimonia.periods.expr import CALENDAR_WEEK, Duration, Expr, Open, Point, Range
 from testimonia.periods.lexicon import SEASON_MONTHS
 
 _ONE_DAY = dt.timedelta(days=1)
@@ -79,6 +79,9 @@ def _occurrence(p: Point, ref: dt.date) -> int:
 
 
 def _ago(p: Point, ref: dt.date) -> tuple[dt.date, dt.date]:
+    if p.unit == CALENDAR_WEEK:
+        monday = ref - dt.timedelta(days=ref.weekday() + 7 * p.offset)
+        return monday, monday + dt.timedelta(days=6)
     if p.unit == "year":
         return _calendar(p, ref.year - p.offset)
     if p.unit == "month":
@@ -119,6 +122,8 @@ def bounds(p: Point, context: int | None, ref: dt.date | None) -> _Bounds | None
 
 
 def precision_of(p: Point) -> str:
+    if p.unit == CALENDAR_WEEK:
+        return "range"
     return "day" if p.kind == "dayonly" else p.kind
 
 
