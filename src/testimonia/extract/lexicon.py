@@ -97,13 +97,13 @@ class PerpetratorsComponent:
     """Armed forces, groups and agencies by their names and the names witnesses use;
     context-dependent names ("the Russians") only where the document's countries fit."""
 
-    name, version = "perpetrators", "2"
+    name, version = "perpetrators", "3"
     reads = ("tokens", "countries")
     writes = ("mentions:perpetrator",)
 
     def __call__(self, doc: ExtractDoc) -> None:
         vocab = load_vocabulary()
-        matches = [m for m in _perpetrators().find(doc.tokens)
+        matches = [m for m in _perpetrators(doc.language).find(doc.tokens)
                    if _fits_context(m.key, doc.countries)]
         for m in longest(matches):
             if _accused_of(doc.text, m.start):
@@ -175,10 +175,12 @@ def _cues(language: str) -> TermMatcher:
 
 
 @functools.cache
-def _perpetrators() -> TermMatcher:
-    """Every language's names at once: "Wagner" or "FSB" appear in any language's text."""
+def _perpetrators(language: str) -> TermMatcher:
+    """Every language's names at once ("Wagner" or "FSB" appear in any language's text),
+    words in their dictionary form matching every form of them in the text's language
+    ("російський військовий" matches «російськими військовими», "occupier" "occupiers")."""
     vocab = load_vocabulary()
-    return TermMatcher(_perpetrator_terms(vocab))
+    return TermMatcher(_perpetrator_terms(vocab), language)
 
 
 def _perpetrator_terms(vocab: Vocabulary) -> Iterator[tuple[str, str]]:
