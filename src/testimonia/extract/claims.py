@@ -115,6 +115,7 @@ class _Reader:
         self.paragraphs: dict[int, int] = {}  # claim (by id) → its sentence's paragraph
         self.unnamed: set[int] = set()  # claims whose words named no victim
         self.naming = True  # whether the claim being built had its victim named
+        self.afterwords: dict[int, dict[str, Any]] = {}  # sentence → what it names after an act
 
     def claims(self, position: int, ctx: Context) -> list[Claim]:
         s = self.doc.sentences[position]
@@ -239,7 +240,9 @@ class _Reader:
         and it was the white soldiers who did it."; «C'était au camp de Niafunké.»): what
         one of the next two sentences of the paragraph names, in sentences that tell no act
         themselves and are nobody's statement, fills what the claim lacks."""
-        if claim.denial:
+        missing = {name for name, value in (("perpetrators", claim.perpetrators), ("period", claim.period),
+                                            ("places", claim.places or claim.transfer)) if not value}
+        if claim.denial or not missing:
             return claim
         s = self.doc.sentences[position]
         changes: dict[str, Any] = {}
@@ -248,26 +251,32 @@ class _Reader:
             after = self.doc.sentences[later]
             if after.paragraph != s.paragraph or told[later]:
                 break
-            if {_cue(c) for c in self.index.inside(after, self.doc.cues)} & UNSPOKEN:
-                continue
-            actors = self._actors(after)
-            if actors and not claim.perpetrators and "perpetrators" not in changes:
-                changes["perpetrators"] = tuple(_unique_perpetrators(actors))
-                sources.append(after)
-            places = [p for p in self.where.places(after) if not self.where.residence(p)]
-            if places and not claim.places and claim.transfer is None and "places" not in changes:
-                changes["places"] = tuple(self.where.as_json(p, Trail()) for p in _unique_places(places))
-                sources.append(after)
-            period = self._period(after)
-            if period is not None and claim.period is None and "period" not in changes:
-                changes["period"] = {**period.value, "text": period.text}
-                sources.append(after)
+            for name, value in self._afterword(later).items():
+                if name in missing and name not in changes and value:
+                    changes[name] = value
+                    sources.append(after)
         if not changes:
             return claim
-        spans = sorted({(x.start, x.end) for x in sources})
-        evidence = (*claim.evidence, *(Evidence(a, b, self.doc.text[a:b]) for a, b in spans
-                                       if (a, b) not in {(e.start, e.end) for e in claim.evidence}))
+        spans = sorted({(x.start, x.end) for x in sources} - {(e.start, e.end) for e in claim.evidence})
+        evidence = (*claim.evidence, *(Evidence(a, b, self.doc.text[a:b]) for a, b in spans))
         return replace(claim, evidence=evidence, **changes)
+
+    def _afterword(self, position: int) -> dict[str, Any]:
+        """What a sentence that tells no act names: forces acting, places, a period (once
+        per sentence; nothing from someone's statement, a hypothesis or hearsay)."""
+        if position in self.afterwords:
+            return self.afterwords[position]
+        after = self.doc.sentences[position]
+        found: dict[str, Any] = {}
+        if not {_cue(c) for c in self.index.inside(after, self.doc.cues)} & UNSPOKEN:
+            actors = self._actors(after)
+            places = [p for p in self.where.places(after) if not self.where.residence(p)]
+            period = self._period(after)
+            found = {"perpetrators": tuple(_unique_perpetrators(actors)),
+                     "places": tuple(self.where.as_json(p, Trail()) for p in _unique_places(places)),
+                     "period": None if period is None else {**period.value, "text": period.text}}
+        self.afterwords[position] = found
+        return found
 
     def _actors(self, s: Sentence) -> list[Mention]:
         """The forces a sentence names as acting, not those it negates ("it was not Wagner")

@@ -29,6 +29,16 @@ PREFIX_KEY = 3  # prefix terms are bucketed by their first letters
 LEMMA_KEY = 2  # a token is lemmatised only when it begins like a dictionary-form term word
 _NUMBERED = re.compile(r"([^\W\d_]{2,})-?\d+")
 ELISIONS = ("l'", "d'", "j'", "m'", "n'", "s'", "t'", "c'", "qu'", "jusqu'", "lorsqu'", "puisqu'")
+# English and French words that a term means as written: "la faim" is not "le faim", "a
+# bowl" not "an bowl", "on était" not "nous étions". (Each would also make every article
+# or pronoun of a text a candidate for many terms.)
+FUNCTION_WORDS = frozenset(fold(w) for w in """the a an to of in on at by for with from into onto out off up over under
+me us him her them my his their our your its i we he she they it is are was were be been being
+have has had do does did not no never there this that these those and or but as if so than then
+le la les un une des de du d' l' à au aux en dans sur sous par pour avec sans chez vers entre
+me te se nous vous il elle ils elles on je j' m' t' s' ne n' pas plus jamais que qui qu' ce c'
+ça cet cette ces mon ma mes ton ta tes son sa ses notre nos leur leurs y est sont était étaient
+a ai as avons avez ont avait avaient être été et ou mais si""".split())
 
 
 @dataclass(frozen=True)
@@ -115,7 +125,8 @@ def compile_term(key: str, term: str, language: str | None = None) -> Pattern:
             gap = True
             continue
         text, prefix = raw.rstrip("*"), raw.endswith("*")
-        dictionary_form = not prefix and language is not None and text in lemmas(text, language)
+        dictionary_form = not prefix and language is not None and text not in FUNCTION_WORDS and \
+            text in lemmas(text, language)
         words.append(Word(text, prefix, gap, dictionary_form))
         gap = False
     if not words:
