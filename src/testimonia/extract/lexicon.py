@@ -106,8 +106,8 @@ class PerpetratorsComponent:
         matches = [m for m in _perpetrators(doc.language).find(doc.tokens)
                    if _fits_context(m.key, doc.countries)]
         for m in longest(matches):
-            if _accused_of(doc.text, m.start):
-                continue  # what the victims were accused of supporting, not who acted
+            if _accused_of(doc.text, m.start) or _former_premises(doc.text, m.start):
+                continue  # what the victims were accused of supporting, or whose building it was, not who acted
             org = vocab.perpetrators[m.key.split(":")[1]]
             value = {"canonical": org.id, "name": org.name, "type": org.type,
                      "country": org.country, "contextual": m.key.count(":") > 1}
@@ -125,6 +125,21 @@ _ACCUSED = re.compile(
     r"шпионаж\w*|допомоз\w*|співпрац\w*|зв'яз\w*|шпигун\w*|сприянн\w*)"
     r"|(?:за\s+(?:связь|связи|помощь|зв'язок|допомогу))",
     re.IGNORECASE)
+
+
+_FORMER = re.compile(r"(?:former|ex-|ancien\w*|бывш\w*|колишн\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# "collaborating with the SBU", «про співпрацю з СБУ»: what someone was accused of.
+_WITH = re.compile(r"(?:collaborat\w*|cooperat\w*|collabor\w*|coopér\w*|сотрудничеств\w*|сотруднича\w*|"
+                   r"співпрац\w*|работ\w* на|працю\w* на|working for)"
+                   r"\s+(?:with\s+|avec\s+|с\s+|з\s+|the\s+|l[ae']\s*)?$",
+                   re.IGNORECASE)
+
+
+def _former_premises(text: str, start: int) -> bool:
+    """A force named for a building it no longer holds ("the basement of the former SBU
+    building", «у підвалі колишнього СБУ»), or as what someone was said to work with."""
+    window = text[max(0, start - 40):start]
+    return bool(_FORMER.search(window) or _WITH.search(window))
 
 
 def _accused_of(text: str, start: int) -> bool:
