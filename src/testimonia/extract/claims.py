@@ -307,6 +307,14 @@ class _Reader:
         period, period_from = self._period(s), s
         if period is None and ctx.period is not None:
             period, period_from = ctx.period, ctx.period_from or s
+        when = None if period is None else {**period.value, "text": period.text}
+        if when is not None and not (when.get("start") or when.get("end")) and ctx.period is not None \
+                and (ctx.period.value.get("start") or ctx.period.value.get("end")):
+            # "In April 2022 the LPR militia took me. They held me three days …": how long,
+            # within when the narrative had said
+            when = {**ctx.period.value, "duration_days": when.get("duration_days"),
+                    "text": f"{ctx.period.text} … {period.text}"}  # type: ignore[union-attr]
+            sources.append(ctx.period_from)
         languages, languages_from = self._languages(s), s
         if not languages and ctx.languages:
             languages, languages_from = ctx.languages, ctx.languages_from or s
@@ -322,7 +330,7 @@ class _Reader:
                                                  if t.kind == "violation" and self._act_of(t) == act),
             places=tuple(self.where.as_json(p, ctx.trail, loose) for p in _unique_places(places)),
             perpetrators=() if denial else tuple(_unique_perpetrators(perps)),
-            period=None if period is None else {**period.value, "text": period.text},
+            period=when,
             victim=NOBODY if denial else self._victim(position, ctx, terms, cues),
             first_hand=not (self.report or self._hearsay(first, cues) or self._told_after(first, cues)),
             denial=denial,
