@@ -101,3 +101,15 @@ def test_last_week_in_a_report_counts_from_its_dateline(text: str, language: str
 def test_a_dateline_without_a_day_gives_no_reference() -> None:
     found = claims("(Nairobi) – Three herders held at Sofara were released last week, a rights group said.", "en")
     assert all(c["period"] is None or c["period"]["start"] is None for c in found)
+
+
+def test_a_place_word_inside_a_quoted_name_is_no_place() -> None:
+    found = claims("По информации «Восточной правозащитной группы», днровцы держали волонтёра в Донецке.", "ru")
+    assert {p["name"] for c in found for p in c["places"]} == {"Donetsk"}
+
+
+def test_a_route_reported_second_hand_still_starts_where_the_account_left_him() -> None:
+    found = claims("По словам родных, днровцы держали волонтёра в Донецке. Затем его перевели в Оленовку, "
+                   "а оттуда — в Таганрог, где он, по их данным, находится и сейчас.", "ru")
+    legs = {(c["transfer"]["from"]["name"], c["transfer"]["to"]["name"]) for c in found if c["transfer"]}
+    assert ("Donetsk", "Olenivka (Donetsk oblast)") in legs and ("Olenivka (Donetsk oblast)", "Taganrog") in legs

@@ -216,8 +216,8 @@ class _Reader:
         perpetrators = self._actors(s)
         if perpetrators and "hypothetical" not in cues:  # "Russian soldiers came. They took my son"
             ctx.perpetrators, ctx.perpetrators_from = perpetrators, s
-        if cues & {"hypothetical", "hearsay"}:
-            return  # a threat or a rumour moves no one ("on va t'envoyer en Russie")
+        if "hypothetical" in cues:
+            return  # a threat moves no one ("on va t'envoyer en Russie")
         places, source = self.where.effective(s, trail)
         if self.arrival is not None:  # a transfer took someone somewhere: the story goes on there
             places, source = [self.arrival], s

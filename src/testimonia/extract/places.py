@@ -60,6 +60,8 @@ def part_of_a_name(text: str, match: PlaceMatch, matches: list[PlaceMatch]) -> b
         return False
     if is_address(match.text):
         return True  # an address ("Teploenerhetykiv Street"), not a town
+    if _in_a_quoted_name(text, match):
+        return True  # «Восточной правозащитной группы», "Kharkiv Human Rights Group": a name
     before = _WORD_BEFORE.search(text[max(0, match.start - 60):match.start])
     after = _WORD_AFTER.match(text[match.end:match.end + 60])
     if before is not None and before.group(1).lower() in _ARTICLES:
@@ -72,6 +74,20 @@ def part_of_a_name(text: str, match: PlaceMatch, matches: list[PlaceMatch]) -> b
         start = match.start - len(before.group(0))
         sentence_start = not text[:max(start, 0)].rstrip() or text[:start].rstrip()[-1] in ".!?:\n«\"("
         return not sentence_start and not any(m.end == start + len(before.group(1)) for m in others)
+    return False
+
+
+_QUOTED_NAME = re.compile(r"«[^«»\n]{3,80}»|“[^“”\n]{3,80}”|\"[^\"\n]{3,80}\"")
+
+
+def _in_a_quoted_name(text: str, match: PlaceMatch) -> bool:
+    """A place word inside a quoted name of several words (an organisation's, a
+    publication's, a unit's), where the place is not all of it."""
+    window_start = max(0, match.start - 80)
+    for quoted in _QUOTED_NAME.finditer(text, window_start, min(len(text), match.end + 80)):
+        if quoted.start() < match.start and match.end < quoted.end():
+            inner = quoted.group(0)[1:-1].strip()
+            return len(inner.split()) >= 2 and inner.lower() != match.text.lower()
     return False
 
 
