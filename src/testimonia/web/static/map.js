@@ -70,7 +70,7 @@
       var c = colour(data, s.status);
       var area = L.circle([s.lat, s.lon], { radius: s.radius_m, color: c, weight: 1, fillColor: c,
         fillOpacity: 0.15, className: "site-area", interactive: false });
-      var dot = L.circleMarker([s.lat, s.lon], { radius: 6 + Math.min(s.independent_sources, 6),
+      var dot = L.circleMarker([s.lat, s.lon], { radius: 5 + 2 * Math.min(s.independent_sources, 5),
         color: "#fff", weight: 1.5, fillColor: c, fillOpacity: 0.9, className: "site-marker" });
       dot.bindTooltip(text("span", s.name + " — " + s.status));
       dot.bindPopup(sitePopup(s));
@@ -81,7 +81,7 @@
     box.dataset.sites = String(data.sites.length);
     box.dataset.routes = String(data.transfers.length);
     if (first && bounds.length) {
-      map.fitBounds(bounds, { padding: [40, 40], maxZoom: 7 });
+      map.fitBounds(bounds, { padding: [40, 40], maxZoom: 7, animate: false });
     }
     first = false;
     if (form) {
@@ -116,7 +116,7 @@
     .then(function (topo) {
       L.geoJSON(topojson.feature(topo, topo.objects.countries), {
         style: { color: "#9a9a9a", weight: 0.7, fillColor: "#f7f5ef", fillOpacity: 1 },
-        interactive: false, pane: "base"
+        interactive: false, pane: "base", renderer: L.svg({ pane: "base", padding: 0.5 }), attribution: "Natural Earth (public domain), world-atlas"
       }).addTo(map);
       box.dataset.baseReady = "1";
     });
