@@ -66,6 +66,7 @@ class Browser:
     page: Page
     dialogs: list[str] = field(default_factory=list)  # alert(), confirm() … : a payload ran
     errors: list[str] = field(default_factory=list)  # uncaught script errors
+    requests: list[str] = field(default_factory=list)  # every address the page asked for
 
 
 @contextlib.contextmanager
@@ -79,6 +80,7 @@ def driving(server: str) -> Iterator[Browser]:
         found = Browser(context.new_page())
         found.page.on("dialog", lambda d: (found.dialogs.append(d.message), d.dismiss()))
         found.page.on("pageerror", lambda e: found.errors.append(str(e)))
+        found.page.on("request", lambda r: found.requests.append(r.url))
         found.page.on("console", lambda m: found.errors.append(m.text)
                       if "Content Security Policy" in m.text else None)
         yield found
@@ -292,3 +294,4 @@ def test_the_main_pages_over_the_sample_investigation(tmp_path: Path) -> None:
             overflow = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, (path, overflow)
         assert browser.dialogs == [] and browser.errors == []
+        assert [r for r in browser.requests if not r.startswith((url + "/", "data:"))] == []  # nothing from outside
