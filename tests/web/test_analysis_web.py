@@ -90,6 +90,9 @@ def test_each_quote_of_a_dossier_links_to_its_words_in_the_document(web: Web) ->
         text = web.client.get(f"/documents/{document}").text
         assert f'id="at-{start}"' in text
     assert web.client.get("/dossier", params={"site": "Atlantis"}).status_code == 404
+    inner = web.client.get("/dossier", params={"site": "site:supp:ml_sevare/shipping_container",
+                                               "unreviewed": "1"}).text
+    assert "<dt>Inside</dt>" in inner and ">Sévaré military camp</a>" in inner
 
 
 def test_a_dossier_of_a_site_only_unreviewed_claims_name_says_so(web: Web) -> None:

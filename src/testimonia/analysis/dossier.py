@@ -21,6 +21,7 @@ def build_dossier(results: ResultsJson, query: str,
     edges = results["transfers"]["edges"]
     return {
         "site": site,
+        "inside": next((s for s in results["sites"] if s["id"] == site["parent"]), None),
         "contains": [s for s in results["sites"] if s["parent"] == site["id"]],
         "findings": [{**f, "quotes": _quotes(f["claims"], claims)}
                      for f in findings_at(results, site["id"])],
