@@ -26,6 +26,13 @@ $(VENDOR)/htmx.min.js: web/package.json web/package-lock.json
 	mkdir -p $(VENDOR)
 	cp web/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp web/node_modules/htmx.org/LICENSE $(VENDOR)/htmx.LICENSE
+	mkdir -p $(VENDOR)/leaflet
+	cp -r web/node_modules/leaflet/dist/leaflet.js web/node_modules/leaflet/dist/leaflet.css \
+		web/node_modules/leaflet/dist/images web/node_modules/leaflet/LICENSE $(VENDOR)/leaflet/
+	cp web/node_modules/topojson-client/dist/topojson-client.min.js $(VENDOR)/topojson-client.min.js
+	cp web/node_modules/topojson-client/LICENSE $(VENDOR)/topojson-client.LICENSE
+	cp web/node_modules/world-atlas/countries-50m.json $(VENDOR)/countries-50m.json
+	cp web/node_modules/world-atlas/LICENSE $(VENDOR)/world-atlas.LICENSE
 
 install: $(STAMP) $(VENDOR)/htmx.min.js
 

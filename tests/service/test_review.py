@@ -18,6 +18,7 @@ from testimonia.extract import pipeline
 from testimonia.service import extraction
 from testimonia.service.analysis import current_analysis, dossier
 from testimonia.service.claims import list_claims
+from testimonia.service.documents import read_text
 from testimonia.service.export import export
 from testimonia.service.ingest import IngestOptions, ingest_paths
 from testimonia.service.integrity import verify_workspace
@@ -288,6 +289,8 @@ def test_a_dossier_quotes_each_witness_once_on_the_sentence_of_the_act(reviewed_
     beating = next(f for f in report["findings"] if f["allegation"] == "beating")
     assert sorted(q["source"] for q in beating["quotes"]) == ["Alou", "Bintou"]
     assert all("beat" in q["quote"] for q in beating["quotes"])
+    for q in beating["quotes"]:  # where each quote is: the web dossier links to it
+        assert read_text(ws, q["document"])[q["start"]:q["end"]] == q["quote"]
 
 
 def test_a_reviewer_sees_the_other_places_the_words_could_name(ws: Workspace, tmp_path: Path) -> None:

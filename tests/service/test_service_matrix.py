@@ -154,6 +154,10 @@ CALLS: dict[str, Call] = {
     "analysis.analyze_workspace": lambda ws, t, tmp: analysis.analyze_workspace(ws),
     "analysis.judge": lambda ws, t, tmp: analysis.judge(ws, "rename", t.site, name="Yard"),
     "analysis.dossier": lambda ws, t, tmp: analysis.dossier(ws, t.site),
+    "analysis.findings_matrix": lambda ws, t, tmp: analysis.findings_matrix(ws),
+    "analysis.cell_claims": lambda ws, t, tmp: analysis.cell_claims(ws, t.site, "act:detention"),
+    "analysis.map_data": lambda ws, t, tmp: analysis.map_data(ws, method="beating"),
+    "analysis.site_timeline": lambda ws, t, tmp: analysis.site_timeline(ws),
     "export.export": lambda ws, t, tmp: _export(ws, tmp),
     "export.gather": lambda ws, t, tmp: export.gather(ws),
     "ingest.ingest_paths": lambda ws, t, tmp: ingest.ingest_paths(ws, [_new_file(tmp)], ingest.IngestOptions()),
@@ -256,7 +260,7 @@ def test_each_function_for_each_role(template: Template, copy: Path, tmp_path: P
 # Sahel Desk's material, as Partner's analyst sees it: nothing of it, whatever the role allows.
 OUT_OF_SCOPE = ["claims.claims_of", "documents.show_document", "documents.read_text", "documents.visible_document",
                 "vault.set_identity", "vault.show_identity", "sources.set_profile",
-                "sources.relate_sources", "sharing.share", "users.set_role", "analysis.dossier",
+                "sources.relate_sources", "sharing.share", "users.set_role", "analysis.dossier", "analysis.cell_claims",
                 "review.show_claim", "review.context", "review.decide", "review.add_claim",
                 "corrections.withdraw_document", "corrections.correct_document"]
 

@@ -32,8 +32,15 @@ EXPECTED: dict[tuple[str, str], tuple[str, frozenset[str], bool]] = {
     ("POST", "/claims/{claim_id}/reject"): ("review_claims", READERS, True),
     ("GET", "/claims/{claim_id}/edit"): ("review_claims", READERS, True),
     ("POST", "/claims/{claim_id}/edit"): ("review_claims", READERS, True),
+    ("GET", "/findings"): ("read_results", ALL, False),
+    ("GET", "/findings/cell"): ("read_claims", READERS, True),
+    ("GET", "/dossier"): ("read_claims", READERS, True),
+    ("GET", "/map"): ("read_results", ALL, False),
+    ("GET", "/map/data.json"): ("read_results", ALL, False),
+    ("GET", "/timeline"): ("read_results", ALL, False),
     ("MOUNT", "/static"): (PUBLIC, ALL, False),
 }
+SITE = "site:supp:ml_sevare/military_camp"  # Sahel Desk's (from unreviewed claims)
 USERS = {"s-admin": "admin", "s-analyst": "analyst", "s-reviewer": "reviewer", "s-viewer": "viewer",
          "p-admin": "admin", "p-analyst": "analyst"}  # p-: Partner, with nothing shared by Sahel Desk
 
@@ -78,6 +85,13 @@ def _requests(web: Web) -> dict[tuple[str, str], Callable[[TestClient, str], htt
         ("GET", "/claims/{claim_id}/edit"): lambda c, t: c.get(f"/claims/{claim}/edit"),
         ("POST", "/claims/{claim_id}/edit"): lambda c, t: c.post(f"/claims/{claim}/edit", data={
             "csrf_token": t, "act": "detention", "victim": "group"}),
+        ("GET", "/findings"): lambda c, t: c.get("/findings"),
+        ("GET", "/findings/cell"): lambda c, t: c.get("/findings/cell", params={
+            "site": SITE, "allegation": "beating", "unreviewed": "1"}),
+        ("GET", "/dossier"): lambda c, t: c.get("/dossier", params={"site": SITE}),
+        ("GET", "/map"): lambda c, t: c.get("/map"),
+        ("GET", "/map/data.json"): lambda c, t: c.get("/map/data.json", params={"unreviewed": "1"}),
+        ("GET", "/timeline"): lambda c, t: c.get("/timeline", params={"unreviewed": "1"}),
         ("MOUNT", "/static"): lambda c, t: c.get("/static/app.css"),
     }
 
@@ -109,6 +123,7 @@ def test_route_role_organisation_matrix(web: Web) -> None:
                 wrong.append(f"{key} as {user}: {response.status_code}, expected {expected}")
             elif user.startswith("p-") and response.status_code == 200:
                 assert "kadi.md" not in response.text and "Sévaré" not in response.text, (key, user)
+                assert "Kadi" not in response.text and "ml_sevare" not in response.text, (key, user)
     assert wrong == []
 
 

@@ -4,6 +4,8 @@ installs it (.ci/run)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import socket
 import threading
@@ -17,6 +19,7 @@ import uvicorn
 from playwright.sync_api import Page, sync_playwright
 from tests.web.conftest import XSS_FILE, Template, key_path
 
+from testimonia.crypto.keys import KeyMaterial
 from testimonia.service.workspace import Workspace
 from testimonia.web.app import create_app
 from testimonia.web.state import HERE
@@ -35,11 +38,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def server(template: Template, tmp_path: Path) -> Iterator[str]:
-    shutil.copytree(template.root / "ws", tmp_path / "ws")
+@contextlib.contextmanager
+def serving(root: Path, key: KeyMaterial) -> Iterator[str]:
+    """The web workspace over the workspace at `root`, served on a free local port."""
     port = _free_port()
-    with Workspace.open(tmp_path / "ws", template.key) as ws:
+    with Workspace.open(root, key) as ws:
         config = uvicorn.Config(create_app(ws), host="127.0.0.1", port=port, log_level="warning")
         running = uvicorn.Server(config)
         thread = threading.Thread(target=running.run, daemon=True)
@@ -51,15 +54,25 @@ def server(template: Template, tmp_path: Path) -> Iterator[str]:
         thread.join(10)
 
 
+@pytest.fixture
+def server(template: Template, tmp_path: Path) -> Iterator[str]:
+    shutil.copytree(template.root / "ws", tmp_path / "ws")
+    with serving(tmp_path / "ws", template.key) as url:
+        yield url
+
+
 @dataclass
 class Browser:
     page: Page
     dialogs: list[str] = field(default_factory=list)  # alert(), confirm() … : a payload ran
     errors: list[str] = field(default_factory=list)  # uncaught script errors
+    requests: list[str] = field(default_factory=list)  # every address the page asked for
 
 
-@pytest.fixture
-def browser(server: str) -> Iterator[Browser]:
+@contextlib.contextmanager
+def driving(server: str) -> Iterator[Browser]:
+    """Chromium on `server`, recording dialogs (a payload ran), script errors and
+    Content-Security-Policy refusals (reported on the console)."""
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
                                      args=["--no-sandbox", "--disable-dev-shm-usage"])
@@ -67,8 +80,17 @@ def browser(server: str) -> Iterator[Browser]:
         found = Browser(context.new_page())
         found.page.on("dialog", lambda d: (found.dialogs.append(d.message), d.dismiss()))
         found.page.on("pageerror", lambda e: found.errors.append(str(e)))
+        found.page.on("request", lambda r: found.requests.append(r.url))
+        found.page.on("console", lambda m: found.errors.append(m.text)
+                      if "Content Security Policy" in m.text else None)
         yield found
         chromium.close()
+
+
+@pytest.fixture
+def browser(server: str) -> Iterator[Browser]:
+    with driving(server) as found:
+        yield found
 
 
 def _sign_in(page: Page, template: Template, name: str) -> None:
@@ -140,8 +162,12 @@ def test_the_pages_fit_a_phone_and_a_laptop_screen(browser: Browser, template: T
     p.click("text=kadi.md")
     p.wait_for_selector("article.text")
     document = p.url
-    for path in ("/", "/search?q=Sevare", document, "/review", "/documents"):
+    for path in ("/", "/search?q=Sevare", document, "/review", "/documents", "/findings?unreviewed=1",
+                 "/dossier?site=Sevare&unreviewed=1", "/findings/cell?site=site:supp:ml_sevare/military_camp"
+                 "&allegation=beating&unreviewed=1", "/map?unreviewed=1", "/timeline?unreviewed=1"):
         p.goto(path)
+        if path.startswith("/map"):
+            p.wait_for_selector("#map[data-ready='1'] path.site-marker")
         overflow = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (path, width, overflow)
 
@@ -160,3 +186,112 @@ def test_a_claim_is_edited_from_its_document(browser: Browser, template: Templat
     assert p.locator("li.claim .state-edited").count() == 1
     assert "2021" in p.inner_text("li.claim:has(.state-edited)")
     assert browser.dialogs == [] and browser.errors == []
+
+
+def test_the_matrix_a_cell_a_dossier_the_map_and_the_timeline(browser: Browser, template: Template) -> None:
+    p = browser.page
+    _sign_in(p, template, "s-reviewer")
+    p.click("header nav >> text=Findings")
+    p.wait_for_selector("table.matrix")
+    kherson = "table.matrix tr:has(th.site:has-text('basement, Kherson'))"
+    assert "pending review" in p.inner_text(kherson)  # (nothing reviewed yet: counted only with the toggle)
+    p.click("a.toggle")
+    p.wait_for_selector("text=Count reviewed claims only")
+    assert "corroborated" in p.inner_text("tr:has(th.site:has-text('Sévaré military camp'))")
+    p.locator(f"{kherson} td.cell a").last.click()  # electric shock, Kherson: its claims
+    p.wait_for_selector("ol.claims li.claim")
+    for _ in range(p.locator("ol.claims li.claim button.accept").count()):
+        p.locator("ol.claims li.claim button.accept").first.click()
+        p.wait_for_timeout(200)
+    p.wait_for_selector("text=accepted")
+    p.goto("/findings")  # reviewed only: the accepted claims now count
+    assert "single source" in p.inner_text(f"{kherson} td.cell.status-2")
+    p.click("th.site >> text=Sévaré military camp")  # its dossier, by way of the unreviewed claims
+    p.wait_for_selector("section.finding blockquote.quote")
+    assert p.inner_text("h1") == "Sévaré military camp"
+    p.locator("blockquote.quote a").first.click()  # a quote: its words in the document
+    p.wait_for_selector("article.text .evidence:target")
+    assert "Sévaré" in p.inner_text("article.text .evidence:target")
+    p.click("header nav >> text=Map")
+    p.wait_for_selector(".leaflet-container")
+    p.click("a.toggle")
+    p.wait_for_selector("#map[data-ready='1'][data-base-ready='1']")
+    assert p.locator("path.site-marker").count() == 3
+    assert p.locator(".leaflet-base-pane path").count() > 100  # the countries
+    p.select_option("select[name=method]", "electric_shock")
+    p.wait_for_selector("#map[data-ready='1'][data-sites='1']")
+    assert p.locator("path.site-marker").count() == 1
+    p.locator("path.site-marker").first.dispatch_event("click")
+    p.wait_for_selector(".leaflet-popup-content a")
+    assert "basement, Kherson" in p.inner_text(".leaflet-popup-content")
+    p.click("header nav >> text=Timeline")
+    p.wait_for_selector("svg.timeline")
+    assert p.locator("svg.timeline rect.episode").count() >= 1
+    assert p.evaluate("[...document.scripts].every(s => s.src.includes('/static/'))")
+    assert browser.dialogs == [] and browser.errors == []
+
+
+SCREENSHOTS = Path(__file__).parents[2] / "docs" / "img"
+
+
+def test_the_main_pages_over_the_sample_investigation(tmp_path: Path) -> None:
+    """The sample investigation (most claims accepted, some left for review): the pages a
+    newsroom uses first, the map with its transfer routes; screenshots of each at
+    1280×800 into docs/img/ when TESTIMONIA_SCREENSHOTS=1."""
+    from tests.conftest import build_sample_workspace, user_key_path
+
+    from testimonia.config import load_config
+    from testimonia.service.review import decide, review_queue
+    root, key_file = build_sample_workspace(tmp_path, reviewed=False)
+    key = KeyMaterial(key_file=key_file)
+    actor = str(load_config(None)["actor"])
+    with Workspace.open(root, key, flags={"actor": actor},
+                        user_material=KeyMaterial(key_file=user_key_path(root, actor))) as ws:
+        waiting = [c.id for c in review_queue(ws)]
+        decide(ws, waiting[:-12], "accepted", "sample: accepted as extracted")
+    shoot = os.environ.get("TESTIMONIA_SCREENSHOTS") == "1"
+    with serving(root, key) as url, driving(url) as browser:
+        p = browser.page
+        p.goto("/signin")
+        p.fill("input[name=user]", actor)
+        p.fill("textarea[name=key_text]", user_key_path(root, actor).read_text(encoding="ascii"))
+        p.click("form.signin button[type=submit]")
+        p.wait_for_selector(".who")
+
+        def shot(name: str) -> None:
+            if shoot:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                p.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+        p.goto("/search?q=container")
+        p.wait_for_selector(".hit mark")
+        shot("search")
+        p.click(".hit-document a")
+        p.wait_for_selector("article.text .evidence")
+        shot("document")
+        p.goto("/review")
+        p.wait_for_selector("ol.queue li.claim")
+        shot("review")
+        p.goto("/findings")
+        p.wait_for_selector("table.matrix td.cell.status-0")
+        shot("matrix")
+        p.click("th.site a >> nth=0")
+        p.wait_for_selector("blockquote.quote")
+        shot("dossier")
+        p.goto("/map")
+        p.wait_for_selector("#map[data-ready='1'][data-base-ready='1']")
+        assert p.locator("path.site-marker").count() >= 5
+        assert p.locator("path.transfer").count() >= 1 and p.locator("path.transfer.cross-border").count() >= 1
+        assert p.locator(".leaflet-tooltip.transfer-count").count() == p.locator("path.transfer").count()
+        p.wait_for_timeout(300)
+        shot("map")
+        p.goto("/timeline")
+        p.wait_for_selector("svg.timeline rect.episode")
+        shot("timeline")
+        for path in ("/findings", "/map", "/timeline"):  # a phone: nothing wider than the screen
+            p.set_viewport_size({"width": 390, "height": 844})
+            p.goto(path)
+            overflow = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (path, overflow)
+        assert browser.dialogs == [] and browser.errors == []
+        assert [r for r in browser.requests if not r.startswith((url + "/", "data:"))] == []  # nothing from outside

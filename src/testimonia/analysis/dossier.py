@@ -14,12 +14,14 @@ T = TypeVar("T")
 
 def build_dossier(results: ResultsJson, query: str,
                   claims: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
-    """`claims`: claim id -> {"source", "body"} for the quotes."""
+    """`claims`: claim id -> {"source", "body"} for the quotes (and "document", its
+    document's id, given to each quote with its evidence's `start` and `end`)."""
     site = find_site(results, query)
     family = site_family(results, site["id"])
     edges = results["transfers"]["edges"]
     return {
         "site": site,
+        "inside": next((s for s in results["sites"] if s["id"] == site["parent"]), None),
         "contains": [s for s in results["sites"] if s["parent"] == site["id"]],
         "findings": [{**f, "quotes": _quotes(f["claims"], claims)}
                      for f in findings_at(results, site["id"])],
@@ -33,7 +35,9 @@ def _quotes(ids: list[int], claims: Mapping[int, Mapping[str, Any]]) -> list[dic
     found = quoted_claims([(i, claims[i]) for i in ids if i in claims],
                           lambda item: (item[1]["source"], item[1]["body"]), QUOTES_PER_FINDING)
     return [{"claim": claim_id, "source": claim["source"],
-             "quote": claim["body"]["evidence"][0]["quote"], "first_hand": claim["body"]["first_hand"]}
+             "quote": claim["body"]["evidence"][0]["quote"], "first_hand": claim["body"]["first_hand"],
+             **({"document": claim["document"]} if "document" in claim else {}),
+             "start": claim["body"]["evidence"][0]["start"], "end": claim["body"]["evidence"][0]["end"]}
             for claim_id, claim in found]
 
 

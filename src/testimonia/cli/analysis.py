@@ -222,6 +222,8 @@ def _print_dossier(report: dict[str, Any]) -> None:
               + (", ".join(f"{f['canonical']} ({f['claims']})" for f in s["forces"]) or "not named"))
     if s.get("note"):
         out.print(f"Note: {s['note']}.")
+    if report.get("inside"):
+        out.print(f"Inside: {report['inside']['name']}")
     for inside in report["contains"]:
         out.print(f"Contains: {inside['name']}")
     for f in report["findings"]:

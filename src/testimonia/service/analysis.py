@@ -16,20 +16,23 @@ from testimonia.analysis.corroboration import Rules
 from testimonia.analysis.dossier import build_dossier
 from testimonia.analysis.edits import digest as review_digest
 from testimonia.analysis.inputs import ClaimIn, RelationIn
+from testimonia.analysis.overview import Matrix, Timeline, cell_findings, map_layers, timeline
+from testimonia.analysis.overview import findings_matrix as matrix_of
 from testimonia.analysis.persons import PersonLink
 from testimonia.analysis.results import analyze, find_site, findings_at
 from testimonia.analysis.sites import Judgement
-from testimonia.errors import InvalidValue
+from testimonia.errors import InvalidValue, NotFound
 from testimonia.service import orgkeys
 from testimonia.service.claims import quotable
 from testimonia.service.documents import visible_document
 from testimonia.service.policy import requires
-from testimonia.service.reviewed import person_links, reviewed_claims
+from testimonia.service.reviewed import ReviewedClaim, person_links, reviewed_claims
 from testimonia.service.workspace import Workspace
-from testimonia.shapes import ResultsJson, ReviewBasisJson
+from testimonia.shapes import FindingJson, ResultsJson, ReviewBasisJson, SiteJson
 from testimonia.store import analyses, records
 
-__all__ = ["JUDGEMENTS", "analyze_workspace", "current_analysis", "dossier", "judge"]
+__all__ = ["JUDGEMENTS", "analyze_workspace", "cell_claims", "current_analysis", "dossier", "findings_matrix",
+           "judge", "map_data", "site_timeline"]
 
 JUDGEMENTS = ("merge", "split", "rename")
 
@@ -159,3 +162,54 @@ def dossier(ws: Workspace, query: str, include_unreviewed: bool = False) -> dict
     with ws.transaction() as conn:
         ws.audit(conn, "read_dossier", site_id, {"claims": len(ids)})
     return build_dossier(results, site_id, quotable(ws, ids))
+
+
+def _shown(ws: Workspace, include_unreviewed: bool) -> tuple[ResultsJson, ResultsJson | None]:
+    """The analysis asked for and, when it counts reviewed claims only, the one with the
+    unreviewed claims too: what it adds is shown as pending review."""
+    results = current_analysis(ws, include_unreviewed)
+    return results, None if include_unreviewed else current_analysis(ws, include_unreviewed=True)
+
+
+@requires('read_results')
+def findings_matrix(ws: Workspace, include_unreviewed: bool = False) -> tuple[Matrix, ReviewBasisJson | None]:
+    """Sites × allegations (analysis/overview.py), each cell the strongest status of its
+    findings and their independent sources; what only unreviewed claims support is
+    `pending review` (unless they are counted). With the basis of the figures."""
+    results, pending = _shown(ws, include_unreviewed)
+    return matrix_of(results, pending), results.get("review")
+
+
+@requires('read_claims')
+def cell_claims(ws: Workspace, site: str, allegation: str, include_unreviewed: bool = False) -> tuple[
+        SiteJson, list[FindingJson], list[ReviewedClaim]]:
+    """A findings-matrix cell's findings and the claims behind them, as review left them.
+    A cell that only unreviewed claims support is looked up among them."""
+    results, pending = _shown(ws, include_unreviewed)
+    found = cell_findings(results, site, allegation)
+    if not found and pending is not None:
+        results = pending
+        found = cell_findings(results, site, allegation)
+    chosen = find_site(results, site)
+    if chosen["id"] != site or not found:
+        raise NotFound(f"No finding of '{allegation}' at site '{site}'.",
+                       fix="Open the findings matrix and follow a cell's link.")
+    ids = {i for f in found for i in f["claims"]}
+    with ws.transaction() as conn:
+        claims = [c for c in reviewed_claims(ws, conn) if c.id in ids]
+        ws.audit(conn, "read_claims", site, {"allegation": allegation, "claims": len(claims)})
+    return chosen, found, sorted(claims, key=lambda c: (c.claim.document_id, c.id))
+
+
+@requires('read_results')
+def map_data(ws: Workspace, include_unreviewed: bool = False, method: str | None = None,
+             start: str | None = None, end: str | None = None) -> dict[str, Any]:
+    """The map's layers (analysis/overview.py map_layers): sites, transfer routes."""
+    results, pending = _shown(ws, include_unreviewed)
+    return {**map_layers(results, pending, method, start, end), "review": results.get("review")}
+
+
+@requires('read_results')
+def site_timeline(ws: Workspace, include_unreviewed: bool = False) -> Timeline:
+    """Each site's activity over time (analysis/overview.py timeline)."""
+    return timeline(*_shown(ws, include_unreviewed))

@@ -104,11 +104,11 @@ def _from_source(claim: StoredClaim, source: str | None) -> bool:
 
 @requires('read_claims')
 def quotable(ws: Workspace, ids: set[int]) -> dict[int, dict[str, Any]]:
-    """Claim id -> {"source", "body"} for the given claims (a dossier's quotes), as
-    review left them."""
+    """Claim id -> {"source", "body", "document"} for the given claims (a dossier's
+    quotes), as review left them."""
     with ws.engine.connect() as conn:
         return {c.id: {"source": c.claim.source or f"document {c.claim.document_id[:8]}",
-                       "body": c.body}
+                       "body": c.body, "document": c.claim.document_id}
                 for c in reviewed_claims(ws, conn) if c.id in ids}
 
 

@@ -8,10 +8,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from testimonia.service.policy import ACTIONS
 from testimonia.service.reviewed import ReviewedClaim
 from testimonia.shapes import ClaimJson
 from testimonia.web.sessions import Session
@@ -24,17 +26,26 @@ _CLASS = re.compile(r"[a-z_]{1,40}")
 
 def page(request: Request, template: str, context: Mapping[str, Any], status: int = 200,
          session: Session | None = None, anonymous: bool = False) -> HTMLResponse:
-    """The template rendered (autoescaped) with the session's user and CSRF token (none
-    when `anonymous`: the sign-in page)."""
+    """The template rendered (autoescaped) with the session's user, the actions their role
+    may take (`may`) and the CSRF token (none when `anonymous`: the sign-in page)."""
     state = state_of(request)
     if session is None and not anonymous:
         session = state.sessions.get(request.cookies.get(SESSION_COOKIE))
-    values = {"request": request, "session": session,
+    may = {action for action, (roles, _) in ACTIONS.items() if session and session.user.role in roles}
+    values = {"request": request, "session": session, "may": may, "toggle": _toggled(request),
               "user": session.user if session else None,
               "csrf": session.csrf if session else None, **context}
     response = state.pages.TemplateResponse(request, template, values, status_code=status)
     assert isinstance(response, HTMLResponse)
     return response
+
+
+def _toggled(request: Request) -> str:
+    """This page's address counting unreviewed claims too, or no longer (`unreviewed=1`)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "unreviewed"]
+    if request.query_params.get("unreviewed") not in ("1", "true", "on", "yes"):
+        params.append(("unreviewed", "1"))
+    return request.url.path + (f"?{urlencode(params)}" if params else "")
 
 
 def kind_class(act: str) -> str:
@@ -49,6 +60,7 @@ class Segment:
     text: str
     claims: tuple[int, ...] = ()
     kind: str = ""
+    start: int = 0  # where it starts in the text (its anchor: #at-START)
 
 
 def segments(text: str, claims: Sequence[ReviewedClaim]) -> list[Segment]:
@@ -61,7 +73,7 @@ def segments(text: str, claims: Sequence[ReviewedClaim]) -> list[Segment]:
     for a, b in itertools.pairwise(cuts):
         covering = [c for s, e, c in spans if s <= a and b <= e]
         ids = tuple(dict.fromkeys(c.id for c in covering))
-        found.append(Segment(text[a:b], ids, kind_class(covering[0].body["act"]) if covering else ""))
+        found.append(Segment(text[a:b], ids, kind_class(covering[0].body["act"]) if covering else "", a))
     return found
 
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from testimonia.web.pages import auth, browse, edit, review, search
+from testimonia.web.pages import analysis, auth, browse, edit, review, search
 
-ROUTERS = [auth.router, browse.router, search.router, review.router, edit.router]
+ROUTERS = [auth.router, browse.router, search.router, review.router, edit.router, analysis.router]

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 
 from testimonia.service.claims import claims_of
 from testimonia.service.documents import list_documents, read_text, show_document
-from testimonia.service.policy import ACTIONS
 from testimonia.web.access import SIGNED_IN, Access
 from testimonia.web.render import claim_facts, kind_class, page, segments
 from testimonia.web.sessions import Session
@@ -21,8 +20,7 @@ DocumentId = Annotated[str, Path(min_length=4, max_length=64, pattern="^[0-9a-f]
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, session: Annotated[Session, Depends(Access(SIGNED_IN))]) -> Response:
-    may = {action for action, (roles, _) in ACTIONS.items() if session.user.role in roles}
-    return page(request, "home.html", {"may": may}, session=session)
+    return page(request, "home.html", {}, session=session)
 
 
 @router.get("/documents", response_class=HTMLResponse)
