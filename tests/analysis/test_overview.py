@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from testimonia.analysis.overview import PENDING, best_status, cell_findings, findings_matrix, map_layers, timeline
 from testimonia.shapes import FindingJson, ResultsJson, SiteJson
 
@@ -98,3 +100,14 @@ def test_the_timeline_draws_overlapping_episodes_in_lanes_and_lists_the_undated(
     assert a.episodes[1].allegations == ("act:detention", "electric_shock") and a.lanes == 2
     assert 0 < a.episodes[0].x < a.episodes[2].x < 1 and a.episodes[2].x + a.episodes[2].width <= 1.0001
     assert b.episodes == () and b.undated == ("beating",)
+
+
+def test_a_site_known_only_from_unreviewed_claims_says_so() -> None:
+    from testimonia.analysis.results import find_site
+    from testimonia.errors import NotFound
+
+    results: dict[str, Any] = {"sites": [], "review": {"include_unreviewed": False, "pending": 12}}
+    with pytest.raises(NotFound) as refused:
+        find_site(results, "Kidal")  # type: ignore[arg-type]
+    assert "12 claim(s) are not reviewed yet" in str(refused.value.fix)
+    assert "--include-unreviewed" in str(refused.value.fix)

@@ -113,3 +113,28 @@ def test_a_route_reported_second_hand_still_starts_where_the_account_left_him() 
                    "а оттуда — в Таганрог, где он, по их данным, находится и сейчас.", "ru")
     legs = {(c["transfer"]["from"]["name"], c["transfer"]["to"]["name"]) for c in found if c["transfer"]}
     assert ("Donetsk", "Olenivka (Donetsk oblast)") in legs and ("Olenivka (Donetsk oblast)", "Taganrog") in legs
+
+
+@pytest.mark.parametrize(("text", "language", "force"), [
+    ("They made us stand with our arms raised for hours in Taganrog. The guards were from the FSIN, he said.",
+     "en", "fsin"),
+    ("Сына забрали в Мелитополе в октябре. Потом соседи сказали, что это были росгвардейцы.", "ru", "rosgvardia"),
+])
+def test_who_did_it_as_someone_told_it_afterwards(text: str, language: str, force: str) -> None:
+    assert force in {p["canonical"] for c in claims(text, language) for p in c["perpetrators"]}
+
+
+@pytest.mark.parametrize(("text", "language", "places"), [
+    ("Deux militaires ont été arrêtés à Kidal, selon l'Observatoire sahélien des droits humains.", "fr", {"Kidal"}),
+    ("Моего сына Артёма забрали в Мелитополе.", "ru", {"Melitopol"}),
+])
+def test_no_place_without_evidence(text: str, language: str, places: set[str]) -> None:
+    assert {p["name"] for c in claims(text, language) for p in c["places"]} == places
+
+
+def test_a_month_without_a_year_after_a_later_one_is_in_the_next_year() -> None:
+    from testimonia.periods.finder import find_periods
+
+    found = find_periods("In November 2022 they moved us to Melitopol, and from there, in early January, "
+                         "to Taganrog.", "en")
+    assert [(m.period.start, m.period.end) for m in found][-1] == ("2023-01-01", "2023-01-10")

@@ -5,6 +5,7 @@ transfers and patterns out."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from testimonia.analysis.corroboration import Groups, Rules, corroborate
 from testimonia.analysis.inputs import ClaimIn, RelationIn
@@ -55,8 +56,12 @@ def find_site(results: ResultsJson, query: str) -> SiteJson:
         named = [s for s in sites if town_of(s["id"]) in places or town_of(s["parent"] or "") in places]
     if not named:
         known = {fold(n): n for s in sites for n in (s["name"], *s["aliases"])}
+        basis: dict[str, Any] = dict(results.get("review") or {})
+        pending = "" if basis.get("include_unreviewed") or not basis.get("pending") else (
+            f"{basis['pending']} claim(s) are not reviewed yet and count only with --include-unreviewed "
+            "(or review them: `testimonia review`). ")
         raise NotFound(f"No site matches '{query}'.",
-                       fix=did_you_mean(wanted, known) + "See `testimonia sites` for names and ids.")
+                       fix=did_you_mean(wanted, known) + pending + "See `testimonia sites` for names and ids.")
     return max(named, key=lambda s: s["claim_count"])
 
 

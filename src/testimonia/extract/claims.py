@@ -52,9 +52,11 @@ RELATIVES = frozenset({"who", "that", "qui", "кто", "который", "кот
 CONJUNCTIONS = frozenset({"и", "і", "й", "та", "а"})
 QUESTION_LABELS = ("q:", "q.", "question:", "вопрос:", "питання:")
 AFTERWORD_REACH = 2  # sentences after an act where the witness may still say who did it
-# A sentence with one of these cues does not name who did what came before: someone's
-# statement or denial ("The FSIN said …"), a hypothesis, hearsay.
-UNSPOKEN = frozenset({"attribution", "statement", "denial", "hypothetical", "hearsay"})
+# A sentence with one of these cues names nothing about what came before: a denial, a
+# hypothesis. One with a speech cue may say who did it, but its places and dates are the
+# statement's.
+UNSPOKEN = frozenset({"denial", "hypothetical"})
+SPEECH = frozenset({"attribution", "statement", "hearsay"})
 
 
 @dataclass
@@ -268,13 +270,22 @@ class _Reader:
             return self.afterwords[position]
         after = self.doc.sentences[position]
         found: dict[str, Any] = {}
-        if not {_cue(c) for c in self.index.inside(after, self.doc.cues)} & UNSPOKEN:
-            actors = self._actors(after)
-            places = [p for p in self.where.places(after) if not self.where.residence(p)]
-            period = self._period(after)
-            found = {"perpetrators": tuple(_unique_perpetrators(actors)),
-                     "places": tuple(self.where.as_json(p, Trail()) for p in _unique_places(places)),
-                     "period": None if period is None else {**period.value, "text": period.text}}
+        cues = self.index.inside(after, self.doc.cues)
+        kinds = {_cue(c) for c in cues}
+        if not kinds & UNSPOKEN:
+            # "The guards were from the FSIN, he said.", «соседи сказали, что это были
+            # росгвардейцы»: who did it, as someone told it; not a force that speaks itself
+            # ("Russia's prison service said …"); places and dates of a statement are its own.
+            speaking = [c for c in cues if _cue(c) in SPEECH]
+            actors = [a for a in self._actors(after) if not any(
+                c.start >= a.end and self.index.distance(a.end, c.start) <= 2
+                and not self.index.clause_break(a.end, c.start) for c in speaking)]
+            found = {"perpetrators": tuple(_unique_perpetrators(actors))}
+            if not kinds & SPEECH:
+                places = [p for p in self.where.places(after) if not self.where.residence(p)]
+                period = self._period(after)
+                found |= {"places": tuple(self.where.as_json(p, Trail()) for p in _unique_places(places)),
+                          "period": None if period is None else {**period.value, "text": period.text}}
         self.afterwords[position] = found
         return found
 

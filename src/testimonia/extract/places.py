@@ -19,7 +19,7 @@ from testimonia.places.gazetteer_scan import sentence_initial
 
 
 class PlacesComponent:
-    name, version = "places", "8"
+    name, version = "places", "9"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
@@ -38,6 +38,7 @@ class PlacesComponent:
                                  f"{self.name}@{self.version}") for m in matches
                          if m.start >= published and not part_of_a_name(doc.text, m, matches)
                          and not lone_opening_word(doc.text, m, matches) and not a_person(doc.text, m)
+                         and not unsupported_abroad(doc.text, m, matches, implied)
                          and not any(c.start < m.end and m.start < c.end for c in languages)]
 
 
@@ -116,12 +117,40 @@ _AGE_AFTER = re.compile(r"^\s*(?:\([^()]{1,30}\)\s*)?,\s*(?:an?\s+)?\d+(?:-year-
                         r"|\s*(?:года|годам|лет|рок\w*)\b)", re.IGNORECASE)
 
 
+# A name right after a kinship word is a person's: «моего сына Артёма», "my brother Oleh".
+_KIN_BEFORE = re.compile(
+    r"(?:\b(?:son|brother|husband|father|cousin|nephew|uncle|neighbou?r|fils|frère|mari|père|cousin|neveu|"
+    r"oncle|voisin)|(?<!\w)(?:сына|сын|брата|брат|мужа|муж|отца|отец|племянника|дядю|соседа|сусіда|сина|"
+    r"син|чоловіка|чоловік|батька|батько|небожа|дядька))\s+$", re.IGNORECASE)
+
+
 def a_person(text: str, match: PlaceMatch) -> bool:
-    """True for a GeoNames word named with an age, which makes it a person's name."""
+    """True for a GeoNames word named with an age or right after a kinship word, which
+    makes it a person's name."""
     if match.place.source != "geonames":
         return False
     return bool(_AGE_BEFORE.search(text[max(0, match.start - 20):match.start])
-                or _AGE_AFTER.match(text[match.end:match.end + 40]))
+                or _AGE_AFTER.match(text[match.end:match.end + 40])
+                or _KIN_BEFORE.search(text[max(0, match.start - 25):match.start]))
+
+
+# Words before a name that say it is a place: "in", «à», «в», "near", "from", "to".
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|from|to|into|outside|around|à|au|aux|en|dans|près\s+de|vers|de|d['’]|du)"
+    r"|(?<!\w)(?:в|во|у|на|под|під|біля|возле|около|из|з|із|до|к))\s+$", re.IGNORECASE)
+
+
+def unsupported_abroad(text: str, match: PlaceMatch, matches: list[PlaceMatch], implied: Sequence[str]) -> bool:
+    """True for a GeoNames name in a country the text neither names places in nor implies,
+    far from the testimonies' countries, with no word of place before it ("selon
+    l'Observatoire sahélien" is no district of Paris): such a place needs evidence the
+    text does not give."""
+    if match.place.source != "geonames" or match.place.country in FOCUS_COUNTRIES or \
+            match.place.country in implied or match.place.kind == "country":
+        return False
+    if any(m.place.country == match.place.country for m in matches if m is not match):
+        return False
+    return not _LOCATIVE_BEFORE.search(text[max(0, match.start - 15):match.start])
 
 
 _PEOPLE = ("trader|merchant|man|woman|men|women|boy|girl|farmer|herder|shepherd|resident|native|"

@@ -95,6 +95,8 @@ def find_periods(text: str, language: str, reference: dt.date | None = None, *,
         for expr, end in parses:
             resolved = _safe_resolve(expr, context, reference) if _plausible(
                 text, tokens, i, end) else None
+            if resolved is not None and found and context is not None and explicit_year(expr) is None:
+                resolved = _forward(expr, resolved, found[-1].period, context, reference)
             if resolved is not None:
                 found.append(_match(text, tokens[i].start, tokens[end - 1].end, resolved))
                 context = explicit_year(expr) or context
@@ -102,6 +104,18 @@ def find_periods(text: str, language: str, reference: dt.date | None = None, *,
                 break
         i += 1
     return _fallback(text, tokens, found, language) if fallback else found
+
+
+def _forward(expr: Expr, resolved: Resolved, previous: Period, context: int, ref: dt.date | None) -> Resolved:
+    """A month or day without a year that would fall before the date told just before it
+    belongs to the next year: a story goes forward ("in November 2022 … and from there,
+    in early January, to Taganrog" is January 2023), unless that is after the interview."""
+    if resolved.end is None or previous.start is None or resolved.end.isoformat() >= previous.start:
+        return resolved
+    later = _safe_resolve(expr, context + 1, ref)
+    if later is None or later.start is None or (ref is not None and later.start > ref):
+        return resolved
+    return later
 
 
 def _safe_resolve(expr: Expr, context: int | None, ref: dt.date | None) -> Resolved | None:
