@@ -57,6 +57,7 @@ AFTERWORD_REACH = 2  # sentences after an act where the witness may still say wh
 # statement's.
 UNSPOKEN = frozenset({"denial", "hypothetical"})
 SPEECH = frozenset({"attribution", "statement", "hearsay"})
+UNIDENTIFIED = frozenset({"unknown_armed_men"})  # perpetrators.yaml's type `unidentified`
 
 
 @dataclass
@@ -68,6 +69,8 @@ class Context:
     perpetrators_from: Sentence | None = None
     period: Mention | None = None
     period_from: Sentence | None = None
+    dated: Mention | None = None  # the last date the account gave, in any paragraph
+    dated_from: Sentence | None = None
     languages: list[str] = field(default_factory=list)  # of the interrogations being told
     languages_from: Sentence | None = None
     victim: dict[str, Any] | None = None  # the last one the words named, for the next sentences
@@ -86,7 +89,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "18"
+    name, version = "claims", "19"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -232,6 +235,8 @@ class _Reader:
         period = self._period(s)
         if period is not None:
             ctx.period, ctx.period_from = period, s
+            if period.value.get("start") or period.value.get("end"):
+                ctx.dated, ctx.dated_from = period, s
         spoken = self._languages(s)
         if spoken and "interrogation" in cues:  # "Допитували російською …": what follows too
             ctx.languages, ctx.languages_from = spoken, s
@@ -242,7 +247,8 @@ class _Reader:
         and it was the white soldiers who did it."; «C'était au camp de Niafunké.»): what
         one of the next two sentences of the paragraph names, in sentences that tell no act
         themselves and are nobody's statement, fills what the claim lacks."""
-        missing = {name for name, value in (("perpetrators", claim.perpetrators), ("period", claim.period),
+        named = [p for p in claim.perpetrators if p["canonical"] not in UNIDENTIFIED]  # "armed men": who?
+        missing = {name for name, value in (("perpetrators", named), ("period", claim.period),
                                             ("places", claim.places or claim.transfer)) if not value}
         if claim.denial or not missing:
             return claim
@@ -319,13 +325,12 @@ class _Reader:
         if period is None and ctx.period is not None:
             period, period_from = ctx.period, ctx.period_from or s
         when = None if period is None else {**period.value, "text": period.text}
-        if when is not None and not (when.get("start") or when.get("end")) and ctx.period is not None \
-                and (ctx.period.value.get("start") or ctx.period.value.get("end")):
+        if when is not None and not (when.get("start") or when.get("end")) and ctx.dated is not None:
             # "In April 2022 the LPR militia took me. They held me three days …": how long,
-            # within when the narrative had said
-            when = {**ctx.period.value, "duration_days": when.get("duration_days"),
-                    "text": f"{ctx.period.text} … {period.text}"}  # type: ignore[union-attr]
-            sources.append(ctx.period_from)
+            # within the last date the account gave (a new paragraph goes on with the story)
+            when = {**ctx.dated.value, "duration_days": when.get("duration_days"),
+                    "text": f"{ctx.dated.text} … {when['text']}"}
+            sources.append(ctx.dated_from)
         languages, languages_from = self._languages(s), s
         if not languages and ctx.languages:
             languages, languages_from = ctx.languages, ctx.languages_from or s

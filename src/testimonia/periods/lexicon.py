@@ -70,7 +70,7 @@ _OPENERS: dict[str, str] = {
     "fr": "de=range; du=range; des=range; d'=range; depuis=from; dès=from; à partir de=from; "
     "à partir du=from; à partir d'=from; à compter de=from; à compter du=from; "
     "entre=between; jusqu' à=until; jusqu' au=until; jusqu' en=until; avant=before; "
-    "après=after",
+    "après=after; jusqu' au mois de=until; jusqu' au mois d'=until; depuis le mois de=from",
     "ru": "с=from; со=from; начиная с=from; начиная со=from; от=range; между=between; "
     "до=until; вплоть до=until; к=until; после=after",
     "uk": "з=from; із=from; зі=from; починаючи з=from; починаючи від=from; від=from; "
