@@ -19,6 +19,7 @@ class TokenIndex:
     def __init__(self, doc: ExtractDoc) -> None:
         self.doc = doc
         self.starts = [t.start for t in doc.tokens]
+        self._ordered: dict[int, tuple[int, list[int], list[Mention]]] = {}  # pool → by start
 
     def distance(self, start: int, end: int) -> int:
         """Tokens lying between two character offsets."""
@@ -45,5 +46,13 @@ class TokenIndex:
         return self.doc.tokens[i].folded if i < len(self.doc.tokens) else ""
 
     def inside(self, s: Sentence, pool: Sequence[Mention], *kinds: str) -> list[Mention]:
-        return [m for m in pool if s.start <= m.start and m.end <= s.end
-                and (not kinds or m.kind in kinds)]
+        """The mentions of `pool` within a sentence, in text order (a look-up in the pool
+        sorted by start, made once per pool and redone if the pool grew)."""
+        known = self._ordered.get(id(pool))
+        if known is None or known[0] != len(pool):
+            ordered = sorted(pool, key=lambda m: m.start)
+            known = (len(pool), [m.start for m in ordered], ordered)
+            self._ordered[id(pool)] = known
+        _, starts, ordered = known
+        return [m for m in ordered[bisect.bisect_left(starts, s.start):bisect.bisect_right(starts, s.end)]
+                if m.end <= s.end and (not kinds or m.kind in kinds)]
