@@ -138,3 +138,10 @@ def test_a_month_without_a_year_after_a_later_one_is_in_the_next_year() -> None:
     found = find_periods("In November 2022 they moved us to Melitopol, and from there, in early January, "
                          "to Taganrog.", "en")
     assert [(m.period.start, m.period.end) for m in found][-1] == ("2023-01-01", "2023-01-10")
+
+
+def test_a_name_shown_to_be_a_persons_is_no_place_anywhere_in_the_text() -> None:
+    found = claims("Моего сына Артёма забрали в Мелитополе. Потом один парень рассказал, что сидел с Артёмом "
+                   "в подвале. Он сказал, что Артёма там сильно избили.", "ru")
+    assert {p["name"] for c in found for p in c["places"]} == {"Melitopol"}
+    assert all(not c["first_hand"] for c in found if "beating" in c["methods"])  # «он сказал, что …»

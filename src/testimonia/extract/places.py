@@ -33,11 +33,13 @@ class PlacesComponent:
                                                                  doc.tokens)
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         published = dateline_end(doc.text)  # where the text was written is no place of its acts
+        # a name the text shows is a person's ("my son Artyom") is one at every mention
+        people = {m.place.id for m in matches if a_person(doc.text, m)}
         doc.mentions += [Mention("place", m.start, m.end, m.text,
                                  {**place_value(m.place), **origin(doc.text, m.start)},
                                  f"{self.name}@{self.version}") for m in matches
                          if m.start >= published and not part_of_a_name(doc.text, m, matches)
-                         and not lone_opening_word(doc.text, m, matches) and not a_person(doc.text, m)
+                         and not lone_opening_word(doc.text, m, matches) and m.place.id not in people
                          and not unsupported_abroad(doc.text, m, matches, implied)
                          and not any(c.start < m.end and m.start < c.end for c in languages)]
 
