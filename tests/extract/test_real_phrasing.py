@@ -145,3 +145,16 @@ def test_a_name_shown_to_be_a_persons_is_no_place_anywhere_in_the_text() -> None
                    "в подвале. Он сказал, что Артёма там сильно избили.", "ru")
     assert {p["name"] for c in found for p in c["places"]} == {"Melitopol"}
     assert all(not c["first_hand"] for c in found if "beating" in c["methods"])  # «он сказал, что …»
+
+
+def test_a_plant_named_after_a_town_is_not_that_town() -> None:
+    found = claims("Employees of the Zaporizhzhia nuclear plant were detained in Enerhodar in 2022.", "en")
+    assert {p["name"] for c in found for p in c["places"]} == {"Enerhodar"}
+
+
+def test_a_reports_group_moves_from_where_the_report_left_it() -> None:
+    found = claims("The men were seized at checkpoints around Enerhodar in September 2022, a rights group "
+                   "said. In November the men were taken to a detention facility in Melitopol, and from "
+                   "there, in early January, to the pretrial detention centre in Taganrog.", "en")
+    legs = {(c["transfer"]["from"]["name"], c["transfer"]["to"]["name"]) for c in found if c["transfer"]}
+    assert {("Enerhodar", "Melitopol"), ("Melitopol", "Taganrog")} <= legs

@@ -152,8 +152,9 @@ class _Reader:
             victim = self._victim(position, ctx, group, cues)
             moving = min((t for t in group if t.kind == "act" and t.value["code"] == "transfer"),
                          key=lambda t: t.start, default=None)
-            legs = [leg for leg in self.where.transfer_legs(position, ctx.trail, victim["who"] != "other",
-                                                            moving)
+            # the speaker's own route: "me", or "us" in a testimony (a report's "the men" are others)
+            speaker = victim["who"] == "self" or (victim["who"] == "group" and not self.report)
+            legs = [leg for leg in self.where.transfer_legs(position, ctx.trail, speaker, moving)
                     if leg.origin is not None and leg.destination is not None]
             claims += [self._claim(position, ctx, act, group, cues, denial, leg) for leg in legs] or \
                 [self._claim(position, ctx, act, group, cues, denial)]

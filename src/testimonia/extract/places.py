@@ -63,6 +63,8 @@ def part_of_a_name(text: str, match: PlaceMatch, matches: list[PlaceMatch]) -> b
         return False
     if is_address(match.text):
         return True  # an address ("Teploenerhetykiv Street"), not a town
+    if _PLANT_AFTER.match(text[match.end:match.end + 30]):
+        return True  # "the Zaporizhzhia nuclear plant" (in Enerhodar): a plant named after a town
     if _in_a_quoted_name(text, match):
         return True  # «Восточной правозащитной группы», "Kharkiv Human Rights Group": a name
     before = _WORD_BEFORE.search(text[max(0, match.start - 60):match.start])
@@ -80,6 +82,8 @@ def part_of_a_name(text: str, match: PlaceMatch, matches: list[PlaceMatch]) -> b
     return False
 
 
+_PLANT_AFTER = re.compile(r"\s+(?:nuclear|power|steel|thermal|hydroelectric)\s+(?:power\s+)?(?:plant|station)\b"
+                          r"|\s+(?:npp|аэс|аес)\b", re.IGNORECASE)
 _QUOTED_NAME = re.compile(r"«[^«»\n]{3,80}»|“[^“”\n]{3,80}”|\"[^\"\n]{3,80}\"")
 
 
