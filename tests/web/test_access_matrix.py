@@ -4,6 +4,7 @@ so does a route whose declared access differs from the table."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import httpx
@@ -32,6 +33,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, frozenset[str], bool]] = {
     ("POST", "/claims/{claim_id}/reject"): ("review_claims", READERS, True),
     ("GET", "/claims/{claim_id}/edit"): ("review_claims", READERS, True),
     ("POST", "/claims/{claim_id}/edit"): ("review_claims", READERS, True),
+    ("POST", "/documents/{document_id}/claims"): ("review_claims", READERS, True),
     ("GET", "/findings"): ("read_results", ALL, False),
     ("GET", "/findings/cell"): ("read_claims", READERS, True),
     ("GET", "/dossier"): ("read_claims", READERS, True),
@@ -69,6 +71,7 @@ def _requests(web: Web) -> dict[tuple[str, str], Callable[[TestClient, str], htt
     with web.open_as("s-admin") as admin:
         doc = next(d for d in list_documents(admin) if d.file_name == "kadi.md").id
         claim = claims_of(admin, doc)[0].id
+    acts = itertools.cycle(["arrest", "release", "disappearance", "killing"])
     return {
         ("GET", "/signin"): lambda c, t: c.get("/signin"),
         ("POST", "/signin"): lambda c, t: c.post("/signin", data={"user": "x", "csrf_token": t}),
@@ -85,6 +88,8 @@ def _requests(web: Web) -> dict[tuple[str, str], Callable[[TestClient, str], htt
         ("GET", "/claims/{claim_id}/edit"): lambda c, t: c.get(f"/claims/{claim}/edit"),
         ("POST", "/claims/{claim_id}/edit"): lambda c, t: c.post(f"/claims/{claim}/edit", data={
             "csrf_token": t, "act": "detention", "victim": "group"}),
+        ("POST", "/documents/{document_id}/claims"): lambda c, t: c.post(f"/documents/{doc}/claims", data={
+            "csrf_token": t, "quote": "every night", "act": next(acts)}),  # (a new act each time: no repeat)
         ("GET", "/findings"): lambda c, t: c.get("/findings"),
         ("GET", "/findings/cell"): lambda c, t: c.get("/findings/cell", params={
             "site": SITE, "allegation": "beating", "unreviewed": "1"}),

@@ -188,6 +188,49 @@ def test_a_claim_is_edited_from_its_document(browser: Browser, template: Templat
     assert browser.dialogs == [] and browser.errors == []
 
 
+SELECT = """words => {
+  const text = document.getElementById('doc-text');
+  const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(words);
+    if (at >= 0) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + words.length);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      return true;
+    }
+  }
+  return false;
+}"""
+
+
+def test_a_claim_is_added_from_words_selected_in_the_document(browser: Browser, template: Template) -> None:
+    p = browser.page
+    _sign_in(p, template, "s-reviewer")
+    p.goto("/documents")
+    p.click("text=kadi.md")
+    p.wait_for_selector("article.text")
+    assert not p.is_visible("#add-claim")  # (with script: only once words are selected)
+    before = p.locator("ol.claims li.claim").count()
+    assert p.evaluate(SELECT, "every night")
+    p.dispatch_event("#doc-text", "mouseup")
+    p.wait_for_selector("#add-claim.open")
+    assert p.input_value("#add-claim textarea[name=quote]") == "every night"
+    text = p.inner_text("#doc-text")
+    start = text.index("every night")
+    assert p.input_value("#add-claim input[name=span]") == f"{start}:{start + 11}"
+    p.select_option("#add-claim select[name=act]", "detention")
+    p.select_option("#add-claim select[name=method]", ["beating"])
+    p.fill("#add-claim input[name=reason]", "the nights she was held")
+    p.click("#add-claim button[type=submit]")
+    p.wait_for_selector("li.claim .state-added")
+    assert p.locator("ol.claims li.claim").count() == before + 1
+    assert "every night" in p.inner_text("li.claim:has(.state-added) blockquote")
+    assert browser.dialogs == [] and browser.errors == []
+
+
 def test_the_matrix_a_cell_a_dossier_the_map_and_the_timeline(browser: Browser, template: Template) -> None:
     p = browser.page
     _sign_in(p, template, "s-reviewer")
