@@ -231,6 +231,34 @@ def test_a_claim_is_added_from_words_selected_in_the_document(browser: Browser, 
     assert browser.dialogs == [] and browser.errors == []
 
 
+def test_the_review_queue_by_keyboard(browser: Browser, template: Template) -> None:
+    p = browser.page
+    _sign_in(p, template, "s-reviewer")
+    p.goto("/review")
+    p.wait_for_selector("ol.queue li.claim.current")
+    assert "a accept" in p.inner_text("p.keys")
+    ids = [li.get_attribute("id") for li in p.locator("ol.queue > li.claim").all()]
+    p.keyboard.press("j")
+    assert p.get_attribute("ol.queue li.claim.current", "id") == ids[1]
+    p.keyboard.press("k")
+    assert p.get_attribute("ol.queue li.claim.current", "id") == ids[0]
+    p.keyboard.press("a")
+    p.wait_for_selector(f"#{ids[0]} .decided.state-accepted")
+    p.wait_for_selector(f"#{ids[1]}.current")  # on to the next
+    p.keyboard.press("r")  # asks for the reason
+    assert p.evaluate("document.activeElement.name") == "reason"
+    p.keyboard.type("not at this site")
+    p.keyboard.press("Enter")
+    p.wait_for_selector(f"#{ids[1]} .decided.state-rejected")
+    p.wait_for_selector(f"#{ids[2]}.current")
+    p.keyboard.press("e")
+    p.wait_for_selector("form.edit")
+    assert p.url.endswith(f"/claims/{ids[2].split('-')[1]}/edit")
+    p.goto("/review")
+    assert "(4 waiting)" in p.inner_text("h1")
+    assert browser.dialogs == [] and browser.errors == []
+
+
 def test_the_matrix_a_cell_a_dossier_the_map_and_the_timeline(browser: Browser, template: Template) -> None:
     p = browser.page
     _sign_in(p, template, "s-reviewer")
