@@ -145,7 +145,8 @@ def test_script_payloads_are_inert_in_the_browser(browser: Browser, template: Te
     p.click(f"text={XSS_FILE}")
     p.wait_for_selector("article.text")
     assert "<script>alert('doc')</script>" in p.inner_text("article.text")
-    for path in ("/search?q=alert", "/search?q=onerror", "/review"):
+    for path in ("/search?q=alert", "/search?q=onerror", "/review", "/sources", "/transfers?unreviewed=1",
+                 "/patterns?unreviewed=1"):
         p.goto(path)
     p.wait_for_timeout(300)
     assert p.evaluate("document.querySelectorAll('img, svg, iframe').length") == 0
@@ -164,7 +165,8 @@ def test_the_pages_fit_a_phone_and_a_laptop_screen(browser: Browser, template: T
     document = p.url
     for path in ("/", "/search?q=Sevare", document, "/review", "/documents", "/findings?unreviewed=1",
                  "/dossier?site=Sevare&unreviewed=1", "/findings/cell?site=site:supp:ml_sevare/military_camp"
-                 "&allegation=beating&unreviewed=1", "/map?unreviewed=1", "/timeline?unreviewed=1"):
+                 "&allegation=beating&unreviewed=1", "/map?unreviewed=1", "/timeline?unreviewed=1",
+                 "/transfers?unreviewed=1", "/patterns?unreviewed=1", "/sources"):
         p.goto(path)
         if path.startswith("/map"):
             p.wait_for_selector("#map[data-ready='1'] path.site-marker")
@@ -359,7 +361,22 @@ def test_the_main_pages_over_the_sample_investigation(tmp_path: Path) -> None:
         p.goto("/timeline")
         p.wait_for_selector("svg.timeline rect.episode")
         shot("timeline")
-        for path in ("/findings", "/map", "/timeline"):  # a phone: nothing wider than the screen
+        p.goto("/transfers")
+        assert p.locator("svg.network path.edge").count() >= 1
+        assert p.locator("svg.network path.edge.cross-border").count() >= 1
+        p.locator("svg.network .node a").first.click()  # a node: its dossier
+        p.wait_for_selector("section.finding, h1")
+        assert "/dossier?site=" in p.url
+        p.goto("/transfers")
+        shot("transfers")
+        p.goto("/patterns")
+        p.wait_for_selector("table.patterns")
+        shot("patterns")
+        p.goto("/sources")
+        p.wait_for_selector("table.sources")
+        shot("sources")
+        # a phone: nothing wider than the screen
+        for path in ("/findings", "/map", "/timeline", "/transfers", "/patterns", "/sources"):
             p.set_viewport_size({"width": 390, "height": 844})
             p.goto(path)
             overflow = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
