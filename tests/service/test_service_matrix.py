@@ -158,6 +158,8 @@ CALLS: dict[str, Call] = {
     "analysis.cell_claims": lambda ws, t, tmp: analysis.cell_claims(ws, t.site, "act:detention"),
     "analysis.map_data": lambda ws, t, tmp: analysis.map_data(ws, method="beating"),
     "analysis.site_timeline": lambda ws, t, tmp: analysis.site_timeline(ws),
+    "analysis.transfer_network": lambda ws, t, tmp: analysis.transfer_network(ws),
+    "analysis.pattern_report": lambda ws, t, tmp: analysis.pattern_report(ws),
     "export.export": lambda ws, t, tmp: _export(ws, tmp),
     "export.gather": lambda ws, t, tmp: export.gather(ws),
     "ingest.ingest_paths": lambda ws, t, tmp: ingest.ingest_paths(ws, [_new_file(tmp)], ingest.IngestOptions()),

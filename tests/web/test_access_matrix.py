@@ -4,6 +4,7 @@ so does a route whose declared access differs from the table."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import httpx
@@ -12,8 +13,10 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 from tests.web.conftest import Web
 
+from testimonia.model import Identity
 from testimonia.service.claims import claims_of
 from testimonia.service.documents import list_documents
+from testimonia.service.vault import set_identity
 from testimonia.web.access import PUBLIC, SIGNED_IN, access_of
 
 ALL = frozenset({"admin", "analyst", "reviewer", "viewer"})
@@ -32,14 +35,20 @@ EXPECTED: dict[tuple[str, str], tuple[str, frozenset[str], bool]] = {
     ("POST", "/claims/{claim_id}/reject"): ("review_claims", READERS, True),
     ("GET", "/claims/{claim_id}/edit"): ("review_claims", READERS, True),
     ("POST", "/claims/{claim_id}/edit"): ("review_claims", READERS, True),
+    ("POST", "/documents/{document_id}/claims"): ("review_claims", READERS, True),
     ("GET", "/findings"): ("read_results", ALL, False),
     ("GET", "/findings/cell"): ("read_claims", READERS, True),
     ("GET", "/dossier"): ("read_claims", READERS, True),
     ("GET", "/map"): ("read_results", ALL, False),
     ("GET", "/map/data.json"): ("read_results", ALL, False),
     ("GET", "/timeline"): ("read_results", ALL, False),
+    ("GET", "/transfers"): ("read_results", ALL, False),
+    ("GET", "/patterns"): ("read_results", ALL, False),
+    ("GET", "/sources"): ("read_sources", READERS, False),
+    ("POST", "/sources/identity"): ("vault_read", frozenset({"admin"}), True),
     ("MOUNT", "/static"): (PUBLIC, ALL, False),
 }
+PAGES_ON_POST = {("POST", "/sources/identity")}  # (a deliberate, audited read: a page, not a redirect)
 SITE = "site:supp:ml_sevare/military_camp"  # Sahel Desk's (from unreviewed claims)
 USERS = {"s-admin": "admin", "s-analyst": "analyst", "s-reviewer": "reviewer", "s-viewer": "viewer",
          "p-admin": "admin", "p-analyst": "analyst"}  # p-: Partner, with nothing shared by Sahel Desk
@@ -69,6 +78,8 @@ def _requests(web: Web) -> dict[tuple[str, str], Callable[[TestClient, str], htt
     with web.open_as("s-admin") as admin:
         doc = next(d for d in list_documents(admin) if d.file_name == "kadi.md").id
         claim = claims_of(admin, doc)[0].id
+        set_identity(admin, "Kadi", Identity("A. Name"))
+    acts = itertools.cycle(["arrest", "release", "disappearance", "killing"])
     return {
         ("GET", "/signin"): lambda c, t: c.get("/signin"),
         ("POST", "/signin"): lambda c, t: c.post("/signin", data={"user": "x", "csrf_token": t}),
@@ -85,6 +96,8 @@ def _requests(web: Web) -> dict[tuple[str, str], Callable[[TestClient, str], htt
         ("GET", "/claims/{claim_id}/edit"): lambda c, t: c.get(f"/claims/{claim}/edit"),
         ("POST", "/claims/{claim_id}/edit"): lambda c, t: c.post(f"/claims/{claim}/edit", data={
             "csrf_token": t, "act": "detention", "victim": "group"}),
+        ("POST", "/documents/{document_id}/claims"): lambda c, t: c.post(f"/documents/{doc}/claims", data={
+            "csrf_token": t, "quote": "every night", "act": next(acts)}),  # (a new act each time: no repeat)
         ("GET", "/findings"): lambda c, t: c.get("/findings"),
         ("GET", "/findings/cell"): lambda c, t: c.get("/findings/cell", params={
             "site": SITE, "allegation": "beating", "unreviewed": "1"}),
@@ -92,6 +105,11 @@ def _requests(web: Web) -> dict[tuple[str, str], Callable[[TestClient, str], htt
         ("GET", "/map"): lambda c, t: c.get("/map"),
         ("GET", "/map/data.json"): lambda c, t: c.get("/map/data.json", params={"unreviewed": "1"}),
         ("GET", "/timeline"): lambda c, t: c.get("/timeline", params={"unreviewed": "1"}),
+        ("GET", "/transfers"): lambda c, t: c.get("/transfers", params={"unreviewed": "1"}),
+        ("GET", "/patterns"): lambda c, t: c.get("/patterns", params={"unreviewed": "1"}),
+        ("GET", "/sources"): lambda c, t: c.get("/sources"),
+        ("POST", "/sources/identity"): lambda c, t: c.post("/sources/identity", data={
+            "csrf_token": t, "source": "Kadi"}),
         ("MOUNT", "/static"): lambda c, t: c.get("/static/app.css"),
     }
 
@@ -104,7 +122,7 @@ def _expected_status(key: tuple[str, str], role: str, partner: bool) -> int:
         return 403
     if partner and scoped:
         return 404  # another organisation's material is not there for them
-    return 303 if key[0] == "POST" else 200
+    return 303 if key[0] == "POST" and key not in PAGES_ON_POST else 200
 
 
 def test_route_role_organisation_matrix(web: Web) -> None:

@@ -145,7 +145,8 @@ def test_script_payloads_are_inert_in_the_browser(browser: Browser, template: Te
     p.click(f"text={XSS_FILE}")
     p.wait_for_selector("article.text")
     assert "<script>alert('doc')</script>" in p.inner_text("article.text")
-    for path in ("/search?q=alert", "/search?q=onerror", "/review"):
+    for path in ("/search?q=alert", "/search?q=onerror", "/review", "/sources", "/transfers?unreviewed=1",
+                 "/patterns?unreviewed=1"):
         p.goto(path)
     p.wait_for_timeout(300)
     assert p.evaluate("document.querySelectorAll('img, svg, iframe').length") == 0
@@ -164,7 +165,8 @@ def test_the_pages_fit_a_phone_and_a_laptop_screen(browser: Browser, template: T
     document = p.url
     for path in ("/", "/search?q=Sevare", document, "/review", "/documents", "/findings?unreviewed=1",
                  "/dossier?site=Sevare&unreviewed=1", "/findings/cell?site=site:supp:ml_sevare/military_camp"
-                 "&allegation=beating&unreviewed=1", "/map?unreviewed=1", "/timeline?unreviewed=1"):
+                 "&allegation=beating&unreviewed=1", "/map?unreviewed=1", "/timeline?unreviewed=1",
+                 "/transfers?unreviewed=1", "/patterns?unreviewed=1", "/sources"):
         p.goto(path)
         if path.startswith("/map"):
             p.wait_for_selector("#map[data-ready='1'] path.site-marker")
@@ -185,6 +187,77 @@ def test_a_claim_is_edited_from_its_document(browser: Browser, template: Templat
     p.wait_for_selector("article.text")
     assert p.locator("li.claim .state-edited").count() == 1
     assert "2021" in p.inner_text("li.claim:has(.state-edited)")
+    assert browser.dialogs == [] and browser.errors == []
+
+
+SELECT = """words => {
+  const text = document.getElementById('doc-text');
+  const walker = document.createTreeWalker(text, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(words);
+    if (at >= 0) {
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + words.length);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      return true;
+    }
+  }
+  return false;
+}"""
+
+
+def test_a_claim_is_added_from_words_selected_in_the_document(browser: Browser, template: Template) -> None:
+    p = browser.page
+    _sign_in(p, template, "s-reviewer")
+    p.goto("/documents")
+    p.click("text=kadi.md")
+    p.wait_for_selector("article.text")
+    assert not p.is_visible("#add-claim")  # (with script: only once words are selected)
+    before = p.locator("ol.claims li.claim").count()
+    assert p.evaluate(SELECT, "every night")
+    p.dispatch_event("#doc-text", "mouseup")
+    p.wait_for_selector("#add-claim.open")
+    assert p.input_value("#add-claim textarea[name=quote]") == "every night"
+    text = p.inner_text("#doc-text")
+    start = text.index("every night")
+    assert p.input_value("#add-claim input[name=span]") == f"{start}:{start + 11}"
+    p.select_option("#add-claim select[name=act]", "detention")
+    p.select_option("#add-claim select[name=method]", ["beating"])
+    p.fill("#add-claim input[name=reason]", "the nights she was held")
+    p.click("#add-claim button[type=submit]")
+    p.wait_for_selector("li.claim .state-added")
+    assert p.locator("ol.claims li.claim").count() == before + 1
+    assert "every night" in p.inner_text("li.claim:has(.state-added) blockquote")
+    assert browser.dialogs == [] and browser.errors == []
+
+
+def test_the_review_queue_by_keyboard(browser: Browser, template: Template) -> None:
+    p = browser.page
+    _sign_in(p, template, "s-reviewer")
+    p.goto("/review")
+    p.wait_for_selector("ol.queue li.claim.current")
+    assert "a accept" in p.inner_text("p.keys")
+    ids = [li.get_attribute("id") for li in p.locator("ol.queue > li.claim").all()]
+    p.keyboard.press("j")
+    assert p.get_attribute("ol.queue li.claim.current", "id") == ids[1]
+    p.keyboard.press("k")
+    assert p.get_attribute("ol.queue li.claim.current", "id") == ids[0]
+    p.keyboard.press("a")
+    p.wait_for_selector(f"#{ids[0]} .decided.state-accepted")
+    p.wait_for_selector(f"#{ids[1]}.current")  # on to the next
+    p.keyboard.press("r")  # asks for the reason
+    assert p.evaluate("document.activeElement.name") == "reason"
+    p.keyboard.type("not at this site")
+    p.keyboard.press("Enter")
+    p.wait_for_selector(f"#{ids[1]} .decided.state-rejected")
+    p.wait_for_selector(f"#{ids[2]}.current")
+    p.keyboard.press("e")
+    p.wait_for_selector("form.edit")
+    assert p.url.endswith(f"/claims/{ids[2].split('-')[1]}/edit")
+    p.goto("/review")
+    assert "(4 waiting)" in p.inner_text("h1")
     assert browser.dialogs == [] and browser.errors == []
 
 
@@ -288,7 +361,22 @@ def test_the_main_pages_over_the_sample_investigation(tmp_path: Path) -> None:
         p.goto("/timeline")
         p.wait_for_selector("svg.timeline rect.episode")
         shot("timeline")
-        for path in ("/findings", "/map", "/timeline"):  # a phone: nothing wider than the screen
+        p.goto("/transfers")
+        assert p.locator("svg.network path.edge").count() >= 1
+        assert p.locator("svg.network path.edge.cross-border").count() >= 1
+        p.locator("svg.network .node a").first.click()  # a node: its dossier
+        p.wait_for_selector("section.finding, h1")
+        assert "/dossier?site=" in p.url
+        p.goto("/transfers")
+        shot("transfers")
+        p.goto("/patterns")
+        p.wait_for_selector("table.patterns")
+        shot("patterns")
+        p.goto("/sources")
+        p.wait_for_selector("table.sources")
+        shot("sources")
+        # a phone: nothing wider than the screen
+        for path in ("/findings", "/map", "/timeline", "/transfers", "/patterns", "/sources"):
             p.set_viewport_size({"width": 390, "height": 844})
             p.goto(path)
             overflow = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")

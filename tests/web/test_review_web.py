@@ -113,3 +113,64 @@ def test_a_reviewer_edits_a_claim_with_the_vocabularies_pick_lists(web: Web) -> 
     assert set(entry.details["changed"]) == {"methods", "period"}
     bad = web.client.post(f"/claims/{claim}/edit", data={**values, "period": "March", "csrf_token": csrf})
     assert bad.status_code == 400 and "March" in bad.text
+
+
+def _kadi(web: Web) -> str:
+    with web.open_as("s-admin") as admin:
+        return next(d for d in list_documents(admin) if d.file_name == "kadi.md").id
+
+
+def test_a_reviewer_adds_a_claim_on_words_of_the_document(web: Web) -> None:
+    doc = _kadi(web)
+    csrf = web.sign_in("s-reviewer")
+    page = web.client.get(f"/documents/{doc}")
+    assert f'action="/documents/{doc}/claims"' in page.text and '<textarea name="quote"' in page.text
+    added = web.client.post(f"/documents/{doc}/claims", data={
+        "csrf_token": csrf, "quote": "beat me with cables every night", "act": "ill_treatment",
+        "method": ["beating", "waterboarding"], "place": "Sévaré", "period": "2022-03", "hearsay": "yes",
+        "reason": "missed by extraction"}, follow_redirects=False)
+    assert added.status_code == 303, added.text
+    claim = int(added.headers["location"].rsplit("#claim-", 1)[1])
+    assert added.headers["location"] == f"/documents/{doc}#claim-{claim}"
+    with web.open_as("s-admin") as admin:
+        item = show_claim(admin, claim)
+        entry = [e for e in read_audit(admin).entries if e.action == "claim_reviewed"][-1]
+        report = verify_workspace(admin)
+    assert item.state == "added" and item.body["act"] == "ill_treatment"
+    assert set(item.body["methods"]) == {"beating", "waterboarding"} and not item.body["first_hand"]
+    assert item.body["evidence"][0]["quote"] == "beat me with cables every night"
+    assert (entry.actor, entry.details["decision"], entry.signature is not None) == ("s-reviewer", "added", True)
+    assert report.ok
+    shown = web.client.get(f"/documents/{doc}").text
+    assert f'id="claim-{claim}"' in shown and "state-added" in shown
+
+
+def test_a_claim_from_a_selection_is_placed_by_its_span(web: Web) -> None:
+    doc = _kadi(web)
+    csrf = web.sign_in("s-reviewer")
+    with web.open_as("s-admin") as admin:
+        from testimonia.service.documents import read_text
+        text = read_text(admin, doc)
+    start = text.index("every night")
+    added = web.client.post(f"/documents/{doc}/claims", data={
+        "csrf_token": csrf, "quote": "every night", "span": f"{start}:{start + 11}", "act": "detention"},
+        follow_redirects=False)
+    assert added.status_code == 303, added.text
+    moved = web.client.post(f"/documents/{doc}/claims", data={
+        "csrf_token": csrf, "quote": "every night", "span": f"{start + 1}:{start + 12}", "act": "arrest"})
+    assert moved.status_code == 400 and "are not the quote given" in moved.text
+
+
+def test_a_claim_on_words_the_document_does_not_hold_is_refused_with_the_reason(web: Web) -> None:
+    doc = _kadi(web)
+    csrf = web.sign_in("s-reviewer")
+    wrong = web.client.post(f"/documents/{doc}/claims", data={
+        "csrf_token": csrf, "quote": "words nobody said", "act": "detention"})
+    assert wrong.status_code == 400 and "The quote does not occur in kadi.md." in wrong.text
+    assert "Quote the words exactly" in wrong.text
+    empty = web.client.post(f"/documents/{doc}/claims", data={"csrf_token": csrf, "quote": " ", "act": "detention"})
+    assert empty.status_code == 400 and "needs the document&#39;s exact words" in empty.text
+    no_act = web.client.post(f"/documents/{doc}/claims", data={"csrf_token": csrf, "quote": "every night"})
+    assert no_act.status_code == 400 and "needs an act, a method or a violation" in no_act.text
+    no_csrf = web.client.post(f"/documents/{doc}/claims", data={"quote": "every night", "act": "detention"})
+    assert no_csrf.status_code == 403

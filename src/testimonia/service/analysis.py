@@ -15,6 +15,7 @@ from typing import Any
 from testimonia.analysis.corroboration import Rules
 from testimonia.analysis.dossier import build_dossier
 from testimonia.analysis.edits import digest as review_digest
+from testimonia.analysis.graphs import Network, network, pattern_view
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.overview import Matrix, Timeline, cell_findings, map_layers, timeline
 from testimonia.analysis.overview import findings_matrix as matrix_of
@@ -32,7 +33,7 @@ from testimonia.shapes import FindingJson, ResultsJson, ReviewBasisJson, SiteJso
 from testimonia.store import analyses, records
 
 __all__ = ["JUDGEMENTS", "analyze_workspace", "cell_claims", "current_analysis", "dossier", "findings_matrix",
-           "judge", "map_data", "site_timeline"]
+           "judge", "map_data", "pattern_report", "site_timeline", "transfer_network"]
 
 JUDGEMENTS = ("merge", "split", "rename")
 
@@ -213,3 +214,17 @@ def map_data(ws: Workspace, include_unreviewed: bool = False, method: str | None
 def site_timeline(ws: Workspace, include_unreviewed: bool = False) -> Timeline:
     """Each site's activity over time (analysis/overview.py timeline)."""
     return timeline(*_shown(ws, include_unreviewed))
+
+
+@requires('read_results')
+def transfer_network(ws: Workspace, include_unreviewed: bool = False) -> tuple[Network, ReviewBasisJson | None]:
+    """The transfer network laid out (analysis/graphs.py), with the basis of the figures."""
+    results = current_analysis(ws, include_unreviewed)
+    return network(results), results.get("review")
+
+
+@requires('read_results')
+def pattern_report(ws: Workspace, include_unreviewed: bool = False) -> tuple[dict[str, Any], ReviewBasisJson | None]:
+    """What `testimonia patterns` gives (analysis/graphs.py names the sites and conflicts)."""
+    results = current_analysis(ws, include_unreviewed)
+    return pattern_view(results), results.get("review")

@@ -301,7 +301,9 @@ def _anchor(item: ReviewedClaim) -> Decision | None:
 
 
 def _locate(text: str, span: tuple[int, int] | None, quote: str | None, name: str) -> tuple[int, int]:
-    if (span is None) == (quote is None):
+    """Where the claim's words are: a span, a quote found once in the text, or both (a
+    selection in the browser: the span, checked against the words it should hold)."""
+    if span is None and quote is None:
         raise InvalidValue("Say where the claim is in the document: --span START:END or "
                            "--quote \"exact words\" (one of them).")
     if span is not None:
@@ -310,6 +312,9 @@ def _locate(text: str, span: tuple[int, int] | None, quote: str | None, name: st
             raise InvalidValue(f"Span {start}:{end} is outside {name} (0:{len(text)}).",
                                fix="Offsets are characters of the working-copy text "
                                "(`testimonia show ID --text`).")
+        if quote is not None and " ".join(text[start:end].split()) != " ".join(quote.split()):
+            raise InvalidValue(f"The words at {start}:{end} of {name} are not the quote given.",
+                               fix="Select the words again in the document as it is now.")
         return start, end
     assert quote is not None
     found = [m.start() for m in re.finditer(re.escape(quote.strip()), text)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from testimonia.web.pages import analysis, auth, browse, edit, review, search
+from testimonia.web.pages import analysis, auth, browse, edit, graphs, review, search, sources
 
-ROUTERS = [auth.router, browse.router, search.router, review.router, edit.router, analysis.router]
+ROUTERS = [auth.router, browse.router, search.router, review.router, edit.router, analysis.router, graphs.router,
+           sources.router]

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from testimonia.service.claims import claims_of
 from testimonia.service.documents import list_documents, read_text, show_document
+from testimonia.vocab import load_vocabulary
 from testimonia.web.access import SIGNED_IN, Access
 from testimonia.web.render import claim_facts, kind_class, page, segments
 from testimonia.web.sessions import Session
@@ -35,6 +36,8 @@ def document(request: Request, document_id: DocumentId,
     view = show_document(ws, document_id)
     found = claims_of(ws, view.document.id)
     text = read_text(ws, view.document.id)
+    vocab = load_vocabulary()
     return page(request, "document.html", {
         "doc": view.document, "history": view.history, "segments": segments(text, found),
+        "acts": vocab.acts, "methods": vocab.methods, "violations": vocab.violations,
         "claims": [(c, claim_facts(c.body), kind_class(c.body["act"])) for c in found]}, session=session)

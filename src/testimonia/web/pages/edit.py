@@ -1,10 +1,13 @@
 """Editing a claim's fields in the browser, with pick-lists from the vocabularies: the
 same decision as `testimonia claim edit` (service.review.decide, "edited"), signed and
 audited. Only the fields the form changed are sent, parsed as a review plan's fields
-(analysis.edits.changes_from)."""
+(analysis.edits.changes_from). And adding a claim extraction missed, on words selected
+in the document (or typed as a quote): `testimonia claim add DOC --quote …`
+(service.review.add_claim, "added")."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Annotated
 
@@ -13,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from testimonia.analysis.edits import VICTIMS, changes_from
 from testimonia.errors import InvalidValue
-from testimonia.service.review import decide, show_claim
+from testimonia.service.review import add_claim, decide, show_claim
 from testimonia.shapes import ClaimJson
 from testimonia.vocab import load_vocabulary
 from testimonia.web.access import Access
@@ -22,6 +25,9 @@ from testimonia.web.sessions import Session, forget_index
 
 router = APIRouter()
 ClaimId = Annotated[int, Path(ge=1, le=2**62)]
+DocumentId = Annotated[str, Path(min_length=4, max_length=64, pattern="^[0-9a-f]+$")]
+SPAN = re.compile(r"(\d{1,9}):(\d{1,9})")
+MAX_QUOTE = 5000
 MANY = ("method", "violation", "perpetrator")
 
 
@@ -83,3 +89,36 @@ async def edit(request: Request, claim_id: ClaimId,
     decide(session.ws, claim_id, "edited", reason, changes_from(fields))
     forget_index(session)
     return RedirectResponse(f"/documents/{item.claim.document_id}#claim-{claim_id}", status_code=303)
+
+
+@router.post("/documents/{document_id}/claims", response_class=HTMLResponse)
+async def add(request: Request, document_id: DocumentId,
+              session: Annotated[Session, Depends(Access("review_claims"))]) -> Response:
+    """A claim on the words selected in the document (`span`, START:END, checked against
+    `quote`) or on a quote alone, found once in the text; its fields as the form gives them."""
+    form = await request.form()
+    quote = str(form.get("quote") or "").strip()
+    if not quote or len(quote) > MAX_QUOTE:
+        raise InvalidValue("A new claim needs the document's exact words"
+                           + (f" (at most {MAX_QUOTE} characters)." if quote else "."),
+                           fix="Select the words in the text, or type them in the quote field.")
+    found = SPAN.fullmatch(str(form.get("span") or "").strip())
+    span = (int(found.group(1)), int(found.group(2))) if found else None
+    fields: dict[str, object] = {}
+    for key in ("act", "period"):
+        value = str(form.get(key) or "").strip()
+        if value:
+            fields[key] = value
+    for key in ("method", "violation"):
+        values = [str(v) for v in form.getlist(key) if str(v).strip()]
+        if values:
+            fields[key] = values
+    places = [p.strip() for p in str(form.get("place") or "").split(";") if p.strip()]
+    if places:
+        fields["place"] = places
+    if form.get("hearsay") == "yes":
+        fields["hearsay"] = True
+    reason = str(form.get("reason") or "").strip()[:2000] or None
+    item = add_claim(session.ws, document_id, changes_from(fields), span, quote, reason)
+    forget_index(session)
+    return RedirectResponse(f"/documents/{item.claim.document_id}#claim-{item.id}", status_code=303)
