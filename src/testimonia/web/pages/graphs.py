@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from testimonia.analysis.overview import STATUSES
 from testimonia.service.analysis import pattern_report, transfer_network
 from testimonia.web.access import Access
-from testimonia.web.pages.analysis import status_class
+from testimonia.web.pages.analysis import Unreviewed, status_class
 from testimonia.web.render import page
 from testimonia.web.sessions import Session
 
 router = APIRouter()
-Unreviewed = Annotated[bool, Query(alias="unreviewed")]
 
 
 @router.get("/transfers", response_class=HTMLResponse)
