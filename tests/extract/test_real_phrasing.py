@@ -158,3 +158,10 @@ def test_a_reports_group_moves_from_where_the_report_left_it() -> None:
                    "there, in early January, to the pretrial detention centre in Taganrog.", "en")
     legs = {(c["transfer"]["from"]["name"], c["transfer"]["to"]["name"]) for c in found if c["transfer"]}
     assert {("Enerhodar", "Melitopol"), ("Melitopol", "Taganrog")} <= legs
+
+
+def test_a_length_after_an_exact_day_is_a_range_not_that_day() -> None:
+    found = claims("On 4 March 2023 soldiers arrested me in Nampala. After about two weeks I was moved "
+                   "to Bamako.", "en")
+    moved = next(c for c in found if c["act"] == "transfer")
+    assert (moved["period"]["start"], moved["period"]["end"]) == ("2023-03-04", "2023-03-18")

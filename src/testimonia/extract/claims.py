@@ -24,8 +24,10 @@ Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -57,7 +59,6 @@ AFTERWORD_REACH = 2  # sentences after an act where the witness may still say wh
 # statement's.
 UNSPOKEN = frozenset({"denial", "hypothetical"})
 SPEECH = frozenset({"attribution", "statement", "hearsay"})
-UNIDENTIFIED = frozenset({"unknown_armed_men"})  # perpetrators.yaml's type `unidentified`
 
 
 @dataclass
@@ -247,8 +248,8 @@ class _Reader:
         water until I thought my lungs were full. That was the Nampala camp, September 2023,
         and it was the white soldiers who did it."; «C'était au camp de Niafunké.»): what
         one of the next two sentences of the paragraph names, in sentences that tell no act
-        themselves and are nobody's statement, fills what the claim lacks."""
-        named = [p for p in claim.perpetrators if p["canonical"] not in UNIDENTIFIED]  # "armed men": who?
+        themselves (see `_afterword`), fills what the claim lacks."""
+        named = [p for p in claim.perpetrators if p["canonical"] not in unidentified()]  # "armed men": who?
         missing = {name for name, value in (("perpetrators", named), ("period", claim.period),
                                             ("places", claim.places or claim.transfer)) if not value}
         if claim.denial or not missing:
@@ -271,8 +272,9 @@ class _Reader:
         return replace(claim, evidence=evidence, **changes)
 
     def _afterword(self, position: int) -> dict[str, Any]:
-        """What a sentence that tells no act names: forces acting, places, a period (once
-        per sentence; nothing from someone's statement, a hypothesis or hearsay)."""
+        """What a sentence that tells no act names: forces acting, places, a period (read
+        once per sentence). Nothing from a denial or a hypothesis; from someone's statement
+        or hearsay, the forces only."""
         if position in self.afterwords:
             return self.afterwords[position]
         after = self.doc.sentences[position]
@@ -331,6 +333,11 @@ class _Reader:
             # within the last date the account gave (a new paragraph goes on with the story)
             when = {**ctx.dated.value, "duration_days": when.get("duration_days"),
                     "text": f"{ctx.dated.text} … {when['text']}"}
+            if when.get("precision") == "day" and when.get("end") and when.get("duration_days"):
+                # from that day to that many days after it, not that one day ("after about two
+                # weeks I was moved")
+                last = date.fromisoformat(when["end"]) + timedelta(days=int(when["duration_days"]))
+                when |= {"end": last.isoformat(), "precision": "range", "approximate": True}
             sources.append(ctx.dated_from)
         languages, languages_from = self._languages(s), s
         if not languages and ctx.languages:
@@ -418,6 +425,13 @@ class _Reader:
         sentences that supplied its place, perpetrators or period, in text order."""
         others = sorted({(x.start, x.end) for x in sources if x is not None} - {(s.start, s.end)})
         return tuple(Evidence(a, b, self.doc.text[a:b]) for a, b in [(s.start, s.end), *others])
+
+
+@functools.cache
+def unidentified() -> frozenset[str]:
+    """The perpetrator ids that say the witness could not tell who ("armed men"):
+    perpetrators.yaml's type `unidentified`."""
+    return frozenset(o.id for o in load_vocabulary().perpetrators.values() if o.type == "unidentified")
 
 
 CUSTODY = frozenset({"arrest", "detention", "transfer"})

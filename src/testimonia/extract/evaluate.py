@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from testimonia.errors import InvalidValue
+from testimonia.extract.claims import unidentified
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.pipeline import extract_text
 from testimonia.places.geo import km
@@ -93,7 +94,6 @@ def load_gold(path: Path) -> list[dict[str, Any]]:
 
 
 PARTS = ("all", "dev", "heldout")
-UNIDENTIFIED = frozenset({"unknown_armed_men"})
 
 
 def part_of(item: dict[str, Any]) -> str:
@@ -133,7 +133,7 @@ def predicted(doc: ExtractDoc) -> dict[str, Any]:
         "violations": {v for c in claims for v in c["violations"]},
         # "Armed men", "masked men": the witness could not say who (tests/eval/README.md:
         # unnamed actors are no perpetrator group), so they count as none named.
-        "perpetrators": {p["canonical"] for c in claims for p in c["perpetrators"]} - UNIDENTIFIED,
+        "perpetrators": {p["canonical"] for c in claims for p in c["perpetrators"]} - unidentified(),
         "places": [p for c in claims for p in c["places"]],
         "period": {(p.get("start"), p.get("end")) for p in periods},
         "victim": {c["victim"]["who"] for c in claims} - {"unknown"},
