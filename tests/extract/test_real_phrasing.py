@@ -165,3 +165,10 @@ def test_a_length_after_an_exact_day_is_a_range_not_that_day() -> None:
                    "to Bamako.", "en")
     moved = next(c for c in found if c["act"] == "transfer")
     assert (moved["period"]["start"], moved["period"]["end"]) == ("2023-03-04", "2023-03-18")
+
+
+def test_each_leg_of_a_route_keeps_its_own_date() -> None:
+    found = claims("In November 2022 the men were taken from Enerhodar to a detention facility in Melitopol, "
+                   "and from there, in early January, to the pretrial detention centre in Taganrog.", "en")
+    legs = {c["transfer"]["to"]["name"]: c["period"]["start"] for c in found if c["transfer"]}
+    assert legs == {"Melitopol": "2022-11-01", "Taganrog": "2023-01-01"}

@@ -325,6 +325,8 @@ class _Reader:
         if not perps and ctx.perpetrators:
             perps, perps_from = ctx.perpetrators, ctx.perpetrators_from or s
         period, period_from = self._period(s), s
+        if leg is not None and leg.destination is not None:
+            period = self._leg_period(s, leg.destination) or period
         if period is None and ctx.period is not None:
             period, period_from = ctx.period, ctx.period_from or s
         when = None if period is None else {**period.value, "text": period.text}
@@ -413,6 +415,17 @@ class _Reader:
     def _languages(self, s: Sentence) -> list[str]:
         return list(_unique(str(c.value["value"]) for c in self.index.inside(s, self.doc.cues)
                             if _cue(c) == "language"))
+
+    def _leg_period(self, s: Sentence, destination: Mention) -> Mention | None:
+        """The date told for one leg of a route, between the stop before it and its
+        destination ("to Melitopol, and from there, in early January, to Taganrog")."""
+        if not s.start <= destination.start < s.end:
+            return None
+        before = [p.end for p in self.where.stops(s) if p.end <= destination.start]
+        after = max(before, default=s.start)
+        dated = [p for p in self.index.inside(s, self.doc.mentions, "period")
+                 if after <= p.start and p.end <= destination.start and (p.value.get("start") or p.value.get("end"))]
+        return dated[-1] if dated else None
 
     def _period(self, s: Sentence) -> Mention | None:
         periods = self.index.inside(s, self.doc.mentions, "period")
