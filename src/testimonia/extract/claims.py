@@ -237,7 +237,7 @@ class _Reader:
         period = self._period(s)
         if period is not None:
             ctx.period, ctx.period_from = period, s
-            if period.value.get("start") or period.value.get("end"):
+            if _dated(period.value):
                 ctx.dated, ctx.dated_from = period, s
         spoken = self._languages(s)
         if spoken and "interrogation" in cues:  # "Допитували російською …": what follows too
@@ -330,7 +330,7 @@ class _Reader:
         if period is None and ctx.period is not None:
             period, period_from = ctx.period, ctx.period_from or s
         when = None if period is None else {**period.value, "text": period.text}
-        if when is not None and not (when.get("start") or when.get("end")) and ctx.dated is not None:
+        if when is not None and not _dated(when) and ctx.dated is not None:
             # "In April 2022 the LPR militia took me. They held me three days …": how long,
             # within the last date the account gave (a new paragraph goes on with the story)
             when = {**ctx.dated.value, "duration_days": when.get("duration_days"),
@@ -424,12 +424,12 @@ class _Reader:
         before = [p.end for p in self.where.stops(s) if p.end <= destination.start]
         after = max(before, default=s.start)
         dated = [p for p in self.index.inside(s, self.doc.mentions, "period")
-                 if after <= p.start and p.end <= destination.start and (p.value.get("start") or p.value.get("end"))]
+                 if after <= p.start and p.end <= destination.start and _dated(p.value)]
         return dated[-1] if dated else None
 
     def _period(self, s: Sentence) -> Mention | None:
         periods = self.index.inside(s, self.doc.mentions, "period")
-        dated = [p for p in periods if p.value.get("start") or p.value.get("end")]
+        dated = [p for p in periods if _dated(p.value)]
         chosen = dated or periods
         return chosen[0] if chosen else None
 
@@ -495,6 +495,11 @@ def _is_question(sentence: str) -> bool:
     """An interviewer's question asserts nothing."""
     return (sentence.rstrip(" \"'»”’)").endswith("?")
             or sentence.lstrip().lower().startswith(QUESTION_LABELS))
+
+
+def _dated(period: dict[str, Any]) -> bool:
+    """A period with a date at either end, not a length alone ("three days")."""
+    return bool(period.get("start") or period.get("end"))
 
 
 def _cue(m: Mention) -> str:
