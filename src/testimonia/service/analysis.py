@@ -8,9 +8,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from dataclasses import asdict
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, TypeVar, cast
+
+from sqlalchemy import Connection
 
 from testimonia.analysis.corroboration import Rules
 from testimonia.analysis.dossier import build_dossier
@@ -36,6 +41,7 @@ __all__ = ["JUDGEMENTS", "analyze_workspace", "cell_claims", "current_analysis",
            "judge", "map_data", "pattern_report", "site_timeline", "transfer_network"]
 
 JUDGEMENTS = ("merge", "split", "rename")
+V = TypeVar("V")
 
 
 @requires('read_results')
@@ -44,25 +50,102 @@ def current_analysis(ws: Workspace, include_unreviewed: bool = False) -> Results
     inputs are the claims and sources in the acting user's scope — the claims its
     organisation accepted, edited or added in review, and the unreviewed ones too when
     `include_unreviewed`; rejected claims never count. The result is stored for that
-    user's organisation, encrypted with its key."""
-    claims, basis, relations, judgements, links = _inputs(ws, include_unreviewed)
-    rules = _rules(ws)
-    digest = _digest(claims, relations, judgements, rules, basis, links)
+    user's organisation, encrypted with its key.
+
+    Reading is a look-up while the database's input generation (store/schema.py) has not
+    moved since the stored result was known current: no claim is opened. Once it moved,
+    the inputs are read and digested; the same digest only marks the stored result current
+    again, another one recomputes it. The result is shared between callers of this process
+    (_MEMO): treat it as read-only."""
     user = ws.user
-    record = f"analysis|org:{user.organization_id}"
+    variant = "all" if include_unreviewed else "reviewed"
+    basis = _basis(_rules(ws), variant)
+    record = f"analysis|org:{user.organization_id}|{variant}"
     with ws.engine.connect() as conn:
-        stored = analyses.load_results(conn, user.organization_id, digest)
-        if stored is not None:
-            keys = ws.org_private_keys(conn, user.organization_id, user.organization)
-            cached: ResultsJson = json.loads(orgkeys.read_record(conn, record, stored, keys))
-            return cached
-    results = analyze(claims, relations, judgements, rules, links)
-    results["review"] = basis
-    with ws.transaction() as conn:
-        plaintext = json.dumps(results, ensure_ascii=False).encode("utf-8")
-        analyses.save_results(conn, user.organization_id, digest,
-                              orgkeys.write_record(conn, record, plaintext, [user.organization_id]))
+        generation = analyses.generation(conn)  # before the inputs: a later write only recomputes
+        stored = analyses.load_results(conn, user.organization_id, variant)
+        if stored is not None and stored.basis != basis:
+            stored = None
+        if stored is not None and stored.generation == generation:
+            return _opened(ws, conn, record, variant, stored)
+    claims, review, relations, judgements, links = _inputs(ws, include_unreviewed)
+    digest = _digest(claims, relations, judgements, _rules(ws), review, links)
+    if stored is not None and stored.digest == digest:
+        if not ws.read_only:
+            with ws.transaction() as conn:
+                analyses.mark_current(conn, user.organization_id, variant, generation)
+        with ws.engine.connect() as conn:
+            return _opened(ws, conn, record, variant, stored)
+    results = analyze(claims, relations, judgements, _rules(ws), links)
+    results["review"] = review
+    if not ws.read_only:
+        with ws.transaction() as conn:
+            plaintext = json.dumps(results, ensure_ascii=False).encode("utf-8")
+            analyses.save_results(conn, user.organization_id, variant,
+                                  analyses.StoredResults(basis, generation, digest),
+                                  orgkeys.write_record(conn, record, plaintext, [user.organization_id]))
+    _remember(_memo_key(ws, digest, basis), results)
     return results
+
+
+@dataclass
+class _Held:
+    """A parsed analysis kept in this process, with the views drawn from it (the findings
+    matrix, the timeline: a page's cost once per analysis, not per request)."""
+
+    results: ResultsJson
+    views: dict[tuple[str, int], tuple[ResultsJson | None, Any]] = field(default_factory=dict)
+
+
+_MEMO: OrderedDict[tuple[str, int, str, str], _Held] = OrderedDict()
+_MEMO_SIZE = 4  # a web server's organisations × variants; each entry is one parsed analysis
+_MEMO_LOCK = threading.Lock()
+
+
+def _opened(ws: Workspace, conn: Connection, record: str, variant: str,
+            stored: analyses.StoredResults) -> ResultsJson:
+    """A stored analysis decrypted and parsed, or the same one parsed before in this
+    process (keyed by the database, the organisation, the digest of its inputs and its
+    basis)."""
+    key = _memo_key(ws, stored.digest, stored.basis)
+    with _MEMO_LOCK:
+        if key in _MEMO:
+            _MEMO.move_to_end(key)
+            return _MEMO[key].results
+    organization = ws.user.organization_id
+    keys = ws.org_private_keys(conn, organization, ws.user.organization)
+    sealed = analyses.sealed_results(conn, organization, variant)
+    results: ResultsJson = json.loads(orgkeys.read_record(conn, record, sealed, keys))
+    _remember(key, results)
+    return results
+
+
+def _memo_key(ws: Workspace, digest: str, basis: str) -> tuple[str, int, str, str]:
+    return str(ws.paths.root), ws.user.organization_id, digest, basis
+
+
+def _remember(key: tuple[str, int, str, str], results: ResultsJson) -> None:
+    with _MEMO_LOCK:
+        _MEMO[key] = _Held(results)
+        _MEMO.move_to_end(key)
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+
+
+def _view(name: str, results: ResultsJson, pending: ResultsJson | None, draw: Callable[[], V]) -> V:
+    """A view of an analysis (and of its pending counterpart) drawn once while that
+    analysis is held in this process."""
+    with _MEMO_LOCK:
+        held = next((h for h in _MEMO.values() if h.results is results), None)
+        if held is not None and (name, id(pending)) in held.views:
+            kept_pending, value = held.views[(name, id(pending))]
+            if kept_pending is pending:
+                return cast(V, value)
+    value = draw()
+    if held is not None:
+        with _MEMO_LOCK:
+            held.views[(name, id(pending))] = (pending, value)
+    return value
 
 
 @requires('analyze')
@@ -129,6 +212,13 @@ def _rules(ws: Workspace) -> Rules:
     return Rules(min_independent=int(ws.config["min_independent_sources"]))
 
 
+def _basis(rules: Rules, variant: str) -> str:
+    """What a stored analysis was computed with besides its inputs: the code, the rules
+    and the variant (reviewed claims only, or all)."""
+    return hashlib.sha256(f"{_code_digest()}|{json.dumps(asdict(rules), sort_keys=True)}|{variant}"
+                          .encode()).hexdigest()
+
+
 def _digest(claims: list[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
             rules: Rules, basis: ReviewBasisJson, links: list[PersonLink]) -> str:
     """Of every input (a claim by what it says: a review decision changes it), and of the
@@ -178,7 +268,7 @@ def findings_matrix(ws: Workspace, include_unreviewed: bool = False) -> tuple[Ma
     findings and their independent sources; what only unreviewed claims support is
     `pending review` (unless they are counted). With the basis of the figures."""
     results, pending = _shown(ws, include_unreviewed)
-    return matrix_of(results, pending), results.get("review")
+    return _view("matrix", results, pending, lambda: matrix_of(results, pending)), results.get("review")
 
 
 @requires('read_claims')
@@ -204,16 +294,19 @@ def cell_claims(ws: Workspace, site: str, allegation: str, include_unreviewed: b
 
 @requires('read_results')
 def map_data(ws: Workspace, include_unreviewed: bool = False, method: str | None = None,
-             start: str | None = None, end: str | None = None) -> dict[str, Any]:
+             start: str | None = None, end: str | None = None, perpetrator: str | None = None,
+             conflict: str | None = None) -> dict[str, Any]:
     """The map's layers (analysis/overview.py map_layers): sites, transfer routes."""
     results, pending = _shown(ws, include_unreviewed)
-    return {**map_layers(results, pending, method, start, end), "review": results.get("review")}
+    return {**map_layers(results, pending, method, start, end, perpetrator, conflict),
+            "review": results.get("review")}
 
 
 @requires('read_results')
 def site_timeline(ws: Workspace, include_unreviewed: bool = False) -> Timeline:
     """Each site's activity over time (analysis/overview.py timeline)."""
-    return timeline(*_shown(ws, include_unreviewed))
+    results, pending = _shown(ws, include_unreviewed)
+    return _view("timeline", results, pending, lambda: timeline(results, pending))
 
 
 @requires('read_results')

@@ -1,5 +1,6 @@
 """Full-text search over the testimony and the claims one user's organisation sees, with
-facets (language, source kind, site, method, review state, organisation).
+facets (language, source kind, site, method, period, perpetrator, review state,
+organisation).
 
 Testimony is encrypted at rest, so no index is ever written to disk: `build_index` opens
 the documents and claims in the acting user's scope and builds an SQLite FTS5 index in
@@ -32,7 +33,7 @@ from testimonia.text.textfold import fold, tokens
 __all__ = ["FACETS", "FacetCount", "Hit", "Item", "Piece", "SearchIndex", "SearchResults",
            "build_index"]
 
-FACETS = ("language", "source_kind", "site", "method", "review_state", "organization")
+FACETS = ("language", "source_kind", "site", "method", "period", "perpetrator", "review_state", "organization")
 LIMIT = 50
 SNIPPET_CHARS = 240
 MAX_QUERY_WORDS = 12
@@ -83,9 +84,11 @@ class SearchResults:
 
 
 class SearchIndex:
-    """An FTS5 index in memory over `items`; safe to share between threads."""
+    """An FTS5 index in memory over `items`; safe to share between threads. `generation`:
+    the workspace's input generation it was built at (Workspace.input_generation)."""
 
-    def __init__(self, items: Iterable[Item]) -> None:
+    def __init__(self, items: Iterable[Item], generation: int = 0) -> None:
+        self.generation = generation
         self._lock = threading.Lock()
         # In memory only; its own connection, never the workspace's (autocommit: BEGIN/COMMIT below).
         self._db = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
@@ -209,6 +212,7 @@ def _found(folded: str, language: str, wanted: set[str]) -> bool:
 def build_index(ws: Workspace) -> SearchIndex:
     """An index in memory of the documents (not withdrawn) and claims the acting user's
     organisation sees; the read is audited (`search_index`: how many of each)."""
+    generation = ws.input_generation()  # before the reads: a later write makes it out of date
     with ws.transaction() as conn:
         visible = ws.scope(conn).document_ids(conn)
         withdrawn = records.withdrawn_ids(conn)
@@ -226,16 +230,15 @@ def build_index(ws: Workspace) -> SearchIndex:
                       "source_kind": [kinds.get(doc.source or "", "unknown")]}
             own = claims.get(doc.id, [])
             items.append(Item("document", doc.id, doc.file_name, doc.language, text, {
-                **common, "site": [s for c in own for s in _sites(c.body)],
-                "method": [m for c in own for m in _methods(c.body)],
+                **common, **{name: [v for c in own for v in values(c.body)] for name, values in _CLAIM_FACETS.items()},
                 "review_state": [c.state for c in own]}, title=doc.file_name))
             items += [Item("claim", doc.id, doc.file_name, doc.language, _claim_text(c.body), {
-                **common, "site": _sites(c.body), "method": _methods(c.body),
+                **common, **{name: values(c.body) for name, values in _CLAIM_FACETS.items()},
                 "review_state": [c.state]}, claim_id=c.id, title=f"{claim_ref(c.id)} {c.body['act']}")
                 for c in own]
         ws.audit(conn, "search_index", None, {"documents": len(docs),
                                                "claims": sum(len(v) for v in claims.values())})
-    return SearchIndex(items)
+    return SearchIndex(items, generation)
 
 
 def _sites(body: ClaimJson) -> list[str]:
@@ -244,6 +247,23 @@ def _sites(body: ClaimJson) -> list[str]:
 
 def _methods(body: ClaimJson) -> list[str]:
     return [*body["methods"], *body["violations"]]
+
+
+def _years(body: ClaimJson) -> list[str]:
+    """The years a claim's period touches (an open or undated one: none), at most 30."""
+    period = body["period"] or {}
+    first, last = (str(period.get(k) or "")[:4] for k in ("start", "end"))
+    first, last = first or last, last or first
+    if not (first.isdigit() and last.isdigit()) or int(last) < int(first):
+        return []
+    return [str(year) for year in range(int(first), min(int(last), int(first) + 29) + 1)]
+
+
+def _perpetrators(body: ClaimJson) -> list[str]:
+    return [str(p.get("canonical") or p["name"]) for p in body["perpetrators"] if p.get("canonical") or p.get("name")]
+
+
+_CLAIM_FACETS = {"site": _sites, "method": _methods, "period": _years, "perpetrator": _perpetrators}
 
 
 def _claim_text(body: ClaimJson) -> str:

@@ -41,7 +41,7 @@ from testimonia.model import Organization, Role
 from testimonia.service import doccrypt, orgkeys
 from testimonia.service.actor import Actor, authenticate
 from testimonia.service.policy import Scope, User, scope_of
-from testimonia.store import chain, logs, protection, records
+from testimonia.store import analyses, chain, logs, protection, records
 from testimonia.store.engine import migrate, needs_migration, open_engine, storage_failure
 from testimonia.store.heads import Head, HeadFile, HeadState, entry_head
 from testimonia.store.lock import Waiting, WorkspaceLock
@@ -369,6 +369,12 @@ class Workspace:
         self.audit(conn, "user_added", clean, {"organization": org.name, "role": role.value,
                                                **keys.public.as_details()})
         return user_id, keys.public.box
+
+    def input_generation(self) -> int:
+        """A number the database moves on every write to what the analysis and search read
+        (store/schema.py ANALYSIS_INPUTS): the same number, the same inputs."""
+        with self.engine.connect() as conn:
+            return analyses.generation(conn)
 
     def scope(self, conn: Connection) -> Scope:
         return scope_of(conn, self.user)

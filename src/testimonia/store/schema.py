@@ -158,12 +158,36 @@ site_judgements = Table(
     Column("organization_id", Integer, ForeignKey("organizations.id"), nullable=False),  # 0007
 )
 
-analysis_results = Table(  # one organisation's latest analysis, encrypted for it (0009)
+analysis_results = Table(  # one organisation's latest analysis per variant, encrypted for it (0009, 0013)
     "analysis_results", metadata,
     Column("organization_id", Integer, ForeignKey("organizations.id"), primary_key=True),
-    Column("sealed", LargeBinary, nullable=False),  # the documented JSON (docs/analysis.md)
+    Column("variant", String(16), primary_key=True),  # "reviewed" | "all" (unreviewed claims too)
+    Column("basis", String(64), nullable=False),  # of the analysis code, rules and variant
+    Column("generation", Integer, nullable=False),  # input_generation when it was known current
     Column("digest", String(64), nullable=False),  # of the inputs it was computed from
+    Column("sealed", LargeBinary, nullable=False),  # the documented JSON (docs/analysis.md)
     Column("at", String(32), nullable=False),
+)
+
+# One row: a number the database moves (triggers, migration 0013) on every insert, update
+# or delete in a table the analysis reads. A stored analysis computed at generation G is
+# current while the number is still G, so reading it needs no claim opened.
+input_generation = Table(
+    "input_generation", metadata,
+    Column("id", Integer, CheckConstraint("id = 1", name="one_row"), primary_key=True),
+    Column("generation", Integer, nullable=False),
+)
+
+# The tables whose rows the analysis reads, directly or through the scope of what an
+# organisation sees: each has the triggers that move input_generation. Every other table
+# is in NOT_ANALYSIS_INPUTS, and a test checks that the two lists cover the schema.
+ANALYSIS_INPUTS = ("organizations", "sources", "source_relations", "documents", "extractions", "mentions",
+                   "claims", "claim_reviews", "person_links", "site_judgements", "shares")
+NOT_ANALYSIS_INPUTS = (
+    "document_texts",  # the text: the analysis reads what extraction made of it
+    "custody_events", "audit_events",  # logs (a read is audited: it must not invalidate)
+    "analysis_results", "input_generation",  # the cache itself
+    "users", "organization_keys", "org_key_grants", "vault_entries", "record_keys",  # keys, identities
 )
 
 audit_events = _log("audit_events", Column("subject", Text, nullable=True))  # what was read or changed

@@ -15,7 +15,7 @@ from testimonia.service.policy import User
 from testimonia.service.search import SearchIndex
 from testimonia.service.workspace import Workspace
 
-__all__ = ["ABSOLUTE_SECONDS", "IDLE_SECONDS", "Session", "SessionStore", "forget_index"]
+__all__ = ["ABSOLUTE_SECONDS", "IDLE_SECONDS", "Session", "SessionStore"]
 
 IDLE_SECONDS = 30 * 60
 ABSOLUTE_SECONDS = 12 * 60 * 60
@@ -29,7 +29,6 @@ class Session:
     started: float
     seen: float
     index: SearchIndex | None = None  # built at the session's first search, in memory only
-    index_built: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -90,10 +89,3 @@ class SessionStore:
                 session.index.close()
             session.ws.close()
 
-
-def forget_index(session: Session) -> None:
-    """The session's search index is out of date (it changed what the index holds)."""
-    with session.lock:
-        if session.index is not None:
-            session.index.close()
-            session.index = None

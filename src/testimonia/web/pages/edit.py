@@ -11,17 +11,17 @@ import re
 from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from testimonia.analysis.edits import VICTIMS, changes_from
 from testimonia.errors import InvalidValue
-from testimonia.service.review import add_claim, decide, show_claim
+from testimonia.service.review import add_claim, decide, place_choices, show_claim
 from testimonia.shapes import ClaimJson
 from testimonia.vocab import load_vocabulary
 from testimonia.web.access import Access
 from testimonia.web.render import claim_facts, page
-from testimonia.web.sessions import Session, forget_index
+from testimonia.web.sessions import Session
 
 router = APIRouter()
 ClaimId = Annotated[int, Path(ge=1, le=2**62)]
@@ -61,6 +61,19 @@ def changed_fields(before: Mapping[str, str | list[str]], form: Mapping[str, str
     return fields
 
 
+@router.get("/places.json")
+def places(session: Annotated[Session, Depends(Access("review_claims"))],
+           q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    """The gazetteer's places a name may be, for the place fields of the edit and add
+    forms: each with the value to put in the field ("NAME, CC") and what tells it apart."""
+    found = [{"value": f"{p.name}, {p.country}",
+              "label": " · ".join(x for x in (p.name, p.country, p.admin1 and f"region {p.admin1}",
+                                                 p.facility_type or p.kind,
+                                                 f"{p.population:,} inhabitants" if p.population else "") if x)}
+             for p in place_choices(session.ws, q)]
+    return JSONResponse({"places": found})
+
+
 @router.get("/claims/{claim_id}/edit", response_class=HTMLResponse)
 def edit_form(request: Request, claim_id: ClaimId,
               session: Annotated[Session, Depends(Access("review_claims"))]) -> Response:
@@ -87,7 +100,6 @@ async def edit(request: Request, claim_id: ClaimId,
         raise InvalidValue(f"Nothing was changed on claim #{claim_id}.",
                            fix="Change a field, or accept the claim as it is.")
     decide(session.ws, claim_id, "edited", reason, changes_from(fields))
-    forget_index(session)
     return RedirectResponse(f"/documents/{item.claim.document_id}#claim-{claim_id}", status_code=303)
 
 
@@ -120,5 +132,4 @@ async def add(request: Request, document_id: DocumentId,
         fields["hearsay"] = True
     reason = str(form.get("reason") or "").strip()[:2000] or None
     item = add_claim(session.ws, document_id, changes_from(fields), span, quote, reason)
-    forget_index(session)
     return RedirectResponse(f"/documents/{item.claim.document_id}#claim-{item.id}", status_code=303)

@@ -13,7 +13,7 @@ from testimonia.service.review import decide, review_queue
 from testimonia.service.reviewed import ReviewedClaim
 from testimonia.web.access import Access
 from testimonia.web.render import claim_facts, kind_class, page
-from testimonia.web.sessions import Session, forget_index
+from testimonia.web.sessions import Session
 
 router = APIRouter()
 PER_PAGE = 25
@@ -50,7 +50,6 @@ def reject(request: Request, claim_id: ClaimId, session: Annotated[Session, Depe
 
 
 def _decided(request: Request, session: Session, item: ReviewedClaim) -> Response:
-    forget_index(session)
     if request.headers.get("HX-Request"):
         return page(request, "_decided.html", {"item": item, "facts": claim_facts(item.body)}, session=session)
     return RedirectResponse("/review", status_code=303)

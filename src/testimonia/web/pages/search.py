@@ -1,11 +1,11 @@
 """Search over the testimony and the claims the user's organisation sees, with facets.
 The index is built in memory at the session's first search and dropped with the
-session (service/search.py; docs/web.md), rebuilt after the session's own review
-decisions and when it is older than INDEX_SECONDS (others' decisions)."""
+session (service/search.py; docs/web.md), and built again at the next search after
+anything it holds changed — a review decision, a new extraction, a share — by anyone
+(the workspace's input generation moved)."""
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -18,16 +18,17 @@ from testimonia.web.sessions import Session
 
 router = APIRouter()
 FacetValues = Annotated[list[str], Query(max_length=20)]
-INDEX_SECONDS = 5 * 60
 
 
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, session: Annotated[Session, Depends(Access("read_text"))],
            q: Annotated[str, Query(max_length=300)] = "", language: FacetValues = [],  # noqa: B006
            source_kind: FacetValues = [], site: FacetValues = [], method: FacetValues = [],  # noqa: B006
+           period: FacetValues = [], perpetrator: FacetValues = [],  # noqa: B006
            review_state: FacetValues = [], organization: FacetValues = []) -> Response:  # noqa: B006
     filters = {"language": language, "source_kind": source_kind, "site": site, "method": method,
-               "review_state": review_state, "organization": organization}
+               "period": period, "perpetrator": perpetrator, "review_state": review_state,
+               "organization": organization}
     results = None
     if q.strip() or any(filters.values()):
         results = index_of(session).search(q, filters)
@@ -37,11 +38,12 @@ def search(request: Request, session: Annotated[Session, Depends(Access("read_te
 
 
 def index_of(session: Session) -> SearchIndex:
-    """The session's index, built at its first search (one build at a time)."""
+    """The session's index, built at its first search and again once what it holds has
+    changed (one build at a time)."""
     with session.lock:
-        if session.index is None or time.monotonic() - session.index_built > INDEX_SECONDS:
-            if session.index is not None:
-                session.index.close()
-            session.index = build_index(session.ws)
-            session.index_built = time.monotonic()
-        return session.index
+        index = session.index
+        if index is None or index.generation != session.ws.input_generation():
+            if index is not None:
+                index.close()
+            session.index = index = build_index(session.ws)
+        return index
