@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -61,6 +62,9 @@ SETTINGS: tuple[Setting, ...] = (
             "hand) an allegation needs to be called corroborated.", kind=int),
     Setting("k_anonymity", lambda: 5, "Smallest group of witnesses sharing the same "
             "quasi-identifiers that an export may publish (k-anonymity).", kind=int),
+    Setting("map_tiles", lambda: "", "Off by default: the web map draws the boundaries it "
+            "ships. An https tile address with {z}, {x} and {y} (a tile server you run: each "
+            "tile asked tells it where you look) adds a tile layer under them."),
 )
 BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -134,7 +138,14 @@ def _resolve(s: Setting, flags: Mapping[str, Any], env: Mapping[str, str],
     return s.default(), "default"
 
 
+TILES = re.compile(r"https://[A-Za-z0-9.-]+(:\d{1,5})?/[^\s\"'<>]*")
+
+
 def _coerce(s: Setting, value: Any, where: str) -> Any:
+    if s.name == "map_tiles" and value and not (
+            TILES.fullmatch(str(value)) and all(f"{{{k}}}" in str(value) for k in "zxy")):
+        raise ConfigError(f"map_tiles = {value!r} (from {where}) is not an https tile address.",
+                          fix="Give https://HOST/PATH with {z}, {x} and {y}, or leave it empty.")
     if s.kind is int:
         try:
             number = int(value)

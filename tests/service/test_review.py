@@ -124,6 +124,10 @@ def test_a_place_is_found_by_any_of_its_names() -> None:
     from testimonia.analysis.edits import place_json
     assert place_json("Таганрог")["country"] == "RU"
     assert place_json("Sevare")["country"] == "ML"
+    assert place_json("Nara, ML")["country"] == "ML"  # a country code picks among places of one name
+    assert place_json("Nara, JP")["country"] == "JP"
+    with pytest.raises(InvalidValue, match="No place called 'Nara'"):
+        place_json("Nara, FR")
 
 
 # A new extraction -------------------------------------------------------------------------

@@ -36,6 +36,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, frozenset[str], bool]] = {
     ("GET", "/claims/{claim_id}/edit"): ("review_claims", READERS, True),
     ("POST", "/claims/{claim_id}/edit"): ("review_claims", READERS, True),
     ("POST", "/documents/{document_id}/claims"): ("review_claims", READERS, True),
+    ("GET", "/places.json"): ("review_claims", READERS, False),
     ("GET", "/findings"): ("read_results", ALL, False),
     ("GET", "/findings/cell"): ("read_claims", READERS, True),
     ("GET", "/dossier"): ("read_claims", READERS, True),
@@ -98,6 +99,7 @@ def _requests(web: Web) -> dict[tuple[str, str], Callable[[TestClient, str], htt
             "csrf_token": t, "act": "detention", "victim": "group"}),
         ("POST", "/documents/{document_id}/claims"): lambda c, t: c.post(f"/documents/{doc}/claims", data={
             "csrf_token": t, "quote": "every night", "act": next(acts)}),  # (a new act each time: no repeat)
+        ("GET", "/places.json"): lambda c, t: c.get("/places.json", params={"q": "Nara"}),
         ("GET", "/findings"): lambda c, t: c.get("/findings"),
         ("GET", "/findings/cell"): lambda c, t: c.get("/findings/cell", params={
             "site": SITE, "allegation": "beating", "unreviewed": "1"}),

@@ -9,10 +9,13 @@ import html
 import json
 import re
 
+import pytest
 from tests.web.conftest import Web
 from tests.web.test_xss import live
 
 from testimonia.service.analysis import judge
+from testimonia.service.review import decide, review_queue
+from testimonia.web.pages import analysis as analysis_pages
 
 CAMP = "site:supp:ml_sevare/military_camp"
 KHERSON = "site:supp:ua_kherson/basement"
@@ -151,3 +154,49 @@ def test_a_site_name_with_a_script_payload_is_inert_on_every_analysis_page(web: 
     data = web.client.get("/map/data.json", params={"unreviewed": "1"})
     assert "<" not in data.text and ">" not in data.text
     assert SITE_PAYLOAD in {s["name"] for s in json.loads(data.text)["sites"]}
+
+
+def test_the_matrix_is_shown_a_page_of_sites_at_a_time(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analysis_pages, "MATRIX_ROWS", 1)
+    web.sign_in("s-reviewer")
+    first = web.client.get("/findings", params={"unreviewed": "1"}).text
+    assert "Sites 1–1 of" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    second = web.client.get("/findings", params={"unreviewed": "1", "page": "2"}).text
+    assert "Sites 2–2 of" in second and 'rel="prev"' in second
+    rows = [re.findall(r'<th scope="row"', page) for page in (first, second)]
+    assert rows == [['<th scope="row"'], ['<th scope="row"']]
+    assert _site_names(first) != _site_names(second)
+    last = web.client.get("/findings", params={"unreviewed": "1", "page": "999"})
+    assert last.status_code == 200 and 'rel="next"' not in last.text  # past the end: the last page
+    assert web.client.get("/findings", params={"page": "0"}).status_code == 400
+
+
+def _site_names(page: str) -> list[str]:
+    return re.findall(r'<th scope="row" class="site"><a href="[^"]*">([^<]*)</a>', page)
+
+
+def test_another_user_s_decision_rebuilds_the_search_index_at_the_next_search(web: Web) -> None:
+    web.sign_in("s-reviewer")
+    before = web.client.get("/search", params={"q": "током", "review_state": "accepted"}).text
+    assert '<p class="count">0 results.' in before
+    with web.open_as("s-analyst") as other:
+        for claim in review_queue(other):
+            if "electric_shock" in claim.body["methods"]:
+                decide(other, claim.id, "accepted")
+    after = web.client.get("/search", params={"q": "током", "review_state": "accepted"}).text
+    assert '<p class="count">0 results.' not in after and "<mark>током</mark>" in after  # accepted now
+
+
+def test_the_map_is_filtered_by_perpetrator_and_conflict(web: Web) -> None:
+    web.sign_in("s-reviewer")
+    everything = web.client.get("/map/data.json", params={"unreviewed": "1"}).json()
+    assert {c["id"] for c in everything["conflicts"]} >= {"sahel", "russia_ukraine"}
+    assert everything["perpetrators"]
+    for conflict in everything["conflicts"]:
+        some = web.client.get("/map/data.json", params={"unreviewed": "1", "conflict": conflict["id"]}).json()
+        assert some["sites"] and {s["conflict"] for s in some["sites"]} == {conflict["id"]}
+    force = everything["perpetrators"][0]
+    theirs = web.client.get("/map/data.json", params={"unreviewed": "1", "perpetrator": force}).json()
+    assert theirs["sites"] and all(force in s["forces"] for s in theirs["sites"])
+    assert len(theirs["sites"]) < len(everything["sites"])
+    assert web.client.get("/map/data.json", params={"conflict": "<b>"}).status_code == 400

@@ -356,8 +356,14 @@ def test_the_main_pages_over_the_sample_investigation(tmp_path: Path) -> None:
         assert p.locator("path.site-marker").count() >= 5
         assert p.locator("path.transfer").count() >= 1 and p.locator("path.transfer.cross-border").count() >= 1
         assert p.locator(".leaflet-tooltip.transfer-count").count() == p.locator("path.transfer").count()
+        assert p.locator("marker#transfer-arrow").count() == 1  # each route points where they were taken
+        assert p.evaluate("getComputedStyle(document.querySelector('path.transfer')).markerMid").startswith("url(")
+        assert p.locator("select[name=perpetrator] option").count() > 1
         p.wait_for_timeout(300)
         shot("map")
+        everywhere = p.locator("path.site-marker").count()
+        p.select_option("select[name=conflict]", index=1)  # one conflict: fewer sites
+        p.wait_for_function(f"document.querySelectorAll('path.site-marker').length < {everywhere}")
         p.goto("/timeline")
         p.wait_for_selector("svg.timeline rect.episode")
         shot("timeline")

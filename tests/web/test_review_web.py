@@ -84,8 +84,10 @@ def _form(html: str) -> dict[str, str | list[str]]:
     for name, body in re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', html, re.S):
         chosen = re.findall(r'<option value="([^"]*)" selected>', body)
         values[name] = chosen if name in ("method", "violation", "perpetrator") else (chosen or [""])[0]
-    for name, value in re.findall(r'<input name="(\w+)" value="([^"]*)">', html):
-        values[name] = value
+    for attributes in re.findall(r"<input ([^>]*)>", html):
+        name, value = re.search(r'name="(\w+)"', attributes), re.search(r' value="([^"]*)"', attributes)
+        if name and value and "type=" not in attributes:
+            values[name.group(1)] = value.group(1)
     if re.search(r'name="denial" value="yes" checked', html):
         values["denial"] = "yes"
     return values
@@ -174,3 +176,21 @@ def test_a_claim_on_words_the_document_does_not_hold_is_refused_with_the_reason(
     assert no_act.status_code == 400 and "needs an act, a method or a violation" in no_act.text
     no_csrf = web.client.post(f"/documents/{doc}/claims", data={"quote": "every night", "act": "detention"})
     assert no_csrf.status_code == 403
+
+
+def test_the_place_field_offers_the_gazetteer_s_places_of_a_name_and_takes_the_one_chosen(web: Web) -> None:
+    csrf = web.sign_in("s-reviewer")
+    offered = web.client.get("/places.json", params={"q": "Nara"}).json()["places"]
+    assert "Nara, ML" in {p["value"] for p in offered}
+    assert {p["value"].rsplit(", ", 1)[1] for p in offered} >= {"ML", "JP"}  # the reviewer picks
+    assert web.client.get("/places.json", params={"q": "<b>"}).json() == {"places": []}
+    claim = re.search(r'action="/claims/(\d+)/accept"', web.client.get("/review").text)
+    assert claim
+    form = web.client.get(f"/claims/{claim.group(1)}/edit").text
+    assert 'list="place-choices"' in form and '<datalist id="place-choices">' in form
+    saved = web.client.post(f"/claims/{claim.group(1)}/edit", data={
+        **_form(form), "csrf_token": csrf, "place": "Nara, ML", "reason": "the Malian town"}, follow_redirects=False)
+    assert saved.status_code == 303
+    with web.open_as("s-admin") as admin:
+        assert [(p["name"], p["country"]) for p in show_claim(admin, int(claim.group(1))).body["places"]] == [
+            ("Nara", "ML")]

@@ -96,3 +96,15 @@ def test_another_organisation_finds_nothing_of_what_it_was_not_shown(web: Web) -
     web.sign_in("p-analyst")
     page = web.client.get("/search", params={"q": "Sevare"})
     assert "0 results." in page.text and "kadi.md" not in page.text
+
+
+def test_claims_are_found_by_the_years_of_their_period_and_by_perpetrator(web: Web) -> None:
+    web.sign_in("s-reviewer")
+    page = web.client.get("/search", params={"q": "", "period": "2023"}).text
+    assert "oleg.md" in page and "kadi.md" not in page  # March 2023 in Kherson; March 2022 at Sévaré
+    assert re.search(r'name="period" value="2023" checked', page)
+    everything = web.client.get("/search", params={"q": "beat"}).text
+    perpetrators = re.findall(r'name="perpetrator" value="([^"]+)"', everything)
+    assert perpetrators, everything[:2000]
+    chosen = web.client.get("/search", params={"q": "beat", "perpetrator": perpetrators[0]}).text
+    assert f'name="perpetrator" value="{perpetrators[0]}" checked' in chosen

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.web.conftest import Web
 
+from testimonia.errors import ConfigError
 from testimonia.service.audit import read_audit
 from testimonia.service.claims import claims_of, list_claims
 from testimonia.service.documents import list_documents
-from testimonia.web.app import CSP
+from testimonia.service.workspace import Workspace
+from testimonia.web.app import CSP, create_app, headers_for
 
 HEADERS = {"content-security-policy": CSP, "x-content-type-options": "nosniff",
            "referrer-policy": "no-referrer", "x-frame-options": "DENY"}
@@ -82,3 +85,20 @@ def test_no_change_on_get(web: Web) -> None:
     with web.open_as("s-admin") as admin:
         assert not [e for e in read_audit(admin).entries if e.action == "claim_reviewed"]
     assert web.client.get("/", follow_redirects=False).status_code == 200  # GET /signout did not end it
+
+
+def test_a_configured_tile_server_is_the_one_other_origin_images_may_come_from(web: Web) -> None:
+    assert web.client.get("/signin").headers["content-security-policy"] == CSP  # not configured: none
+    tiles = "https://tiles.newsroom.example/osm/{z}/{x}/{y}.png"
+    headers = headers_for(tiles)["Content-Security-Policy"]
+    assert "img-src 'self' data: https://tiles.newsroom.example;" in headers
+    assert headers.replace(" https://tiles.newsroom.example", "") == CSP
+    with Workspace.open(web.ws.paths.root, web.key, flags={"map_tiles": tiles}) as ws, \
+            TestClient(create_app(ws)) as client:
+        assert client.get("/signin").headers["content-security-policy"] == headers
+        web.sign_in("s-viewer", client)
+        assert f'data-tiles="{tiles}"' in client.get("/map").text
+    for bad in ("http://tiles.example/{z}/{x}/{y}.png", "https://tiles.example/tile.png",
+                "https://x.example/{z}/{x}/{y}.png' onerror='x"):
+        with pytest.raises(ConfigError, match="not an https tile address"):
+            Workspace.open(web.ws.paths.root, web.key, flags={"map_tiles": bad})

@@ -146,12 +146,21 @@ def _known(value: str, known: Any, what: str) -> str:
                        + f"`testimonia codes {what}s` lists them all.")
 
 
+def _country_suffix(where: str) -> tuple[str, str | None]:
+    """"Nara, ML" -> ("Nara", "ML"); a name without a country code as it is."""
+    found = re.fullmatch(r"(.+?),\s*([A-Za-z]{2})", where)
+    return (found.group(1).strip(), found.group(2).upper()) if found else (where, None)
+
+
 def place_json(name: str) -> PlaceJson:
     """A place by any of its names, in any script, as the gazetteer knows it;
-    "NAME@FACILITY" names the kind of place there ("Melitopol@police_station": a police
-    station in Melitopol, a site apart from the town's other places of detention)."""
+    "NAME, CC" the one in that country ("Nara, ML": the Malian town, not the Japanese
+    city); "NAME@FACILITY" names the kind of place there ("Melitopol@police_station": a
+    police station in Melitopol, a site apart from the town's other places of detention)."""
     where, _, facility = name.partition("@")
-    found = get_gazetteer().lookup(where.strip(), "und")
+    where, country = _country_suffix(where.strip())
+    found = [p for p in get_gazetteer().lookup(where, "und", [country] if country else [])
+             if not country or p.country == country]
     if not found:
         raise InvalidValue(f"No place called '{where.strip()}' in the gazetteer.",
                            fix="Try another spelling, the nearest town, or the region; "

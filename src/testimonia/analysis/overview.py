@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from testimonia.analysis.patterns import conflict_label, conflict_of
 from testimonia.shapes import FindingJson, ResultsJson, SiteJson
 
 __all__ = ["PENDING", "PRECISION_KM", "STATUSES", "Cell", "Episode", "Matrix", "Timeline", "TimelineRow",
@@ -120,11 +121,14 @@ def _last_day(end: str) -> str:
 
 
 def map_layers(results: ResultsJson, pending: ResultsJson | None = None, method: str | None = None,
-               start: str | None = None, end: str | None = None) -> dict[str, Any]:
+               start: str | None = None, end: str | None = None, perpetrator: str | None = None,
+               conflict: str | None = None) -> dict[str, Any]:
     """The map's data: each site with a known position (its status the strongest of its
     findings that pass the filter: an allegation `method`, a period overlapping
-    [start, end]) and each transfer route between two sites that are shown; the sites
-    with no position are only counted (`unplaced`)."""
+    [start, end]; the site kept only if a force it is reported with is `perpetrator` and
+    its country is in `conflict`, vocab/conflicts.yaml) and each transfer route between
+    two sites that are shown; the sites with no position are only counted (`unplaced`).
+    With the choices the filters offer: allegations, perpetrators and conflicts."""
     counted, waiting, sites = _with_pending(results, pending)
     chosen = [(f, f["status"]) for f in counted] + [(f, PENDING) for f in waiting]
     chosen = [(f, s) for f, s in chosen
@@ -138,6 +142,10 @@ def map_layers(results: ResultsJson, pending: ResultsJson | None = None, method:
         site = sites.get(site_id)
         if site is None:
             continue
+        forces = [str(f["canonical"]) for f in site["forces"]]
+        where = conflict_of(site["country"])
+        if (perpetrator is not None and perpetrator not in forces) or (conflict is not None and where != conflict):
+            continue
         if site["lat"] is None or site["lon"] is None or site["precision"] not in PRECISION_KM:
             unplaced += 1
             continue
@@ -149,7 +157,8 @@ def map_layers(results: ResultsJson, pending: ResultsJson | None = None, method:
             "independent_sources": max(f["independent_sources"] for f, _ in found),
             "claims": site["claim_count"], "sources": site["source_count"],
             "first_reported": site["first_reported"], "last_reported": site["last_reported"],
-            "allegations": sorted({f["allegation"] for f, _ in found})})
+            "allegations": sorted({f["allegation"] for f, _ in found}), "forces": forces,
+            "conflict": where})
     shown.sort(key=lambda s: (-s["claims"], s["id"]))
     placed = {s["id"]: s for s in shown}
     edges = {(e["from"], e["to"]): e for e in (pending or results)["transfers"]["edges"]}
@@ -161,7 +170,11 @@ def map_layers(results: ResultsJson, pending: ResultsJson | None = None, method:
               for e in edges.values() if e["from"] in placed and e["to"] in placed]
     routes.sort(key=lambda r: (-r["count"], r["from"], r["to"]))
     allegations = sorted({f["allegation"] for f in [*counted, *waiting]})
+    named = {site_id for f in [*counted, *waiting] for site_id in [f["site"]] if site_id in sites}
+    perpetrators = sorted({str(f["canonical"]) for site_id in named for f in sites[site_id]["forces"]})
+    conflicts = sorted({c for site_id in named if (c := conflict_of(sites[site_id]["country"]))})
     return {"sites": shown, "transfers": routes, "unplaced": unplaced, "allegations": allegations,
+            "perpetrators": perpetrators, "conflicts": [{"id": c, "label": conflict_label(c)} for c in conflicts],
             "statuses": list(STATUSES)}
 
 

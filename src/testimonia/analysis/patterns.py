@@ -108,6 +108,11 @@ def practices(body: ClaimJson, country: str | None) -> list[str]:
     return found
 
 
+def conflict_label(key: str) -> str:
+    """A conflict's name as vocab/conflicts.yaml gives it."""
+    return str(_conflicts()[key]["label"])
+
+
 def conflict_of(country: str | None) -> str | None:
     for key, conflict in _conflicts().items():
         if country in conflict["countries"]:

@@ -246,7 +246,8 @@ MethodOption = Annotated[list[str] | None, typer.Option("--method", help="A meth
 ViolationOption = Annotated[list[str] | None, typer.Option("--violation", help="A violation id "
                                                            "(`testimonia codes violations`); repeatable.")]
 PlaceOption = Annotated[list[str] | None, typer.Option("--place", help="A place by any of its names "
-                                                       "(gazetteer), NAME@FACILITY for a kind of place "
+                                                       "(gazetteer), \"NAME, CC\" the one in that country "
+                                                       "(\"Nara, ML\"), NAME@FACILITY for a kind of place "
                                                        "there (Melitopol@police_station); repeatable; "
                                                        "for a transfer: from, to.")]
 PeriodOption = Annotated[str | None, typer.Option("--period", help="YYYY, YYYY-MM, YYYY-MM-DD or "

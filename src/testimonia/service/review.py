@@ -34,6 +34,7 @@ from testimonia.errors import InvalidValue, NotFound
 from testimonia.extract.sentences import split_sentences
 from testimonia.model import Document, StoredClaim
 from testimonia.places.gazetteer import get_gazetteer
+from testimonia.places.gazetteer_index import Place
 from testimonia.service import doccrypt
 from testimonia.service.documents import visible_document
 from testimonia.service.persons import link_persons
@@ -43,7 +44,7 @@ from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson
 from testimonia.store import extractions, records, reviews
 
-__all__ = ["Context", "PlanReport", "add_claim", "apply_plan", "context", "decide", "keep",
+__all__ = ["Context", "PlanReport", "add_claim", "place_choices", "apply_plan", "context", "decide", "keep",
            "review_queue", "show_claim"]
 
 @requires('read_claims')
@@ -345,3 +346,11 @@ def _record(ws: Workspace, conn: Connection, claim: StoredClaim, decision: str, 
 
 # Edits -----------------------------------------------------------------------------------
 
+
+
+@requires('review_claims')
+def place_choices(ws: Workspace, name: str, limit: int = 10) -> list[Place]:
+    """The gazetteer's places that `name` may be (any spelling or script), best first:
+    what a reviewer picks from when correcting a claim's place."""
+    name = name.strip()
+    return get_gazetteer().lookup(name, "und")[:limit] if 2 <= len(name) <= 200 else []

@@ -32,7 +32,7 @@ from testimonia.web.render import page
 from testimonia.web.sessions import SessionStore
 from testimonia.web.state import HERE, WebState, templates
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "create_app", "headers_for"]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -50,6 +50,15 @@ STATUS: list[tuple[type[TestimoniaError], int]] = [
     (BadCsrf, 403), (PermissionDenied, 403), (NotFound, 404), (InvalidValue, 400),
     (WorkspaceBusy, 503), (WorkspaceLocked, 403), (ReadOnlyWorkspace, 409), (StorageFailure, 507),
 ]
+
+
+def headers_for(tiles: str) -> dict[str, str]:
+    """The security headers; a configured tile server (map_tiles) is the one origin
+    besides the workspace images may come from."""
+    if not tiles:
+        return HEADERS
+    origin = "https://" + tiles.removeprefix("https://").split("/", 1)[0]
+    return {**HEADERS, "Content-Security-Policy": CSP.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")}
 
 
 def create_app(ws: Workspace, sessions: SessionStore | None = None,
@@ -70,6 +79,7 @@ def create_app(ws: Workspace, sessions: SessionStore | None = None,
                   if not (isinstance(r, APIRoute) and access_of(r)) and not isinstance(r, Mount)]
     if undeclared:
         raise RuntimeError(f"routes without an Access declaration: {undeclared}")
+    app.state.headers = headers_for(str(ws.config["map_tiles"] or ""))
     app.middleware("http")(_security_headers)
     app.add_exception_handler(TestimoniaError, _library_error)
     app.add_exception_handler(SignInRequired, _sign_in_first)
@@ -80,7 +90,7 @@ def create_app(ws: Workspace, sessions: SessionStore | None = None,
 
 async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     response = await call_next(request)
-    for name, value in HEADERS.items():
+    for name, value in request.app.state.headers.items():
         response.headers[name] = value
     if request.url.path.startswith("/static/"):
         response.headers["Cache-Control"] = "no-cache"

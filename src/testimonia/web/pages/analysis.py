@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -21,6 +22,7 @@ from testimonia.web.sessions import Session
 router = APIRouter()
 Unreviewed = Annotated[bool, Query(alias="unreviewed")]
 SiteId = Annotated[str, Query(min_length=1, max_length=300)]
+MATRIX_ROWS = 50  # sites per page of the findings matrix
 Code = Annotated[str, Query(min_length=1, max_length=80, pattern=r"^[a-z_]+(:[a-z_]+)?$")]
 When = Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 
@@ -32,11 +34,26 @@ def status_class(status: str) -> str:
 
 @router.get("/findings", response_class=HTMLResponse)
 def matrix(request: Request, session: Annotated[Session, Depends(Access("read_results"))],
-           unreviewed: Unreviewed = False) -> Response:
+           unreviewed: Unreviewed = False, number: Annotated[int, Query(alias="page", ge=1)] = 1) -> Response:
+    """The matrix, MATRIX_ROWS sites a page (the most reported first)."""
     found, basis = findings_matrix(session.ws, unreviewed)
-    return page(request, "findings.html", {"matrix": found, "basis": basis, "unreviewed": unreviewed,
-                                           "statuses": STATUSES, "status_class": status_class},
-                session=session)
+    pages = max(1, -(-len(found.sites) // MATRIX_ROWS))
+    number = min(number, pages)
+    rows = found.sites[(number - 1) * MATRIX_ROWS:number * MATRIX_ROWS]
+    extra = {"unreviewed": "1"} if unreviewed else {}
+
+    def cell_href(site: str, allegation: str, pending: bool) -> str:
+        return "/findings/cell?" + urlencode({"site": site, "allegation": allegation,
+                                              **({"unreviewed": "1"} if unreviewed or pending else {})})
+
+    def page_href(n: int) -> str:
+        return "/findings?" + urlencode({**extra, "page": str(n)})
+
+    return page(request, "findings.html", {
+        "matrix": found, "rows": rows, "first": (number - 1) * MATRIX_ROWS + 1, "number": number,
+        "pages": pages, "basis": basis, "unreviewed": unreviewed, "statuses": STATUSES,
+        "status_class": status_class, "cell_href": cell_href, "page_href": page_href,
+        "dossier_href": lambda site: "/dossier?" + urlencode({"site": site, **extra})}, session=session)
 
 
 @router.get("/findings/cell", response_class=HTMLResponse)
@@ -69,6 +86,7 @@ def site_dossier(request: Request, session: Annotated[Session, Depends(Access("r
 def map_page(request: Request, session: Annotated[Session, Depends(Access("read_results"))],
              unreviewed: Unreviewed = False) -> Response:
     return page(request, "map.html", {"unreviewed": unreviewed, "statuses": STATUSES,
+                                      "tiles": str(session.ws.config["map_tiles"] or ""),
                                       "status_class": status_class, "precision_km": PRECISION_KM},
                 session=session)
 
@@ -76,10 +94,13 @@ def map_page(request: Request, session: Annotated[Session, Depends(Access("read_
 @router.get("/map/data.json")
 def map_json(session: Annotated[Session, Depends(Access("read_results"))], unreviewed: Unreviewed = False,
              method: Annotated[str | None, Query(max_length=80, pattern=r"^[a-z_]+(:[a-z_]+)?$")] = None,
-             start: When = None, end: When = None) -> Response:
+             start: When = None, end: When = None,
+             perpetrator: Annotated[str | None, Query(max_length=80, pattern=r"^[a-z0-9_]+$")] = None,
+             conflict: Annotated[str | None, Query(max_length=80, pattern=r"^[a-z0-9_]+$")] = None) -> Response:
     """The map's layers as JSON (json.dumps: every value a JSON string, never markup; `<`,
     `>` and `&` as \\u escapes too, so that no text of it reads as markup anywhere)."""
-    data = json.dumps(map_data(session.ws, unreviewed, method, start, end), ensure_ascii=True)
+    data = json.dumps(map_data(session.ws, unreviewed, method, start, end, perpetrator, conflict),
+                      ensure_ascii=True)
     for char in "<>&":
         data = data.replace(char, f"\\u{ord(char):04x}")
     return Response(data, media_type="application/json")

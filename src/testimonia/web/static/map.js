@@ -51,16 +51,20 @@
     routesLayer.clearLayers();
     var bounds = [];
     data.transfers.forEach(function (r) {
-      var line = L.polyline([[r.from_lat, r.from_lon], [r.to_lat, r.to_lon]], {
+      // three points, so that the arrow (an SVG marker on the middle one, app.css) sits
+      // two thirds of the way, pointing where they were taken
+      var line = L.polyline([[r.from_lat, r.from_lon], [(r.from_lat + r.to_lat * 2) / 3, (r.from_lon + r.to_lon * 2) / 3],
+        [r.to_lat, r.to_lon]], {
         color: r.cross_border ? "#b91c1c" : "#374151", weight: Math.min(2 + r.count, 8), opacity: 0.75,
+        smoothFactor: 0,  // keep the middle point: it carries the arrow
         dashArray: r.cross_border ? "8 6" : null,
         className: "transfer" + (r.cross_border ? " cross-border" : "")
       });
       line.bindTooltip(text("span", r.from_name + " → " + r.to_name + ": " + r.count
         + (r.cross_border ? " (across a border)" : "")), { sticky: true });
       routesLayer.addLayer(line);
-      // the count, two thirds of the way: the end nearer it is where they were taken to
-      var count = L.circleMarker([(r.from_lat + r.to_lat * 2) / 3, (r.from_lon + r.to_lon * 2) / 3], {
+      // the count, a third of the way
+      var count = L.circleMarker([(r.from_lat * 2 + r.to_lat) / 3, (r.from_lon * 2 + r.to_lon) / 3], {
         radius: 3, color: r.cross_border ? "#b91c1c" : "#374151", fillOpacity: 1, className: "transfer-head" });
       count.bindTooltip(text("span", String(r.count)), { permanent: true, direction: "center",
         className: "transfer-count" });
@@ -85,21 +89,48 @@
     }
     first = false;
     if (form) {
-      var select = form.elements.namedItem("method");
-      if (select && select.options.length === 1) {
-        data.allegations.forEach(function (a) { select.appendChild(new Option(label(a), a)); });
-        var wanted = new URLSearchParams(window.location.search).get("method");
-        if (wanted) { select.value = wanted; }
-      }
+      fill("method", data.allegations.map(function (a) { return [a, label(a)]; }));
+      fill("perpetrator", data.perpetrators.map(function (p) { return [p, label(p)]; }));
+      fill("conflict", data.conflicts.map(function (c) { return [c.id, c.label]; }));
     }
+    arrows();
     box.dataset.ready = "1";
+  }
+
+  // A filter's choices, filled once from the first data (and its value from the address)
+  function fill(name, choices) {
+    var select = form.elements.namedItem(name);
+    if (!select || select.options.length > 1) { return; }
+    choices.forEach(function (c) { select.appendChild(new Option(c[1], c[0])); });
+    var wanted = new URLSearchParams(window.location.search).get(name);
+    if (wanted) { select.value = wanted; }
+  }
+
+  // The arrowheads: SVG markers in the routes' own SVG (built as DOM, no markup), one
+  // per colour of route
+  function arrows() {
+    var svg = box.querySelector(".leaflet-overlay-pane svg");
+    if (!svg || svg.querySelector("#transfer-arrow")) { return; }
+    var ns = "http://www.w3.org/2000/svg";
+    var defs = document.createElementNS(ns, "defs");
+    [["transfer-arrow", "#374151"], ["transfer-arrow-cross", "#b91c1c"]].forEach(function (kind) {
+      var marker = document.createElementNS(ns, "marker");
+      [["id", kind[0]], ["viewBox", "0 0 10 10"], ["refX", "5"], ["refY", "5"], ["markerWidth", "4"],
+        ["markerHeight", "4"], ["orient", "auto"]].forEach(function (a) { marker.setAttribute(a[0], a[1]); });
+      var head = document.createElementNS(ns, "path");
+      head.setAttribute("d", "M 0 0 L 10 5 L 0 10 z");
+      head.setAttribute("fill", kind[1]);
+      marker.appendChild(head);
+      defs.appendChild(marker);
+    });
+    svg.insertBefore(defs, svg.firstChild);
   }
 
   function load() {
     var q = new URLSearchParams();
     if (box.dataset.unreviewed) { q.set("unreviewed", "1"); }
     if (form) {
-      ["method", "start", "end"].forEach(function (name) {
+      ["method", "perpetrator", "conflict", "start", "end"].forEach(function (name) {
         var el = form.elements.namedItem(name);
         if (el && el.value && (!el.checkValidity || el.checkValidity())) { q.set(name, el.value); }
       });
@@ -111,11 +142,15 @@
       .catch(function (e) { box.dataset.error = String(e); });
   }
 
+  if (box.dataset.tiles) {  // only when configured (map_tiles): a tile server sees where one looks
+    L.tileLayer(box.dataset.tiles, { pane: "tilePane", maxZoom: 12,
+      attribution: "tiles: " + new URL(box.dataset.tiles.replace(/[{}]/g, "")).host }).addTo(map);
+  }
   fetch(box.dataset.base, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (topo) {
       L.geoJSON(topojson.feature(topo, topo.objects.countries), {
-        style: { color: "#9a9a9a", weight: 0.7, fillColor: "#f7f5ef", fillOpacity: 1 },
+        style: { color: "#9a9a9a", weight: 0.7, fillColor: "#f7f5ef", fillOpacity: box.dataset.tiles ? 0 : 1 },
         interactive: false, pane: "base", renderer: L.svg({ pane: "base", padding: 0.5 }), attribution: "Natural Earth (public domain), world-atlas"
       }).addTo(map);
       box.dataset.baseReady = "1";
