@@ -42,7 +42,7 @@ demo: export TESTIMONIA_ACTOR = sahel-admin
 demo: export TESTIMONIA_USER_KEY_FILE = $(CURDIR)/$(DEMO_KEYS)/sahel-admin.key
 demo: install
 	@echo "Demo workspace in $(DEMO)/ (passphrase: $$TESTIMONIA_PASSPHRASE — for the demo only; each user's key file in $(DEMO_KEYS)/)"
-	rm -rf $(DEMO) $(DEMO)-export $(DEMO_KEYS)
+	rm -rf $(DEMO) $(DEMO)-exports $(DEMO_KEYS)
 	mkdir -m 700 $(DEMO_KEYS)
 	$(BIN)/testimonia keygen $(DEMO_KEYS)/sahel-admin.key
 	$(BIN)/testimonia init $(DEMO) --org "Sahel Desk"
@@ -67,7 +67,12 @@ demo: install
 	$(BIN)/testimonia analyze --include-unreviewed -w $(DEMO)
 	$(BIN)/testimonia vault set Wangrin --name "Amadou Exemple" --contact "+223 70 00 00 01" \
 		--home Dogofry -w $(DEMO)
-	$(BIN)/testimonia export --format json --audience public --include-unreviewed -o $(DEMO)-export -w $(DEMO)
+	mkdir -p $(DEMO)-exports
+	for format in json geojson csv; do \
+		$(BIN)/testimonia export --format $$format --audience public --include-unreviewed \
+			-o $(DEMO)-exports/$$format-public -w $(DEMO) || exit 1; \
+	done
+	$(BIN)/testimonia export --format csv --audience partner --include-unreviewed -o $(DEMO)-exports/csv-partner -w $(DEMO)
 	for role in analyst reviewer viewer; do \
 		$(BIN)/testimonia user add sahel-$$role --role $$role --key-file $(DEMO_KEYS)/sahel-$$role.key -w $(DEMO) || exit 1; \
 	done
@@ -90,4 +95,4 @@ lock:
 		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
 
 clean-demo:
-	rm -rf $(DEMO) $(DEMO)-export $(DEMO_KEYS)
+	rm -rf $(DEMO) $(DEMO)-exports $(DEMO_KEYS)

@@ -97,10 +97,12 @@ def test_vault_identities_are_in_no_byte_and_no_audit_entry(ws: Workspace, tmp_p
     assert [v for v in _vault_variants() if v in data] == []
 
 
-def test_vault_identities_named_in_a_testimony_are_absent_from_an_export(ws: Workspace,
-                                                                          tmp_path: Path) -> None:
+def test_vault_identities_named_in_a_testimony_are_absent_from_every_export(ws: Workspace,
+                                                                            tmp_path: Path) -> None:
+    from testimonia.export.choices import AUDIENCES, FORMATS
     from testimonia.service.export import export
     from testimonia.service.extraction import extract_workspace
+    from testimonia.service.review import decide, review_queue
 
     folder = tmp_path / "public"
     folder.mkdir()
@@ -112,9 +114,14 @@ def test_vault_identities_named_in_a_testimony_are_absent_from_an_export(ws: Wor
     ingest_paths(ws, [folder], IngestOptions())
     set_identity(ws, "Vaulted", VAULT_CANARY)
     extract_workspace(ws)
-    report = export(ws, tmp_path / "out", k=1, include_unreviewed=True)
-    assert report.quotes >= 1
-    data = b"".join(p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
-    assert [v for v in _vault_variants() if v in data] == []
-    assert b"Canaryvault" not in data and b"Nwachukwu" not in data and "Канарейк".encode() not in data
-    assert "[witness]" in data.decode("utf-8")  # the quote was kept, redacted
+    decide(ws, [c.id for c in review_queue(ws)], "accepted")
+    for format in FORMATS:
+        for audience in AUDIENCES:
+            report = export(ws, tmp_path / f"{format}-{audience}", format=format, audience=audience, k=1)
+            data = b"".join(p.read_bytes() for p in report.folder.rglob("*") if p.is_file())
+            assert [v for v in _vault_variants() if v in data] == [], (format, audience)
+            assert b"Canaryvault" not in data and b"Nwachukwu" not in data, (format, audience)
+            assert "Канарейк".encode() not in data, (format, audience)
+            if report.quotes:
+                assert "[witness]" in data.decode("utf-8")  # the quote was kept, redacted
+    assert export(ws, tmp_path / "quoted", k=1).quotes >= 1

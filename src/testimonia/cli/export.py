@@ -1,4 +1,5 @@
-"""export: findings for publication, through redaction, leak scan and the k-anonymity gate."""
+"""export: findings as JSON, GeoJSON or CSV for an audience, through redaction, the leak
+scan and, for the public, the k-anonymity gate."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ def register(app: typer.Typer) -> None:
 def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="New folder to write the export to "
                                          "(outside the workspace).")],
-    format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)}.")] = "json",
-    audience: Annotated[str, typer.Option("--audience", help=f"One of: {', '.join(AUDIENCES)}.")] = "public",
+    format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)} (findings.json; "
+                                        "sites.geojson; events.csv and codebook.md).")] = "json",
+    audience: Annotated[str, typer.Option("--audience", help=f"One of: {', '.join(AUDIENCES)}: what the "
+                                          "export may contain (docs/exports.md, Audiences).")] = "public",
     k: Annotated[int | None, typer.Option("--k", help="Smallest group of witnesses sharing the same "
                                           "quasi-identifiers [default: the k_anonymity setting, 5].",
                                           show_default=False)] = None,
@@ -36,8 +39,9 @@ def export(
         "too (the export says so); by default only reviewed claims count.")] = False,
     workspace: WorkspaceOption = None,
 ) -> None:
-    """Export findings for publication. Nothing is written unless the export passes the
-    re-identification gate and the leak scan finds no protected identifier."""
+    """Export findings for an audience. Nothing is written unless the export passes the
+    leak scan (no identity from the vault, whatever the audience) and, for the public, the
+    re-identification gate."""
     from testimonia.service.export import export as run_export
     if on_risk not in ON_RISK:
         raise typer.BadParameter(f"Use one of: {', '.join(ON_RISK)}.", param_hint="--on-risk")
@@ -54,8 +58,11 @@ def export(
                 err.print(f"  … and {len(exc.at_risk) - 10} more groups")
             err.print(str(exc.fix))
             raise typer.Exit(1) from None
-    out.print(f"Exported {report.findings} findings with {report.quotes} redacted quotes and "
-              f"{len(report.decision.published)} witness accounts to {report.folder}.")
-    out.print(f"k-anonymity: {report.decision.reason}")
+    quotes = f" with {report.quotes} redacted quotes" if report.quotes else ""
+    accounts = f" and {report.accounts} witness accounts" if report.accounts else ""
+    out.print(f"Exported {report.items} {report.what}{quotes}{accounts} as {report.format} for the "
+              f"{report.audience} audience to {report.folder}.")
+    if report.decision is not None:
+        out.print(f"k-anonymity: {report.decision.reason}")
     for name, digest in report.files.items():
         out.print(f"  {name}  sha256 {digest}")

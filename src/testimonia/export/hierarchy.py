@@ -71,6 +71,12 @@ def home_chain(home: str | None) -> Chain:
     return tuple(dict.fromkeys(c for c in (region, country_name(place.country)) if c))
 
 
+def region_name(country: str, admin1: str | None) -> str:
+    """A first-level region's name from its GeoNames code ("ML", "04" → "Mopti Region");
+    "" when the built-in table of regions (Mali, Ukraine, four Russian oblasts) lacks it."""
+    return _region_names().get((country, admin1 or ""), "")
+
+
 def country_name(iso: str) -> str:
     names = country_names().get(iso)
     return names.names[0] if names else iso

@@ -144,6 +144,20 @@ class Gazetteer:
         """A word or name that is never a place on its own ("Ramadan", "FSB", "Tamasheq")."""
         return name_key(name) in self._words.never
 
+    def by_id(self, place_id: str) -> Place | None:
+        """The place with this id ("geonames:706524", "supp:ml_sevare", "region:UA.05"),
+        or None when the gazetteer has no such place."""
+        for place in self._index.extra:  # countries, regions and the supplement: a few hundred
+            if place.id == place_id:
+                return place
+        number = place_id.removeprefix("geonames:")
+        if number == place_id or not number.isdigit():
+            return None
+        try:
+            return self._index.geo.place(self._index.geo.gid.index(int(number)))
+        except ValueError:
+            return None
+
     def lookup(self, name: str, language: str, countries: Sequence[str] = ()) -> list[Place]:
         """Places a name (e.g. found by NER) may refer to, best first; no capitalisation
         rules. Leading lowercase words ("the", "в") are dropped if the whole gives nothing."""

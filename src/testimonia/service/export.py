@@ -1,29 +1,29 @@
-"""`testimonia export`: write a publication through the gate, or nothing at all.
+"""`testimonia export`: write an export for its audience through its gate, or nothing at all.
 
-Order: gather (within the exporting user's scope; the vault read is audited) → the
-re-identification gate over the witness accounts (generalise until every group has at
-least k members, or refuse) → redaction of the quotes → files written to a staging
-folder next to the destination → the leak scan re-reads every produced file and file
-name → only then is the staging folder renamed to the destination, and the export
-entered in the audit log with the SHA-256 of each file. Any refusal removes the staging
-folder: a refused export leaves nothing behind.
+Order: gather (within the exporting user's scope; the vault read is audited) → refuse if
+there is nothing to say → for the public, the re-identification gate over the witness
+accounts (generalise until every group has at least k members, or refuse) → the format
+module builds its files, quotes redacted for the audience (export/audiences.py) → files
+written to a staging folder next to the destination → the leak scan re-reads every
+produced file and file name → only then is the staging folder renamed to the
+destination, the export entered in the audit log with the SHA-256 of each file, and in
+the custody log of every document it quotes. Any refusal removes the staging folder: a
+refused export leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from testimonia.errors import InvalidValue, PublicationRefused
-from testimonia.export import gate, hierarchy, public
-from testimonia.export.choices import AUDIENCES, FORMATS, ON_RISK
+from testimonia.errors import InvalidValue, PublicationRefused, did_you_mean
+from testimonia.export import audiences, csv_events, findings_json, gate, geojson, hierarchy, public
+from testimonia.export.choices import FORMATS, ON_RISK
 from testimonia.export.leakscan import Leak, scan_tree
+from testimonia.export.published import Context, Output
 from testimonia.export.redact import Protected, Redactor
 from testimonia.fsutil import atomic_write
 from testimonia.service import doccrypt
@@ -34,27 +34,30 @@ from testimonia.service.vault import identities
 from testimonia.service.workspace import Workspace
 from testimonia.store import protection, records
 
-__all__ = ["ExportReport", "FORMAT", "export", "gather"]
+__all__ = ["ExportReport", "WRITERS", "export", "gather"]
 
-FORMAT = "testimonia-public-findings/1"
+WRITERS: dict[str, Callable[[Context], Output]] = {
+    "json": findings_json.build, "geojson": geojson.build, "csv": csv_events.build}
 
 
 @dataclass(frozen=True)
 class ExportReport:
     folder: Path
+    format: str
+    audience: str
     files: dict[str, str]  # name -> SHA-256
-    findings: int
+    items: int
+    what: str  # "findings", "features", "events"
     quotes: int
-    decision: gate.Decision
+    accounts: int  # witness accounts written (public json)
+    decision: gate.Decision | None  # the gate's, for the public
 
 
 @requires('export')
 def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str = "public",
            k: int | None = None, on_risk: str = "generalise",
            public_names: Sequence[str] = (), include_unreviewed: bool = False) -> ExportReport:
-    _check_choice(format, FORMATS, "format")
-    _check_choice(audience, AUDIENCES, "audience")
-    _check_choice(on_risk, ON_RISK, "--on-risk")
+    policy = _choices(format, audience, on_risk, include_unreviewed)
     folder = folder.expanduser().resolve()
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise InvalidValue(f"{folder} exists and is not empty.", fix="Export to a new folder.")
@@ -64,38 +67,64 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
     inputs = gather(ws, include_unreviewed)
     basis = inputs.results["review"]
     if not inputs.results["findings"]:
-        _refuse(ws, "export", "there are no findings to publish" + (
+        _refuse(ws, "export", "there are no findings to export" + (
             f" from reviewed claims: {basis['pending']} claims from {basis['pending_sources']} "
             "sources await review" if basis["pending"] and not include_unreviewed else ""),
             at_risk=[], fix="Review the claims (`testimonia review`; docs/review.md), or export "
             "with --include-unreviewed, which the export then says.")
-    records = public.accounts(inputs)
-    attributes = public.attributes()
+    decision = _gate(ws, inputs, k, on_risk) if policy.gate else None
+    protected = public.protected_identifiers(inputs, public_names, policy)
+    output = WRITERS[format](Context(inputs, policy, Redactor(protected), k, decision, include_unreviewed))
+    if not output.items:
+        _refuse(ws, "export", f"there is nothing to write as {format} for the {audience} audience",
+                at_risk=[], fix="See docs/exports.md for what each format holds.")
+    files = _write(ws, folder, output, _scannable(protected, output.facts), decision, k)
+    details = {"format": format, "audience": audience, "files": files, output.what: output.items,
+               "quotes": output.quotes}
+    if decision is not None:
+        details |= {"k": k, "generalised": dict(decision.level_names)}
+    with ws.transaction() as conn:
+        ws.audit(conn, "exported", folder.name, details)
+        for document, quotes in sorted(output.quoted.items()):
+            ws.record(conn, "exported", document, {"export": folder.name, "format": format,
+                                                   "audience": audience, "quotes": quotes})
+    return ExportReport(folder, format, audience, files, output.items, output.what, output.quotes,
+                        output.accounts, decision)
+
+
+def _choices(format: str, audience: str, on_risk: str, include_unreviewed: bool) -> audiences.Audience:
+    _check_choice(format, FORMATS, "format")
+    policy = audiences.audience(audience)
+    _check_choice(on_risk, ON_RISK, "--on-risk")
+    if policy.reviewed_only and include_unreviewed:
+        raise InvalidValue(f"A {audience} export rests on reviewed claims only; "
+                           "--include-unreviewed cannot be used with it.",
+                           fix="Review the claims first (`testimonia review`), or leave out "
+                               "--include-unreviewed.")
+    return policy
+
+
+def _gate(ws: Workspace, inputs: public.Inputs, k: int, on_risk: str) -> gate.Decision:
     decide = gate.generalise if on_risk == "generalise" else gate.check
-    decision = decide(records, attributes, k, level_names=hierarchy.LEVEL_NAMES)
+    decision = decide(public.accounts(inputs), public.attributes(), k, level_names=hierarchy.LEVEL_NAMES)
     if not decision.passed:
         _refuse(ws, "gate", decision.reason, at_risk=[list(g.ids) for g in decision.at_risk])
-    protected = public.protected_identifiers(inputs, public_names)
-    findings, quotes = public.findings(inputs, Redactor(protected), k)
-    document = {
-        "format": FORMAT, "audience": audience,
-        "generated": datetime.now(UTC).strftime("%Y-%m"),  # coarse on purpose
-        "k_anonymity": {"k": k, "generalised": dict(decision.level_names), "reason": decision.reason},
-        "claims": ("reviewed and unreviewed claims" if include_unreviewed
-                   else "claims accepted, edited or added in review only"),
-        "findings": findings,
-        "witness_accounts": decision.published,
-    }
+    return decision
+
+
+def _write(ws: Workspace, folder: Path, output: Output, scannable: list[Protected],
+           decision: gate.Decision | None, k: int) -> dict[str, str]:
+    """The files written in a staging folder, scanned, then renamed to `folder`; their SHA-256."""
     staging = folder.with_name(f".{folder.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True, mode=0o700)
     try:
-        atomic_write(staging / "findings.json",
-                     json.dumps(document, ensure_ascii=False, indent=2).encode())
-        leaks = scan_tree(staging, Redactor(_scannable(protected, findings)))
+        for name, data in output.files.items():
+            atomic_write(staging / name, data)
+        leaks = scan_tree(staging, Redactor(scannable))
         if leaks:
             _refuse(ws, "leak scan", _describe(leaks), at_risk=[])
-        rechecked = gate.verify_published(decision.published, public.QUASI_IDENTIFIERS, k)
+        rechecked = gate.verify_published(decision.published, public.QUASI_IDENTIFIERS, k) if decision else []
         if rechecked:
             _refuse(ws, "gate", f"{len(rechecked)} group(s) of the written accounts are smaller "
                     f"than k={k}", at_risk=[list(g.ids) for g in rechecked])
@@ -104,20 +133,16 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    with ws.transaction() as conn:
-        ws.audit(conn, "exported", folder.name, {
-            "format": format, "audience": audience, "k": k, "files": files,
-            "generalised": dict(decision.level_names), "findings": len(findings), "quotes": quotes})
-    return ExportReport(folder, files, len(findings), quotes, decision)
+    return files
 
 
-def _scannable(protected: list[Protected], findings: list[dict[str, Any]]) -> list[Protected]:
-    """The identifiers the leak scan looks for: all of them, except a place that is part of
-    a published site's name (a witness's home town may also hold a prison: "Bamako" in
-    "State Security, Bamako"); quotes were redacted with the full list."""
-    names = {str(f["site"][key]) for f in findings for key in ("name", "country")}
-    return [p for p in protected if p.kind != "place"
-            or not any(Redactor([p]).find(name) for name in names)]
+def _scannable(protected: list[Protected], facts: frozenset[str]) -> list[Protected]:
+    """The identifiers the leak scan looks for: all of them, except a place or a date found
+    in a value the export writes as a fact about a place or an event (a witness's home town
+    may also hold a prison: "Bamako" in "State Security, Bamako"; an interview may fall in
+    the month of a detention); quotes were redacted with the full list (Output.facts)."""
+    return [p for p in protected if p.kind not in ("place", "date")
+            or not any(Redactor([p]).find(fact) for fact in facts)]
 
 
 def _describe(leaks: list[Leak]) -> str:
@@ -136,7 +161,8 @@ def _refuse(ws: Workspace, stage: str, reason: str, at_risk: list[list[str]],
 
 def _check_choice(value: str, allowed: tuple[str, ...], what: str) -> None:
     if value not in allowed:
-        raise InvalidValue(f"Unknown {what} '{value}'.", fix=f"Use one of: {', '.join(allowed)}.")
+        raise InvalidValue(f"Unknown {what} '{value}'. {did_you_mean(value, allowed)}".strip(),
+                           fix=f"Use one of: {', '.join(allowed)}.")
 
 
 @requires('export')
