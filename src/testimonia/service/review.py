@@ -39,7 +39,7 @@ from testimonia.service import doccrypt
 from testimonia.service.documents import visible_document
 from testimonia.service.persons import link_persons
 from testimonia.service.policy import requires
-from testimonia.service.reviewed import Decision, ReviewedClaim, reviewed_claim, reviewed_claims
+from testimonia.service.reviewed import Decision, ReviewedClaim, reviewed_by_id, reviewed_claim, reviewed_claims
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson
 from testimonia.store import extractions, records, reviews
@@ -134,11 +134,13 @@ def decide(ws: Workspace, refs: str | int | Sequence[str | int], decision: str,
         raise InvalidValue("An edit needs at least one field to change.",
                            fix="Give --method, --place, --period, --perpetrator, --victim, "
                            "--act, --violation, --first-hand/--hearsay or --denial/--no-denial.")
-    wanted = [parse_ref(r) for r in ([refs] if isinstance(refs, (str, int)) else refs)]
-    with ws.transaction() as conn:
+    wanted = list(dict.fromkeys(parse_ref(r) for r in ([refs] if isinstance(refs, (str, int)) else refs)))
+    with ws.transaction() as conn:  # each document's claims read once, however many are decided
+        before = reviewed_by_id(ws, conn, wanted)
         for claim_id in wanted:
-            _decide_one(ws, conn, reviewed_claim(ws, conn, claim_id), decision, reason, changes)
-        return [reviewed_claim(ws, conn, claim_id) for claim_id in wanted]
+            _decide_one(ws, conn, before[claim_id], decision, reason, changes)
+        after = reviewed_by_id(ws, conn, wanted)
+        return [after[claim_id] for claim_id in wanted]
 
 
 def _decide_one(ws: Workspace, conn: Connection, item: ReviewedClaim, decision: str,

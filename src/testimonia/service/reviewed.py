@@ -36,8 +36,8 @@ from testimonia.shapes import ClaimJson
 from testimonia.store import extractions, persons, records, reviews
 from testimonia.text.textfold import fold
 
-__all__ = ["COUNTED", "STATES", "Decision", "ReviewedClaim", "find", "person_links", "reviewed_claim",
-           "reviewed_claims"]
+__all__ = ["COUNTED", "STATES", "Decision", "ReviewedClaim", "find", "person_links", "reviewed_by_id",
+           "reviewed_claim", "reviewed_claims"]
 
 STATES = ("unreviewed", "accepted", "edited", "rejected", "added")
 COUNTED = frozenset({"accepted", "edited", "added"})
@@ -111,9 +111,23 @@ def reviewed_claim(ws: Workspace, conn: Connection, claim_id: int) -> ReviewedCl
     """One claim as review left it (an extracted or added claim by its id, a reviewed
     version extraction no longer finds by -(its first decision)), reading only its
     document's claims and decisions."""
-    document = (extractions.document_of_claim(conn, claim_id) if claim_id > 0
-                else reviews.document_of(conn, -claim_id))
-    return find(reviewed_claims(ws, conn, document) if document else [], claim_id)
+    return reviewed_by_id(ws, conn, [claim_id])[claim_id]
+
+
+def reviewed_by_id(ws: Workspace, conn: Connection, claim_ids: Iterable[int]) -> dict[int, ReviewedClaim]:
+    """Claims as review left them, by id, reading each of their documents once; NotFound
+    names the first that is not among the claims the organisation sees."""
+    by_document: dict[str, list[int]] = {}
+    for claim_id in dict.fromkeys(claim_ids):
+        document = (extractions.document_of_claim(conn, claim_id) if claim_id > 0
+                    else reviews.document_of(conn, -claim_id))
+        by_document.setdefault(document or "", []).append(claim_id)
+    found: dict[int, ReviewedClaim] = {}
+    for document, wanted in by_document.items():
+        items = reviewed_claims(ws, conn, document) if document else []
+        for claim_id in wanted:
+            found[claim_id] = find(items, claim_id)
+    return found
 
 
 def _open(data_key: bytes, row: reviews.ReviewRow) -> Decision:
