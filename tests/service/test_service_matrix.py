@@ -148,6 +148,7 @@ CALLS: dict[str, Call] = {
     "review.context": lambda ws, t, tmp: review.context(ws, "1"),
     "review.decide": lambda ws, t, tmp: review.decide(ws, "1", "rejected", "not at this site"),
     "review.keep": lambda ws, t, tmp: review.keep(ws, "1"),
+    "review.place_choices": lambda ws, t, tmp: review.place_choices(ws, "Nara"),
     "review.add_claim": lambda ws, t, tmp: review.add_claim(
         ws, t.doc[:12], review.ClaimChanges(act="detention"), quote="in a container at the Sévaré camp"),
     "analysis.current_analysis": lambda ws, t, tmp: analysis.current_analysis(ws),
