@@ -112,8 +112,17 @@ def test_the_legal_bundle_of_the_sample_is_a_bag_that_verifies(sample: Workspace
     assert checked.signer == info.split("Bundle-Signer: ")[1].split()[0]
 
 
-def test_verify_bundle_command_passes_an_intact_bag(bag: Path) -> None:
-    code, output = _verify(bag)
+def test_the_export_and_verify_bundle_commands(sample: Workspace, built: tuple[Path, Path], tmp_path: Path,
+                                              sample_user: Any) -> None:
+    sample.close()
+    env = {"TESTIMONIA_KEY_FILE": str(built[1]), "TESTIMONIA_PASSPHRASE": "",
+           "TESTIMONIA_USER_KEY_FILE": str(sample_user(built[1]).key_file)}
+    result = CliRunner().invoke(app, ["export", "--format", "bundle", "--audience", "legal", "-w",
+                                      str(sample.paths.root), "-o", str(tmp_path / "bag")], env=env)
+    assert result.exit_code == 0, result.output
+    assert "Exported an evidence bundle of 198 findings for the legal audience" in result.stdout
+    assert "manifest-sha256.txt  sha256" in result.stdout
+    code, output = _verify(tmp_path / "bag")
     assert code == 0, output
     assert "All intact" in output and "6 originals (6 texts read again from them)" in output
 

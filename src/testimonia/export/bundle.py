@@ -123,7 +123,7 @@ def build(ctx: Context, evidence: Evidence) -> Output:
         organization=evidence.organization, findings=findings.items, claims=len(evidence.claims),
         originals=len(evidence.originals), held_elsewhere=len(evidence.documents) - len(evidence.originals),
         custody_entries=len(evidence.custody), audit_entries=len(evidence.audit), keys=len(evidence.keys),
-        custody_head=heads["custody"], audit_head=heads["audit"], signer=evidence.signer.key_id,
+        signer=evidence.signer.key_id,
         media_types=sorted({evidence.documents[d].media_type for d in evidence.originals})))
     return Output(files, findings.items, "findings", quoted, facts=findings.facts,
                   finish=partial(_bag, info=info, readme=readme, signer=evidence.signer),

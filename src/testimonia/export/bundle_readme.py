@@ -4,6 +4,7 @@ preservation requirements mean for each item here."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from testimonia.export import bundle_layout as layout
@@ -21,8 +22,6 @@ class Facts:
     custody_entries: int
     audit_entries: int
     keys: int
-    custody_head: str  # "<seq> <hash>"
-    audit_head: str
     signer: str  # the exporting user's key id
     media_types: list[str]
 
@@ -32,10 +31,11 @@ def readme(facts: Facts) -> str:
 
 
 def _intro(f: Facts) -> str:
-    elsewhere = (f"\n{f.held_elsewhere} further documents the findings rest on belong to partner "
-                 "organisations: they are listed by SHA-256 with their custody entries, but their "
-                 "originals and words are not in this bag. Ask those organisations for them, and "
-                 "check each against its SHA-256 here.\n" if f.held_elsewhere else "")
+    elsewhere = "\n" + textwrap.fill(
+        f"{f.held_elsewhere} further documents the findings rest on belong to partner organisations: "
+        "they are listed by SHA-256 with their custody entries, but their originals and words are not "
+        "in this bag. Ask those organisations for them, and check each against its SHA-256 here.",
+        width=88) + "\n" if f.held_elsewhere else ""
     return f"""EVIDENCE BUNDLE — {f.organization}
 
 This folder is a bag in the BagIt format (RFC 8493). It holds {f.findings} findings on
@@ -43,44 +43,47 @@ detention and torture, the {f.claims} reviewed claims they rest on, the unaltere
 originals of {f.originals} documents, and the log entries that show where each original
 came from and what was done with it, each signed by its author.
 
-FOR THE LEGAL AUDIENCE ONLY. The originals are testimony as it was received, not redacted:
-they may name witnesses and others. Keep the bag as you would keep the statements
-themselves. The identities the organisation keeps apart from the testimony (its vault)
-were not added to any file; the leak scan that checks this read every file except the
-originals and their texts (data/{layout.ORIGINALS}/, data/{layout.TEXTS}/), which must stay as they are.
+FOR THE LEGAL AUDIENCE ONLY. The originals are testimony as it was received, not
+redacted: they may name witnesses and others. Keep the bag as you would keep the
+statements themselves. The identities the organisation keeps apart from the testimony
+(its vault) were not added to any file. The leak scan that checks this read every file
+but the originals and their texts (data/{layout.ORIGINALS}/, data/{layout.TEXTS}/), which must stay
+as they are, and bag-info.txt, whose values data/{layout.BUNDLE} repeats; words the
+originals themselves contain were not counted against the files that quote them.
 {elsewhere}"""
 
 
 def _contents(f: Facts) -> str:
-    return f"""WHAT IS IN THE BAG
-
-bagit.txt, bag-info.txt        BagIt declaration; who made the bag, when, the heads of the logs
-                               ({layout.TAG_CUSTODY_HEAD}: {f.custody_head}), and the exporting
-                               user's signature over the manifest ({layout.TAG_SIGNATURE})
-manifest-sha256.txt            the SHA-256 of every file under data/
-tagmanifest-sha256.txt         the SHA-256 of the files beside it (this README included)
-data/{layout.BUNDLE}            what the bag holds, for whom, and on which basis
-data/{layout.DOCUMENTS}         each document: SHA-256, original file name, media type, size,
-                               organisation, source (pseudonym), language, when received,
-                               which reader made its text, its custody entries
-data/{layout.ORIGINALS}/<sha256>.<ext>   the originals, byte for byte as received; each is named by
-                               its SHA-256, with the extension of its original file name
-data/{layout.TEXTS}/<sha256>.txt      the text each original was read as (UTF-8): the claims'
-                               offsets count characters in it
-data/{layout.CLAIMS}            the claims: what was done, to whom, where, when, by whom, with
-                               the exact words (evidence: start, end, quote) and every review
-                               decision (decision, by, at, reason, fields changed, audit entry)
-data/{layout.FINDINGS}          the analysis: findings per site, allegation and period, with
-                               status, independent sources and the claims behind each
-data/{layout.KEYS}              the {f.keys} public keys (Ed25519) that signed the entries and the bag,
-                               each with the audit entry that gave it to its user
-data/{layout.CUSTODY}      {f.custody_entries} custody entries: received, text extracted,
-                               viewed, extracted, corrected, exported … for these documents
-data/{layout.AUDIT}        {f.audit_entries} audit entries: reviews of these claims, the
-                               users' keys, the vault read of this export
-data/{layout.CUSTODY_CHAIN}, {layout.AUDIT_CHAIN}
-                               seq, prev_hash, hash of every entry of each log, up to its head
-"""
+    items = [
+        ("bagit.txt, bag-info.txt", "the BagIt declaration; who made the bag and when; the heads of "
+         f"the logs when it was made ({layout.TAG_CUSTODY_HEAD}, {layout.TAG_AUDIT_HEAD}: seq and hash of "
+         f"the last entry); the exporting user's signature ({layout.TAG_SIGNATURE}, key {f.signer})"),
+        ("manifest-sha256.txt", "the SHA-256 of every file under data/"),
+        ("tagmanifest-sha256.txt", "the SHA-256 of the files beside it, this README included"),
+        (f"data/{layout.BUNDLE}", "what the bag holds, for whom, on which basis, and which log entries"),
+        (f"data/{layout.DOCUMENTS}", "each document: SHA-256, original file name, media type, size, "
+         "organisation, source (pseudonym), language, when received, which reader made its text"),
+        (f"data/{layout.ORIGINALS}/<sha256>.<ext>", "the originals, byte for byte as received, each "
+         "named by its SHA-256 with the extension of its original file name"),
+        (f"data/{layout.TEXTS}/<sha256>.txt", "the text each original was read as (UTF-8): the claims' "
+         "offsets count characters in it"),
+        (f"data/{layout.CLAIMS}", "the claims: what was done, to whom, where, when, by whom, with the "
+         "exact words (evidence: start, end, quote), and every review decision (decision, by, at, "
+         "reason, fields changed, the audit entry that records it)"),
+        (f"data/{layout.FINDINGS}", "the analysis: findings per site, allegation and period, with "
+         "their status, independent sources and the claims behind each"),
+        (f"data/{layout.KEYS}", f"the {f.keys} public keys (Ed25519) that signed the entries and the "
+         "bag, each with the audit entry that gave it to its user"),
+        (f"data/{layout.CUSTODY}", f"{f.custody_entries} custody entries of these documents: received, "
+         "text extracted, viewed, extracted, corrected, exported …"),
+        (f"data/{layout.AUDIT}", f"{f.audit_entries} audit entries: the decisions on these claims, reads "
+         "and shares of these documents, the users' keys, the vault read of this export"),
+        (f"data/{layout.CUSTODY_CHAIN}, data/{layout.AUDIT_CHAIN}", "seq, prev_hash and hash of every "
+         "entry of each log, up to its head"),
+    ]
+    lines = [f"{name}\n{textwrap.fill(what, width=88, initial_indent='    ', subsequent_indent='    ')}"
+             for name, what in items]
+    return "WHAT IS IN THE BAG\n\n" + "\n".join(lines) + "\n"
 
 
 def _checks(f: Facts) -> str:
@@ -97,9 +100,10 @@ By hand, from this folder:
    must print OK for every line; a file under data/ that the manifest does not list was
    added. Payload-Oxum in bag-info.txt is the total bytes and number of files under data/.
 
-2. Originals. `sha256sum data/{layout.ORIGINALS}/*`: each digest must equal the file's name, and
-   the `sha256` of the document's `received` entry in data/{layout.CUSTODY}: the
-   organisation recorded that digest, signed, when the file arrived.
+2. Originals. `sha256sum data/{layout.ORIGINALS}/*`: each digest must equal the file's name
+   (less its extension) and the `sha256` of the document's `received` entry in
+   data/{layout.CUSTODY}: the organisation recorded that digest, signed, when the
+   file arrived.
 
 3. The hash chain. Each log entry's hash covers its content and the entry before it:
    hash = SHA-256(prev_hash + "\\n" + canonical JSON of seq, subject, action, at, actor,
@@ -113,7 +117,7 @@ By hand, from this folder:
         digest = hashlib.sha256((e["prev_hash"] + "\\n" + body).encode()).hexdigest()
         print(e["seq"], "ok" if digest == e["hash"] else "ALTERED")
 
-   Where two entries follow each other (seq n and n+1), the second's prev_hash is the
+   The same for data/{layout.AUDIT}. Where two entries follow each other (seq n and n+1), the second's prev_hash is the
    first's hash. data/{layout.CUSTODY_CHAIN} lists the hash of every entry of the log up to
    the head in bag-info.txt; the organisation can show that its log holds the same.
 
@@ -130,6 +134,8 @@ By hand, from this folder:
         key = Ed25519PublicKey.from_public_bytes(bytes.fromhex(keys[e["signer"]]["signing_key"]))
         message = f"testimonia-log|custody_events|{{e['hash']}}|{{e['signer']}}".encode()
         key.verify(bytes.fromhex(e["signature"]), message)  # raises InvalidSignature if altered
+
+   For data/{layout.AUDIT}, read that file and put audit_events in the message.
 
    With OpenSSL 3 (one entry; HASH, SIGNER, SIGNATURE and KEY copied from the files):
 

@@ -32,13 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from testimonia.crypto.credentials import verify_signature
+from testimonia.crypto.logchain import GENESIS, Problem, entry_hash, signed_message
 from testimonia.errors import TestimoniaError
 from testimonia.export import bundle_layout as layout
 from testimonia.ingest.readers import READERS
 from testimonia.ingest.readers.base import ReadLimits
 from testimonia.model import LogEntry
-from testimonia.store.chain import Problem, entry_hash, signed_message
-from testimonia.store.heads import GENESIS
 
 __all__ = ["BundleReport", "verify_bundle"]
 
