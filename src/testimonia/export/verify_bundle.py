@@ -22,11 +22,12 @@ Every problem names the file, log entry, document or claim it concerns.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,17 @@ class _Bag:
     audit: dict[int, LogEntry] = field(default_factory=dict)
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)  # document id -> its text in the bag
+    digests: dict[str, str] = field(default_factory=dict)  # path in the bag -> SHA-256, once hashed
+
+    def entries_of(self, subject: str, action: str) -> list[LogEntry]:
+        return [e for e in self.by_subject.get(subject, []) if e.action == action]
+
+    @functools.cached_property
+    def by_subject(self) -> dict[str, list[LogEntry]]:
+        found: dict[str, list[LogEntry]] = {}
+        for entry in self.custody.values():
+            found.setdefault(entry.subject or "", []).append(entry)
+        return found
 
     def json(self, name: str) -> Any:
         """data/`name` parsed, or None (the problem said) when it cannot be."""
@@ -164,8 +176,10 @@ def _check_digest(bag: _Bag, name: str, digest: str) -> None:
         bag.report.problem(name, "lies outside the bag")
     elif not target.is_file():
         bag.report.problem(name, "missing: the manifest lists it")
-    elif _sha256(target) != digest:
-        bag.report.problem(name, "altered: its SHA-256 is no longer the one the manifest gives")
+    else:
+        bag.digests[name] = _sha256(target)
+        if bag.digests[name] != digest:
+            bag.report.problem(name, "altered: its SHA-256 is no longer the one the manifest gives")
 
 
 def _check_oxum(bag: _Bag, on_disk: set[str]) -> None:
@@ -364,8 +378,8 @@ def _check_documents(bag: _Bag) -> None:
 def _check_document(bag: _Bag, row: dict[str, Any]) -> None:
     document = str(row.get("id", ""))
     where = f"document {document[:12]} ({row.get('file_name')})"
-    received = _latest(bag.custody.values(), document, "received")
-    extracted = _latest(bag.custody.values(), document, "text_extracted")
+    received = _latest(bag.entries_of(document, "received"))
+    extracted = _latest(bag.entries_of(document, "text_extracted"))
     if received is None or received.details.get("sha256") != document:
         bag.report.problem(where, "has no signed `received` entry with its SHA-256 in the custody excerpt")
     if not row.get("original"):
@@ -377,7 +391,7 @@ def _check_document(bag: _Bag, row: dict[str, Any]) -> None:
         return  # named by the manifest check
     bag.report.originals += 1
     data = original.read_bytes()
-    intact = hashlib.sha256(data).hexdigest() == document
+    intact = (bag.digests.get(f"data/{row['original']}") or hashlib.sha256(data).hexdigest()) == document
     if not intact:
         bag.report.problem(f"data/{row['original']}", "altered: its SHA-256 is not its name")
     elif received is not None and received.details.get("size") != len(data):
@@ -416,9 +430,8 @@ def _check_text(bag: _Bag, row: dict[str, Any], original: bytes | None, extracte
             bag.report.problem(name, f"is not what {reader} reads from the original")
 
 
-def _latest(entries: Iterable[LogEntry], subject: str, action: str) -> LogEntry | None:
-    found = [e for e in entries if e.subject == subject and e.action == action]
-    return max(found, key=lambda e: e.seq) if found else None
+def _latest(entries: list[LogEntry]) -> LogEntry | None:
+    return max(entries, key=lambda e: e.seq) if entries else None
 
 
 def _check_claims(bag: _Bag) -> None:
