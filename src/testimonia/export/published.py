@@ -95,7 +95,7 @@ class Output:
     # A format that is more than flat files (the evidence bundle, bundle.py): run on the
     # staging folder once the files are written, before the leak scan.
     finish: Callable[[Path], None] | None = None
-    unscanned: tuple[str, ...] = ()  # folders whose content the leak scan skips: evidence kept unaltered
+    unscanned: tuple[str, ...] = ()  # files and folders whose content the leak scan skips (bundle.py)
     originals: frozenset[str] = frozenset()  # documents whose original bytes the export holds
     # Texts the export holds verbatim as evidence: words found in them are not leaks in the
     # rest of the export, which quotes them (leakscan.BesideEvidence).

@@ -4,7 +4,8 @@ Order: gather (within the exporting user's scope; the vault read is audited) →
 there is nothing to say → for the public, the re-identification gate over the witness
 accounts (generalise until every group has at least k members, or refuse) → the format
 module builds its files, quotes redacted for the audience (export/audiences.py) → files
-written to a staging folder next to the destination → the leak scan re-reads every
+written to a staging folder next to the destination (the evidence bundle: then made a
+bag, its originals left unscanned, export/bundle.py) → the leak scan re-reads every
 produced file and file name → only then is the staging folder renamed to the
 destination, the export entered in the audit log with the SHA-256 of each file, and in
 the custody log of every document it quotes. Any refusal removes the staging folder: a
