@@ -81,6 +81,7 @@ COMMANDS: dict[str, str | None] = {
     "init": None, "keygen": None, "version": None, "extract-file": None, "eval": None,
     "config": None,  # reads testimonia.toml and the environment only, never the workspace
     "verify": None,  # needs the workspace key only, so that a read-only copy can be checked
+    "verify-bundle": None,  # checks an evidence bundle: no workspace at all
     "audit": "read_audit",
     "org add": "manage_orgs", "org list": "read_settings",
     "user add": "manage_users", "user role": "manage_users", "user list": "manage_users",

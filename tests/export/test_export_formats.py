@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from testimonia.cli.main import app
 from testimonia.crypto.keys import KeyMaterial
 from testimonia.errors import InvalidValue, PublicationRefused
-from testimonia.export import csv_events
+from testimonia.export import bundle, csv_events
 from testimonia.export.choices import AUDIENCES, FORMATS
 from testimonia.service.audit import read_audit
 from testimonia.service.documents import show_document
@@ -35,7 +35,7 @@ def _bytes(folder: Path) -> str:
 
 
 def test_every_format_for_every_audience(sample: Workspace, tmp_path: Path) -> None:
-    for format in FORMATS:
+    for format in [f for f in FORMATS if f != bundle.NAME]:  # the bundle: tests/export/test_bundle.py
         for audience in AUDIENCES:
             folder = tmp_path / f"{format}-{audience}"
             report = export(sample, folder, format=format, audience=audience)
@@ -111,7 +111,7 @@ def test_a_legal_export_rests_on_reviewed_claims_only(sample: Workspace, tmp_pat
         export(sample, tmp_path / "out", audience="legal", include_unreviewed=True)
     with pytest.raises(InvalidValue, match="Unknown format 'kml'") as unknown:
         export(sample, tmp_path / "out", format="kml")
-    assert unknown.value.fix == "Use one of: json, geojson, csv."
+    assert unknown.value.fix == "Use one of: json, geojson, csv, bundle."
     assert not (tmp_path / "out").exists()
 
 
@@ -127,7 +127,7 @@ def empty(ws: Workspace, key_file: Path, me: KeyMaterial) -> tuple[Path, dict[st
 def test_an_empty_workspace_refuses_every_format(empty: tuple[Path, dict[str, str]], tmp_path: Path,
                                                  format: str) -> None:
     root, env = empty
-    for audience in AUDIENCES:
+    for audience in bundle.AUDIENCES if format == bundle.NAME else AUDIENCES:
         out = tmp_path / f"{format}-{audience}"
         result = CliRunner().invoke(app, ["export", "--format", format, "--audience", audience,
                                           "-o", str(out), "-w", str(root)], env=env)

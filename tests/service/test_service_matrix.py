@@ -31,6 +31,7 @@ from testimonia.service import (
     claims,
     corrections,
     documents,
+    evidence,
     export,
     extraction,
     ingest,
@@ -48,8 +49,8 @@ from testimonia.service import (
 from testimonia.service.policy import ACTIONS, SERVICES
 from testimonia.service.workspace import Workspace
 
-API = (analysis, audit, claims, corrections, documents, export, extraction, ingest, integrity, persons, review,
-       rotation, search, sharing, signin, sources, users, vault)
+API = (analysis, audit, claims, corrections, documents, evidence, export, extraction, ingest, integrity, persons,
+       review, rotation, search, sharing, signin, sources, users, vault)
 ORG, PARTNER = "Sahel Desk", "Partner"
 CREATOR = "sahel-lead"
 ROLES = {Role.ADMIN: "s-admin", Role.ANALYST: "s-analyst", Role.REVIEWER: "s-reviewer",
@@ -163,6 +164,7 @@ CALLS: dict[str, Call] = {
     "analysis.pattern_report": lambda ws, t, tmp: analysis.pattern_report(ws),
     "export.export": lambda ws, t, tmp: _export(ws, tmp),
     "export.gather": lambda ws, t, tmp: export.gather(ws),
+    "evidence.gather_evidence": lambda ws, t, tmp: evidence.gather_evidence(ws, {1}),
     "ingest.ingest_paths": lambda ws, t, tmp: ingest.ingest_paths(ws, [_new_file(tmp)], ingest.IngestOptions()),
     "ingest.collect_garbage": lambda ws, t, tmp: ingest.collect_garbage(ws),
     "extraction.count_pending": lambda ws, t, tmp: extraction.count_pending(ws),

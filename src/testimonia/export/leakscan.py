@@ -24,7 +24,7 @@ import bisect
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,9 +33,10 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 
-from testimonia.export.redact import Hit, Redactor
+from testimonia.export.redact import Hit, Protected, Redactor
+from testimonia.text.textfold import fold
 
-__all__ = ["Leak", "UNREADABLE", "mask", "scan_file", "scan_text", "scan_tree"]
+__all__ = ["BesideEvidence", "Leak", "UNREADABLE", "mask", "scan_file", "scan_text", "scan_tree"]
 
 UNREADABLE = "unreadable"
 _BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -60,8 +61,10 @@ def scan_text(text: str, redactor: Redactor) -> list[Hit]:
     return redactor.find(text)
 
 
-def scan_tree(folder: Path, redactor: Redactor) -> list[Leak]:
-    """Leaks in every file under `folder` and in every file and folder name."""
+def scan_tree(folder: Path, redactor: Redactor, skip: Collection[str] = ()) -> list[Leak]:
+    """Leaks in every file under `folder` and in every file and folder name. The content
+    of the files and folders `skip` (relative: "data/originals") is not read; their names
+    are."""
     leaks: list[Leak] = []
     for current, dirs, files in os.walk(folder):
         dirs.sort()
@@ -70,8 +73,24 @@ def scan_tree(folder: Path, redactor: Redactor) -> list[Leak]:
             leaks += _name_leaks(here / name, folder, redactor, "folder name")
         for name in sorted(files):
             leaks += _name_leaks(here / name, folder, redactor, "file name")
-            leaks += scan_file(here / name, redactor, folder)
+            where = (here / name).relative_to(folder).as_posix()
+            if not any(where == s or where.startswith(f"{s}/") for s in skip):
+                leaks += scan_file(here / name, redactor, folder)
     return leaks
+
+
+class BesideEvidence(Redactor):
+    """Finds what a Redactor finds, except words that the evidence texts an export holds
+    verbatim contain (the evidence bundle's originals): the export holds them anyway, and
+    its other files quote those texts. A name an analyst typed, that no original holds,
+    is still found."""
+
+    def __init__(self, protected: Iterable[Protected], evidence: Iterable[str]) -> None:
+        self._evidence = "\n".join(fold(text) for text in evidence)
+        super().__init__(protected)
+
+    def find(self, text: str) -> list[Hit]:
+        return [hit for hit in super().find(text) if fold(text[hit.start:hit.end]) not in self._evidence]
 
 
 def scan_file(path: Path, redactor: Redactor, root: Path) -> list[Leak]:

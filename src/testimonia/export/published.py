@@ -18,9 +18,10 @@ from __future__ import annotations
 import calendar
 import functools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from testimonia.analysis.dossier import quoted_claims
@@ -91,6 +92,14 @@ class Output:
     # one of them (a witness's home town may hold a prison; an interview may fall in the
     # month of a detention); quotes are redacted with the full list all the same.
     facts: frozenset[str] = frozenset()
+    # A format that is more than flat files (the evidence bundle, bundle.py): run on the
+    # staging folder once the files are written, before the leak scan.
+    finish: Callable[[Path], None] | None = None
+    unscanned: tuple[str, ...] = ()  # files and folders whose content the leak scan skips (bundle.py)
+    originals: frozenset[str] = frozenset()  # documents whose original bytes the export holds
+    # Texts the export holds verbatim as evidence: words found in them are not leaks in the
+    # rest of the export, which quotes them (leakscan.BesideEvidence).
+    evidence: tuple[str, ...] = ()
 
     @property
     def quotes(self) -> int:

@@ -4,7 +4,8 @@ Order: gather (within the exporting user's scope; the vault read is audited) →
 there is nothing to say → for the public, the re-identification gate over the witness
 accounts (generalise until every group has at least k members, or refuse) → the format
 module builds its files, quotes redacted for the audience (export/audiences.py) → files
-written to a staging folder next to the destination → the leak scan re-reads every
+written to a staging folder next to the destination (the evidence bundle: then made a
+bag, its originals left unscanned, export/bundle.py) → the leak scan re-reads every
 produced file and file name → only then is the staging folder renamed to the
 destination, the export entered in the audit log with the SHA-256 of each file, and in
 the custody log of every document it quotes. Any refusal removes the staging folder: a
@@ -20,14 +21,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from testimonia.errors import InvalidValue, PublicationRefused, did_you_mean
-from testimonia.export import audiences, csv_events, findings_json, gate, geojson, hierarchy, public
+from testimonia.export import audiences, bundle, csv_events, findings_json, gate, geojson, hierarchy, public
 from testimonia.export.choices import FORMATS, ON_RISK
-from testimonia.export.leakscan import Leak, scan_tree
+from testimonia.export.leakscan import BesideEvidence, Leak, scan_tree
 from testimonia.export.published import Context, Output
 from testimonia.export.redact import Protected, Redactor
 from testimonia.fsutil import atomic_write
 from testimonia.service import doccrypt
 from testimonia.service.analysis import current_analysis
+from testimonia.service.evidence import gather_evidence
 from testimonia.service.policy import requires
 from testimonia.service.reviewed import reviewed_claims
 from testimonia.service.vault import identities
@@ -74,20 +76,25 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
             "with --include-unreviewed, which the export then says.")
     decision = _gate(ws, inputs, k, on_risk) if policy.gate else None
     protected = public.protected_identifiers(inputs, public_names, policy)
-    output = WRITERS[format](Context(inputs, policy, Redactor(protected), k, decision, include_unreviewed))
+    ctx = Context(inputs, policy, Redactor(protected), k, decision, include_unreviewed)
+    output = (bundle.build(ctx, gather_evidence(ws, bundle.resting_claims(ctx))) if format == bundle.NAME
+              else WRITERS[format](ctx))
     if not output.items:
         _refuse(ws, "export", f"there is nothing to write as {format} for the {audience} audience",
                 at_risk=[], fix="See docs/exports.md for what each format holds.")
     files = _write(ws, folder, output, _scannable(protected, output.facts), decision, k)
     details = {"format": format, "audience": audience, "files": files, output.what: output.items,
                "quotes": output.quotes}
+    if output.unscanned:  # the evidence bundle: originals are testimony, kept unaltered
+        details |= {"unscanned": list(output.unscanned), "originals": len(output.originals)}
     if decision is not None:
         details |= {"k": k, "generalised": dict(decision.level_names)}
     with ws.transaction() as conn:
         ws.audit(conn, "exported", folder.name, details)
-        for document, quotes in sorted(output.quoted.items()):
+        for document in sorted(output.quoted.keys() | output.originals):
             ws.record(conn, "exported", document, {"export": folder.name, "format": format,
-                                                   "audience": audience, "quotes": quotes})
+                                                   "audience": audience, "quotes": output.quoted.get(document, 0)}
+                      | ({"original": True} if document in output.originals else {}))
     return ExportReport(folder, format, audience, files, output.items, output.what, output.quotes,
                         output.accounts, decision)
 
@@ -96,6 +103,10 @@ def _choices(format: str, audience: str, on_risk: str, include_unreviewed: bool)
     _check_choice(format, FORMATS, "format")
     policy = audiences.audience(audience)
     _check_choice(on_risk, ON_RISK, "--on-risk")
+    if format == bundle.NAME and audience not in bundle.AUDIENCES:
+        raise InvalidValue(f"An evidence bundle is for the legal audience only, not {audience}: it holds "
+                           "the unaltered originals, which are testimony and may name witnesses.",
+                           fix="Export it with --audience legal; for others, use json, geojson or csv.")
     if policy.reviewed_only and include_unreviewed:
         raise InvalidValue(f"A {audience} export rests on reviewed claims only; "
                            "--include-unreviewed cannot be used with it.",
@@ -121,14 +132,19 @@ def _write(ws: Workspace, folder: Path, output: Output, scannable: list[Protecte
     try:
         for name, data in output.files.items():
             atomic_write(staging / name, data)
-        leaks = scan_tree(staging, Redactor(scannable))
+        if output.finish is not None:
+            output.finish(staging)
+        redactor = BesideEvidence(scannable, output.evidence) if output.evidence else Redactor(scannable)
+        leaks = scan_tree(staging, redactor, skip=output.unscanned)
         if leaks:
             _refuse(ws, "leak scan", _describe(leaks), at_risk=[])
         rechecked = gate.verify_published(decision.published, public.QUASI_IDENTIFIERS, k) if decision else []
         if rechecked:
             _refuse(ws, "gate", f"{len(rechecked)} group(s) of the written accounts are smaller "
                     f"than k={k}", at_risk=[list(g.ids) for g in rechecked])
-        files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(staging.iterdir())}
+        # A bag's payload is under data/: its manifest, listed here, holds each file's SHA-256.
+        files = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(staging.iterdir())
+                 if p.is_file()}
         staging.rename(folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -9,39 +9,18 @@ truncating the tail is caught by a sealed head the workspace moves with every co
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import Connection, Table
 
+from testimonia.crypto.logchain import GENESIS, Problem, entry_hash, signed_message
 from testimonia.model import LogEntry
 from testimonia.store import logs
-from testimonia.store.heads import EMPTY, GENESIS, Head, HeadState, describe, entry_head
+from testimonia.store.heads import EMPTY, Head, HeadState, describe, entry_head
 from testimonia.store.records import now
 
 __all__ = ["Problem", "Signer", "append", "check_chain", "entry_hash", "signed_message"]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One integrity failure, named so that a person can find it."""
-
-    where: str
-    what: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.what}"
-
-
-def entry_hash(seq: int, subject: str | None, action: str, at: str, actor: str,
-               details: dict[str, Any], prev_hash: str) -> str:
-    body = json.dumps({"seq": seq, "subject": subject, "action": action, "at": at,
-                       "actor": actor, "details": details},
-                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
 
 
 class Signer(Protocol):
@@ -49,12 +28,6 @@ class Signer(Protocol):
     def key_id(self) -> str: ...
 
     def sign(self, message: bytes) -> bytes: ...
-
-
-def signed_message(log: str, entry_hash: str, key_id: str) -> bytes:
-    """What an entry's author signs: the log, the entry's hash (which covers everything
-    in it and the whole chain before it) and the author's key id."""
-    return f"testimonia-log|{log}|{entry_hash}|{key_id}".encode()
 
 
 def append(conn: Connection, table: Table, action: str, subject: str | None,

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Table, select
 
+from testimonia.crypto.logchain import GENESIS
 from testimonia.errors import IntegrityError
 from testimonia.fsutil import atomic_write
 from testimonia.model import LogEntry
@@ -38,7 +39,6 @@ from testimonia.store import logs
 
 __all__ = ["EMPTY", "FORMAT", "GENESIS", "Head", "HeadFile", "HeadState", "describe", "entry_head"]
 
-GENESIS = "0" * 64
 FORMAT = 2
 
 
