@@ -184,7 +184,8 @@ def check_with_followthemoney(entities: list[dict[str, Any]]) -> None:
     """Every entity loaded back with the followthemoney library, strictly: a schema that
     exists and is not abstract, its required properties present, every property known and
     settable, every value valid for its type and unchanged by the library's cleaning (dates
-    ISO, countries as codes, numbers as numbers), and every link to an entity of the file
+    ISO, countries as codes), numbers written as decimal numbers (which the library does
+    not check) and coordinates in range, and every link to an entity of the file
     whose schema the property's range admits."""
     ftmlib = pytest.importorskip("followthemoney", reason="the ftm extra (pip install -e '.[ftm]')")
     model = ftmlib.model
@@ -198,6 +199,10 @@ def check_with_followthemoney(entities: list[dict[str, Any]]) -> None:
             assert prop is not None and not prop.stub and not prop.deprecated, (entity["schema"], name)
             assert prop.validate(values) is None, (entity["schema"], name, values)
             assert [prop.type.clean(v) for v in values] == values, (entity["schema"], name, values)
+            if prop.type == ftmlib.registry.number:  # the library keeps any string; a reader needs a number
+                assert all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in values), (entity["schema"], name, values)
+                bound = {"latitude": 90, "longitude": 180}.get(name)
+                assert bound is None or all(abs(float(v)) <= bound for v in values), (name, values)
             if prop.type == ftmlib.registry.entity:
                 assert all(model.get(schemas[v]).is_a(prop.range) for v in values), (entity["schema"], name)
         proxy = model.get_proxy(entity, cleaned=False)  # the library's own cleaning of untrusted input
@@ -208,6 +213,24 @@ def check_with_followthemoney(entities: list[dict[str, Any]]) -> None:
 @pytest.mark.parametrize("audience", AUDIENCES)
 def test_every_entity_is_valid_followthemoney(audience: str) -> None:
     check_with_followthemoney(_entities(audience))
+
+
+@pytest.mark.parametrize(("schema", "name", "value"), [
+    ("Document", "contentHash", "0" * 64),  # a SHA-256: FollowTheMoney's checksum is a SHA-1
+    ("Address", "country", "ML"),  # codes are lower case
+    ("Address", "latitude", "14,533"),
+    ("Address", "longitude", "-190.5"),
+    ("Event", "startDate", "14/03/2022"),
+    ("Event", "proof", "tm-" + "0" * 40),  # a link to no entity of the file
+    ("Event", "addressEntity", "SELF"),  # a link to an Event where an Address is due
+    ("Event", "location_", "x"),  # no such property
+])
+def test_the_schema_check_rejects_what_followthemoney_would(schema: str, name: str, value: str) -> None:
+    entities = _entities("legal")
+    entity = next(e for e in entities if e["schema"] == schema)
+    entity["properties"][name] = [entity["id"] if value == "SELF" else value]
+    with pytest.raises((AssertionError, KeyError)):
+        check_with_followthemoney(entities)
 
 
 # --- the sample investigation, through the service -------------------------------------

@@ -82,6 +82,7 @@ class _Entities:
     facts: set[str] = field(default_factory=set)
     people: set[str] = field(default_factory=set)  # pseudonyms written as entities
     papers: set[str] = field(default_factory=set)  # document ids written as entities
+    sites_of: dict[int, list[str]] = field(default_factory=dict)  # claim id -> sites of its findings
 
     def id(self, kind: str, natural: str) -> str:
         return entity_id(self.ctx.id_key, kind, natural)
@@ -127,6 +128,9 @@ def build(ctx: Context) -> Output:
     for finding in ctx.inputs.results["findings"]:
         _finding(out, finding)
     if ctx.audience.pseudonyms:  # claim by claim, as the CSV lists them for these audiences
+        for finding in ctx.inputs.results["findings"]:
+            for claim_id in finding.get("claims", []):
+                out.sites_of.setdefault(claim_id, []).append(finding["site"])
         for claim_id in sorted(ctx.inputs.claims):
             _claim(out, ctx.inputs.claims[claim_id])
     for edge in edges:
@@ -280,7 +284,7 @@ def _finding(out: _Entities, finding: FindingJson) -> str:
 def _claim(out: _Entities, claim: StoredClaim) -> str:
     ctx = out.ctx
     body = claim.body
-    sites = _claim_sites(ctx, claim.id)
+    sites = _claim_sites(ctx, out.sites_of.get(claim.id, []))
     places = [_full(ctx.sites[s]) for s in sites] or [p["name"] for p in body["places"][:1] if p.get("name")]
     countries = ([ctx.sites[s]["country"] for s in sites] if sites
                  else [p.get("country") for p in body["places"][:1]])
@@ -338,10 +342,9 @@ def _trip(out: _Entities, edge: EdgeJson) -> str:
         "involved": out.involved(edge.get("sources", [])), "proof": out.proof(claims)})
 
 
-def _claim_sites(ctx: Context, claim_id: int) -> list[str]:
+def _claim_sites(ctx: Context, found: list[str]) -> list[str]:
     """The sites of a claim's findings, the most specific only (a container, not its camp)."""
-    sites = list(dict.fromkeys(f["site"] for f in ctx.inputs.results["findings"]
-                               if claim_id in f.get("claims", [])))
+    sites = list(dict.fromkeys(found))
     outer = {ctx.sites[s].get("parent") for s in sites}
     return [s for s in sites if s not in outer] or sites
 
