@@ -68,7 +68,7 @@ demo: install
 	$(BIN)/testimonia vault set Wangrin --name "Amadou Exemple" --contact "+223 70 00 00 01" \
 		--home Dogofry -w $(DEMO)
 	mkdir -p $(DEMO)-exports
-	for format in json geojson csv; do \
+	for format in json geojson csv ftm; do \
 		$(BIN)/testimonia export --format $$format --audience public --include-unreviewed \
 			-o $(DEMO)-exports/$$format-public -w $(DEMO) || exit 1; \
 	done
@@ -91,7 +91,7 @@ test: check
 	$(BIN)/python -m pytest -q
 
 lock:
-	uv pip compile pyproject.toml requirements-build.in --extra test --generate-hashes \
+	uv pip compile pyproject.toml requirements-build.in --extra test --extra ftm --generate-hashes \
 		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
 
 clean-demo:

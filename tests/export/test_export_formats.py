@@ -25,7 +25,8 @@ from testimonia.service.integrity import verify_workspace
 from testimonia.service.workspace import Workspace
 
 pytestmark = pytest.mark.slow
-FILES = {"json": ["findings.json"], "geojson": ["sites.geojson"], "csv": ["codebook.md", "events.csv"]}
+FILES = {"json": ["findings.json"], "geojson": ["sites.geojson"], "csv": ["codebook.md", "events.csv"],
+         "ftm": ["entities.ftm.json"]}
 VAULT = ("Amadou", "Exemple", "70 00 00 01", "Dogofry")
 PSEUDONYMS = ("Wangrin", "Aminata", "Sokolenko", "Oumou", "Tiéman")
 
@@ -111,7 +112,7 @@ def test_a_legal_export_rests_on_reviewed_claims_only(sample: Workspace, tmp_pat
         export(sample, tmp_path / "out", audience="legal", include_unreviewed=True)
     with pytest.raises(InvalidValue, match="Unknown format 'kml'") as unknown:
         export(sample, tmp_path / "out", format="kml")
-    assert unknown.value.fix == "Use one of: json, geojson, csv, bundle."
+    assert unknown.value.fix == "Use one of: json, geojson, csv, ftm, bundle."
     assert not (tmp_path / "out").exists()
 
 
@@ -153,7 +154,7 @@ def test_export_command_writes_each_format(sample: Workspace, built: tuple[Path,
     assert "codebook.md  sha256" in result.stdout and "k-anonymity" not in result.stdout
     result = CliRunner().invoke(app, [*base, "--format", "kml", "-o", str(tmp_path / "x")], env=env)
     assert result.exit_code == 1 and "Unknown format 'kml'" in result.output
-    assert "json, geojson, csv" in result.output
+    assert "json, geojson, csv, ftm" in result.output
     result = CliRunner().invoke(app, [*base, "--audience", "press", "-o", str(tmp_path / "x")], env=env)
     assert result.exit_code == 1 and "Unknown audience 'press'" in result.output
     assert not (tmp_path / "x").exists()

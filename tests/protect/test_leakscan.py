@@ -92,6 +92,16 @@ def test_json_value_key_and_escapes(tmp_path: Path, redactor: Redactor) -> None:
     assert_nothing_clear(leaks)
 
 
+def test_json_lines_line_by_line(tmp_path: Path, redactor: Redactor) -> None:
+    olexandr = "\u041e\u043b\u0435\u043a\u0441\u0430\u043d\u0434\u0440"  # written as \\u escapes
+    lines = [{"id": "tm-1", "schema": "Address", "properties": {"name": ["prison, Moura"]}},
+             {"id": "tm-2", "schema": "Person", "properties": {"name": [olexandr]}}]
+    (tmp_path / "entities.ftm.json").write_text("\n".join(map(json.dumps, lines)) + "\n", encoding="utf-8")
+    assert kinds(scan_tree(tmp_path, redactor)) == {
+        ("entities.ftm.json", "JSON value at $[0].properties.name[0]", "place"),
+        ("entities.ftm.json", "JSON value at $[1].properties.name[0]", "name")}
+
+
 def test_csv_and_text(tmp_path: Path, redactor: Redactor) -> None:
     (tmp_path / "table.csv").write_text("id,place\n1,в Моурі\n", encoding="utf-8")
     (tmp_path / "notes.md").write_text("Контакт: (067) 123-45-67", encoding="utf-8")
@@ -186,6 +196,7 @@ def test_redacted_export_scans_clean(tmp_path: Path, redactor: Redactor) -> None
 
 @pytest.mark.parametrize(("name", "data"), [
     ("broken.json", b'{"witness": "Kovalenko",'),
+    ("broken.ftm.json", b'{"id": "tm-1"}\n{"witness": "Kovalenko",\n'),
     ("broken.pdf", b"%PDF-1.4 not really a pdf"),
     ("bundle.zip", b"PK\x03\x04compressed..."),
 ])

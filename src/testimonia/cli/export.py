@@ -1,6 +1,6 @@
-"""export: findings as JSON, GeoJSON or CSV for an audience, through redaction, the leak
-scan and, for the public, the k-anonymity gate; the evidence bundle for lawyers, and
-verify-bundle, which checks one without a workspace."""
+"""export: findings as JSON, GeoJSON, CSV or FollowTheMoney entities for an audience,
+through redaction, the leak scan and, for the public, the k-anonymity gate; the evidence
+bundle for lawyers, and verify-bundle, which checks one without a workspace."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="New folder to write the export to "
                                          "(outside the workspace).")],
     format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)} (findings.json; "
-                                        "sites.geojson; events.csv and codebook.md; bundle: an evidence bag for "
-                                        "the legal audience).")] = "json",
+                                        "sites.geojson; events.csv and codebook.md; entities.ftm.json; "
+                                        "bundle: an evidence bag for the legal audience).")] = "json",
     audience: Annotated[str, typer.Option("--audience", help=f"One of: {', '.join(AUDIENCES)}: what the "
                                           "export may contain (docs/exports.md, Audiences).")] = "public",
     k: Annotated[int | None, typer.Option("--k", help="Smallest group of witnesses sharing the same "

@@ -4,7 +4,8 @@ Redaction happens where text is produced. This scan checks the result: every fil
 an export folder, and every file and folder name, is searched with the same `Redactor`
 that redacted it. Redacted output therefore scans clean. An unlisted e-mail address or
 phone-like number still counts as a leak. Each format is also read the way its reader
-will see it. JSON is parsed, so "\\u041e..." escapes and keys are checked. In HTML the
+will see it. JSON is parsed, so "\\u041e..." escapes and keys are checked (JSON lines,
+FollowTheMoney's `.ftm.json` among them, line by line). In HTML the
 entities are decoded and the attributes (alt, title) and comments are checked. In a PDF
 the text layer, the document information (/Author...), the XMP metadata and the bookmark
 titles are checked. Any other file is checked as UTF-8 text, plus UTF-16 when it starts
@@ -40,6 +41,7 @@ __all__ = ["BesideEvidence", "Leak", "UNREADABLE", "mask", "scan_file", "scan_te
 
 UNREADABLE = "unreadable"
 _BOMS = (b"\xff\xfe", b"\xfe\xff")
+_JSON_LINES = (".ftm.json", ".jsonl", ".ndjson")  # FollowTheMoney's entity files are JSON lines
 _ARCHIVES = (b"PK\x03\x04", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")  # zip (docx, xlsx), gzip...
 _BLOCK_TAGS = frozenset("p div br li tr td th h1 h2 h3 h4 h5 h6 table ul ol section article "
                         "header footer title blockquote pre".split())
@@ -127,6 +129,9 @@ def _content_leaks(path: Path, data: bytes, redactor: Redactor) -> Found:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         yield from _pdf_leaks(path, redactor)
+        return
+    if path.name.lower().endswith(_JSON_LINES):  # one JSON value a line; `$[n]`: the value of the n-th line, from 0
+        yield from _json_leaks([json.loads(line) for line in data.splitlines() if line.strip()], redactor)
         return
     if suffix == ".json":  # every key and value, decoded (\u escapes included), covers the text
         yield from _json_leaks(json.loads(data), redactor)

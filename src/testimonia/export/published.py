@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -68,6 +68,10 @@ class Context:
     k: int
     decision: gate.Decision | None  # the gate's, for the audiences it applies to
     include_unreviewed: bool
+    # For the formats that ask (ftm): a secret derived from the workspace key, for entity ids
+    # stable across exports, and the SHA-1 of each original (document id -> hex).
+    id_key: bytes = b""
+    original_sha1: Mapping[str, str] = field(default_factory=dict)
 
     @functools.cached_property
     def sites(self) -> dict[str, SiteJson]:

@@ -20,8 +20,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from testimonia.errors import InvalidValue, PublicationRefused, did_you_mean
-from testimonia.export import audiences, bundle, csv_events, findings_json, gate, geojson, hierarchy, public
+from testimonia.errors import IntegrityError, InvalidValue, NotFound, PublicationRefused, did_you_mean
+from testimonia.export import (
+    audiences,
+    bundle,
+    csv_events,
+    findings_json,
+    ftm,
+    gate,
+    geojson,
+    hierarchy,
+    public,
+)
 from testimonia.export.choices import FORMATS, ON_RISK
 from testimonia.export.leakscan import BesideEvidence, Leak, scan_tree
 from testimonia.export.published import Context, Output
@@ -39,7 +49,7 @@ from testimonia.store import protection, records
 __all__ = ["ExportReport", "WRITERS", "export", "gather"]
 
 WRITERS: dict[str, Callable[[Context], Output]] = {
-    "json": findings_json.build, "geojson": geojson.build, "csv": csv_events.build}
+    "json": findings_json.build, "geojson": geojson.build, "csv": csv_events.build, "ftm": ftm.build}
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,9 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
             "with --include-unreviewed, which the export then says.")
     decision = _gate(ws, inputs, k, on_risk) if policy.gate else None
     protected = public.protected_identifiers(inputs, public_names, policy)
-    ctx = Context(inputs, policy, Redactor(protected), k, decision, include_unreviewed)
+    sha1 = _original_sha1(ws, inputs) if format == "ftm" and audience in ftm.DOCUMENT_AUDIENCES else {}
+    ctx = Context(inputs, policy, Redactor(protected), k, decision, include_unreviewed,
+                  id_key=ws.keys.derive("export/entity-ids"), original_sha1=sha1)
     output = (bundle.build(ctx, gather_evidence(ws, bundle.resting_claims(ctx))) if format == bundle.NAME
               else WRITERS[format](ctx))
     if not output.items:
@@ -97,6 +109,23 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
                       | ({"original": True} if document in output.originals else {}))
     return ExportReport(folder, format, audience, files, output.items, output.what, output.quotes,
                         output.accounts, decision)
+
+
+def _original_sha1(ws: Workspace, inputs: public.Inputs) -> dict[str, str]:
+    """The SHA-1 of the original of each document the claims rest on (FollowTheMoney's
+    contentHash), each original checked against its SHA-256 on the way."""
+    found = {}
+    with ws.engine.connect() as conn:
+        for document_id in sorted({c.document_id for c in inputs.claims.values()} & set(inputs.documents)):
+            try:
+                data = ws.read_original(document_id, doccrypt.key_for(ws, conn, document_id))
+            except NotFound:  # not readable by this organisation: no hash
+                continue
+            if hashlib.sha256(data).hexdigest() != document_id:
+                raise IntegrityError(f"The original of document {document_id[:12]} no longer matches its "
+                                     "SHA-256.", fix="Run `testimonia verify` (docs/custody.md).")
+            found[document_id] = hashlib.sha1(data, usedforsecurity=False).hexdigest()
+    return found
 
 
 def _choices(format: str, audience: str, on_risk: str, include_unreviewed: bool) -> audiences.Audience:
