@@ -1,4 +1,4 @@
-"""export: findings as JSON, GeoJSON or CSV for an audience, through redaction, the leak
+"""export: findings as JSON, GeoJSON, CSV or an HTML report for an audience, through redaction, the leak
 scan and, for the public, the k-anonymity gate."""
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ def export(
     output: Annotated[Path, typer.Option("-o", "--output", help="New folder to write the export to "
                                          "(outside the workspace).")],
     format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)} (findings.json; "
-                                        "sites.geojson; events.csv and codebook.md).")] = "json",
+                                        "sites.geojson; events.csv and codebook.md; report.html, and "
+                                        "report.pdf where chromium is installed).")] = "json",
     audience: Annotated[str, typer.Option("--audience", help=f"One of: {', '.join(AUDIENCES)}: what the "
                                           "export may contain (docs/exports.md, Audiences).")] = "public",
     k: Annotated[int | None, typer.Option("--k", help="Smallest group of witnesses sharing the same "
@@ -66,3 +67,6 @@ def export(
         out.print(f"k-anonymity: {report.decision.reason}")
     for name, digest in report.files.items():
         out.print(f"  {name}  sha256 {digest}")
+    if report.format == "html" and "report.pdf" not in report.files:
+        out.print("No report.pdf: no chromium found on PATH (chromium, chromium-browser or google-chrome); "
+                  "install one to have the report printed to PDF too.")

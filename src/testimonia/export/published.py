@@ -67,6 +67,7 @@ class Context:
     k: int
     decision: gate.Decision | None  # the gate's, for the audiences it applies to
     include_unreviewed: bool
+    min_independent: int = 2  # the min_independent_sources setting the statuses were decided with
 
     @functools.cached_property
     def sites(self) -> dict[str, SiteJson]:

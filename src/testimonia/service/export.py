@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from testimonia.errors import InvalidValue, PublicationRefused, did_you_mean
-from testimonia.export import audiences, csv_events, findings_json, gate, geojson, hierarchy, public
+from testimonia.export import audiences, csv_events, findings_json, gate, geojson, hierarchy, html_report, public
 from testimonia.export.choices import FORMATS, ON_RISK
 from testimonia.export.leakscan import Leak, scan_tree
 from testimonia.export.published import Context, Output
@@ -37,7 +37,8 @@ from testimonia.store import protection, records
 __all__ = ["ExportReport", "WRITERS", "export", "gather"]
 
 WRITERS: dict[str, Callable[[Context], Output]] = {
-    "json": findings_json.build, "geojson": geojson.build, "csv": csv_events.build}
+    "json": findings_json.build, "geojson": geojson.build, "csv": csv_events.build,
+    "html": html_report.build}
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,8 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
             "with --include-unreviewed, which the export then says.")
     decision = _gate(ws, inputs, k, on_risk) if policy.gate else None
     protected = public.protected_identifiers(inputs, public_names, policy)
-    output = WRITERS[format](Context(inputs, policy, Redactor(protected), k, decision, include_unreviewed))
+    output = WRITERS[format](Context(inputs, policy, Redactor(protected), k, decision, include_unreviewed,
+                                     int(ws.config["min_independent_sources"])))
     if not output.items:
         _refuse(ws, "export", f"there is nothing to write as {format} for the {audience} audience",
                 at_risk=[], fix="See docs/exports.md for what each format holds.")
