@@ -413,7 +413,7 @@ def _label(code: str) -> str:
     for table in (vocab.acts, vocab.methods, vocab.violations):
         if code.removeprefix("act:") in table:
             return table[code.removeprefix("act:")].label
-    return code.replace("_", " ")
+    return code.replace("_", " ").replace(":", ": ")  # a feature: "interrogation language: ru"
 
 
 def _svg_path(path: str) -> str:
