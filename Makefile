@@ -68,7 +68,7 @@ demo: install
 	$(BIN)/testimonia vault set Wangrin --name "Amadou Exemple" --contact "+223 70 00 00 01" \
 		--home Dogofry -w $(DEMO)
 	mkdir -p $(DEMO)-exports
-	for format in json geojson csv ftm; do \
+	for format in json geojson csv ftm html; do \
 		$(BIN)/testimonia export --format $$format --audience public --include-unreviewed \
 			-o $(DEMO)-exports/$$format-public -w $(DEMO) || exit 1; \
 	done

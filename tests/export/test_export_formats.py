@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from testimonia.cli.main import app
 from testimonia.crypto.keys import KeyMaterial
 from testimonia.errors import InvalidValue, PublicationRefused
-from testimonia.export import bundle, csv_events
+from testimonia.export import bundle, csv_events, report_pdf
 from testimonia.export.choices import AUDIENCES, FORMATS
 from testimonia.service.audit import read_audit
 from testimonia.service.documents import show_document
@@ -26,13 +27,16 @@ from testimonia.service.workspace import Workspace
 
 pytestmark = pytest.mark.slow
 FILES = {"json": ["findings.json"], "geojson": ["sites.geojson"], "csv": ["codebook.md", "events.csv"],
-         "ftm": ["entities.ftm.json"]}
+         "ftm": ["entities.ftm.json"],
+         "html": ["report.html", "report.pdf"] if report_pdf.find_browser() else ["report.html"]}
 VAULT = ("Amadou", "Exemple", "70 00 00 01", "Dogofry")
 PSEUDONYMS = ("Wangrin", "Aminata", "Sokolenko", "Oumou", "Tiéman")
 
 
 def _bytes(folder: Path) -> str:
-    return "".join(p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()))
+    """Every file's text (a PDF's text layer)."""
+    return "".join(" ".join(page.extract_text() for page in PdfReader(p).pages) if p.suffix == ".pdf"
+                   else p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()))
 
 
 def test_every_format_for_every_audience(sample: Workspace, tmp_path: Path) -> None:
@@ -112,7 +116,7 @@ def test_a_legal_export_rests_on_reviewed_claims_only(sample: Workspace, tmp_pat
         export(sample, tmp_path / "out", audience="legal", include_unreviewed=True)
     with pytest.raises(InvalidValue, match="Unknown format 'kml'") as unknown:
         export(sample, tmp_path / "out", format="kml")
-    assert unknown.value.fix == "Use one of: json, geojson, csv, ftm, bundle."
+    assert unknown.value.fix == f"Use one of: {', '.join(FORMATS)}."
     assert not (tmp_path / "out").exists()
 
 

@@ -1,6 +1,6 @@
-"""export: findings as JSON, GeoJSON, CSV or FollowTheMoney entities for an audience,
-through redaction, the leak scan and, for the public, the k-anonymity gate; the evidence
-bundle for lawyers, and verify-bundle, which checks one without a workspace."""
+"""export: findings as JSON, GeoJSON, CSV, FollowTheMoney entities or an HTML report for an
+audience, through redaction, the leak scan and, for the public, the k-anonymity gate; the
+evidence bundle for lawyers, and verify-bundle, which checks one without a workspace."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def export(
                                          "(outside the workspace).")],
     format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(FORMATS)} (findings.json; "
                                         "sites.geojson; events.csv and codebook.md; entities.ftm.json; "
+                                        "report.html, and report.pdf where chromium is installed; "
                                         "bundle: an evidence bag for the legal audience).")] = "json",
     audience: Annotated[str, typer.Option("--audience", help=f"One of: {', '.join(AUDIENCES)}: what the "
                                           "export may contain (docs/exports.md, Audiences).")] = "public",
@@ -75,6 +76,9 @@ def export(
         out.print(f"k-anonymity: {report.decision.reason}")
     for name, digest in report.files.items():
         out.print(f"  {name}  sha256 {digest}")
+    if report.format == "html" and "report.pdf" not in report.files:
+        out.print("No report.pdf: no chromium found on PATH (chromium, chromium-browser or google-chrome); "
+                  "install one to have the report printed to PDF too.")
 
 
 def verify_bundle(

@@ -6,6 +6,6 @@ from __future__ import annotations
 
 __all__ = ["AUDIENCES", "FORMATS", "ON_RISK"]
 
-FORMATS = ("json", "geojson", "csv", "ftm", "bundle")
+FORMATS = ("json", "geojson", "csv", "ftm", "html", "bundle")
 AUDIENCES = ("internal", "partner", "public", "legal")
 ON_RISK = ("generalise", "refuse")

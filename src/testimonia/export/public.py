@@ -58,8 +58,16 @@ def protected_identifiers(inputs: Inputs, public_names: Sequence[str],
         mentions = [("person", text) for texts in inputs.persons.values() for text in texts
                     if not gazetteer.lookup(text, "und")]
         named = [] if "pseudonyms" in audience.redacted else list(inputs.sources)  # may be read
-        found += private_persons(mentions, [*public_names, *named])
+        found += private_persons(mentions, [*public_names, *named, *_not_persons(inputs)])
     return _unique(found)
+
+
+def _not_persons(inputs: Inputs) -> list[str]:
+    """Names that a person mention may wrongly take and that are never private persons:
+    the organisations of the documents in scope and the conflicts of the analysis (the
+    name recogniser reads "I have covered the Sahel" as a person named Sahel)."""
+    conflicts = [str(c.get("label", "")) for c in inputs.results["patterns"].get("conflicts", [])]
+    return sorted({inputs.organization, *(d.organization for d in inputs.documents.values()), *conflicts})
 
 
 def quotable_documents(inputs: Inputs, audience: Audience = PUBLIC) -> set[str]:

@@ -72,6 +72,7 @@ class Context:
     # stable across exports, and the SHA-1 of each original (document id -> hex).
     id_key: bytes = b""
     original_sha1: Mapping[str, str] = field(default_factory=dict)
+    min_independent: int = 2  # the min_independent_sources setting the statuses were decided with
 
     @functools.cached_property
     def sites(self) -> dict[str, SiteJson]:

@@ -30,6 +30,7 @@ from testimonia.export import (
     gate,
     geojson,
     hierarchy,
+    html_report,
     public,
 )
 from testimonia.export.choices import FORMATS, ON_RISK
@@ -49,7 +50,8 @@ from testimonia.store import protection, records
 __all__ = ["ExportReport", "WRITERS", "export", "gather"]
 
 WRITERS: dict[str, Callable[[Context], Output]] = {
-    "json": findings_json.build, "geojson": geojson.build, "csv": csv_events.build, "ftm": ftm.build}
+    "json": findings_json.build, "geojson": geojson.build, "csv": csv_events.build, "ftm": ftm.build,
+    "html": html_report.build}
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,8 @@ def export(ws: Workspace, folder: Path, *, format: str = "json", audience: str =
     protected = public.protected_identifiers(inputs, public_names, policy)
     sha1 = _original_sha1(ws, inputs) if format == "ftm" and audience in ftm.DOCUMENT_AUDIENCES else {}
     ctx = Context(inputs, policy, Redactor(protected), k, decision, include_unreviewed,
-                  id_key=ws.keys.derive("export/entity-ids"), original_sha1=sha1)
+                  id_key=ws.keys.derive("export/entity-ids"), original_sha1=sha1,
+                  min_independent=int(ws.config["min_independent_sources"]))
     output = (bundle.build(ctx, gather_evidence(ws, bundle.resting_claims(ctx))) if format == bundle.NAME
               else WRITERS[format](ctx))
     if not output.items:
