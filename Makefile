@@ -73,6 +73,11 @@ demo: install
 			-o $(DEMO)-exports/$$format-public -w $(DEMO) || exit 1; \
 	done
 	$(BIN)/testimonia export --format csv --audience partner --include-unreviewed -o $(DEMO)-exports/csv-partner -w $(DEMO)
+	$(BIN)/testimonia claim accept $$($(BIN)/testimonia claims -w $(DEMO) --site Sevare --json \
+		| $(BIN)/python -c 'import json, sys; print(" ".join(json.loads(line)["id"] for line in sys.stdin))') \
+		--reason "demo: a reviewer's pass over the Sévaré accounts" -w $(DEMO)
+	$(BIN)/testimonia export --format bundle --audience legal -o $(DEMO)-exports/bundle-legal -w $(DEMO)
+	$(BIN)/testimonia verify-bundle $(DEMO)-exports/bundle-legal
 	for role in analyst reviewer viewer; do \
 		$(BIN)/testimonia user add sahel-$$role --role $$role --key-file $(DEMO_KEYS)/sahel-$$role.key -w $(DEMO) || exit 1; \
 	done
