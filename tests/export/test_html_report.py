@@ -116,7 +116,8 @@ def _context(name: str, extra_sites: int = 0) -> Context:
     decision = gate.Decision(True, 2, {"kind": 1, "period": 1}, {"period": "quarter", "kind": "suppressed"},
                              [], [{"id": "W1", "kind": "*"}, {"id": "W2", "kind": "*"}], [], "test", 2)
     protected = [Protected(p, "name", "[witness]") for p in inputs.sources] if policy.gate else []
-    return Context(inputs, policy, Redactor(protected), 2, decision if policy.gate else None, False, 3)
+    return Context(inputs, policy, Redactor(protected), 2, decision if policy.gate else None, False,
+                   min_independent=3)
 
 
 def _page(name: str, extra_sites: int = 0) -> str:
