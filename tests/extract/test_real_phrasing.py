@@ -172,3 +172,138 @@ def test_each_leg_of_a_route_keeps_its_own_date() -> None:
                    "and from there, in early January, to the pretrial detention centre in Taganrog.", "en")
     legs = {c["transfer"]["to"]["name"]: c["period"]["start"] for c in found if c["transfer"]}
     assert legs == {"Melitopol": "2022-11-01", "Taganrog": "2023-01-01"}
+
+
+# Methods as witnesses and reports describe them rather than name them: the dictionary form of
+# the verb with its usual object, in each language (vocab/methods.yaml).
+DESCRIBED_METHODS = [
+    ("Oleg came back from interrogation covered in bruises.", "en", "beating"),
+    ("They hooked Ivan up to a car battery and switched it on.", "en", "electric_shock"),
+    ("One guard pressed his forearm against my throat until I could not breathe.", "en", "suffocation"),
+    ("They pushed my head into a barrel of water again and again.", "en", "waterboarding"),
+    ("We were given a slice of bread and a bowl of thin soup once a day.", "en", "starvation"),
+    ("We had to drink water from the toilet cistern.", "en", "deprivation_of_water"),
+    ("The light in the cell was on twenty-four hours a day.", "en", "sleep_deprivation"),
+    ("Taras spent two months in a cell on his own.", "en", "solitary_confinement"),
+    ("They made him stand on tiptoe with his arms stretched out.", "en", "stress_position"),
+    ("They put a pistol to the back of my head and pulled the trigger; it was empty.", "en", "mock_execution"),
+    ("They threatened to castrate him.", "en", "sexual_violence"),
+    ("They warned me that my son would be next.", "en", "threats"),
+    ("I signed whatever they put in front of me.", "en", "forced_confession"),
+    ("They broke his nose in the first week.", "en", "amputation_or_mutilation"),
+    ("His wounds festered because nobody treated them.", "en", "denial_of_medical_care"),
+    ("They bound his wrists with plastic ties.", "en", "restraint"),
+    ("They played Russian songs at full volume all night.", "en", "loud_music"),
+    ("The prisoners were made to clear rubble without pay.", "en", "forced_labour"),
+    ("They made him kiss the Russian flag.", "en", "humiliation"),
+    ("Forty men were squeezed into a room of twelve square metres.", "en", "overcrowding"),
+    ("They kept us in an unheated cell in winter.", "en", "exposure_to_extreme_temperature"),
+    ("A dog was set on Mykola in the yard.", "en", "dog_attack"),
+    ("Il est revenu de l'interrogatoire couvert de bleus.", "fr", "beating"),
+    ("Ils faisaient passer du courant dans son corps avec un générateur.", "fr", "electric_shock"),
+    ("Un soldat lui serrait la gorge jusqu'à ce qu'il ne puisse plus respirer.", "fr", "suffocation"),
+    ("Ils lui plongeaient la tête dans un bidon d'eau.", "fr", "waterboarding"),
+    ("On mangeait une fois tous les deux jours.", "fr", "starvation"),
+    ("On buvait l'eau des toilettes.", "fr", "deprivation_of_water"),
+    ("La lumière restait allumée vingt-quatre heures sur vingt-quatre.", "fr", "sleep_deprivation"),
+    ("Ils nous ont fait allonger face contre terre pendant des heures.", "fr", "stress_position"),
+    ("Ils lui ont mis un pistolet sur la nuque et ont appuyé sur la détente.", "fr", "mock_execution"),
+    ("Ils l'ont menacé de castration.", "fr", "sexual_violence"),
+    ("Ils m'ont prévenu que mon fils serait le prochain.", "fr", "threats"),
+    ("J'ai signé tout ce qu'ils m'ont mis devant moi.", "fr", "forced_confession"),
+    ("Ils lui ont coupé un doigt.", "fr", "amputation_or_mutilation"),
+    ("Ses plaies se sont infectées faute de soins.", "fr", "denial_of_medical_care"),
+    ("Ils nous ont scotché les yeux.", "fr", "hooding_or_blindfolding"),
+    ("Elle a été interrogée nue.", "fr", "forced_nudity"),
+    ("Ils lâchaient un chien sur ceux qui traînaient.", "fr", "dog_attack"),
+    ("Ils passaient des chansons russes à plein volume toute la nuit.", "fr", "loud_music"),
+    ("On devait décharger des obus des camions.", "fr", "forced_labour"),
+    ("Ils l'ont obligé à embrasser le drapeau russe.", "fr", "humiliation"),
+    ("Il n'y avait pas de chauffage dans la cellule.", "fr", "exposure_to_extreme_temperature"),
+    ("On entendait les hurlements de ceux qu'on torturait en bas.", "fr", "witnessing_torture"),
+    ("Он вернулся с допроса весь в синяках.", "ru", "beating"),
+    ("Солдаты били его электрической дубинкой.", "ru", "electric_shock"),
+    ("Один сдавливал ему горло, пока он не начал задыхаться.", "ru", "suffocation"),
+    ("Его голову опускали в бочку с водой.", "ru", "waterboarding"),
+    ("Кормили через день.", "ru", "starvation"),
+    ("Пили воду из унитаза.", "ru", "deprivation_of_water"),
+    ("Свет горел круглые сутки.", "ru", "sleep_deprivation"),
+    ("Весь день стоять, сесть нельзя.", "ru", "stress_position"),
+    ("Вывели во двор и выстрелили над головой.", "ru", "mock_execution"),
+    ("Угрожали кастрировать.", "ru", "sexual_violence"),
+    ("Обещали вывезти в лес и закопать.", "ru", "threats"),
+    ("Подписал всё, что сказали.", "ru", "forced_confession"),
+    ("Отрубили палец.", "ru", "amputation_or_mutilation"),
+    ("Раны загноились, никто их не лечил.", "ru", "denial_of_medical_care"),
+    ("Держали раздетыми в холодной камере.", "ru", "forced_nudity"),
+    ("На отстающих спускали собаку.", "ru", "dog_attack"),
+    ("Руки стянули пластиковыми стяжками.", "ru", "restraint"),
+    ("Всю ночь на полную громкость крутили русские песни.", "ru", "loud_music"),
+    ("Заставляли пленных строить укрепления.", "ru", "forced_labour"),
+    ("Заставили ползать и лаять по-собачьи.", "ru", "humiliation"),
+    ("Нас было тридцать в камере на шестерых.", "ru", "overcrowding"),
+    ("В камере не было отопления.", "ru", "exposure_to_extreme_temperature"),
+    ("Він повернувся з допиту весь у синцях.", "uk", "beating"),
+    ("Мене підключали до автомобільного акумулятора дротами.", "uk", "electric_shock"),
+    ("Заклеїли йому рот і ніс скотчем, поки він не знепритомнів.", "uk", "suffocation"),
+    ("Годували через день.", "uk", "starvation"),
+    ("Пили воду з унітазу.", "uk", "deprivation_of_water"),
+    ("Лягати вдень заборонялося.", "uk", "sleep_deprivation"),
+    ("Годинами тримали навприсядки.", "uk", "stress_position"),
+    ("Вивели у двір і вистрілили над головою.", "uk", "mock_execution"),
+    ("Погрожували каструвати.", "uk", "sexual_violence"),
+    ("Попередив, що знають, де живе моя мати.", "uk", "threats"),
+    ("Змушували записувати відеозвернення.", "uk", "forced_confession"),
+    ("Дверима затискали пальці.", "uk", "amputation_or_mutilation"),
+    ("Він помер, не отримавши медичної допомоги.", "uk", "denial_of_medical_care"),
+    ("Тримали роздягненими в холодній камері.", "uk", "forced_nudity"),
+    ("На тих, хто відставав, спускали собаку.", "uk", "dog_attack"),
+    ("З динаміків годинами грала одна й та сама пісня.", "uk", "loud_music"),
+    ("Їх примушували до праці на будівництві.", "uk", "forced_labour"),
+    ("Його змусили цілувати російський прапор.", "uk", "humiliation"),
+    ("Сорок людей напхали в кімнату дванадцять квадратних метрів.", "uk", "overcrowding"),
+    ("Тримали в неопалюваній камері взимку.", "uk", "exposure_to_extreme_temperature"),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "method"), DESCRIBED_METHODS)
+def test_a_method_in_the_words_of_those_who_lived_it(text: str, language: str, method: str) -> None:
+    assert method in field(text, language, "methods")
+
+
+@pytest.mark.parametrize(("text", "language", "violation"), [
+    ("Moussa is being held illegally, his lawyer said.", "en", "arbitrary_detention"),
+    ("Since then his family has heard nothing from him.", "en", "incommunicado_detention"),
+    ("The authorities refuse to confirm that they are holding Amadou.", "en", "enforced_disappearance"),
+    ("He was taken away by soldiers and his body was found two days later.", "en", "extrajudicial_killing"),
+    ("Il a été arrêté sans aucun fondement légal.", "fr", "arbitrary_detention"),
+    ("Trois semaines au camp, sans que ma femme sache où j'étais.", "fr", "incommunicado_detention"),
+    ("Au camp ils disent qu'ils ne connaissent personne de ce nom.", "fr", "enforced_disappearance"),
+    ("Il a été emmené par des soldats et son corps a été retrouvé deux jours plus tard.", "fr",
+     "extrajudicial_killing"),
+    ("Его держат восемь месяцев без предъявления обвинений.", "ru", "arbitrary_detention"),
+    ("Адвоката не дали, жене не сообщили.", "ru", "incommunicado_detention"),
+    ("Сына задержали в мае, а в комендатуре говорили: не задерживали.", "ru", "enforced_disappearance"),
+    ("Соседа вывели во двор, а потом нашли его с дыркой в голове.", "ru", "extrajudicial_killing"),
+    ("Його затримали без будь-яких підстав.", "uk", "arbitrary_detention"),
+    ("Подзвонити рідним нам не дали.", "uk", "incommunicado_detention"),
+    ("У таборі кажуть, що людини з таким прізвищем у них немає.", "uk", "enforced_disappearance"),
+    ("Його забрали кадирівці, а потім знайшли на узбіччі з простреленою головою.", "uk",
+     "extrajudicial_killing"),
+])
+def test_a_violation_in_the_words_of_relatives_and_reports(text: str, language: str, violation: str) -> None:
+    assert violation in field(text, language, "violations")
+
+
+@pytest.mark.parametrize(("text", "language", "wrong"), [
+    ("Ми жили в Голій Пристані до війни.", "uk", "forced_nudity"),  # Hola Prystan, a town
+    ("Les combats se sont arrêtés en mars près de la frontière.", "fr", "arrest"),  # fighting stopped
+    ("Ils ont dit avoir été soumis à de violents passages à tabac.", "fr", "sexual_violence"),  # violent
+    ("Le médecin passait chaque matin et changeait ses pansements.", "fr", "denial_of_medical_care"),
+    ("Меня никто не задерживал, я просто видел колонну техники на трассе.", "ru", "enforced_disappearance"),
+    ("Охранник колотит в дверь и орёт «Подъём!».", "ru", "beating"),  # waking people, not beating them
+])
+def test_ordinary_words_near_the_new_phrasings_allege_nothing_of_the_kind(text: str, language: str,
+                                                                          wrong: str) -> None:
+    found = claims(text, language)
+    assert wrong not in {c["act"] for c in found} | {v for c in found for v in c["methods"] + c["violations"]}

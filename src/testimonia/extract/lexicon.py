@@ -23,7 +23,7 @@ IMPLIES = ">"  # in a matcher key: "act:arrest>detention" is a term stating both
 class ConceptsComponent:
     """Acts, methods and violations (one family: the longest term wins) and facility types."""
 
-    name, version = "concepts", "5"
+    name, version = "concepts", "6"
     reads = ("tokens",)
     writes = ("mentions:act", "mentions:method", "mentions:violation", "mentions:facility")
 
@@ -43,15 +43,23 @@ SPECIFICITY = {"violation": 0, "method": 1, "act": 2}  # "died in custody": the 
 
 
 def _methods_under_acts(chosen: list[TermMatch], matches: list[TermMatch]) -> list[TermMatch]:
-    """A method that a longer act term overlapped without containing it ("kept me alone in
-    a cell": the act "kept me … in a", the method "alone in a cell") is kept too."""
+    """A method or violation that a longer act term overlapped is kept too, when no other
+    method or violation took its words: one running past the act ("kept me alone in a
+    cell": the act "kept me … in a", the method "alone in a cell"), and one inside the
+    words an act's `~` skipped ("held incommunicado at the gendarmerie": the act "held ~
+    at the", the violation "held incommunicado"). One inside an act's own words stays out
+    ("coups de feu" is shooting, not "coups")."""
     acts = [m for m in chosen if m.key.startswith("act:")]
-    taken = {i for m in chosen for i in range(m.first, m.last + 1)}
-    loose = [m for m in matches if m.key.startswith("method:")
-             and any(a.first <= m.last and m.first <= a.last and m.last > a.last for a in acts)
-             and not any(i in taken for i in range(m.first, m.last + 1)
-                         if not any(a.first <= i <= a.last for a in acts))]
-    return longest(loose)
+    taken = {i for m in chosen if not m.key.startswith("act:") for i in range(m.first, m.last + 1)}
+    free = [m for m in matches if m.key.startswith(("method:", "violation:"))
+            and not any(i in taken for i in range(m.first, m.last + 1))]
+    past = longest((m for m in free if any(a.first <= m.last and m.first <= a.last < m.last for a in acts)),
+                   _specificity)
+    taken |= {i for m in past for i in range(m.first, m.last + 1)}
+    skipped = longest((m for m in free if not any(i in taken for i in range(m.first, m.last + 1))
+                       and any(a.first <= m.first and m.last <= a.last and "~" in a.term for a in acts)),
+                      _specificity)
+    return sorted(past + skipped, key=lambda m: m.first)
 
 
 def _specificity(match: TermMatch) -> int:
