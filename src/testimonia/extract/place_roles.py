@@ -1,0 +1,151 @@
+"""How a text uses a place name, beyond finding it: where a statement was made ("…, a
+source told AFP in Dakar"), a landmark to measure from ("80 km from Niono"), a capital
+standing for its government ("the Moscow-installed ombudsman", «l'administration
+installée par Moscou»), a town's adjective naming a site in it («у херсонському СІЗО»,
+«во владимирском СИЗО») or naming a region or a body («Рязанской области», «Кримська
+правозахисна група»).
+
+A statement's place and a landmark stay mentions but are no places of the acts told; a
+capital standing for its government and an adjective naming a region or a body are no
+place mentions at all; a town's adjective before a site is one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from testimonia.extract.document import ExtractDoc
+from testimonia.places.gazetteer import Place, get_gazetteer
+from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
+
+# A speech verb, then up to three words that start no clause of their own ("that", a
+# pronoun, an auxiliary), then a preposition of place: "a security source told AFP in
+# Dakar", «publié jeudi à Genève», «заявил журналистам в Москве»; not "said he was beaten
+# in Kherson".
+_NOT_THAT = (r"(?!(?:that|he|she|they|we|i|it|was|were|had|has|have|is|are|been|que|qu['’]|il|elle|ils|"
+             r"elles|on|je|j['’]|nous|avait|avaient|a|ont|été|était|étaient|что|чтобы|он|она|они|я|мы|"
+             r"его|их|был|была|были|що|як|він|вона|вони|ми|його|їх|був|була|були)\b)")
+_SPOKEN_AT = re.compile(
+    rf"(?:\b(?:said|says|told|tells|announced|declared|stated|speaking|spoke|wrote|briefed|"
+    r"(?:press|news)\s+conference|briefing|report\s+(?:published|released|presented))"
+    rf"(?:\s+{_NOT_THAT}[\w'’]+){{0,3}}\s+(?:in|at|from)"
+    r"|\b(?:déclaré|dit|indiqué|annoncé|affirmé|publié|publiée|présenté|présentée|confié|expliqué|"
+    r"conférence\s+de\s+presse|communiqué\s+publié)"
+    rf"(?:\s+{_NOT_THAT}[\w'’]+){{0,3}}\s+(?:à|depuis)"
+    r"|(?<!\w)(?:заявил\w*|заяви\w*|сообщил\w*|повідомил\w*|сказал\w*|рассказал\w*|розповіл\w*|"
+    r"опубликова\w*|опублікува\w*|оприлюдни\w*|пресс-конференци\w*|пресконференці\w*|брифинг\w*|брифінг\w*)"
+    rf"(?:\s+{_NOT_THAT}[\w'’]+){{0,3}}\s+(?:в|во|у))\s+$",
+    re.IGNORECASE)
+
+
+# "about 80 kilometres from Niono", «à 30 km de Gao», «в 20 километрах от Мелитополя».
+# ("a few kilometres from Dioura" is near it, which is Dioura.)
+_DISTANCE_FROM = re.compile(r"(?<!\d)(?:[1-9]\d+|\d{3,})\s*(?:km|kms|kilom[eè]tres?|kilometers?|kilometres?|miles?|"
+                            r"км|километр\w*|кілометр\w*)\s+(?:from|away\s+from|de|d['’]|du|от|від)\s+$",
+                            re.IGNORECASE)
+
+
+def aside(text: str, start: int) -> dict[str, bool]:
+    """{"statement": True} for a place named as where something was said or published,
+    after a speech verb in the same clause ("…, a security source told AFP in Dakar",
+    «Dans un rapport publié jeudi à Genève»); {"landmark": True} for a place named to
+    measure a distance from ("80 km from Niono"). Neither is a place of the acts told."""
+    if _DISTANCE_FROM.search(text[max(0, start - 30):start]):
+        return {"landmark": True}
+    window = text[max(0, start - 60):start]
+    window = re.split(r"[,;:.!?«»\"“”()—–]", window)[-1]
+    return {"statement": True} if _SPOKEN_AT.search(" " + window) else {}
+
+
+# "the Moscow-installed ombudsman", "the Riga-based outlet", "Kyiv-backed": an adjective.
+_COMPOUND_AFTER = re.compile(r"[-‑](?:based|installed|backed|appointed|led|controlled|run|born|funded|"
+                             r"registered|affiliated|linked|aligned|friendly|imposed|made|style)\b",
+                             re.IGNORECASE)
+# A capital after "by", «par», or in the instrumental: its government ("installed by
+# Moscow", «l'administration installée par Moscou», «назначенной Москвой»).
+_CAPITALS = (r"moscow|moscou|kyiv|kiev|kiew|bamako|minsk|москв\w*|киев\w*|київ\w*|бамако|мінськ\w*|минск\w*")
+_BY = re.compile(r"\b(?:by|par)\s+$", re.IGNORECASE)
+_INSTRUMENTAL = re.compile(r"^(?:москвой|москвою|киевом|києвом)$", re.IGNORECASE)
+_CAPITAL = re.compile(rf"^(?:{_CAPITALS})$", re.IGNORECASE)
+
+
+def stands_for_government(text: str, start: int, end: int) -> bool:
+    """A place name (text[start:end]) that is part of an adjective ("Moscow-installed",
+    "Riga-based") or a capital standing for its government ("installed by Moscow",
+    «назначенной Москвой»)."""
+    if _COMPOUND_AFTER.match(text, end):
+        return True
+    name = text[start:end]
+    if not _CAPITAL.match(name):
+        return False
+    return bool(_INSTRUMENTAL.match(name) or _BY.search(text[max(0, start - 10):start]))
+
+
+# Adjectives of place names in Russian and Ukrainian: «херсонському», «владимирском»,
+# «Кримська», «Рязанской».
+_ADJECTIVE = re.compile(
+    r"^[а-яёіїєґ'’-]+(?:ск|цк|зк|ськ|цьк|зьк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими|ої|ій|ім|ою|ої|а|у|е|і|і)$",
+    re.IGNORECASE)
+# Words after an adjective that make it a region's or a body's name, not a town's.
+_NAMED_AFTER = re.compile(
+    r"\s+(?:област\w*|обл\b|район\w*|кра[йюя]\w*|округ\w*|ова\b|ода\b|групп\w*|груп\w*|правозахисн\w*|"
+    r"правозащитн\w*|солідарн\w*|солидарн\w*|міськрад\w*|горсовет\w*|прокуратур\w*|народн\w*|"
+    r"республик\w*|республік\w*|епархи\w*|єпархі\w*|митрополи\w*|мост\w*|міст\b|полуостр\w*|півостр\w*)",
+    re.IGNORECASE)
+
+
+def names_a_region_or_body(text: str, start: int, end: int, place: Place | None) -> bool:
+    """A Russian or Ukrainian adjective of a town (text[start:end]) read as the town, or
+    as a place unknown, but naming a region or a body («Рязанской области», «Кримська
+    правозахисна група», «Херсонській ОВА»)."""
+    if place is not None and (place.source != "geonames" or place.kind != "settlement"):
+        return False
+    words = text[start:end].split()
+    return bool(words) and bool(_ADJECTIVE.match(words[-1])) and bool(_NAMED_AFTER.match(text, end))
+
+
+def adjective_places(doc: ExtractDoc) -> list[tuple[int, int, Place]]:
+    """Sites named by a town's adjective in Russian and Ukrainian, as (start, end, town):
+    «у херсонському СІЗО» is the SIZO in Kherson, «из мелитопольского ИВС» the IVS in
+    Melitopol. The adjective must stand right before a facility word (or one word before
+    it: «в херсонському слідчому ізоляторі») and lead back to a town of the testimonies'
+    countries."""
+    if doc.language not in ("ru", "uk"):
+        return []
+    facilities = {f.start for f in doc.of_kind("facility")}
+    taken = [(m.start, m.end) for m in doc.of_kind("place")]
+    found: list[tuple[int, int, Place]] = []
+    for i, token in enumerate(doc.tokens):
+        if not _ADJECTIVE.match(token.folded) or any(a < token.end and token.start < b for a, b in taken):
+            continue
+        if not any(t.start in facilities for t in doc.tokens[i + 1:i + 3]):
+            continue
+        place = _town_of(token.folded)
+        if place is not None:
+            found.append((token.start, token.end, place))
+    return found
+
+
+_ENDING = re.compile(r"(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими|ої|ій|ім|ою|а|у|е|і)$")
+
+
+def _town_of(adjective: str) -> Place | None:
+    """The town an adjective comes from: «херсонськ-» Херсон, «мелітопольськ-» Мелітополь,
+    «курськ-» Курськ, «оленівськ-» Оленівка, «таганрозьк-» Таганрог."""
+    stem = _ENDING.sub("", adjective)
+    base = re.sub(r"(?:ськ|цьк|зьк|ск|цк|зк)$", "", stem)
+    candidates = [stem, base, base + "ь", base + "ка", base + "е", base + "а"]
+    if stem.endswith(("зьк", "зк")):
+        candidates.append(base + "г")
+    gazetteer = get_gazetteer()
+    for name in candidates:
+        if len(name) < 4:
+            continue
+        for place in gazetteer.named(name):
+            if place.country in FOCUS_COUNTRIES and place.kind == "settlement" and (
+                    place.source != "geonames" or place.population >= ADJECTIVE_MIN_POPULATION):
+                return place
+    return None
+
+
+ADJECTIVE_MIN_POPULATION = 10_000  # a town named by its adjective is one people know
