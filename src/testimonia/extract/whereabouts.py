@@ -56,7 +56,7 @@ THERE = frozenset({"there", "là", "оттуда", "отсюда", "звідти
 NOT_PLACES = frozenset({"moins", "plus", "менее", "более", "меньше", "больше", "менше", "більше",
                         "us", "me", "them", "nous", "moi", "eux", "нас", "меня", "них", "нам", "мне",
                         "мене", "нами"})
-TOWN_KM = 10.0  # a facility this close to a town named next to it is in it
+TOWN_KM = 5.0  # a facility this close to a town named next to it is in it (Oleshky, 9 km from Kherson, is not)
 
 
 @dataclass
@@ -96,6 +96,9 @@ class Whereabouts:
         if trail.places and all(_coarse(p) and (p.value.get("country") in known or
                                                 (precise and same_paragraph)) for p in places):
             return trail.places, trail.places_from or s
+        if not places and not trail.places:  # "Des habitants de Ménaka affirment qu'on a arrêté …"
+            places = [p for p in self.index.inside(s, self.doc.mentions, "place")
+                      if self.residence(p) and not _coarse(p)]
         return places, s
 
     def note_facilities(self, s: Sentence, trail: Trail) -> None:
@@ -178,14 +181,22 @@ class Whereabouts:
         return km(*(float(x) for x in points if x is not None)) <= TOWN_KM
 
     def _candidates(self, s: Sentence) -> list[Mention]:
-        """The sentence's places, less where someone comes from, a country or region not
-        after a preposition of place, and a place inside the words of a method ("made to
-        shout 'Glory to Russia'")."""
+        """The sentence's places, less where someone comes from, where a statement was made
+        ("…, a source told AFP in Dakar") or what a distance is measured from, a country or region not after a
+        preposition of place, and a place inside the words of a method ("made to shout
+        'Glory to Russia'")."""
         methods = self.index.inside(s, self.doc.mentions, "method")
         return [p for p in self.index.inside(s, self.doc.mentions, "place")
-                if not p.value.get("origin")
+                if not ((p.value.get("origin") and not self._told_again(s, p))
+                        or p.value.get("statement") or p.value.get("landmark"))
                 and (not _coarse(p) or self.index.word_before(p) in PLACE_WORDS)
                 and not any(m.start <= p.start and p.end <= m.end for m in methods)]
+
+    def _told_again(self, s: Sentence, place: Mention) -> bool:
+        """Where someone comes from is where the act happened when the sentence goes back
+        to it after naming it: "Un militant de Mélitopol … dans l'ancien bâtiment du SBU de
+        la ville", "a student from Oleshky was detained at his home"."""
+        return bool(_BACK_THERE.search(self.doc.text, place.end, s.end))
 
     def transfer_legs(self, position: int, trail: Trail, speaker: bool,
                       term: Mention | None = None) -> list[Ends]:
@@ -209,7 +220,9 @@ class Whereabouts:
         if froms and not destinations:
             return self._legs_in_order(position, trail, speaker, stops)
         known = trail.own if speaker else trail.places
-        residences = [p for p in self._candidates(s) if self.residence(p)]
+        # "des habitants de Hombori": also read as where they come from, still their residence
+        residences = [p for p in self.index.inside(s, self.doc.mentions, "place")
+                      if self.residence(p) and not p.value.get("statement")]
         if froms:
             origins = froms
         else:
@@ -337,6 +350,14 @@ class Whereabouts:
                 place.value.get("facility_type") or self.facility_near(place))
 
 
+# Words that go back to the town just named as someone's: "de la ville", "the town's", "at
+# his home", «местного», «міста».
+_BACK_THERE = re.compile(
+    r"\b(?:(?:de|dans)\s+la\s+(?:ville|localité|commune)|(?:of|in)\s+the\s+(?:town|city)|the\s+(?:town|city)['’]s"
+    r"|at\s+(?:his|her|their)\s+(?:home|house)|from\s+(?:his|her|their)\s+(?:home|house)"
+    r"|(?:chez\s+(?:lui|elle|eux)|à\s+son\s+domicile|de\s+son\s+domicile))\b"
+    r"|(?<!\w)(?:местн\w+|місцев\w+|города|городе|міста|місті|у\s+себе\s+дома|дома|вдома|из\s+дома|з\s+дому|з\s+хати)(?!\w)",
+    re.IGNORECASE)
 _IN_AREA = re.compile(r"\s*,\s*(?:in(?: the)?|dans(?: la| le| l')?|en|в|во|у)\s*", re.IGNORECASE)
 _AREA_WORD = re.compile(r"\s*(?:region|oblast|province|district|r[ée]gion|oblast|province|област\w*|"
                         r"обл\b|район\w*|кра[йю]\w*)", re.IGNORECASE)
