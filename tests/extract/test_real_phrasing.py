@@ -172,3 +172,142 @@ def test_each_leg_of_a_route_keeps_its_own_date() -> None:
                    "and from there, in early January, to the pretrial detention centre in Taganrog.", "en")
     legs = {c["transfer"]["to"]["name"]: c["period"]["start"] for c in found if c["transfer"]}
     assert legs == {"Melitopol": "2022-11-01", "Taganrog": "2023-01-01"}
+
+
+def perpetrators(text: str, language: str) -> set[str]:
+    return {p["canonical"] for c in claims(text, language) for p in c["perpetrators"]}
+
+
+def places(text: str, language: str) -> set[str]:
+    return {p["name"] for c in claims(text, language) for p in c["places"]}
+
+
+def legs(text: str, language: str) -> set[tuple[str, str]]:
+    return {(t["from"]["name"], t["to"]["name"]) for t in extract_text(text, language).to_json()["transfers"]}
+
+
+def named_forces(text: str, language: str) -> set[str]:
+    return {m.value["canonical"] for m in extract_text(text, language).of_kind("perpetrator")}
+
+
+@pytest.mark.parametrize(("text", "language", "force"), [
+    # "the Russians" where the text's places are: the Central African Republic, not Russia
+    ("À Bambari, les Russes nous ont frappés avec des crosses. Les Russes riaient.", "fr", "wagner_group"),
+    # a dateline abroad does not decide it either
+    ("NIAMEY (AFP) – Two herders said Russian-speaking fighters tied them to a tree in Ansongo.", "en",
+     "wagner_group"),
+    ("The Kadyrov people took my brother in Grozny and beat him.", "en", "chechen_akhmat_forces"),
+])
+def test_a_name_that_depends_on_context_is_read_where_the_text_places_it(text: str, language: str,
+                                                                          force: str) -> None:
+    assert perpetrators(text, language) == {force}
+
+
+@pytest.mark.parametrize(("text", "language", "force"), [
+    ("Потім у Ізюмі його передали військовій поліції.", "uk", "russian_military_police"),
+    ("В Херсоне его передали военной полиции.", "ru", "russian_military_police"),
+    ("Через месяц его передали жандармам в Кати.", "ru", "malian_gendarmerie"),
+    ("Через місяць його передали жандармам у Каті.", "uk", "malian_gendarmerie"),
+    ("В Бамако блогера задержали сотрудники Государственной безопасности Мали.", "ru", "malian_state_security"),
+    ("Його тримали в Бамако, у приміщенні держбезпеки.", "uk", "malian_state_security"),
+])
+def test_a_force_named_in_any_case(text: str, language: str, force: str) -> None:
+    assert force in named_forces(text, language)
+
+
+@pytest.mark.parametrize(("text", "language", "forces"), [
+    ("At Kati a gendarme slapped me every time my head dropped.", "en", {"malian_gendarmerie"}),
+    ("À Kati, un gendarme me giflait chaque fois que je m'endormais.", "fr", {"malian_gendarmerie"}),
+    ("В Херсоне фээсбэшники приезжали по ночам и избивали задержанных.", "ru", {"fsb"}),
+    ("У Маріуполі кадировці били нас прикладами.", "uk", {"chechen_akhmat_forces"}),
+    ("Малійські солдати з білими затримали нас під Гао.", "uk", {"fama", "wagner_group"}),
+    ("Au camp de Niono, deux Blancs me tenaient la tête dans l'eau.", "fr", {"wagner_group"}),
+    ("Malian soldiers and their foreign partners detained twenty herders in Dioura.", "en",
+     {"fama", "wagner_group"}),
+    ("In Vyazma the prison spetsnaz beat us with batons.", "en", {"fsin"}),
+    ("В колонии в Рязани сотрудники колонии избивали нас каждый день.", "ru", {"fsin"}),
+    ("В Оленівці охоронці били нас кийками.", "uk", set()),  # plain guards name no force
+])
+def test_how_witnesses_name_a_force(text: str, language: str, forces: set[str]) -> None:
+    assert perpetrators(text, language) == forces
+
+
+@pytest.mark.parametrize(("text", "language", "forces"), [
+    # a generic name followed by the force's own name, or right after it
+    ("Боевики «Исламского государства в Сахеле» похитили учителя под Менакой.", "ru", {"islamic_state_sahel"}),
+    ("Les soldats russes de l'Africa Corps ont battu les détenus au camp de Gao.", "fr", {"africa_corps"}),
+    ("Africa Corps troops, who replaced Wagner in 2025, detained four men near Nara.", "en", {"africa_corps"}),
+    # the force another replaced
+    ("Ce n'étaient plus les Wagner, c'étaient ceux de l'Africa Corps qui m'ont frappé à Gao.", "fr",
+     {"africa_corps"}),
+    # a force named as a site's kind, where another acted
+    ("Russian-speaking fighters kept us in a container at the army camp in Ségou.", "en", {"wagner_group"}),
+    # whom the victim was said to help, or whom the captors asked about
+    ("They said I was passing coordinates to the SBU and kept me in a garage in Hola Prystan.", "en", set()),
+    ("Ils disaient que j'avais donné à manger aux jihadistes et ils m'ont frappé au camp de Macina.", "fr", set()),
+    ("Вагнерівці били мене прикладом у таборі біля Мопті й питали, де джихадисти.", "uk", {"wagner_group"}),
+    # a force that speaks in a report is the statement's source; a captor who speaks is a captor
+    ("Russia's prison service said in a statement that the prisoners held in Kursk were fed well.", "en", set()),
+    ("The FSB investigator said I would sign. They held me in Simferopol for a month.", "en", {"fsb"}),
+    # a force only supposed, named after the act
+    ("Pendant l'hivernage 2022, on nous gardait au camp de Diéma. Le soir, les militaires maliens et les "
+     "toubabs passaient choisir ceux qu'ils allaient interroger.", "fr", {"fama", "wagner_group"}),
+    ("Le lieutenant m'a dit : si tu ne parles pas, on te remet aux Russes. Ils m'ont gardé deux jours au "
+     "camp de Kita.", "fr", set()),
+])
+def test_who_is_named_but_did_not_act(text: str, language: str, forces: set[str]) -> None:
+    assert perpetrators(text, language) == forces
+
+
+@pytest.mark.parametrize(("text", "language", "where"), [
+    # a town of the testimonies' countries before a bigger namesake abroad
+    ("They arrested my husband at the Nara bus station.", "en", {"Nara"}),
+    ("Au camp de Kita, on m'a frappé avec une ceinture.", "fr", {"Kita"}),
+    ("Меня держали в подвале в Токмаке.", "ru", {"Tokmak"}),
+    ("Les gendarmes de Koro m'ont frappé avec un câble.", "fr", {"Koro"}),
+    # where a statement was made, and a landmark to measure from
+    ("Dans un rapport publié jeudi à Genève, l'ONU indique que des détenus ont été battus à Taganrog.", "fr",
+     {"Taganrog"}),
+    ("Як заявив журналістам у Києві омбудсман, полонених били в Таганрозі.", "uk", {"Taganrog"}),
+    ("Військові затримали 20 чоловіків у Нампалі, приблизно за 80 кілометрів від Ніоно.", "uk", {"Nampala"}),
+    # a capital for its government, a ministry's name
+    ("The Moscow-installed administration in Enerhodar detained two engineers.", "en", {"Enerhodar"}),
+    ("L'administration installée par Moscou à Enerhodar a détenu deux ingénieurs.", "fr", {"Enerhodar"}),
+    ("Selon le ministère de la Défense, deux hommes ont été détenus à Kati.", "fr", {"Kati"}),
+    # a town's adjective before a site is the town; before a region or a body it is none
+    ("Мене два місяці тримали в херсонському СІЗО.", "uk", {"Kherson"}),
+    ("Его держали во владимирском СИЗО без обвинения.", "ru", {"Vladimir"}),
+    ("Його етапували в Ряжськ Рязанської області.", "uk", {"Ryazhsk"}),
+    ("Кримська правозахисна група задокументувала, що жителя Скадовська тримали в підвалі.", "uk", {"Skadovsk"}),
+    # where someone comes from, unless the sentence goes back to it
+    ("Un bénévole de Volnovakha a été détenu six semaines à Donetsk.", "fr", {"Donetsk"}),
+    ("Des éleveurs originaires du cercle de Léré ont été détenus au camp de Niafunké.", "fr", {"Niafunké"}),
+    ("Волонтёра из Мариуполя держали в Донецке два месяца.", "ru", {"Donetsk"}),
+    ("Un pêcheur de Hola Prystan a été détenu trois mois dans une cave de la ville.", "fr", {"Hola Prystan"}),
+    ("A student from Oleshky was detained at his home in January.", "en", {"Oleshky"}),
+    # residents who report what happened where they live, when nothing else names a place
+    ("Des habitants de Ménaka affirment que des soldats ont arrêté trois bergers.", "fr", {"Ménaka"}),
+])
+def test_a_place_only_where_the_text_puts_the_act(text: str, language: str, where: set[str]) -> None:
+    assert places(text, language) == where
+
+
+@pytest.mark.parametrize(("text", "language", "route"), [
+    ("Soldiers detained my son in Kakhovka in 2022. A year later a letter came: he is in the SIZO in "
+     "Simferopol.", "en", {("Kakhovka", "Simferopol")}),
+    ("Ils m'ont arrêté à Bourem et le soir même j'étais au camp de Gao.", "fr", {("Bourem", "Gao")}),
+    ("Брата задержали в Мелитополе в сентябре. Через полгода пришло письмо: он в Таганроге, в СИЗО.", "ru",
+     {("Melitopol", "Taganrog")}),
+    ("Сина затримали в Каховці. Потім подзвонили з Червоного Хреста — він у СІЗО в Сімферополі.", "uk",
+     {("Kakhovka", "Simferopol")}),
+    # no one is put anywhere by a negation, nor in a refugee camp
+    ("Soldiers detained my son in Kakhovka. I went to the SIZO in Simferopol, but he was not there.", "en",
+     set()),
+    ("Задержанных держали в Севаре. Сейчас они живут в лагере беженцев Мбера.", "ru", set()),
+    # a town 9 km from the one with the facility is another town
+    ("Мене затримали в Олешках. Вивезли в Херсон, в ІТТ.", "uk", {("Oleshky", "Kherson")}),
+    ("Меня перевели из мелитопольского ИВС в Симферополь.", "ru", {("Melitopol", "Simferopol")}),
+])
+def test_a_transfer_told_by_where_the_person_turned_up(text: str, language: str,
+                                                       route: set[tuple[str, str]]) -> None:
+    assert legs(text, language) == route

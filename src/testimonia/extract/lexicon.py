@@ -240,11 +240,16 @@ _OF = frozenset({"of", "from", "de", "du", "des", "d'", "la", "l'", "the", "russ
 
 def _named_next(doc: ExtractDoc, m: TermMatch, chosen: list[TermMatch]) -> bool:
     """A name ("Russian soldiers", «боевики») followed within three words, through "of" and
-    articles only, by another force's own name ("… of Russia's Africa Corps", «… «Исламского государства в
-    Сахеле»»): that force, named exactly, is who they are."""
+    articles only, by another force's own name ("… of Russia's Africa Corps", «… «Исламского
+    государства в Сахеле»»), or a context-dependent one right after it ("Africa Corps
+    troops"): the force named exactly is who they are."""
+    own = m.key.split(":")[1]
+    if m.key.count(":") > 1 and any(o.last + 1 == m.first and o.key.count(":") == 1 and o.key.split(":")[1] != own
+                                    for o in chosen):
+        return True  # "Africa Corps troops": the troops are Africa Corps
     for other in chosen:
         if other.first <= m.last or other.first - m.last > 4 or other.key.count(":") > 1 \
-                or other.key.split(":")[1] == m.key.split(":")[1]:
+                or other.key.split(":")[1] == own:
             continue
         between = doc.tokens[m.last + 1:other.first]
         return all(t.folded in _OF for t in between) and not re.search(r"[.;!?]", doc.text[m.end:other.start])

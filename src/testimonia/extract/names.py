@@ -8,7 +8,7 @@ from __future__ import annotations
 from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.ner import Entity, ner_model
-from testimonia.extract.place_roles import aside, names_a_region_or_body, stands_for_government
+from testimonia.extract.place_roles import aside, names_a_region_or_body, names_no_place
 from testimonia.extract.places import OPENING_ARTICLES, is_address, origin, place_value
 from testimonia.extract.spans import TokenIndex
 from testimonia.extract.whereabouts import PLACE_WORDS
@@ -54,7 +54,7 @@ class NamesComponent:
             words = e.text.split()
             bare = " ".join(words[1:] if len(words) > 1 and words[0].lower() in OPENING_ARTICLES else words)
             if get_gazetteer().never_a_place(bare) or is_address(e.text) \
-                    or stands_for_government(doc.text, e.start, e.end):
+                    or names_no_place(doc.text, e.start, e.end):
                 return None  # «la Défense» (a ministry's), "Riga-based", «installée par Moscou»
             places = get_gazetteer().lookup(e.text, doc.language, doc.countries)
             if names_a_region_or_body(doc.text, e.start, e.end, places[0] if places else None):

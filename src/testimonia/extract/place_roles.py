@@ -69,11 +69,16 @@ _INSTRUMENTAL = re.compile(r"^(?:москвой|москвою|киевом|ки
 _CAPITAL = re.compile(rf"^(?:{_CAPITALS})$", re.IGNORECASE)
 
 
-def stands_for_government(text: str, start: int, end: int) -> bool:
+# "ministère de la Défense" (no business district of Paris), "Ministry of Defence".
+_MINISTRY = re.compile(r"(?:ministère|ministry|министерств\w*|міністерств\w*)\s+(?:[\w'’]+\s+)?"
+                       r"(?:(?:of|de|du|des|la|le|the)\s+|[ld]['’]\s*){1,3}$", re.IGNORECASE)
+
+
+def names_no_place(text: str, start: int, end: int) -> bool:
     """A place name (text[start:end]) that is part of an adjective ("Moscow-installed",
-    "Riga-based") or a capital standing for its government ("installed by Moscow",
-    «назначенной Москвой»)."""
-    if _COMPOUND_AFTER.match(text, end):
+    "Riga-based"), of a ministry's name («ministère de la Défense»), or a capital standing
+    for its government ("installed by Moscow", «назначенной Москвой»)."""
+    if _COMPOUND_AFTER.match(text, end) or _MINISTRY.search(text[max(0, start - 40):start]):
         return True
     name = text[start:end]
     if not _CAPITAL.match(name):

@@ -13,7 +13,7 @@ from typing import Any
 
 from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
-from testimonia.extract.place_roles import adjective_places, aside, names_a_region_or_body, stands_for_government
+from testimonia.extract.place_roles import adjective_places, aside, names_a_region_or_body, names_no_place
 from testimonia.model import Mention
 from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
@@ -44,7 +44,7 @@ class PlacesComponent:
                          if m.start >= published and not part_of_a_name(doc.text, m, matches)
                          and not lone_opening_word(doc.text, m, matches) and m.place.id not in people
                          and not unsupported_abroad(doc.text, m, matches, implied)
-                         and not stands_for_government(doc.text, m.start, m.end)
+                         and not names_no_place(doc.text, m.start, m.end)
                          and not names_a_region_or_body(doc.text, m.start, m.end, m.place)
                          and not any(c.start < m.end and m.start < c.end for c in languages)]
         doc.mentions += [Mention("place", start, end, doc.text[start:end], place_value(place), label)
@@ -174,10 +174,11 @@ _GENS = ("commerçant|commerçante|éleveur|homme|femme|habitant|habitante|chauf
          "enseignant|enseignante|marchand|berger|pêcheur|étudiant|étudiante|imam|bénévole|militant|"
          "militante|volontaire|pompier|activiste|agriculteur|retraité|retraitée|médecin|infirmier|"
          "infirmière|prêtre|maire|élu|élue|notable|chef|marabout|prédicateur|avocat|fonctionnaire")
-# Russian and Ukrainian: «волонтёра из Мариуполя», «військовополоненого з Маріуполя».
+# Russian and Ukrainian: «волонтёра из Мариуполя», «цивільних із Запорізької області» (not
+# «пленных из Кидаля»: prisoners from a place are moved from it).
 _LYUDI = ("волонт[её]р|активист|активіст|журналист|журналіст|учител|вчител|пенсионер|пенсіонер|рыбак|"
-          "рибалк|фермер|священник|священик|студент|предпринимател|підприємц|военнопленн|"
-          "військовополонен|пленн|полонен|медик|врач|лікар|пастух|торговц|торговц")
+          "рибалк|фермер|священник|священик|студент|предпринимател|підприємц|медик|врач|лікар|пастух|"
+          "торговц|гражданск|цивільн")
 _ORIGIN = re.compile(
     rf"(?:\b(?:{_PEOPLE})s?\s+from|originally\s+from|\b(?:came|comes|had\s+come|coming|travell?ing)\s+from|"
     r"native\s+of|born\s+in|"
