@@ -311,3 +311,26 @@ def test_a_place_only_where_the_text_puts_the_act(text: str, language: str, wher
 def test_a_transfer_told_by_where_the_person_turned_up(text: str, language: str,
                                                        route: set[tuple[str, str]]) -> None:
     assert legs(text, language) == route
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    # described by their uniform
+    ("Men in Russian uniform took my father from our house in Hola Prystan and beat him.", "en"),
+    ("Des hommes en uniforme russe ont frappé mon père à Kherson.", "fr"),
+    ("Люди в российской форме забрали отца из дома в Голой Пристани и избили его.", "ru"),
+    ("Люди в російській формі забрали батька з дому в Голій Пристані й побили.", "uk"),
+    # by the state's abbreviation
+    ("Військові РФ затримали його на блокпосту біля Василівки.", "uk"),
+    # by a unit of a kind only Russia's army has, or a Russian military unit's number
+    ("Servicemen of the 64th Separate Guards Motor Rifle Brigade detained the villagers in Bucha.", "en"),
+    ("Des militaires de la 64e brigade de fusiliers motorisés ont détenu des habitants de Boutcha.", "fr"),
+    ("Военнослужащие 64-й отдельной мотострелковой бригады избивали жителей Бучи.", "ru"),
+    ("Нас держали в подвале в Ягодном, охраняли солдаты из в/ч 12721.", "ru"),
+])
+def test_russian_forces_described_or_numbered(text: str, language: str) -> None:
+    assert perpetrators(text, language) == {"russian_armed_forces"}
+
+
+def test_the_witness_own_unit_is_no_perpetrator() -> None:
+    assert perpetrators("I served in the 36th Marine Brigade; we were captured in Mariupol and held in "
+                        "Olenivka.", "en") == set()

@@ -31,10 +31,10 @@ SAME_PLACE_KM = 15.0  # two places this close are one stop (a camp in its town)
 CONFINEMENT = frozenset({"pretrial_detention_centre", "penal_colony", "temporary_detention_facility",
                          "prison", "filtration_camp", "military_camp", "former_un_base",
                          "shipping_container", "pit"})
-# "the camp in Douentza", «au camp de Gao», «в лагере в Кати», «у таборі в Севаре»: in these
-# testimonies a camp named with its town is a place of confinement.
-CAMP_WORDS = frozenset({"camp", "camps", "лагерь", "лагере", "лагеря", "лагерю", "табір", "таборі", "табору",
-                        "табора"})
+# "the camp in Douentza", «au camp de Gao», «в лагере в Кати», "a colony in Kamyshin": in
+# these testimonies a camp or a colony named with its town is a place of confinement.
+CAMP_WORDS = frozenset({"camp", "camps", "colony", "colonies", "colonie"})
+CAMP_STEMS = ("лагер", "табор", "табір", "колони", "колоні")
 REFUGEE_WORDS = ("refugee", "displaced", "refugie", "deplace", "беженц", "біженц", "переселен")
 HELD = frozenset({"arrest", "detention"})
 SILENCING = frozenset({"negation", "hypothetical", "denial"})
@@ -83,7 +83,7 @@ def follow_custody(doc: ExtractDoc, told: list[list[Claim]], where: Whereabouts,
             else:
                 places = places[:1]  # where they were held ("in a cellar in Hola Prystan near Kherson")
             for place in places:
-                if _apart(last[0], place) and _same_victim(last[1], claim) and not any(
+                if _apart(last[0], place) and _same_victim(doc, last[1], claim) and not any(
                         (not _apart(place, b) and (not _apart(last[0], a) or not _apart(place, a)))
                         or (not _apart(place, a) and not _apart(last[0], b)) for a, b in stated):
                     added.append(_transfer(doc, last[0], place, claim, s, last, component))
@@ -131,11 +131,12 @@ def _confining(doc: ExtractDoc, index: TokenIndex, s: Sentence, place: dict[str,
 
 
 def _after_camp(doc: ExtractDoc, index: TokenIndex, start: int) -> bool:
-    """A camp word within three words before `start`, not a camp of refugees («лагерь
+    """A camp or colony word within three words before `start`, not a camp of refugees («лагерь
     беженцев Мбера», "the M'bera refugee camp")."""
     first = bisect.bisect_left(index.starts, start)
     words = [t.folded for t in doc.tokens[max(0, first - 3):first]]
-    return any(w in CAMP_WORDS for w in words) and not any(w.startswith(REFUGEE_WORDS) for w in words)
+    return any(w in CAMP_WORDS or w.startswith(CAMP_STEMS) for w in words) and \
+        not any(w.startswith(REFUGEE_WORDS) for w in words)
 
 
 def _apart(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -145,14 +146,37 @@ def _apart(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return km(*(float(x) for x in points if x is not None)) > SAME_PLACE_KM
 
 
-def _same_victim(earlier: Claim, later: Claim) -> bool:
+def _same_victim(doc: ExtractDoc, earlier: Claim, later: Claim) -> bool:
     """The later claim may be about the one taken earlier: the same kind of victim (the
-    speaker among a group counts), and the same name when both are named."""
+    speaker among a group counts), the same name when both are named, and the same kin
+    when both sentences name kin ("my brother was arrested …", "my cousin is held …": two
+    people)."""
     a, b = earlier.victim, later.victim
     if a.get("name") and b.get("name") and a["name"] != b["name"]:
         return False
     kinds = {a.get("who"), b.get("who")}
-    return len(kinds) == 1 or kinds == {"self", "group"}
+    if not (len(kinds) == 1 or kinds == {"self", "group"}):
+        return False
+    kin = [_kin(doc, claim) for claim in (earlier, later)]
+    return not (kin[0] and kin[1] and not kin[0] & kin[1])
+
+
+# Pronouns among the third-person cues: they name no one in particular.
+_PRONOUNS = frozenset("""him her lui l'avait l'avaient l'ont l'a его её ему ей него неё нему нём ней
+його її йому їй нього неї ньому ній""".split())
+
+
+def _kin(doc: ExtractDoc, claim: Claim) -> set[str]:
+    """The kin a claim's own sentence names ("my brother", «сына»), by the first letters of
+    the word, so that its cases meet («брата», «брат»)."""
+    first = claim.evidence[0]
+    found = set()
+    for cue in doc.cues:
+        if cue.value.get("cue") == "third_person" and first.start <= cue.start < first.end:
+            word = cue.text.split()[-1].lower()
+            if word not in _PRONOUNS and len(word) > 3:
+                found.add(word[:4])
+    return found
 
 
 def _transfer(doc: ExtractDoc, origin: dict[str, Any], destination: dict[str, Any], claim: Claim,

@@ -103,7 +103,6 @@ class PerpetratorsComponent:
     writes = ("mentions:perpetrator",)
 
     def __call__(self, doc: ExtractDoc) -> None:
-        vocab = load_vocabulary()
         countries = context_countries(doc)
         matches = [m for m in _perpetrators(doc.language).find(doc.tokens)
                    if _fits_context(m.key, countries)]
@@ -116,11 +115,30 @@ class PerpetratorsComponent:
                     or _replaced(doc.text, m.start) or _named_next(doc, m, chosen):
                 continue  # what the victims were accused of supporting, whose building it was,
                 # the force another replaced, or a generic name the next words name exactly
-            org = vocab.perpetrators[m.key.split(":")[1]]
-            value = {"canonical": org.id, "name": org.name, "type": org.type,
-                     "country": org.country, "contextual": m.key.count(":") > 1}
-            doc.mentions.append(Mention("perpetrator", m.start, m.end, doc.text[m.start:m.end],
-                                        value, f"{self.name}@{self.version}"))
+            self._add(doc, m.key, m.start, m.end)
+        taken = [(m.start, m.end) for m in doc.of_kind("perpetrator")]
+        for unit in _RUSSIAN_UNIT.finditer(doc.text):  # "the 64th Separate Guards Motor Rifle Brigade"
+            if not any(a < unit.end() and unit.start() < b for a, b in taken):
+                self._add(doc, "perpetrator:russian_armed_forces", unit.start(), unit.end())
+
+    def _add(self, doc: ExtractDoc, key: str, start: int, end: int) -> None:
+        org = load_vocabulary().perpetrators[key.split(":")[1]]
+        value = {"canonical": org.id, "name": org.name, "type": org.type,
+                 "country": org.country, "contextual": key.count(":") > 1}
+        doc.mentions.append(Mention("perpetrator", start, end, doc.text[start:end],
+                                    value, f"{self.name}@{self.version}"))
+
+
+# Units of the Russian army by their kind and number: motor rifle brigades and regiments
+# (a kind Ukraine's army does not have), and military units by their five-digit number («в/ч
+# 12345»; Ukraine's carry a letter: А1234).
+_RUSSIAN_UNIT = re.compile(
+    r"\b\d{1,3}(?:st|nd|rd|th|e|ème|-?[а-яіїє]{1,3})?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:motori[sz]ed[\s-]+rifle|motor[\s-]+rifle|fusiliers\s+motorisés|мотострелков\w*|мотострілецьк\w*)"
+    r"(?:\s+(?:brigade|regiment|division|бригад\w*|полк\w*|дивизи\w*|дивізі\w*))?"
+    r"|(?:military\s+unit|unité\s+militaire|в/ч|войсков\w+\s+част\w+|воинск\w+\s+част\w+|"
+    r"військов\w+\s+частин\w+)\s*(?:№|no\.?|n°)?\s*\d{5}\b",
+    re.IGNORECASE)
 
 
 _ACCUSED = re.compile(

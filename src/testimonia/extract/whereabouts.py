@@ -43,6 +43,7 @@ TO_WORDS = frozenset({"to", "into", "towards", "à", "a", "au", "aux", "vers", "
                       "на", "у", "до", "к", "ко"})
 PLACE_WORDS = FROM_WORDS | TO_WORDS | {"in", "inside", "across", "dans", "en", "par", "через", "по"}
 AND_WORDS = frozenset({"and", "et", "и", "і", "й", "та", "ou", "or"})
+ARTICLES = frozenset({"the", "la", "le", "les", "l'"})
 # People named by where they live: "residents of Mariupol", «жителей Мариуполя».
 RESIDENTS = frozenset({"residents", "inhabitants", "people", "civilians", "habitants", "civils",
                        "жителей", "жителя", "жители", "жительницу", "жительница", "жителям",
@@ -189,8 +190,16 @@ class Whereabouts:
         return [p for p in self.index.inside(s, self.doc.mentions, "place")
                 if not ((p.value.get("origin") and not self._told_again(s, p))
                         or p.value.get("statement") or p.value.get("landmark"))
-                and (not _coarse(p) or self.index.word_before(p) in PLACE_WORDS)
+                and (not _coarse(p) or self._after_place_word(p))
                 and not any(m.start <= p.start and p.end <= m.end for m in methods)]
+
+    def _after_place_word(self, place: Mention) -> bool:
+        """A preposition of place before the name, or before its article ("vers la
+        Crimée", "to the Donbas")."""
+        i = bisect.bisect_left(self.index.starts, place.start)
+        before = [t.folded for t in self.doc.tokens[max(0, i - 2):i]]
+        return bool(before) and (before[-1] in PLACE_WORDS or (
+            len(before) == 2 and before[-1] in ARTICLES and before[0] in PLACE_WORDS))
 
     def _told_again(self, s: Sentence, place: Mention) -> bool:
         """Where someone comes from is where the act happened when the sentence goes back
