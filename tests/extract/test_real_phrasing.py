@@ -275,7 +275,7 @@ def test_who_is_named_but_did_not_act(text: str, language: str, forces: set[str]
     ("L'administration installée par Moscou à Enerhodar a détenu deux ingénieurs.", "fr", {"Enerhodar"}),
     ("Selon le ministère de la Défense, deux hommes ont été détenus à Kati.", "fr", {"Kati"}),
     # a town's adjective before a site is the town; before a region or a body it is none
-    ("Мене два місяці тримали в херсонському СІЗО.", "uk", {"Kherson"}),
+    ("Мене два місяці тримали в бердянському ізоляторі.", "uk", {"Berdiansk"}),
     ("Его держали во владимирском СИЗО без обвинения.", "ru", {"Vladimir"}),
     ("Його етапували в Ряжськ Рязанської області.", "uk", {"Ryazhsk"}),
     ("Кримська правозахисна група задокументувала, що жителя Скадовська тримали в підвалі.", "uk", {"Skadovsk"}),
@@ -334,3 +334,18 @@ def test_russian_forces_described_or_numbered(text: str, language: str) -> None:
 def test_the_witness_own_unit_is_no_perpetrator() -> None:
     assert perpetrators("I served in the 36th Marine Brigade; we were captured in Mariupol and held in "
                         "Olenivka.", "en") == set()
+
+
+@pytest.mark.parametrize(("text", "language", "where"), [
+    # the area around a place introduces it as well as a preposition does
+    ("Полонених били в околицях Оленівки.", "uk", {"Olenivka (Donetsk oblast)"}),
+    # a town named with its region is the town of that region
+    ("Меня держали в подвале в селе Михайловка Запорожской области.", "ru", {"Mykhaylivka"}),
+    ("On m'a détenu dans le village de Mikhaïlivka, dans la région de Zaporijjia.", "fr", {"Mykhaylivka"}),
+    # names that decline like adjectives
+    ("Нас держали на фильтрации в Безыменном трое суток.", "ru", {"Bezimenne"}),
+    ("Нас тримали на фільтрації в Безіменному три доби.", "uk", {"Bezimenne"}),
+])
+def test_how_reports_introduce_a_place(text: str, language: str, where: set[str]) -> None:
+    assert places(text, language) == where
+    assert {p["country"] for c in claims(text, language) for p in c["places"]} == {"UA"}

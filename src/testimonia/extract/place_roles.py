@@ -13,9 +13,10 @@ place mentions at all; a town's adjective before a site is one.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from testimonia.extract.document import ExtractDoc
-from testimonia.places.gazetteer import Place, get_gazetteer
+from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
 
 # A speech verb, then up to three words that start no clause of their own ("that", a
@@ -112,7 +113,7 @@ def names_a_region_or_body(text: str, start: int, end: int, place: Place | None)
 def adjective_places(doc: ExtractDoc) -> list[tuple[int, int, Place]]:
     """Sites named by a town's adjective in Russian and Ukrainian, as (start, end, town):
     «у херсонському СІЗО» is the SIZO in Kherson, «из мелитопольского ИВС» the IVS in
-    Melitopol. The adjective must stand right before a facility word (or one word before
+    Melitopol. The adjective must stand right before a word for a site (or one word before
     it: «в херсонському слідчому ізоляторі») and lead back to a town of the testimonies'
     countries."""
     if doc.language not in ("ru", "uk"):
@@ -123,12 +124,19 @@ def adjective_places(doc: ExtractDoc) -> list[tuple[int, int, Place]]:
     for i, token in enumerate(doc.tokens):
         if not _ADJECTIVE.match(token.folded) or any(a < token.end and token.start < b for a, b in taken):
             continue
-        if not any(t.start in facilities for t in doc.tokens[i + 1:i + 3]):
+        if not any(t.start in facilities or t.folded.startswith(_SITE_STEMS) for t in doc.tokens[i + 1:i + 3]):
             continue
         place = _town_of(token.folded)
         if place is not None:
             found.append((token.start, token.end, place))
     return found
+
+
+# Sites a town's adjective names, besides the facility vocabulary's: «в бердянському
+# ізоляторі», «в мелитопольском отделе полиции», «у херсонській комендатурі».
+_SITE_STEMS = ("ізолятор", "изолятор", "колон", "тюрьм", "тюрм", "в'язниц", "лагер", "табор", "табір",
+               "сизо", "сізо", "ивс", "ітт", "комендатур", "райвідділ", "райотдел", "горотдел", "відділ",
+               "отдел", "управлен", "управлінн")
 
 
 _ENDING = re.compile(r"(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими|ої|ій|ім|ою|а|у|е|і)$")
@@ -154,3 +162,29 @@ def _town_of(adjective: str) -> Place | None:
 
 
 ADJECTIVE_MIN_POPULATION = 10_000  # a town named by its adjective is one people know
+
+
+# What may stand between a town and the region it is in: "Mykhailivka, Zaporizhzhia
+# region", «Михайловка Запорожской области», «Mikhaïlivka, dans la région de Zaporijjia».
+_TO_REGION = re.compile(r"[\s,]*(?:(?:in|dans|en|в|у)\s+)?(?:the\s+|la\s+|l['’])?"
+                        r"(?:(?:region|région|oblast|province)\s+(?:of\s+|de\s+|d['’]))?", re.IGNORECASE)
+
+
+def settle_by_region(text: str, matches: list[PlaceMatch]) -> list[PlaceMatch]:
+    """A town named with the region it lies in is a town of that region: of the places
+    bearing its name, the one in that region (or, failing that, its country); none when no
+    place of that name lies there («Михайловка Запорожской области» is no Mikhaylovka in
+    Russia)."""
+    out: list[PlaceMatch] = []
+    for i, m in enumerate(matches):
+        region = matches[i + 1].place if i + 1 < len(matches) else None
+        if region is None or region.kind != "region" or m.place.kind != "settlement" or \
+                not _TO_REGION.fullmatch(text, m.end, matches[i + 1].start):
+            out.append(m)
+            continue
+        readings = (m.place, *m.alternatives)
+        inside = [p for p in readings if p.country == region.country and p.admin1 == region.admin1] or \
+            [p for p in readings if p.country == region.country]
+        if inside:
+            out.append(replace(m, place=inside[0], alternatives=tuple(p for p in readings if p is not inside[0])))
+    return out

@@ -13,7 +13,13 @@ from typing import Any
 
 from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
-from testimonia.extract.place_roles import adjective_places, aside, names_a_region_or_body, names_no_place
+from testimonia.extract.place_roles import (
+    adjective_places,
+    aside,
+    names_a_region_or_body,
+    names_no_place,
+    settle_by_region,
+)
 from testimonia.model import Mention
 from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
@@ -33,6 +39,7 @@ class PlacesComponent:
 
         matches, doc.countries = get_gazetteer().find_in_context(doc.text, doc.language, countries,
                                                                  doc.tokens)
+        matches = settle_by_region(doc.text, matches)
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         published = dateline_end(doc.text)  # where the text was written is no place of its acts
         # a name the text shows is a person's ("my son Artyom") is one at every mention
