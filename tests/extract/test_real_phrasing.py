@@ -349,3 +349,26 @@ def test_the_witness_own_unit_is_no_perpetrator() -> None:
 def test_how_reports_introduce_a_place(text: str, language: str, where: set[str]) -> None:
     assert places(text, language) == where
     assert {p["country"] for c in claims(text, language) for p in c["places"]} == {"UA"}
+
+
+@pytest.mark.parametrize(("text", "language", "route"), [
+    # "from there" on to the next place, with no word that moves anyone
+    ("D'abord ils nous ont gardés deux semaines à l'ITT de Kherson, ensuite camion jusqu'à Simferopol, au "
+     "SIZO. Et de là, en février 2023, un convoi de nuit jusqu'à Koursk.", "fr",
+     {("Kherson", "Simferopol"), ("Simferopol", "Kursk")}),
+    ("Потім його вивезли до Валуйок. Звідти він потрапив до Старого Оскола, там і сидить досі.", "uk",
+     {("Valuyki", "Staryy Oskol")}),
+    ("Меня держали в Мелитополе месяц. Оттуда — в Симферополь, в СИЗО.", "ru", {("Melitopol", "Simferopol")}),
+    # the speaker's own journey about someone else's arrest is no transfer
+    ("They arrested my son in Kherson. From there, we went to Odesa to ask the lawyers for help.", "en", set()),
+    # a French "de" after a site names whose it is, not where from; going back in the story is no move
+    ("Selon ZMINA, une enseignante de Berdiansk a été transférée en août dans un centre de détention "
+     "provisoire de Moscou. Pendant les premiers mois, passés dans un sous-sol à Berdiansk, elle a été "
+     "battue.", "fr", set()),
+    # a street is no stop
+    ("Сначала меня держали в Донецке, в здании на Университетской, а в марте перевели в колонию в Макеевке.",
+     "ru", {("Donetsk", "Makiyivka")}),
+])
+def test_a_route_told_without_a_verb_or_with_a_false_start(text: str, language: str,
+                                                           route: set[tuple[str, str]]) -> None:
+    assert legs(text, language) == route

@@ -47,22 +47,30 @@ def follow_custody(doc: ExtractDoc, told: list[list[Claim]], where: Whereabouts,
     index = TokenIndex(doc)
     stated = [(c.transfer["from"], c.transfer["to"]) for claims in told for c in claims if c.transfer is not None]
     last: tuple[dict[str, Any], Claim, Sentence] | None = None
+    visited: list[dict[str, Any]] = []  # where the paragraph's victim has been: no move back there
     out: list[list[Claim]] = []
     for position, claims in enumerate(told):
         s = doc.sentences[position]
         if last is not None and last[2].paragraph != s.paragraph:
-            last = None
+            last, visited = None, []
         added: list[Claim] = []
         moves = [c for c in claims if c.transfer is not None and not c.denial]
         if moves:  # the sentence tells the move itself: the story goes on where it ended
             destination = moves[-1].transfer["to"] if moves[-1].transfer else None
             if destination is not None and _precise(destination):
                 last = (destination, moves[-1], s)
+                visited += [moves[-1].transfer["from"], destination] if moves[-1].transfer else []
             out.append(claims)
             continue
         if not claims and last is not None:
+            onward = _onward(doc, index, where, s, last[1])
             held = _turned_up(doc, index, where, s)
-            if held is not None:
+            if onward is not None and _apart(last[0], onward) and not _been(onward, visited):
+                # «Et de là, en février, un convoi de nuit jusqu'à Koursk.»
+                added.append(_transfer(doc, last[0], onward, last[1], s, last, component))
+                last = (onward, last[1], s)
+                visited.append(onward)
+            elif held is not None:
                 detention = replace(last[1], act="detention", methods=(), violations=(), places=(held,),
                                     interrogation_languages=(), transfer=None,
                                     evidence=_evidence(doc, s, last[1]))
@@ -74,6 +82,7 @@ def follow_custody(doc: ExtractDoc, told: list[list[Claim]], where: Whereabouts,
                 continue
             if last is None or claim.act == "arrest":
                 last = (places[0], claim, s)
+                visited.append(places[0])
                 # «arrêté à Bourem, … au camp de Gao»: a place of confinement after it
                 places = [p for p in places[1:] if claim.act == "arrest" and _confining(doc, index, s, p)]
             elif claim not in added and not _says_held(doc, index, s):
@@ -83,14 +92,48 @@ def follow_custody(doc: ExtractDoc, told: list[list[Claim]], where: Whereabouts,
             else:
                 places = places[:1]  # where they were held ("in a cellar in Hola Prystan near Kherson")
             for place in places:
-                if _apart(last[0], place) and _same_victim(doc, last[1], claim) and not any(
+                if _apart(last[0], place) and _same_victim(doc, last[1], claim) and not _been(place, visited) \
+                        and not any(
                         (not _apart(place, b) and (not _apart(last[0], a) or not _apart(place, a)))
                         or (not _apart(place, a) and not _apart(last[0], b)) for a, b in stated):
                     added.append(_transfer(doc, last[0], place, claim, s, last, component))
                     stated.append((last[0], place))
                     last = (place, claim, s)
+                    visited.append(place)
         out.append([*told[position], *added])
     return out
+
+
+def _been(place: dict[str, Any], visited: list[dict[str, Any]]) -> bool:
+    """The victim was there before: going back in the story ("Pendant les premiers mois,
+    passés dans un sous-sol à Berdiansk"), not a move."""
+    return any(not _apart(place, v) for v in visited)
+
+
+# "from there", «de là», «оттуда», «звідти»: the story goes on from the last place.
+THERE = frozenset({"there", "là", "оттуда", "звідти"})
+ONWARD = frozenset({"to", "a", "au", "jusqu'a", "vers", "в", "во", "на", "до", "у", "к"})  # folded
+SPEAKER = frozenset({"first_person", "group"})
+
+
+def _onward(doc: ExtractDoc, index: TokenIndex, where: Whereabouts, s: Sentence,
+            earlier: Claim) -> dict[str, Any] | None:
+    """The place a sentence that tells no act goes on to from the last one ("And from
+    there, in February, a night convoy to Kursk", «Звідти він потрапив до Старого Оскола»),
+    unless it negates, supposes, denies or asks, or the speaker goes there about someone
+    else ("From there we went to Odesa to find a lawyer")."""
+    text = doc.text[s.start:s.end]
+    first, last = bisect.bisect_left(index.starts, s.start), bisect.bisect_left(index.starts, s.end)
+    if text.rstrip(" \"'»”’)").endswith("?") or not any(
+            doc.text[t.start:t.end].lower() in THERE for t in doc.tokens[first:last]):
+        return None
+    cues = {c.value.get("cue") for c in index.inside(s, doc.cues)}
+    if cues & SILENCING or (cues & SPEAKER and earlier.victim.get("who") == "other"):
+        return None
+    for place in where.places(s):
+        if place.value.get("precision") not in ("country", "region") and index.word_before(place) in ONWARD:
+            return where.as_json(place, Trail())
+    return None
 
 
 def _precise(place: dict[str, Any]) -> bool:

@@ -5,6 +5,8 @@ from a nationality or a crowd ("les Russes")."""
 
 from __future__ import annotations
 
+import re
+
 from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.ner import Entity, ner_model
@@ -66,6 +68,8 @@ class NamesComponent:
             if places:
                 return Mention("place", e.start, e.end, e.text,
                                {**place_value(places[0]), **where_from}, label)
+            if index.word_before(_as_mention(e)) == "на" and _STREET.match(e.text):
+                return None  # «в здании на Университетской»: a street (улица is feminine)
             if index.word_before(_as_mention(e)) in PLACE_WORDS:  # "в Безіменному"
                 return Mention("place", e.start, e.end, e.text,
                                {"name": e.text, "precision": "unknown", **where_from}, label)
@@ -81,6 +85,9 @@ def _lone_opening_word(e: Entity, place: Place, countries: list[str], sentence_s
     return (e.start in sentence_starts and len(words) == 1 and place.source == "geonames"
             and place.kind == "settlement" and place.country not in countries
             and place.country not in FOCUS_COUNTRIES)
+
+
+_STREET = re.compile(r"^[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]+(?:ой|ей|ій)$")
 
 
 def _as_mention(e: Entity) -> Mention:

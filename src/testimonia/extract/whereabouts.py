@@ -39,10 +39,16 @@ from testimonia.places.geo import km
 
 FROM_WORDS = frozenset({"from", "out", "de", "depuis", "d'", "des", "du", "из", "изо", "с", "со",
                         "з", "із", "зі", "від", "од"})
-TO_WORDS = frozenset({"to", "into", "towards", "à", "a", "au", "aux", "vers", "jusqu'à", "в", "во",
+TO_WORDS = frozenset({"to", "into", "towards", "à", "a", "au", "aux", "vers", "jusqu'à", "jusqu'a", "в", "во",
                       "на", "у", "до", "к", "ко"})
 PLACE_WORDS = FROM_WORDS | TO_WORDS | {"in", "inside", "across", "dans", "en", "par", "через", "по"}
 AND_WORDS = frozenset({"and", "et", "и", "і", "й", "та", "ou", "or"})
+FRENCH_DE = frozenset({"de", "d'", "du", "des"})
+# Nouns after which a French "de" says whose a site is, not where from (folded).
+GENITIVE_NOUNS = frozenset("""centre centres camp camps prison prisons colonie colonies maison detention provisoire
+provisoires sizo itt cave caves sous-sol base bases gendarmerie commissariat poste caserne batiment locaux
+hangar ecole siege ville region cercle village commune quartier habitants habitant civils residents
+sortie environs abords peripherie""".split())
 ARTICLES = frozenset({"the", "la", "le", "les", "l'"})
 # People named by where they live: "residents of Mariupol", «жителей Мариуполя».
 RESIDENTS = frozenset({"residents", "inhabitants", "people", "civilians", "habitants", "civils",
@@ -273,7 +279,7 @@ class Whereabouts:
                 continue  # "au moins 30", «не менее 40», «у нас»: no place
             if self._there(i):
                 return "on"  # "and from there by train to Stary Oskol": the route goes on
-            if token.folded in FROM_WORDS:
+            if token.folded in FROM_WORDS and not self._genitive(i):
                 return "from"
             if token.folded in TO_WORDS:
                 return "to"
@@ -281,6 +287,13 @@ class Whereabouts:
         if holder >= first and self.doc.tokens[holder].folded.startswith("d'"):
             return "from"  # "transféré d'Oleshky"
         return None
+
+    def _genitive(self, i: int) -> bool:
+        """Token `i` is a French "de" that names whose a site or a people is, not where from:
+        «un centre de détention provisoire de Moscou», «le camp de Gao», «les habitants
+        d'Izioum»."""
+        tokens = self.doc.tokens
+        return tokens[i].folded in FRENCH_DE and i > 0 and tokens[i - 1].folded in GENITIVE_NOUNS
 
     def _there(self, i: int) -> bool:
         """Token `i` says "from the last place": «оттуда», or "from there", «de là» (the
@@ -328,7 +341,8 @@ class Whereabouts:
         Olenivka"), the stop after "from" first ("to Taganrog from Kherson"); several
         origins alone arrive where the narrative is ("they were brought to us from Crimea
         and from Olenivka")."""
-        origins = [p for p in stops if self.index.word_before(p) in FROM_WORDS]
+        origins = [p for p in stops if self.index.word_before(p) in FROM_WORDS
+                   and not self._genitive(bisect.bisect_left(self.index.starts, p.start) - 1)]
         here = trail.places[-1] if trail.places else None
         if stops and len(origins) == len(stops):
             if here is not None and all(self.key(o) != self.key(here) for o in origins):
