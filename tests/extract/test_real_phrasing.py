@@ -372,3 +372,21 @@ def test_how_reports_introduce_a_place(text: str, language: str, where: set[str]
 def test_a_route_told_without_a_verb_or_with_a_false_start(text: str, language: str,
                                                            route: set[tuple[str, str]]) -> None:
     assert legs(text, language) == route
+
+
+@pytest.mark.parametrize(("text", "language", "where"), [
+    # a capitalised word before or after the name that is no part of it
+    ("In Morshansk I heard them beat the boy in the next cell every night.", "en", {"Morshansk"}),
+    ("КИЇВ, 2 листопада. /кор./ — Житель Нової Каховки розповів, що його чотири доби тримали в місцевому "
+     "райвідділі.", "uk", {"Nova Kakhovka"}),
+    # what someone said, not where they said it
+    ("A released medic said two prisoners in Olenivka were refused treatment for weeks.", "en",
+     {"Olenivka (Donetsk oblast)"}),
+    # the office that reports
+    ("D'après le parquet régional de Kharkiv, les occupants ont détenu quinze habitants de Koupiansk dans "
+     "le sous-sol de la gare.", "fr", {"Kupyansk"}),
+    ("Investigators from the Kharkiv regional prosecutor's office said Russian troops detained 40 people at a "
+     "plant in Vovchansk.", "en", {"Vovchansk"}),
+])
+def test_a_place_read_in_its_sentence(text: str, language: str, where: set[str]) -> None:
+    assert places(text, language) == where

@@ -19,27 +19,29 @@ from testimonia.extract.document import ExtractDoc
 from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
 
-# A speech verb, then up to three words that start no clause of their own ("that", a
-# pronoun, an auxiliary), then a preposition of place: "a security source told AFP in
-# Dakar", «publié jeudi à Genève», «заявил журналистам в Москве»; not "said he was beaten
-# in Kherson".
-_NOT_THAT = (r"(?!(?:that|he|she|they|we|i|it|was|were|had|has|have|is|are|been|que|qu['’]|il|elle|ils|"
-             r"elles|on|je|j['’]|nous|avait|avaient|a|ont|été|était|étaient|что|чтобы|он|она|они|я|мы|"
-             r"его|их|был|была|были|що|як|він|вона|вони|ми|його|їх|був|була|були)\b)")
+# A speech verb, then nothing but whom it was said to or when ("a security source told AFP
+# in Dakar", «publié jeudi à Genève», «заявил журналистам в Москве», "said on Tuesday in
+# Geneva"), then a preposition of place; not "said he was beaten in Kherson", nor "said two
+# prisoners in Olenivka …", where the words after the verb are what was said.
+_TOLD_TO = (r"(?:[A-ZА-ЯЁІЇЄ][\w'’.-]*|(?i:reporters|journalists|the\s+press|la\s+presse|journalistes|"
+            r"журналистам|журналістам|репортерам|прессе|пресі|[lд]['’]\w+))")
+_WHEN = (r"(?i:on|today|yesterday|this|last|week|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+         r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|aujourd['’]hui|le|la|dernier|"
+         r"вчера|сегодня|вчора|сьогодні|в|у|понедельник|вторник|среду|четверг|пятницу|субботу|воскресенье|"
+         r"понеділок|вівторок|середу|четвер|п['’]ятницю|суботу|неділю)")
+_BETWEEN = rf"(?:\s+(?:{_TOLD_TO}|{_WHEN})){{0,3}}"
 _SPOKEN_AT = re.compile(
-    rf"(?:\b(?:said|says|told|tells|announced|declared|stated|speaking|spoke|wrote|briefed|"
-    r"(?:press|news)\s+conference|briefing|report\s+(?:published|released|presented))"
-    rf"(?:\s+{_NOT_THAT}[\w'’]+){{0,3}}\s+(?:in|at|from)"
-    r"|\b(?:déclaré|dit|indiqué|annoncé|affirmé|publié|publiée|présenté|présentée|confié|expliqué|"
-    r"conférence\s+de\s+presse|communiqué\s+publié)"
-    rf"(?:\s+{_NOT_THAT}[\w'’]+){{0,3}}\s+(?:à|depuis)"
-    r"|(?<!\w)(?:заявил\w*|заяви\w*|сообщил\w*|повідомил\w*|сказал\w*|рассказал\w*|розповіл\w*|"
-    r"опубликова\w*|опублікува\w*|оприлюдни\w*|пресс-конференци\w*|пресконференці\w*|брифинг\w*|брифінг\w*)"
-    rf"(?:\s+{_NOT_THAT}[\w'’]+){{0,3}}\s+(?:в|во|у))\s+$",
-    re.IGNORECASE)
+    r"(?i:\b(?:said|says|told|tells|announced|declared|stated|speaking|spoke|wrote|briefed|"
+    r"(?:press|news)\s+conference|briefing|report\s+(?:published|released|presented)))"
+    rf"{_BETWEEN}\s+(?i:in|at|from)\s+$"
+    r"|(?i:\b(?:déclaré|dit|indiqué|annoncé|affirmé|publié|publiée|présenté|présentée|confié|expliqué|"
+    r"conférence\s+de\s+presse|communiqué\s+publié))"
+    rf"{_BETWEEN}\s+(?i:à|depuis)\s+$"
+    r"|(?i:(?<!\w)(?:заявил\w*|заяви\w*|сообщил\w*|повідомил\w*|сказал\w*|рассказал\w*|розповіл\w*|"
+    r"опубликова\w*|опублікува\w*|оприлюдни\w*|пресс-конференци\w*|пресконференці\w*|брифинг\w*|брифінг\w*))"
+    rf"{_BETWEEN}\s+(?i:в|во|у)\s+$")
 
 
-# "about 80 kilometres from Niono", «à 30 km de Gao», «в 20 километрах от Мелитополя».
 # ("a few kilometres from Dioura" is near it, which is Dioura.)
 _DISTANCE_FROM = re.compile(r"(?<!\d)(?:[1-9]\d+|\d{3,})\s*(?:km|kms|kilom[eè]tres?|kilometers?|kilometres?|miles?|"
                             r"км|километр\w*|кілометр\w*)\s+(?:from|away\s+from|de|d['’]|du|от|від)\s+$",
@@ -75,11 +77,23 @@ _MINISTRY = re.compile(r"(?:ministère|ministry|министерств\w*|мін
                        r"(?:(?:of|de|du|des|la|le|the)\s+|[ld]['’]\s*){1,3}$", re.IGNORECASE)
 
 
+# "le parquet régional de Kharkiv", "the Kharkiv regional prosecutor's office", «прокуратура
+# Харьковской области»: the office that reports, not where anything happened.
+_OFFICE_BEFORE = re.compile(r"(?:parquet|procureur|procurature|prosecutor['’]?s?|tribunal|cour|court|"
+                            r"прокуратур\w*|суд\w*|governor|gouverneur|губернатор\w*)\s+(?:[\w'’]+\s+)?"
+                            r"(?:(?:of|de|du|des|the)\s+|[ld]['’]\s*){0,2}$", re.IGNORECASE)
+_OFFICE_AFTER = re.compile(r"\s+(?:regional\s+|oblast\s+|military\s+|city\s+)?(?:prosecutor|court|governor|"
+                           r"administration|ombudsman|mayor)", re.IGNORECASE)
+
+
 def names_no_place(text: str, start: int, end: int) -> bool:
     """A place name (text[start:end]) that is part of an adjective ("Moscow-installed",
-    "Riga-based"), of a ministry's name («ministère de la Défense»), or a capital standing
-    for its government ("installed by Moscow", «назначенной Москвой»)."""
-    if _COMPOUND_AFTER.match(text, end) or _MINISTRY.search(text[max(0, start - 40):start]):
+    "Riga-based"), of a ministry's or an office's name («ministère de la Défense», "le
+    parquet régional de Kharkiv", "the Kharkiv regional prosecutor's office"), or a capital
+    standing for its government ("installed by Moscow", «назначенной Москвой»)."""
+    before = text[max(0, start - 40):start]
+    if _COMPOUND_AFTER.match(text, end) or _MINISTRY.search(before) or _OFFICE_BEFORE.search(before) \
+            or _OFFICE_AFTER.match(text, end):
         return True
     name = text[start:end]
     if not _CAPITAL.match(name):

@@ -91,7 +91,7 @@ def part_of_a_name(text: str, match: PlaceMatch, matches: list[PlaceMatch]) -> b
         return True
     if before is not None and _continues(before.group(1)):
         start = match.start - len(before.group(0))
-        sentence_start = not text[:max(start, 0)].rstrip() or text[:start].rstrip()[-1] in ".!?:\n«\"("
+        sentence_start = not text[:max(start, 0)].rstrip() or text[:start].rstrip()[-1] in ".!?:\n«\"(—–"
         return not sentence_start and not any(m.end == start + len(before.group(1)) for m in others)
     return False
 
@@ -211,7 +211,7 @@ def is_address(text: str) -> bool:
 
 
 def _continues(word: str) -> bool:
-    return word[:1].isupper() and word.lower() not in _PLACE_WORDS
+    return word[:1].isupper() and word.lower() not in _PLACE_WORDS and word != "I"  # "In Morshansk I heard"
 
 
 # Words for a country's people or forces imply the country even where the text names no
