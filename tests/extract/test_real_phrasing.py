@@ -307,3 +307,221 @@ def test_ordinary_words_near_the_new_phrasings_allege_nothing_of_the_kind(text: 
                                                                           wrong: str) -> None:
     found = claims(text, language)
     assert wrong not in {c["act"] for c in found} | {v for c in found for v in c["methods"] + c["violations"]}
+
+
+def perpetrators(text: str, language: str) -> set[str]:
+    return {p["canonical"] for c in claims(text, language) for p in c["perpetrators"]}
+
+
+def places(text: str, language: str) -> set[str]:
+    return {p["name"] for c in claims(text, language) for p in c["places"]}
+
+
+def legs(text: str, language: str) -> set[tuple[str, str]]:
+    return {(t["from"]["name"], t["to"]["name"]) for t in extract_text(text, language).to_json()["transfers"]}
+
+
+def named_forces(text: str, language: str) -> set[str]:
+    return {m.value["canonical"] for m in extract_text(text, language).of_kind("perpetrator")}
+
+
+@pytest.mark.parametrize(("text", "language", "force"), [
+    # "the Russians" where the text's places are: the Central African Republic, not Russia
+    ("À Bambari, les Russes nous ont frappés avec des crosses. Les Russes riaient.", "fr", "wagner_group"),
+    # a dateline abroad does not decide it either
+    ("NIAMEY (AFP) – Two herders said Russian-speaking fighters tied them to a tree in Ansongo.", "en",
+     "wagner_group"),
+    ("The Kadyrov people took my brother in Grozny and beat him.", "en", "chechen_akhmat_forces"),
+])
+def test_a_name_that_depends_on_context_is_read_where_the_text_places_it(text: str, language: str,
+                                                                          force: str) -> None:
+    assert perpetrators(text, language) == {force}
+
+
+@pytest.mark.parametrize(("text", "language", "force"), [
+    ("Потім у Ізюмі його передали військовій поліції.", "uk", "russian_military_police"),
+    ("В Херсоне его передали военной полиции.", "ru", "russian_military_police"),
+    ("Через месяц его передали жандармам в Кати.", "ru", "malian_gendarmerie"),
+    ("Через місяць його передали жандармам у Каті.", "uk", "malian_gendarmerie"),
+    ("В Бамако блогера задержали сотрудники Государственной безопасности Мали.", "ru", "malian_state_security"),
+    ("Його тримали в Бамако, у приміщенні держбезпеки.", "uk", "malian_state_security"),
+])
+def test_a_force_named_in_any_case(text: str, language: str, force: str) -> None:
+    assert force in named_forces(text, language)
+
+
+@pytest.mark.parametrize(("text", "language", "forces"), [
+    ("At Kati a gendarme slapped me every time my head dropped.", "en", {"malian_gendarmerie"}),
+    ("À Kati, un gendarme me giflait chaque fois que je m'endormais.", "fr", {"malian_gendarmerie"}),
+    ("В Херсоне фээсбэшники приезжали по ночам и избивали задержанных.", "ru", {"fsb"}),
+    ("У Маріуполі кадировці били нас прикладами.", "uk", {"chechen_akhmat_forces"}),
+    ("Малійські солдати з білими затримали нас під Гао.", "uk", {"fama", "wagner_group"}),
+    ("Au camp de Niono, deux Blancs me tenaient la tête dans l'eau.", "fr", {"wagner_group"}),
+    ("Malian soldiers and their foreign partners detained twenty herders in Dioura.", "en",
+     {"fama", "wagner_group"}),
+    ("In Vyazma the prison spetsnaz beat us with batons.", "en", {"fsin"}),
+    ("В колонии в Рязани сотрудники колонии избивали нас каждый день.", "ru", {"fsin"}),
+    ("В Оленівці охоронці били нас кийками.", "uk", set()),  # plain guards name no force
+])
+def test_how_witnesses_name_a_force(text: str, language: str, forces: set[str]) -> None:
+    assert perpetrators(text, language) == forces
+
+
+@pytest.mark.parametrize(("text", "language", "forces"), [
+    # a generic name followed by the force's own name, or right after it
+    ("Боевики «Исламского государства в Сахеле» похитили учителя под Менакой.", "ru", {"islamic_state_sahel"}),
+    ("Les soldats russes de l'Africa Corps ont battu les détenus au camp de Gao.", "fr", {"africa_corps"}),
+    ("Africa Corps troops, who replaced Wagner in 2025, detained four men near Nara.", "en", {"africa_corps"}),
+    # the force another replaced
+    ("Ce n'étaient plus les Wagner, c'étaient ceux de l'Africa Corps qui m'ont frappé à Gao.", "fr",
+     {"africa_corps"}),
+    # a force named as a site's kind, where another acted
+    ("Russian-speaking fighters kept us in a container at the army camp in Ségou.", "en", {"wagner_group"}),
+    # whom the victim was said to help, or whom the captors asked about
+    ("They said I was passing coordinates to the SBU and kept me in a garage in Hola Prystan.", "en", set()),
+    ("Ils disaient que j'avais donné à manger aux jihadistes et ils m'ont frappé au camp de Macina.", "fr", set()),
+    ("Вагнерівці били мене прикладом у таборі біля Мопті й питали, де джихадисти.", "uk", {"wagner_group"}),
+    # a force that speaks in a report is the statement's source; a captor who speaks is a captor
+    ("Russia's prison service said in a statement that the prisoners held in Kursk were fed well.", "en", set()),
+    ("The FSB investigator said I would sign. They held me in Simferopol for a month.", "en", {"fsb"}),
+    # a force only supposed, named after the act
+    ("Pendant l'hivernage 2022, on nous gardait au camp de Diéma. Le soir, les militaires maliens et les "
+     "toubabs passaient choisir ceux qu'ils allaient interroger.", "fr", {"fama", "wagner_group"}),
+    ("Le lieutenant m'a dit : si tu ne parles pas, on te remet aux Russes. Ils m'ont gardé deux jours au "
+     "camp de Kita.", "fr", set()),
+])
+def test_who_is_named_but_did_not_act(text: str, language: str, forces: set[str]) -> None:
+    assert perpetrators(text, language) == forces
+
+
+@pytest.mark.parametrize(("text", "language", "where"), [
+    # a town of the testimonies' countries before a bigger namesake abroad
+    ("They arrested my husband at the Nara bus station.", "en", {"Nara"}),
+    ("Au camp de Kita, on m'a frappé avec une ceinture.", "fr", {"Kita"}),
+    ("Меня держали в подвале в Токмаке.", "ru", {"Tokmak"}),
+    ("Les gendarmes de Koro m'ont frappé avec un câble.", "fr", {"Koro"}),
+    # where a statement was made, and a landmark to measure from
+    ("Dans un rapport publié jeudi à Genève, l'ONU indique que des détenus ont été battus à Taganrog.", "fr",
+     {"Taganrog"}),
+    ("Як заявив журналістам у Києві омбудсман, полонених били в Таганрозі.", "uk", {"Taganrog"}),
+    ("Військові затримали 20 чоловіків у Нампалі, приблизно за 80 кілометрів від Ніоно.", "uk", {"Nampala"}),
+    # a capital for its government, a ministry's name
+    ("The Moscow-installed administration in Enerhodar detained two engineers.", "en", {"Enerhodar"}),
+    ("L'administration installée par Moscou à Enerhodar a détenu deux ingénieurs.", "fr", {"Enerhodar"}),
+    ("Selon le ministère de la Défense, deux hommes ont été détenus à Kati.", "fr", {"Kati"}),
+    # a town's adjective before a site is the town; before a region or a body it is none
+    ("Мене два місяці тримали в бердянському ізоляторі.", "uk", {"Berdiansk"}),
+    ("Его держали во владимирском СИЗО без обвинения.", "ru", {"Vladimir"}),
+    ("Його етапували в Ряжськ Рязанської області.", "uk", {"Ryazhsk"}),
+    ("Кримська правозахисна група задокументувала, що жителя Скадовська тримали в підвалі.", "uk", {"Skadovsk"}),
+    # where someone comes from, unless the sentence goes back to it
+    ("Un bénévole de Volnovakha a été détenu six semaines à Donetsk.", "fr", {"Donetsk"}),
+    ("Des éleveurs originaires du cercle de Léré ont été détenus au camp de Niafunké.", "fr", {"Niafunké"}),
+    ("Волонтёра из Мариуполя держали в Донецке два месяца.", "ru", {"Donetsk"}),
+    ("Un pêcheur de Hola Prystan a été détenu trois mois dans une cave de la ville.", "fr", {"Hola Prystan"}),
+    ("A student from Oleshky was detained at his home in January.", "en", {"Oleshky"}),
+    # residents who report what happened where they live, when nothing else names a place
+    ("Des habitants de Ménaka affirment que des soldats ont arrêté trois bergers.", "fr", {"Ménaka"}),
+])
+def test_a_place_only_where_the_text_puts_the_act(text: str, language: str, where: set[str]) -> None:
+    assert places(text, language) == where
+
+
+@pytest.mark.parametrize(("text", "language", "route"), [
+    ("Soldiers detained my son in Kakhovka in 2022. A year later a letter came: he is in the SIZO in "
+     "Simferopol.", "en", {("Kakhovka", "Simferopol")}),
+    ("Ils m'ont arrêté à Bourem et le soir même j'étais au camp de Gao.", "fr", {("Bourem", "Gao")}),
+    ("Брата задержали в Мелитополе в сентябре. Через полгода пришло письмо: он в Таганроге, в СИЗО.", "ru",
+     {("Melitopol", "Taganrog")}),
+    ("Сина затримали в Каховці. Потім подзвонили з Червоного Хреста — він у СІЗО в Сімферополі.", "uk",
+     {("Kakhovka", "Simferopol")}),
+    # no one is put anywhere by a negation, nor in a refugee camp
+    ("Soldiers detained my son in Kakhovka. I went to the SIZO in Simferopol, but he was not there.", "en",
+     set()),
+    ("Задержанных держали в Севаре. Сейчас они живут в лагере беженцев Мбера.", "ru", set()),
+    # a town 9 km from the one with the facility is another town
+    ("Мене затримали в Олешках. Вивезли в Херсон, в ІТТ.", "uk", {("Oleshky", "Kherson")}),
+    ("Меня перевели из мелитопольского ИВС в Симферополь.", "ru", {("Melitopol", "Simferopol")}),
+])
+def test_a_transfer_told_by_where_the_person_turned_up(text: str, language: str,
+                                                       route: set[tuple[str, str]]) -> None:
+    assert legs(text, language) == route
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    # described by their uniform
+    ("Men in Russian uniform took my father from our house in Hola Prystan and beat him.", "en"),
+    ("Des hommes en uniforme russe ont frappé mon père à Kherson.", "fr"),
+    ("Люди в российской форме забрали отца из дома в Голой Пристани и избили его.", "ru"),
+    ("Люди в російській формі забрали батька з дому в Голій Пристані й побили.", "uk"),
+    # by the state's abbreviation
+    ("Військові РФ затримали його на блокпосту біля Василівки.", "uk"),
+    # by a unit of a kind only Russia's army has, or a Russian military unit's number
+    ("Servicemen of the 64th Separate Guards Motor Rifle Brigade detained the villagers in Bucha.", "en"),
+    ("Des militaires de la 64e brigade de fusiliers motorisés ont détenu des habitants de Boutcha.", "fr"),
+    ("Военнослужащие 64-й отдельной мотострелковой бригады избивали жителей Бучи.", "ru"),
+    ("Нас держали в подвале в Ягодном, охраняли солдаты из в/ч 12721.", "ru"),
+])
+def test_russian_forces_described_or_numbered(text: str, language: str) -> None:
+    assert perpetrators(text, language) == {"russian_armed_forces"}
+
+
+def test_the_witness_own_unit_is_no_perpetrator() -> None:
+    assert perpetrators("I served in the 36th Marine Brigade; we were captured in Mariupol and held in "
+                        "Olenivka.", "en") == set()
+
+
+@pytest.mark.parametrize(("text", "language", "where"), [
+    # the area around a place introduces it as well as a preposition does
+    ("Полонених били в околицях Оленівки.", "uk", {"Olenivka (Donetsk oblast)"}),
+    # a town named with its region is the town of that region
+    ("Меня держали в подвале в селе Михайловка Запорожской области.", "ru", {"Mykhaylivka"}),
+    ("On m'a détenu dans le village de Mikhaïlivka, dans la région de Zaporijjia.", "fr", {"Mykhaylivka"}),
+    # names that decline like adjectives
+    ("Нас держали на фильтрации в Безыменном трое суток.", "ru", {"Bezimenne"}),
+    ("Нас тримали на фільтрації в Безіменному три доби.", "uk", {"Bezimenne"}),
+])
+def test_how_reports_introduce_a_place(text: str, language: str, where: set[str]) -> None:
+    assert places(text, language) == where
+    assert {p["country"] for c in claims(text, language) for p in c["places"]} == {"UA"}
+
+
+@pytest.mark.parametrize(("text", "language", "route"), [
+    # "from there" on to the next place, with no word that moves anyone
+    ("D'abord ils nous ont gardés deux semaines à l'ITT de Kherson, ensuite camion jusqu'à Simferopol, au "
+     "SIZO. Et de là, en février 2023, un convoi de nuit jusqu'à Koursk.", "fr",
+     {("Kherson", "Simferopol"), ("Simferopol", "Kursk")}),
+    ("Потім його вивезли до Валуйок. Звідти він потрапив до Старого Оскола, там і сидить досі.", "uk",
+     {("Valuyki", "Staryy Oskol")}),
+    ("Меня держали в Мелитополе месяц. Оттуда — в Симферополь, в СИЗО.", "ru", {("Melitopol", "Simferopol")}),
+    # the speaker's own journey about someone else's arrest is no transfer
+    ("They arrested my son in Kherson. From there, we went to Odesa to ask the lawyers for help.", "en", set()),
+    # a French "de" after a site names whose it is, not where from; going back in the story is no move
+    ("Selon ZMINA, une enseignante de Berdiansk a été transférée en août dans un centre de détention "
+     "provisoire de Moscou. Pendant les premiers mois, passés dans un sous-sol à Berdiansk, elle a été "
+     "battue.", "fr", set()),
+    # a street is no stop
+    ("Сначала меня держали в Донецке, в здании на Университетской, а в марте перевели в колонию в Макеевке.",
+     "ru", {("Donetsk", "Makiyivka")}),
+])
+def test_a_route_told_without_a_verb_or_with_a_false_start(text: str, language: str,
+                                                           route: set[tuple[str, str]]) -> None:
+    assert legs(text, language) == route
+
+
+@pytest.mark.parametrize(("text", "language", "where"), [
+    # a capitalised word before or after the name that is no part of it
+    ("In Morshansk I heard them beat the boy in the next cell every night.", "en", {"Morshansk"}),
+    ("КИЇВ, 2 листопада. /кор./ — Житель Нової Каховки розповів, що його чотири доби тримали в місцевому "
+     "райвідділі.", "uk", {"Nova Kakhovka"}),
+    # what someone said, not where they said it
+    ("A released medic said two prisoners in Olenivka were refused treatment for weeks.", "en",
+     {"Olenivka (Donetsk oblast)"}),
+    # the office that reports
+    ("D'après le parquet régional de Kharkiv, les occupants ont détenu quinze habitants de Koupiansk dans "
+     "le sous-sol de la gare.", "fr", {"Kupyansk"}),
+    ("Investigators from the Kharkiv regional prosecutor's office said Russian troops detained 40 people at a "
+     "plant in Vovchansk.", "en", {"Vovchansk"}),
+])
+def test_a_place_read_in_its_sentence(text: str, language: str, where: set[str]) -> None:
+    assert places(text, language) == where

@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
+from testimonia.extract.custody import follow_custody
 from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.sentences import Sentence
@@ -59,6 +60,7 @@ AFTERWORD_REACH = 2  # sentences after an act where the witness may still say wh
 # statement's.
 UNSPOKEN = frozenset({"denial", "hypothetical"})
 SPEECH = frozenset({"attribution", "statement", "hearsay"})
+PASSIVE_AGENT = frozenset({"by", "par", "как", "як"})  # "fighters described by witnesses as …"
 
 
 @dataclass
@@ -90,7 +92,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "19"
+    name, version = "claims", "20"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -105,6 +107,7 @@ class ClaimsComponent:
             told.append(claims)
         for position, claims in enumerate(told):
             told[position] = [reader.named_after(position, c, told) for c in claims]
+        told = follow_custody(doc, told, reader.where, reader.component)
         doc.claims = [c for claims in told for c in claims]
         doc.claims = _killings_in_custody(_named_later(doc.claims, reader.paragraphs, reader.unnamed))
 
@@ -220,8 +223,8 @@ class _Reader:
                 cues & {"first_person", "group"}:  # "Меня взяли в Горловке." (no act term)
             who = "group" if "group" in cues else "self"
             ctx.victim, ctx.victim_from = {"who": who, "count": None}, s
-        perpetrators = self._actors(s)
-        if perpetrators and "hypothetical" not in cues:  # "Russian soldiers came. They took my son"
+        perpetrators = self._actors(s, self.report)
+        if perpetrators:  # "Russian soldiers came. They took my son"
             ctx.perpetrators, ctx.perpetrators_from = perpetrators, s
         if "hypothetical" in cues:
             return  # a threat moves no one ("on va t'envoyer en Russie")
@@ -273,24 +276,21 @@ class _Reader:
 
     def _afterword(self, position: int) -> dict[str, Any]:
         """What a sentence that tells no act names: forces acting, places, a period (read
-        once per sentence). Nothing from a denial or a hypothesis; from someone's statement
-        or hearsay, the forces only."""
+        once per sentence). Nothing from a denial; from someone's statement, hearsay or a
+        hypothesis, the forces named before it only."""
         if position in self.afterwords:
             return self.afterwords[position]
         after = self.doc.sentences[position]
         found: dict[str, Any] = {}
         cues = self.index.inside(after, self.doc.cues)
         kinds = {_cue(c) for c in cues}
-        if not kinds & UNSPOKEN:
+        if "denial" not in kinds:
             # "The guards were from the FSIN, he said.", «соседи сказали, что это были
             # росгвардейцы»: who did it, as someone told it; not a force that speaks itself
-            # ("Russia's prison service said …"); places and dates of a statement are its own.
-            speaking = [c for c in cues if _cue(c) in SPEECH]
-            actors = [a for a in self._actors(after) if not any(
-                c.start >= a.end and self.index.distance(a.end, c.start) <= 2
-                and not self.index.clause_break(a.end, c.start) for c in speaking)]
-            found = {"perpetrators": tuple(_unique_perpetrators(actors))}
-            if not kinds & SPEECH:
+            # ("Russia's prison service said …") or one only supposed; places and dates of a
+            # statement or a hypothesis are their own.
+            found = {"perpetrators": tuple(_unique_perpetrators(self._actors(after)))}
+            if not kinds & (UNSPOKEN | SPEECH):
                 places = [p for p in self.where.places(after) if not self.where.residence(p)]
                 period = self._period(after)
                 found |= {"places": tuple(self.where.as_json(p, Trail()) for p in _unique_places(places)),
@@ -298,15 +298,24 @@ class _Reader:
         self.afterwords[position] = found
         return found
 
-    def _actors(self, s: Sentence) -> list[Mention]:
-        """The forces a sentence names as acting, not those it negates ("it was not Wagner")
-        or asks about."""
+    def _actors(self, s: Sentence, quiet: bool = True) -> list[Mention]:
+        """The forces a sentence names as acting, not those it negates ("it was not Wagner"),
+        asks about or names after a hypothesis ("… on te remet aux Russes"); with `quiet`,
+        not those that speak ("Russia's prison service said …", «в ФСИН заявили»): in a
+        report a force speaking is the source of a statement (in a testimony, "the FSB
+        investigator said" is a captor)."""
         if _is_question(self.doc.text[s.start:s.end]):
             return []
-        cues = [c for c in self.index.inside(s, self.doc.cues) if _cue(c) == "negation"]
+        cues = self.index.inside(s, self.doc.cues)
+        negations = [c for c in cues if _cue(c) == "negation"]
+        supposed = min((c.start for c in cues if _cue(c) == "hypothetical"), default=s.end)
+        speaking = [c for c in cues if quiet and _cue(c) in SPEECH and self.index.word_after(c) not in PASSIVE_AGENT]
         return [p for p in self.index.inside(s, self.doc.mentions, "perpetrator")
-                if not any(c.end <= p.start and self.index.same_clause(c, p)
-                           and self.index.distance(c.end, p.start) <= NEGATION_REACH for c in cues)]
+                if p.start < supposed  # "if the Russians come …": a force only supposed
+                and not any(c.end <= p.start and self.index.same_clause(c, p)
+                           and self.index.distance(c.end, p.start) <= NEGATION_REACH for c in negations)
+                and not any(c.start >= p.end and self.index.distance(p.end, c.start) <= 2
+                            and not self.index.clause_break(p.end, c.start) for c in speaking)]
 
     def _claim(self, position: int, ctx: Context, act: str, terms: list[Mention],
                cues: list[Mention], denial: bool, leg: Ends | None = None) -> Claim:
@@ -321,7 +330,7 @@ class _Reader:
                         "to": self.where.as_json(leg.destination, ctx.trail)}
             places, sources, loose = [leg.origin, leg.destination], [leg.destination_from], None
             self.arrival = leg.destination
-        perps, perps_from = self.index.inside(s, self.doc.mentions, "perpetrator"), s
+        perps, perps_from = self._actors(s, self.report), s  # not a force the sentence negates
         if not perps and ctx.perpetrators:
             perps, perps_from = ctx.perpetrators, ctx.perpetrators_from or s
         period, period_from = self._period(s), s

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -105,22 +106,47 @@ class PerpetratorsComponent:
     """Armed forces, groups and agencies by their names and the names witnesses use;
     context-dependent names ("the Russians") only where the document's countries fit."""
 
-    name, version = "perpetrators", "3"
-    reads = ("tokens", "countries")
+    name, version = "perpetrators", "4"
+    reads = ("tokens", "countries", "mentions:place")
     writes = ("mentions:perpetrator",)
 
     def __call__(self, doc: ExtractDoc) -> None:
-        vocab = load_vocabulary()
+        countries = context_countries(doc)
         matches = [m for m in _perpetrators(doc.language).find(doc.tokens)
-                   if _fits_context(m.key, doc.countries)]
-        for m in longest(matches):
-            if _accused_of(doc.text, m.start) or _former_premises(doc.text, m.start):
-                continue  # what the victims were accused of supporting, or whose building it was, not who acted
-            org = vocab.perpetrators[m.key.split(":")[1]]
-            value = {"canonical": org.id, "name": org.name, "type": org.type,
-                     "country": org.country, "contextual": m.key.count(":") > 1}
-            doc.mentions.append(Mention("perpetrator", m.start, m.end, doc.text[m.start:m.end],
-                                        value, f"{self.name}@{self.version}"))
+                   if _fits_context(m.key, countries)]
+        chosen = longest(matches, lambda m: _context_rank(m.key, countries))
+        sites = [m for m in chosen if _a_site(doc, m)]
+        for m in chosen:
+            if m in sites and any(o not in sites and o.key.split(":")[1] != m.key.split(":")[1] for o in chosen):
+                continue  # "Russian-speaking fighters … at the army camp": the fighters
+            if _accused_of(doc.text, m.start) or _former_premises(doc.text, m.start) \
+                    or _replaced(doc.text, m.start) or _named_next(doc, m, chosen):
+                continue  # what the victims were accused of supporting, whose building it was,
+                # the force another replaced, or a generic name the next words name exactly
+            self._add(doc, m.key, m.start, m.end)
+        taken = [(m.start, m.end) for m in doc.of_kind("perpetrator")]
+        for unit in _RUSSIAN_UNIT.finditer(doc.text):  # "the 64th Separate Guards Motor Rifle Brigade"
+            if not any(a < unit.end() and unit.start() < b for a, b in taken):
+                self._add(doc, "perpetrator:russian_armed_forces", unit.start(), unit.end())
+
+    def _add(self, doc: ExtractDoc, key: str, start: int, end: int) -> None:
+        org = load_vocabulary().perpetrators[key.split(":")[1]]
+        value = {"canonical": org.id, "name": org.name, "type": org.type,
+                 "country": org.country, "contextual": key.count(":") > 1}
+        doc.mentions.append(Mention("perpetrator", start, end, doc.text[start:end],
+                                    value, f"{self.name}@{self.version}"))
+
+
+# Units of the Russian army by their kind and number: motor rifle brigades and regiments
+# (a kind Ukraine's army does not have), and military units by their five-digit number («в/ч
+# 12345»; Ukraine's carry a letter: А1234).
+_RUSSIAN_UNIT = re.compile(
+    r"\b\d{1,3}(?:st|nd|rd|th|e|ème|-?[а-яіїє]{1,3})?\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:motori[sz]ed[\s-]+rifle|motor[\s-]+rifle|fusiliers\s+motorisés|мотострелков\w*|мотострілецьк\w*)"
+    r"(?:\s+(?:brigade|regiment|division|бригад\w*|полк\w*|дивизи\w*|дивізі\w*))?"
+    r"|(?:military\s+unit|unité\s+militaire|в/ч|войсков\w+\s+част\w+|воинск\w+\s+част\w+|"
+    r"військов\w+\s+частин\w+)\s*(?:№|no\.?|n°)?\s*\d{5}\b",
+    re.IGNORECASE)
 
 
 _ACCUSED = re.compile(
@@ -135,7 +161,10 @@ _ACCUSED = re.compile(
     re.IGNORECASE)
 
 
-_FORMER = re.compile(r"(?:former|ex-|ancien\w*|бывш\w*|колишн\w*)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+# "Former" before a person ("Former detainees said Wagner …") is about the person.
+_FORMER = re.compile(r"(?:former|ex-|ancien\w*|бывш\w*|колишн\w*)\s+"
+                     r"(?!(?:detainee|prisoner|inmate|captive|détenu|prisonnier|otage|заключ|узник|пленн|"
+                     r"задержан|в'язн|в’язн|полонен|затриман|ув'язнен)\w*)(?:\w+\s+){0,2}$", re.IGNORECASE)
 # "collaborating with the SBU", «про співпрацю з СБУ»: what someone was accused of.
 _WITH = re.compile(r"(?:collaborat\w*|cooperat\w*|collabor\w*|coopér\w*|сотрудничеств\w*|сотруднича\w*|"
                    r"співпрац\w*|работ\w* на|працю\w* на|working for)"
@@ -143,11 +172,31 @@ _WITH = re.compile(r"(?:collaborat\w*|cooperat\w*|collabor\w*|coopér\w*|сот�
                    re.IGNORECASE)
 
 
+# "passing coordinates to the SBU", «que j'avais donné à manger aux jihadistes», «передавав
+# координати СБУ», "asked where the jihadists were": whom the victim was said to help.
+_HELPED = re.compile(
+    r"(?:passing|passed|pass|giving|gave|give|sending|sent|send|selling|sold|sell|feeding|fed|bringing|brought)"
+    r"\s+(?:\w+\s+)?(?:coordinates|information|intelligence|data|food|money|locations|positions|names|photos)"
+    r"\s+(?:\w+\s+)?(?:to|for)\s+(?:the\s+)?$"
+    r"|(?:donn\w*|pass\w*|transm\w*|vend\w*|apport\w*|envoy\w*)\s+(?:\w+\s+)?"
+    r"(?:à\s+manger|informations?|renseignements?|coordonnées|positions|nourriture|argent|vivres|photos)"
+    r"\s+(?:\w+\s+)?(?:à|aux|au|pour)\s+(?:la\s+|les\s+|l['’])?$"
+    r"|(?:передава\w*|передал\w*|передав\w*|сливал\w*|зливав\w*|отправля\w*|надсила\w*)\s+(?:\w+\s+)?"
+    r"(?:координат\w*|информаци\w*|данны\w*|сведени\w*|разведданн\w*|фото\w*|інформаці\w*|дані|"
+    r"відомост\w*|розвіддан\w*)\s+(?:\w+\s+)?$"
+    r"|(?:informer|informant|наводчик\w*|информатор\w*|навідник\w*|інформатор\w*)\s+(?:for\s+)?(?:the\s+)?$"
+    r"|(?:ask\w*|demand\w*|спрашива\w*|спросил\w*|допытыва\w*|питал\w*|питав\w*|допитува\w*)"
+    r"(?:\s+\w+){0,2}?[\s,]+(?:where|où|где|де)\s+(?:are|were|was|is|étaient|sont|était|se\s+cach\w*|"
+    r"находятся|прячутся|стоят|ховаються|стоять)?\s*(?:the\s+|les\s+|ваши\s+|ваші\s+)?$",
+    re.IGNORECASE)
+
+
 def _former_premises(text: str, start: int) -> bool:
     """A force named for a building it no longer holds ("the basement of the former SBU
-    building", «у підвалі колишнього СБУ»), or as what someone was said to work with."""
+    building", «у підвалі колишнього СБУ»), as what someone was said to work with or
+    help, or as whom the captors asked about."""
     window = text[max(0, start - 40):start]
-    return bool(_FORMER.search(window) or _WITH.search(window))
+    return bool(_FORMER.search(window) or _WITH.search(window) or _HELPED.search(window))
 
 
 def _accused_of(text: str, start: int) -> bool:
@@ -168,9 +217,89 @@ def _mention(doc: ExtractDoc, m: TermMatch, component: str, kind: str | None = N
     return Mention(kind or family, m.start, m.end, doc.text[m.start:m.end], value, component)
 
 
+CONTEXT_COUNTRIES = 2  # a context-dependent name fits one of the text's first two countries
+
+
+def context_countries(doc: ExtractDoc) -> list[str]:
+    """The countries a context-dependent name is read in: where the text's places lie, most
+    named first, then the document's other countries (a dateline's, those its peoples and
+    forces imply). "Les Russes" in a text whose only place is Bria are in the Central
+    African Republic, whatever "russes" implies; "DAKAR, Senegal — … in Ségou" is Mali."""
+    named = Counter(str(m.value["country"]) for m in doc.of_kind("place") if m.value.get("country"))
+    ranked = [country for country, _ in named.most_common()]
+    return (ranked + [c for c in doc.countries if c not in ranked])[:CONTEXT_COUNTRIES]
+
+
 def _fits_context(key: str, countries: list[str]) -> bool:
     parts = key.split(":")
-    return len(parts) < 3 or bool(set(parts[2].split(",")) & set(countries[:2]))
+    return len(parts) < 3 or bool(set(parts[2].split(",")) & set(countries))
+
+
+def _context_rank(key: str, countries: list[str]) -> int:
+    """0 for a name that needs no context, else 1 + the rank of the first of the text's
+    countries it fits: of two forces a name may mean, the one of the text's main country."""
+    parts = key.split(":")
+    if len(parts) < 3:
+        return 0
+    fits = set(parts[2].split(","))
+    return 1 + next((i for i, c in enumerate(countries) if c in fits), len(countries))
+
+
+# "Africa Corps troops, who took over from Wagner", «ce n'étaient plus les Wagner», «на
+# смену Вагнеру»: the force replaced, not the one that acted.
+_REPLACED = re.compile(
+    r"(?:took\s+over\s+from|taken\s+over\s+from|replac\w*|succeed\w*|successor\s+(?:of|to)|no\s+longer"
+    r"|remplac\w*|succéd\w*|ont\s+pris\s+la\s+relève\s+d\w*|(?:n['’]|ne\s+)(?:étai\w*|sont|est|était)\s+plus"
+    r"|на\s+смену|вместо|сменил\w*|заменил\w*|уже\s+не|на\s+зміну|замість|змінил\w*|замінил\w*|вже\s+не)"
+    r"\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+
+
+def _replaced(text: str, start: int) -> bool:
+    window = text[max(0, start - 40):start]
+    return bool(_REPLACED.search(window[max(window.rfind("."), window.rfind(";")) + 1:]))
+
+
+# Words joining a generic name to the force it belongs to: "soldiers of Africa Corps",
+# «боевики «Исламского государства»», «des combattants de la « République … »».
+_OF = frozenset({"of", "from", "de", "du", "des", "d'", "la", "l'", "the", "russia's", "из"})
+
+
+def _named_next(doc: ExtractDoc, m: TermMatch, chosen: list[TermMatch]) -> bool:
+    """A name ("Russian soldiers", «боевики») followed within three words, through "of" and
+    articles only, by another force's own name ("… of Russia's Africa Corps", «… «Исламского
+    государства в Сахеле»»), or a context-dependent one right after it ("Africa Corps
+    troops"): the force named exactly is who they are."""
+    own = m.key.split(":")[1]
+    if m.key.count(":") > 1 and any(o.last + 1 == m.first and o.key.count(":") == 1 and o.key.split(":")[1] != own
+                                    for o in chosen):
+        return True  # "Africa Corps troops": the troops are Africa Corps
+    for other in chosen:
+        if other.first <= m.last or other.first - m.last > 4 or other.key.count(":") > 1 \
+                or other.key.split(":")[1] == own:
+            continue
+        between = doc.tokens[m.last + 1:other.first]
+        return all(t.folded in _OF for t in between) and not re.search(r"[.;!?]", doc.text[m.end:other.start])
+    return False
+
+
+# Words for a site that a generic name of a force qualifies: "the army camp", "a military
+# base", «camp I de la gendarmerie».
+_SITES = frozenset("""camp camps base bases post checkpoint barracks compound building buildings
+headquarters office premises poste caserne bâtiment locaux siège""".split())
+
+
+def _a_site(doc: ExtractDoc, m: TermMatch) -> bool:
+    """A context-dependent name ("the army", "la gendarmerie") that says what kind of site
+    is meant ("at the army camp in Ségou", «au camp I de la gendarmerie»): where another
+    force is named, that force acted there."""
+    if m.key.count(":") < 2:
+        return False
+    if m.last + 1 < len(doc.tokens) and doc.tokens[m.last + 1].folded in _SITES:
+        return True
+    before = m.first - 1
+    while before >= 0 and m.first - before <= 3 and doc.tokens[before].folded in _OF | {"i"}:
+        before -= 1
+    return before >= 0 and before < m.first - 1 and doc.tokens[before].folded in _SITES
 
 
 @functools.cache

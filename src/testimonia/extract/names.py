@@ -5,9 +5,12 @@ from a nationality or a crowd ("les Russes")."""
 
 from __future__ import annotations
 
+import re
+
 from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
 from testimonia.extract.ner import Entity, ner_model
+from testimonia.extract.place_roles import aside, names_a_region_or_body, names_no_place
 from testimonia.extract.places import OPENING_ARTICLES, is_address, origin, place_value
 from testimonia.extract.spans import TokenIndex
 from testimonia.extract.whereabouts import PLACE_WORDS
@@ -17,7 +20,7 @@ from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
 
 
 class NamesComponent:
-    name, version = "names", "5"
+    name, version = "names", "6"
     reads = ("text", "sentences", "tokens", "mentions", "cues", "countries")
     writes = ("mentions:person", "mentions:organization", "mentions:place")
 
@@ -50,15 +53,23 @@ class NamesComponent:
             return Mention("organization", e.start, e.end, e.text,
                            {"name": e.text, "canonical": None}, label)
         if e.label == "place":
-            if get_gazetteer().never_a_place(e.text) or is_address(e.text):
-                return None
+            words = e.text.split()
+            bare = " ".join(words[1:] if len(words) > 1 and words[0].lower() in OPENING_ARTICLES else words)
+            if get_gazetteer().never_a_place(bare) or is_address(e.text) \
+                    or names_no_place(doc.text, e.start, e.end):
+                return None  # «la Défense» (a ministry's), "Riga-based", «installée par Moscou»
             places = get_gazetteer().lookup(e.text, doc.language, doc.countries)
-            where_from = origin(doc.text, e.start)  # "a trader from Mopti"
+            if names_a_region_or_body(doc.text, e.start, e.end, places[0] if places else None):
+                return None  # «Херсонській ОВА», «Рязанской области»
+            # "a trader from Mopti"; "…, a source told AFP in Dakar"
+            where_from = {**origin(doc.text, e.start), **aside(doc.text, e.start)}
             if places and _lone_opening_word(e, places[0], doc.countries, sentence_starts):
                 return None
             if places:
                 return Mention("place", e.start, e.end, e.text,
                                {**place_value(places[0]), **where_from}, label)
+            if index.word_before(_as_mention(e)) == "на" and _STREET.match(e.text):
+                return None  # «в здании на Университетской»: a street (улица is feminine)
             if index.word_before(_as_mention(e)) in PLACE_WORDS:  # "в Безіменному"
                 return Mention("place", e.start, e.end, e.text,
                                {"name": e.text, "precision": "unknown", **where_from}, label)
@@ -74,6 +85,9 @@ def _lone_opening_word(e: Entity, place: Place, countries: list[str], sentence_s
     return (e.start in sentence_starts and len(words) == 1 and place.source == "geonames"
             and place.kind == "settlement" and place.country not in countries
             and place.country not in FOCUS_COUNTRIES)
+
+
+_STREET = re.compile(r"^[А-ЯЁІЇЄҐ][а-яёіїєґ'’-]+(?:ой|ей|ій)$")
 
 
 def _as_mention(e: Entity) -> Mention:

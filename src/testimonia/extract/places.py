@@ -1,7 +1,8 @@
 """Places: the offline gazetteer finds place names in every script and inflection, then
 reads the text again with the document's countries as context to settle ambiguous
 names (Moura in Mali, not Portugal). A name that is a language here ("Tamasheq",
-"Bambara") is not a place."""
+"Bambara") is not a place; how the text uses a name (a statement's place, a capital for
+its government, a town's adjective) is read in place_roles.py."""
 
 from __future__ import annotations
 
@@ -12,6 +13,13 @@ from typing import Any
 
 from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
+from testimonia.extract.place_roles import (
+    adjective_places,
+    aside,
+    names_a_region_or_body,
+    names_no_place,
+    settle_by_region,
+)
 from testimonia.model import Mention
 from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
@@ -19,7 +27,7 @@ from testimonia.places.gazetteer_scan import sentence_initial
 
 
 class PlacesComponent:
-    name, version = "places", "9"
+    name, version = "places", "10"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
@@ -31,17 +39,23 @@ class PlacesComponent:
 
         matches, doc.countries = get_gazetteer().find_in_context(doc.text, doc.language, countries,
                                                                  doc.tokens)
+        matches = settle_by_region(doc.text, matches)
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         published = dateline_end(doc.text)  # where the text was written is no place of its acts
         # a name the text shows is a person's ("my son Artyom") is one at every mention
         people = {m.place.id for m in matches if a_person(doc.text, m)}
+        label = f"{self.name}@{self.version}"
         doc.mentions += [Mention("place", m.start, m.end, m.text,
-                                 {**place_value(m.place), **origin(doc.text, m.start)},
-                                 f"{self.name}@{self.version}") for m in matches
+                                 {**place_value(m.place), **origin(doc.text, m.start),
+                                  **aside(doc.text, m.start)}, label) for m in matches
                          if m.start >= published and not part_of_a_name(doc.text, m, matches)
                          and not lone_opening_word(doc.text, m, matches) and m.place.id not in people
                          and not unsupported_abroad(doc.text, m, matches, implied)
+                         and not names_no_place(doc.text, m.start, m.end)
+                         and not names_a_region_or_body(doc.text, m.start, m.end, m.place)
                          and not any(c.start < m.end and m.start < c.end for c in languages)]
+        doc.mentions += [Mention("place", start, end, doc.text[start:end], place_value(place), label)
+                         for start, end, place in adjective_places(doc) if start >= published]
 
 
 # Capitalised words that continue a place's name without making it another name.
@@ -77,7 +91,7 @@ def part_of_a_name(text: str, match: PlaceMatch, matches: list[PlaceMatch]) -> b
         return True
     if before is not None and _continues(before.group(1)):
         start = match.start - len(before.group(0))
-        sentence_start = not text[:max(start, 0)].rstrip() or text[:start].rstrip()[-1] in ".!?:\n«\"("
+        sentence_start = not text[:max(start, 0)].rstrip() or text[:start].rstrip()[-1] in ".!?:\n«\"(—–"
         return not sentence_start and not any(m.end == start + len(before.group(1)) for m in others)
     return False
 
@@ -160,14 +174,27 @@ def unsupported_abroad(text: str, match: PlaceMatch, matches: list[PlaceMatch], 
 
 
 _PEOPLE = ("trader|merchant|man|woman|men|women|boy|girl|farmer|herder|shepherd|resident|native|"
-           "journalist|teacher|driver|volunteer|activist|student|fisherman|imam|nurse|doctor")
+           "journalist|teacher|schoolteacher|driver|volunteer|activist|student|fisherman|imam|nurse|doctor|"
+           "pensioner|priest|firefighter|mayor|councillor|official|civil\\s+servant|businessman|lawyer|"
+           "blogger|preacher|marabout|chief|engineer|worker|mechanic|grandfather|grandmother")
 _GENS = ("commerçant|commerçante|éleveur|homme|femme|habitant|habitante|chauffeur|journaliste|"
-         "enseignant|marchand|berger|pêcheur|étudiant|imam")
+         "enseignant|enseignante|marchand|berger|pêcheur|étudiant|étudiante|imam|bénévole|militant|"
+         "militante|volontaire|pompier|activiste|agriculteur|retraité|retraitée|médecin|infirmier|"
+         "infirmière|prêtre|maire|élu|élue|notable|chef|marabout|prédicateur|avocat|fonctionnaire")
+# Russian and Ukrainian: «волонтёра из Мариуполя», «цивільних із Запорізької області» (not
+# «пленных из Кидаля»: prisoners from a place are moved from it).
+_LYUDI = ("волонт[её]р|активист|активіст|журналист|журналіст|учител|вчител|пенсионер|пенсіонер|рыбак|"
+          "рибалк|фермер|священник|священик|студент|предпринимател|підприємц|медик|врач|лікар|пастух|"
+          "торговц|гражданск|цивільн")
 _ORIGIN = re.compile(
-    rf"(?:\b(?:{_PEOPLE})s?\s+from|originally\s+from|\b(?:came|comes|had\s+come)\s+from|"
+    rf"(?:\b(?:{_PEOPLE})s?\s+from|originally\s+from|\b(?:came|comes|had\s+come|coming|travell?ing)\s+from|"
     r"native\s+of|born\s+in|"
-    rf"\b(?:{_GENS})s?\s+(?:de|d['’])|originaires?\s+(?:de|d['’])|natif\s+(?:de|d['’])|"
-    r"\bnée?\s+à|уроженец|уроженц\w*|уроженк\w*|родом\s+из|уродженець|уродженц\w*|уродженк\w*|родом\s+з)\s*$",
+    rf"\b(?:{_GENS})s?\s+(?:de|d['’])|originaires?\s+(?:de|d['’]|du|des)|natif\s+(?:de|d['’])|"
+    r"en\s+provenance\s+(?:de|d['’])|venus?\s+(?:de|d['’])|"
+    rf"(?<!\w)(?:{_LYUDI})\w*\s+(?:из|с|з|із)|"
+    r"\bnée?\s+à|уроженец|уроженц\w*|уроженк\w*|родом\s+из|уродженець|уродженц\w*|уродженк\w*|родом\s+з)"
+    r"(?:\s+(?:the\s+)?(?:village|town|district|commune|circle|cercle|du\s+cercle|de\s+la\s+commune|"
+    r"du\s+village|de\s+la\s+ville|of)(?:\s+(?:of|de|d['’]))?)?\s*$",
     re.IGNORECASE)
 
 
@@ -184,7 +211,7 @@ def is_address(text: str) -> bool:
 
 
 def _continues(word: str) -> bool:
-    return word[:1].isupper() and word.lower() not in _PLACE_WORDS
+    return word[:1].isupper() and word.lower() not in _PLACE_WORDS and word != "I"  # "In Morshansk I heard"
 
 
 # Words for a country's people or forces imply the country even where the text names no

@@ -39,10 +39,17 @@ from testimonia.places.geo import km
 
 FROM_WORDS = frozenset({"from", "out", "de", "depuis", "d'", "des", "du", "из", "изо", "с", "со",
                         "з", "із", "зі", "від", "од"})
-TO_WORDS = frozenset({"to", "into", "towards", "à", "a", "au", "aux", "vers", "jusqu'à", "в", "во",
+TO_WORDS = frozenset({"to", "into", "towards", "à", "a", "au", "aux", "vers", "jusqu'à", "jusqu'a", "в", "во",
                       "на", "у", "до", "к", "ко"})
 PLACE_WORDS = FROM_WORDS | TO_WORDS | {"in", "inside", "across", "dans", "en", "par", "через", "по"}
 AND_WORDS = frozenset({"and", "et", "и", "і", "й", "та", "ou", "or"})
+FRENCH_DE = frozenset({"de", "d'", "du", "des"})
+# Nouns after which a French "de" says whose a site is, not where from (folded).
+GENITIVE_NOUNS = frozenset("""centre centres camp camps prison prisons colonie colonies maison detention provisoire
+provisoires sizo itt cave caves sous-sol base bases gendarmerie commissariat poste caserne batiment locaux
+hangar ecole siege ville region cercle village commune quartier habitants habitant civils residents
+sortie environs abords peripherie""".split())
+ARTICLES = frozenset({"the", "la", "le", "les", "l'"})
 # People named by where they live: "residents of Mariupol", «жителей Мариуполя».
 RESIDENTS = frozenset({"residents", "inhabitants", "people", "civilians", "habitants", "civils",
                        "жителей", "жителя", "жители", "жительницу", "жительница", "жителям",
@@ -56,7 +63,7 @@ THERE = frozenset({"there", "là", "оттуда", "отсюда", "звідти
 NOT_PLACES = frozenset({"moins", "plus", "менее", "более", "меньше", "больше", "менше", "більше",
                         "us", "me", "them", "nous", "moi", "eux", "нас", "меня", "них", "нам", "мне",
                         "мене", "нами"})
-TOWN_KM = 10.0  # a facility this close to a town named next to it is in it
+TOWN_KM = 5.0  # a facility this close to a town named next to it is in it (Oleshky, 9 km from Kherson, is not)
 
 
 @dataclass
@@ -96,6 +103,9 @@ class Whereabouts:
         if trail.places and all(_coarse(p) and (p.value.get("country") in known or
                                                 (precise and same_paragraph)) for p in places):
             return trail.places, trail.places_from or s
+        if not places and not trail.places:  # "Des habitants de Ménaka affirment qu'on a arrêté …"
+            places = [p for p in self.index.inside(s, self.doc.mentions, "place")
+                      if self.residence(p) and not _coarse(p)]
         return places, s
 
     def note_facilities(self, s: Sentence, trail: Trail) -> None:
@@ -178,14 +188,30 @@ class Whereabouts:
         return km(*(float(x) for x in points if x is not None)) <= TOWN_KM
 
     def _candidates(self, s: Sentence) -> list[Mention]:
-        """The sentence's places, less where someone comes from, a country or region not
-        after a preposition of place, and a place inside the words of a method ("made to
-        shout 'Glory to Russia'")."""
+        """The sentence's places, less where someone comes from, where a statement was made
+        ("…, a source told AFP in Dakar") or what a distance is measured from, a country or region not after a
+        preposition of place, and a place inside the words of a method ("made to shout
+        'Glory to Russia'")."""
         methods = self.index.inside(s, self.doc.mentions, "method")
         return [p for p in self.index.inside(s, self.doc.mentions, "place")
-                if not p.value.get("origin")
-                and (not _coarse(p) or self.index.word_before(p) in PLACE_WORDS)
+                if not ((p.value.get("origin") and not self._told_again(s, p))
+                        or p.value.get("statement") or p.value.get("landmark"))
+                and (not _coarse(p) or self._after_place_word(p))
                 and not any(m.start <= p.start and p.end <= m.end for m in methods)]
+
+    def _after_place_word(self, place: Mention) -> bool:
+        """A preposition of place before the name, or before its article ("vers la
+        Crimée", "to the Donbas")."""
+        i = bisect.bisect_left(self.index.starts, place.start)
+        before = [t.folded for t in self.doc.tokens[max(0, i - 2):i]]
+        return bool(before) and (before[-1] in PLACE_WORDS or (
+            len(before) == 2 and before[-1] in ARTICLES and before[0] in PLACE_WORDS))
+
+    def _told_again(self, s: Sentence, place: Mention) -> bool:
+        """Where someone comes from is where the act happened when the sentence goes back
+        to it after naming it: "Un militant de Mélitopol … dans l'ancien bâtiment du SBU de
+        la ville", "a student from Oleshky was detained at his home"."""
+        return bool(_BACK_THERE.search(self.doc.text, place.end, s.end))
 
     def transfer_legs(self, position: int, trail: Trail, speaker: bool,
                       term: Mention | None = None) -> list[Ends]:
@@ -209,7 +235,9 @@ class Whereabouts:
         if froms and not destinations:
             return self._legs_in_order(position, trail, speaker, stops)
         known = trail.own if speaker else trail.places
-        residences = [p for p in self._candidates(s) if self.residence(p)]
+        # "des habitants de Hombori": also read as where they come from, still their residence
+        residences = [p for p in self.index.inside(s, self.doc.mentions, "place")
+                      if self.residence(p) and not p.value.get("statement")]
         if froms:
             origins = froms
         else:
@@ -251,7 +279,7 @@ class Whereabouts:
                 continue  # "au moins 30", «не менее 40», «у нас»: no place
             if self._there(i):
                 return "on"  # "and from there by train to Stary Oskol": the route goes on
-            if token.folded in FROM_WORDS:
+            if token.folded in FROM_WORDS and not self._genitive(i):
                 return "from"
             if token.folded in TO_WORDS:
                 return "to"
@@ -259,6 +287,13 @@ class Whereabouts:
         if holder >= first and self.doc.tokens[holder].folded.startswith("d'"):
             return "from"  # "transféré d'Oleshky"
         return None
+
+    def _genitive(self, i: int) -> bool:
+        """Token `i` is a French "de" that names whose a site or a people is, not where from:
+        «un centre de détention provisoire de Moscou», «le camp de Gao», «les habitants
+        d'Izioum»."""
+        tokens = self.doc.tokens
+        return tokens[i].folded in FRENCH_DE and i > 0 and tokens[i - 1].folded in GENITIVE_NOUNS
 
     def _there(self, i: int) -> bool:
         """Token `i` says "from the last place": «оттуда», or "from there", «de là» (the
@@ -306,7 +341,8 @@ class Whereabouts:
         Olenivka"), the stop after "from" first ("to Taganrog from Kherson"); several
         origins alone arrive where the narrative is ("they were brought to us from Crimea
         and from Olenivka")."""
-        origins = [p for p in stops if self.index.word_before(p) in FROM_WORDS]
+        origins = [p for p in stops if self.index.word_before(p) in FROM_WORDS
+                   and not self._genitive(bisect.bisect_left(self.index.starts, p.start) - 1)]
         here = trail.places[-1] if trail.places else None
         if stops and len(origins) == len(stops):
             if here is not None and all(self.key(o) != self.key(here) for o in origins):
@@ -337,6 +373,14 @@ class Whereabouts:
                 place.value.get("facility_type") or self.facility_near(place))
 
 
+# Words that go back to the town just named as someone's: "de la ville", "the town's", "at
+# his home", «местного», «міста».
+_BACK_THERE = re.compile(
+    r"\b(?:(?:de|dans)\s+la\s+(?:ville|localité|commune)|(?:of|in)\s+the\s+(?:town|city)|the\s+(?:town|city)['’]s"
+    r"|at\s+(?:his|her|their)\s+(?:home|house)|from\s+(?:his|her|their)\s+(?:home|house)"
+    r"|(?:chez\s+(?:lui|elle|eux)|à\s+son\s+domicile|de\s+son\s+domicile))\b"
+    r"|(?<!\w)(?:местн\w+|місцев\w+|города|городе|міста|місті|у\s+себе\s+дома|дома|вдома|из\s+дома|з\s+дому|з\s+хати)(?!\w)",
+    re.IGNORECASE)
 _IN_AREA = re.compile(r"\s*,\s*(?:in(?: the)?|dans(?: la| le| l')?|en|в|во|у)\s*", re.IGNORECASE)
 _AREA_WORD = re.compile(r"\s*(?:region|oblast|province|district|r[ée]gion|oblast|province|област\w*|"
                         r"обл\b|район\w*|кра[йю]\w*)", re.IGNORECASE)

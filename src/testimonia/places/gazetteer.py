@@ -28,7 +28,9 @@ means neither curated nor in one of the document's countries (`countries`).
   locative word before it ("in Kati", "в Оленівці").
 
 Ambiguous names go to a place in the document's countries, then to curated places, then
-by population, with a bonus for the place's main name and the word as written.
+by population, with a bonus for the place's main name and the word as written; out of
+context, a town of the testimonies' countries named by its own name wins over a place
+abroad up to ten times bigger (Nara in Mali, not Nara-shi in Japan).
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ INITIAL_ALIAS_MIN_POPULATION = 50_000  # the same, when the word is not the plac
 SKELETON_MIN_POPULATION = 10_000  # a spelling-variant match to a place out of context
 FOREIGN_MIN_POPULATION = 5_000  # one word naming a place outside gi.FOCUS_COUNTRIES
 MAX_ALTERNATIVES = 4
+FOCUS_NAMESAKE_FACTOR = 10  # a focus country's own "Nara" outranks a place abroad up to 10× bigger
+CYRILLIC_COUNTRIES = frozenset({"UA", "RU", "BY"})
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,14 @@ class Gazetteer:
         except ValueError:
             return None
 
+    def named(self, name: str) -> list[Place]:
+        """The places bearing exactly this name (folded, in any script or spelling the index
+        holds), curated first, then by population; no inflection, no spelling variants."""
+        index = self._index
+        numbers = {index.redirect.get(n, n) for n in gi.lookup(index.exact, name_key(name))}
+        ranked = sorted(numbers, key=lambda n: (index.tier(n), index.population(n)), reverse=True)
+        return [index.place(n) for n in ranked]
+
     def lookup(self, name: str, language: str, countries: Sequence[str] = ()) -> list[Place]:
         """Places a name (e.g. found by NER) may refer to, best first; no capitalisation
         rules. Leading lowercase words ("the", "в") are dropped if the whole gives nothing."""
@@ -221,7 +233,31 @@ class Gazetteer:
             in_context = index.country(hit.number) in context or index.place(hit.number).kind == "country"
             return in_context, index.tier(hit.number), score
 
-        return sorted(hits, key=order, reverse=True)
+        ranked = sorted(hits, key=order, reverse=True)
+        best = ranked[0]
+        if not order(best)[0] and index.country(best.number) not in gi.FOCUS_COUNTRIES:
+            own = next((h for h in ranked[1:] if self._focus_namesake(h, best, order)), None)
+            if own is not None:  # Nara in Mali, not Nara-shi; «Токмак» in Ukraine, not Tokmok
+                ranked.remove(own)
+                ranked.insert(0, own)
+        return ranked
+
+    def _focus_namesake(self, hit: _Hit, foreign: _Hit,
+                        order: Callable[[_Hit], tuple[bool, int, float]]) -> bool:
+        """A settlement of the testimonies' countries (gazetteer_index.FOCUS_COUNTRIES) that
+        bears the word as its own name (its main name, or a Cyrillic name of a place in a
+        Cyrillic-writing country), of the same tier as the place abroad that outranks it
+        and no more than FOCUS_NAMESAKE_FACTOR times smaller: out of context, a testimony's
+        "Nara" or "Kita" is the Malian town."""
+        index = self._index
+        country = index.country(hit.number)
+        if country not in gi.FOCUS_COUNTRIES or index.place(hit.number).kind == "country":
+            return False
+        own = self._main_name(hit) or (is_cyrillic(hit.key) and country in CYRILLIC_COUNTRIES)
+        _, tier, score = order(hit)
+        _, foreign_tier, foreign_score = order(foreign)
+        return own and not hit.skeleton and tier == foreign_tier and \
+            score + math.log10(FOCUS_NAMESAKE_FACTOR) >= foreign_score
 
     def _main_name(self, hit: _Hit) -> bool:
         return name_key(self._index.name(hit.number)) == hit.key

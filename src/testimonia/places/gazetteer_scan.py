@@ -119,7 +119,8 @@ class Scan:
         capitals = [self.text[start].isupper()] + [self.text[t.start].isupper() for t in toks[1:]]
         initial = lead == 0 and sentence_initial(self.text, start)
         before = self._before(first)
-        locative = lead > 0 or before in _LOCATIVES or before in _SETTLEMENT_WORDS
+        locative = lead > 0 or before in _LOCATIVES or before in _SETTLEMENT_WORDS or before in _AREA_WORDS or (
+            before in ("of", "de", "d'") and first > 0 and self._before(first - 1) in _AREA_WORDS)
         titled = before in _TITLES
         return Span(start, end, size == 1, capitals[0], any(capitals), initial, surface,
                     size == 1 and self._person_like(first), titled, locative,
@@ -151,6 +152,13 @@ _LOCATIVES = frozenset(
 _SETTLEMENT_WORDS = frozenset(
     "г гор с пгт смт пос м село города город городе поселок посёлок місто міста місті "
     "селище селі".split())
+# Words for the area around a place, before its name: «на окраине Мелитополя», «в околицях
+# Оленівки», «на території», "on the outskirts of", "in the area of".
+_AREA_WORDS = frozenset(
+    "outskirts vicinity area environs surroundings suburbs territory region district "
+    "abords environs alentours peripherie banlieue sortie territoire region "
+    "окраине окраина окраины окрестностях окрестности районе района территории пригороде "
+    "околиці околицях околиця території районі району передмісті".split())
 _ABBREVIATIONS = frozenset("г гор с сел пгт смт м пос д ул вул просп обл р-н mr mrs ms dr "
                            "st mt ste ft m mme mlle".split())
 _TITLES = frozenset(
