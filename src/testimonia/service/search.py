@@ -13,9 +13,11 @@ Ukrainian words also by their dictionary forms (text/lemmas.py: "пытали" f
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -97,9 +99,15 @@ class SearchIndex:
         self._db.execute("CREATE TABLE facets (item INTEGER, facet TEXT, value TEXT)")
         self._db.execute("CREATE INDEX facets_by_value ON facets (facet, value, item)")
         self.items: list[Item] = []
+        # Each item's facet values as numbers (the counts are made here: a GROUP BY over
+        # every found item's values would sort them all in SQLite)
+        self._values: dict[tuple[str, str], int] = {}
+        self._of_item: list[tuple[int, ...]] = []
         self._db.execute("BEGIN")
         for number, item in enumerate(items, 1):
             self.items.append(item)
+            self._of_item.append(tuple(self._values.setdefault((name, value), len(self._values))
+                                       for name, values in item.facets.items() for value in dict.fromkeys(values)))
             self._db.execute("INSERT INTO words (rowid, body, lemmas) VALUES (?, ?, ?)",
                              (number, item.text, " ".join(_lemmas_of(item.text, item.language))))
             self._db.executemany("INSERT INTO facets VALUES (?, ?, ?)",
@@ -130,35 +138,36 @@ class SearchIndex:
         return SearchResults(query, hits, len(found), counts)
 
     def _matching(self, words: list[str], filters: Mapping[str, list[str]]) -> list[int]:
-        """Item numbers, best first. The SQL is fixed text and `?` placeholders; every
-        value (the FTS query, facet names and values) is bound."""
-        clauses, params = ["1 = 1"], []
+        """Item numbers, best first: the items holding the words (FTS5, ranked), then those
+        of each facet's chosen values (an index look-up each), intersected here — one
+        query a part, so that neither makes the other scan. The SQL is fixed text and `?`
+        placeholders; every value (the FTS query, facet names and values) is bound."""
+        if words:
+            found = [int(r[0]) for r in self._db.execute(
+                "SELECT rowid FROM words WHERE words MATCH ? ORDER BY rank", (_fts_query(words),))]
+        else:
+            found = list(range(1, len(self.items) + 1))
         for facet, values in filters.items():
             marks = ", ".join("?" * len(values))
-            clauses.append(f"rowid IN (SELECT item FROM facets WHERE facet = ? AND value IN ({marks}))")  # nosec B608
-            params += [facet, *values]
-        if words:
-            clauses.insert(0, "words MATCH ?")
-            params.insert(0, _fts_query(words))
-        order = "rank" if words else "rowid"
-        sql = f"SELECT rowid FROM words WHERE {' AND '.join(clauses)} ORDER BY {order}"  # nosec B608
-        return [int(r[0]) for r in self._db.execute(sql, params)]
+            allowed = {int(r[0]) for r in self._db.execute(
+                f"SELECT item FROM facets WHERE facet = ? AND value IN ({marks})",  # nosec B608
+                (facet, *values))}
+            found = [n for n in found if n in allowed]
+        return found
 
     def _counts(self, found: list[int], filters: Mapping[str, list[str]]) -> dict[str, list[FacetCount]]:
+        """Each facet's values among the found items, the most frequent first."""
+        tally = Counter(itertools.chain.from_iterable(self._of_item[n - 1] for n in found))
+        names = list(self._values)
         counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        if found:
-            self._db.execute("CREATE TEMP TABLE IF NOT EXISTS found (item INTEGER PRIMARY KEY)")
-            self._db.execute("DELETE FROM found")
-            self._db.executemany("INSERT INTO found VALUES (?)", [(n,) for n in found])
-            for facet, value, count in self._db.execute(
-                    "SELECT facet, value, COUNT(*) FROM facets JOIN found USING (item) "
-                    "GROUP BY facet, value ORDER BY facet, COUNT(*) DESC, value"):
-                counts[facet][value] = count
+        for key, count in sorted(tally.items(), key=lambda kv: (names[kv[0]][0], -kv[1], names[kv[0]][1])):
+            facet, value = names[key]
+            counts.setdefault(facet, {})[value] = count
         for facet, values in filters.items():
             for value in values:
                 counts[facet].setdefault(value, 0)
         return {facet: [FacetCount(v, c, v in filters.get(facet, [])) for v, c in values.items()]
-                for facet, values in counts.items()}
+                for facet, values in counts.items() if facet in FACETS}
 
 
 def _fts_query(words: list[str]) -> str:
