@@ -1,7 +1,8 @@
 """Reading a text for the gazetteer: its words, the spellings of each word (as written,
 French elision and English possessive removed, Russian and Ukrainian inflection undone)
 and the facts the acceptance rules look at (capitals, sentence start, the word before:
-a locative preposition or a title, the word after: a surname)."""
+a locative preposition or a title, the word after: a surname), and what the index says
+may begin at a word (`Starts`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from testimonia.places import gazetteer_index as gi
 from testimonia.places.gazetteer_index import name_key
+from testimonia.places.gazetteer_pairs import PairFilter
 from testimonia.text.inflect import candidates, clitics
 from testimonia.text.textfold import Token, fold, is_cyrillic, is_latin, tokens
 from testimonia.text.translit import skeletons
@@ -21,6 +23,7 @@ MAX_WORDS = 5
 MAX_COMBOS = 24
 MIN_SKELETON_KEY = 4
 ACRONYM_LENGTH = 4  # "NGO", "DES": all-capital words this short are not settlements
+WORD_CACHE = 1 << 15  # words whose starts each index keeps (per language)
 
 _SURNAME = re.compile(r"(?:enko|chuk|[iy]uk|ov|ova|ev|eva|ina|sk[yi]|skyi|ska|skaya|[oe]?vych|"
                       r"[oe]?vich|енко|чук|юк|ов|ова|ев|ева|іна|ина|ський|ська|ский|ская|[ое]?вич)$")
@@ -51,14 +54,94 @@ class Span:
     acronym: bool  # all capitals, at most ACRONYM_LENGTH letters
 
 
+@dataclass(frozen=True)
+class Opening:
+    """One spelling of a word as the start of a name: its first word and, when the
+    spelling has two or more ("сизо 2"), its second, with their skeletons. `heads`: the
+    first word's skeletons that begin a skeleton key of several words; `exact_head`: the
+    first word begins an exact key of several words. None for skeletons where one has no
+    word or several: no pair can be told from it."""
+
+    word: str
+    second: str | None
+    exact_head: bool
+    heads: tuple[str, ...] | None
+    skeletons: tuple[str, ...] | None
+    second_skeletons: tuple[str, ...] | None
+
+
+class Starts:
+    """An index, and what it says may begin at a word, cached by word: how many words a
+    name that starts there may have, and whether a name of several words may start with
+    two given words (the first two words of every multi-word key, in gazetteer_pairs'
+    filters). Skeletons are made word by word (no step of translit.skeletons reaches across
+    a space), so a multi-word key's skeleton begins with skeletons of its first two words."""
+
+    def __init__(self, index: gi.Index) -> None:
+        self.index = index
+        self.exact_pairs = PairFilter.of_keys(index.exact)
+        self.skeleton_pairs = PairFilter.of_keys(index.skeleton)
+        self.reach = functools.lru_cache(maxsize=WORD_CACHE)(self._reach)
+        self._openings = functools.lru_cache(maxsize=WORD_CACHE)(self._openings_of)
+
+    def may_start(self, first: str, second: str, language: str) -> bool:
+        """False when no key of several words, exact or skeleton, begins with a spelling of
+        the folded word `first` followed by one of `second`."""
+        for opening in self._openings(first, language):
+            if opening.heads is None:
+                return True
+            if not (opening.exact_head or opening.heads):
+                continue
+            followers = ((opening.second, opening.second_skeletons),) if opening.second is not None \
+                else ((o.word, o.skeletons) for o in self._openings(second, language))
+            for word, word_skeletons in followers:
+                if opening.exact_head and self.exact_pairs.may_hold(opening.word, word):
+                    return True
+                if opening.heads and (word_skeletons is None or any(
+                        self.skeleton_pairs.may_hold(head, tail)
+                        for head in opening.heads for tail in word_skeletons)):
+                    return True
+        return False
+
+    def _reach(self, folded: str, language: str) -> tuple[int, int]:
+        """The most words of a key whose first word is a spelling of `folded`: exact keys,
+        skeleton keys (1: no key of several words)."""
+        exact = skeleton = 1
+        for form in word_forms(folded, language):
+            head = form.key.split(" ")[0]
+            exact = max(exact, self.index.heads.get(head, 1))
+            if len(head) >= MIN_SKELETON_KEY:
+                skeleton = max(skeleton, *(self.index.skeleton_heads.get(s.split(" ")[0], 1)
+                                           for s in skeletons(head)))
+        return exact, skeleton
+
+    def _openings_of(self, folded: str, language: str) -> tuple[Opening, ...]:
+        openings = []
+        for form in word_forms(folded, language):
+            words = form.key.split(" ")
+            second = words[1] if len(words) > 1 else None
+            first_skeletons = _word_skeletons(words[0])
+            heads = None if first_skeletons is None else tuple(
+                s for s in first_skeletons if self.index.skeleton_heads.get(s, 1) > 1)
+            openings.append(Opening(words[0], second, self.index.heads.get(words[0], 1) > 1, heads,
+                                    first_skeletons,
+                                    None if second is None else _word_skeletons(second)))
+        return tuple(openings)
+
+
+def _word_skeletons(word: str) -> tuple[str, ...] | None:
+    found = skeletons(word)
+    return None if any(not s or " " in s for s in found) else found
+
+
 class Scan:
     """One text's tokens and, computed on demand, each token's spellings."""
 
-    def __init__(self, text: str, language: str, index: gi.Index,
+    def __init__(self, text: str, language: str, starts: Starts,
                  toks: Sequence[Token] | None = None) -> None:
         self.text = text
         self.language = language
-        self.index = index
+        self.starts = starts
         self.toks = [t for t in (tokens(text) if toks is None else toks)
                      if any(c.isalpha() for c in t.folded)]
         self._forms: dict[int, list[Form]] = {}
@@ -85,18 +168,17 @@ class Scan:
         return self._sizes[first]
 
     def _compute_sizes(self, first: int) -> list[int]:
-        longest = 1
-        for form in self.forms(first):
-            head = form.key.split(" ")[0]
-            longest = max(longest, self.index.heads.get(head, 1))
-            if self.capital(first) and len(head) >= MIN_SKELETON_KEY:
-                longest = max(longest, *(self.index.skeleton_heads.get(s.split(" ")[0], 1)
-                                         for s in skeletons(head)))
+        folded = self.toks[first].folded
+        exact, skeleton = self.starts.reach(folded, self.language)
+        longest = max(exact, skeleton) if self.capital(first) else exact
         longest = min(longest, MAX_WORDS, len(self.toks) - first)
         for size in range(2, longest + 1):
             if not joinable(self.text, self.toks[first + size - 2], self.toks[first + size - 1]):
                 longest = size - 1
                 break
+        if longest > 1 and not self.starts.may_start(folded, self.toks[first + 1].folded,
+                                                     self.language):
+            longest = 1
         sizes = list(range(longest, 1, -1))
         return sizes + [1] if self.capital(first) else sizes
 
@@ -162,12 +244,13 @@ _TITLES = frozenset(
 
 def token_forms(token: Token, language: str) -> list[Form]:
     """The token as written, without its clitics, and (Cyrillic) its nominatives."""
-    return list(_forms_of(token.folded, language))
+    return list(word_forms(token.folded, language))
 
 
 @functools.lru_cache(maxsize=200_000)
-def _forms_of(folded: str, language: str) -> tuple[Form, ...]:
-    """Cached by word: a corpus repeats the same words, and each costs inflection rules."""
+def word_forms(folded: str, language: str) -> tuple[Form, ...]:
+    """A folded word's spellings (`token_forms`), cached by word: a corpus repeats the
+    same words, and each costs inflection rules."""
     forms = [Form(folded.replace("-", " "), 0, 0, False)]
     if is_latin(folded):
         lead, trail = clitics(folded)

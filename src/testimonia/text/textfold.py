@@ -104,6 +104,8 @@ def tokens(text: str) -> list[Token]:
 
 def _dash_cuts(text: str, folded: str, offsets: list[int], start: int, end: int) -> list[int]:
     """Positions of "-" in folded[start:end] that were dashes, not hyphens, in `text`."""
+    if folded.find("-", start, end) < 0:
+        return []
     return [i for i in range(start, end)
             if folded[i] == "-" and text[offsets[i]] not in JOINING_HYPHENS]
 
