@@ -6,6 +6,7 @@ A number is a count only when it counts people ("at least 40 men", "thirty of us
 
 from __future__ import annotations
 
+import bisect
 import re
 from itertools import pairwise
 from typing import Any
@@ -109,9 +110,12 @@ def _count(doc: ExtractDoc, s: Sentence, term: Mention) -> int | None:
     periods = [m for m in doc.of_kind("period", "place", "facility") if m.start < hi and lo < m.end]
     people = {c.start for c in doc.cues if _kind(c) in ("people", "group")}
     tokens = doc.tokens
-    for i, token in enumerate(tokens):
-        if not (lo <= token.start and token.end <= hi) or any(
-                p.start <= token.start < p.end for p in periods):
+    # the tokens within [lo, hi): they follow each other, so they are one run
+    first = bisect.bisect_left(tokens, lo, key=lambda t: t.start)
+    last = bisect.bisect_right(tokens, hi, key=lambda t: t.end)
+    for i in range(first, last):
+        token = tokens[i]
+        if any(p.start <= token.start < p.end for p in periods):
             continue
         after = tokens[i + 1:i + 1 + REACH]
         if token.folded in COLLECTIVE:

@@ -80,8 +80,18 @@ class Whereabouts:
     def __init__(self, doc: ExtractDoc, index: TokenIndex) -> None:
         self.doc = doc
         self.index = index
+        # a sentence's places, read once (and again if the document's mentions grew)
+        self._places: dict[Sentence, tuple[int, list[Mention]]] = {}
+        self._facilities: tuple[int, list[Mention]] = (-1, [])
 
     def places(self, s: Sentence) -> list[Mention]:
+        known = self._places.get(s)
+        if known is None or known[0] != len(self.doc.mentions):
+            known = (len(self.doc.mentions), self._read_places(s))
+            self._places[s] = known
+        return list(known[1])
+
+    def _read_places(self, s: Sentence) -> list[Mention]:
         found = sorted(self._candidates(s), key=lambda p: p.start)
         precise = {p.value.get("country") for p in found if not _coarse(p)}
         return [p for i, p in enumerate(found) if not (_coarse(p) and p.value.get("country") in precise)
@@ -131,7 +141,9 @@ class Whereabouts:
         return None
 
     def facility_near(self, place: Mention) -> str | None:
-        near = [f for f in self.doc.of_kind("facility")
+        if self._facilities[0] != len(self.doc.mentions):
+            self._facilities = (len(self.doc.mentions), self.doc.of_kind("facility"))
+        near = [f for f in self._facilities[1]
                 if self.index.distance(min(f.end, place.start), max(f.start, place.end)) <= 3]
         near.sort(key=lambda f: abs(f.start - place.start))
         return str(near[0].value["code"]) if near else None
