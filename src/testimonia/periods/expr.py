@@ -38,8 +38,9 @@ def tokenize(text: str) -> list[Token]:
         raw, start = match.group(), match.start()
         if ord(raw[0]) < 0x400 and _APOSTROPHE.search(raw, 0, len(raw) - 1):
             tokens += [_token(p.group(), start + p.start()) for p in _ELISION.finditer(raw)]
-        else:
-            tokens.append(_token(raw, start))
+        else:  # _token, inline: this loop runs once per word of every text
+            tokens.append(Token(raw.lower().translate(_APOSTROPHES), start, start + len(raw),
+                                raw[0].isupper()))
     return tokens
 
 

@@ -20,6 +20,7 @@ from testimonia.periods.lexicon import Lexicon
 __all__ = ["spell_out"]
 
 _TENS = {"двадцат": 20, "двадцят": 20, "тридцат": 30, "тридцят": 30}
+_TENS_HEADS = ("двадц", "тридц")  # what every form of a tens word begins with
 _UNITS = {
     "перв": 1, "перш": 1, "втор": 2, "друг": 2, "трет": 3, "четверт": 4, "четвёрт": 4,
     "пят": 5, "п'ят": 5, "шест": 6, "шост": 6, "седьм": 7, "сьом": 7, "восьм": 8,
@@ -43,6 +44,8 @@ def _phrase(tokens: list[Token], i: int) -> tuple[int, int, str] | None:
     """(value, tokens used, ending) of a spelled ordinal 20–39 starting at ``i``:
     «двадцать второго» (tens cardinal + unit ordinal) or «двадцатом» (tens ordinal)."""
     word = tokens[i].norm
+    if not word.startswith(_TENS_HEADS):
+        return None
     for stem, tens in _TENS.items():
         if word in (stem + "ь", stem + "и"):  # cardinal tens: двадцать, двадцять
             if i + 1 < len(tokens):
