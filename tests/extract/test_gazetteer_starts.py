@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from testimonia.places.gazetteer import Gazetteer, get_gazetteer
-from testimonia.places.gazetteer_pairs import MIN_BITS, PairFilter
+from testimonia.places.gazetteer_pairs import MIN_BITS, HashFilter, first_pairs, second_words
 from testimonia.places.gazetteer_scan import Starts
 from testimonia.text.translit import skeletons
 
@@ -20,19 +20,22 @@ def gaz() -> Gazetteer:
     return get_gazetteer()
 
 
-def test_a_filter_holds_every_pair_added_and_few_others() -> None:
+def test_a_filter_holds_every_item_added_and_few_others() -> None:
     added = [(f"w{i}", f"v{i}") for i in range(2000)]
-    pairs = PairFilter(added, len(added))
-    assert all(pairs.may_hold(a, b) for a, b in added)
+    pairs = HashFilter(added, len(added))
+    assert all(pairs.may_hold(pair) for pair in added)
     others = [(f"w{i}", f"v{i + 1}") for i in range(2000)]
-    assert sum(pairs.may_hold(a, b) for a, b in others) < 100  # about 1.5%: 30
+    assert sum(pairs.may_hold(pair) for pair in others) < 100  # about 1.5%: 30
 
 
-def test_a_filter_of_keys_takes_their_first_two_words() -> None:
-    pairs = PairFilter.of_keys(["kryvyi rih", "camp de sevare", "kidal"])
-    assert pairs.may_hold("kryvyi", "rih") and pairs.may_hold("camp", "de")
-    assert not pairs.may_hold("de", "sevare") and not pairs.may_hold("kidal", "")
-    assert pairs.size == MIN_BITS // 8
+def test_filters_of_keys_take_their_first_two_words_and_their_second() -> None:
+    keys = ["kryvyi rih", "camp de sevare", "kidal"]
+    pairs, seconds = first_pairs(keys), second_words(keys)
+    assert pairs.may_hold(("kryvyi", "rih")) and pairs.may_hold(("camp", "de"))
+    assert not pairs.may_hold(("de", "sevare")) and not pairs.may_hold(("kidal", ""))
+    assert seconds.may_hold("rih") and seconds.may_hold("de")
+    assert not seconds.may_hold("sevare") and not seconds.may_hold("kidal")
+    assert pairs.size == seconds.size == MIN_BITS // 8
 
 
 _LETTERS = "abcdeghijkostuyzкгджзиоьъуяєї'"

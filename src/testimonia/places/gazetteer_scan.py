@@ -14,7 +14,7 @@ from typing import Any
 
 from testimonia.places import gazetteer_index as gi
 from testimonia.places.gazetteer_index import name_key
-from testimonia.places.gazetteer_pairs import PairFilter
+from testimonia.places.gazetteer_pairs import first_pairs, second_words
 from testimonia.text.inflect import candidates, clitics
 from testimonia.text.textfold import Token, fold, is_cyrillic, is_latin, tokens
 from testimonia.text.translit import skeletons
@@ -56,33 +56,45 @@ class Span:
 
 @dataclass(frozen=True)
 class Opening:
-    """One spelling of a word as the start of a name: its first word and, when the
-    spelling has two or more ("сизо 2"), its second, with their skeletons. `heads`: the
-    first word's skeletons that begin a skeleton key of several words; `exact_head`: the
-    first word begins an exact key of several words. None for skeletons where one has no
-    word or several: no pair can be told from it."""
+    """One spelling of a word as the start of a name of several words: its first word and,
+    when the spelling has two or more ("сизо 2"), its second. `exact_head`: the first word
+    begins an exact key of several words; `heads`: its skeletons that begin a skeleton key
+    of several words. Skeletons are None where one has no word or several: no pair can be
+    told from it."""
 
     word: str
     second: str | None
     exact_head: bool
     heads: tuple[str, ...] | None
-    skeletons: tuple[str, ...] | None
     second_skeletons: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Follower:
+    """One spelling of a word as the second word of a name: its first word when that comes
+    second in an exact key (`exact`), its skeletons that come second in a skeleton key
+    (None: see Opening)."""
+
+    word: str
+    exact: bool
+    skeletons: tuple[str, ...] | None
 
 
 class Starts:
     """An index, and what it says may begin at a word, cached by word: how many words a
     name that starts there may have, and whether a name of several words may start with
-    two given words (the first two words of every multi-word key, in gazetteer_pairs'
-    filters). Skeletons are made word by word (no step of translit.skeletons reaches across
-    a space), so a multi-word key's skeleton begins with skeletons of its first two words."""
+    two given words (gazetteer_pairs' filters of the first two words of every multi-word
+    key). Skeletons are made word by word (no step of translit.skeletons reaches across a
+    space), so a multi-word key's skeleton begins with skeletons of its first two words."""
 
     def __init__(self, index: gi.Index) -> None:
         self.index = index
-        self.exact_pairs = PairFilter.of_keys(index.exact)
-        self.skeleton_pairs = PairFilter.of_keys(index.skeleton)
+        self.exact_pairs, self.exact_seconds = first_pairs(index.exact), second_words(index.exact)
+        self.skeleton_pairs = first_pairs(index.skeleton)
+        self.skeleton_seconds = second_words(index.skeleton)
         self.reach = functools.lru_cache(maxsize=WORD_CACHE)(self._reach)
         self._openings = functools.lru_cache(maxsize=WORD_CACHE)(self._openings_of)
+        self._followers = functools.lru_cache(maxsize=WORD_CACHE)(self._followers_of)
 
     def may_start(self, first: str, second: str, language: str) -> bool:
         """False when no key of several words, exact or skeleton, begins with a spelling of
@@ -90,18 +102,22 @@ class Starts:
         for opening in self._openings(first, language):
             if opening.heads is None:
                 return True
-            if not (opening.exact_head or opening.heads):
-                continue
-            followers = ((opening.second, opening.second_skeletons),) if opening.second is not None \
-                else ((o.word, o.skeletons) for o in self._openings(second, language))
-            for word, word_skeletons in followers:
-                if opening.exact_head and self.exact_pairs.may_hold(opening.word, word):
+            if opening.second is not None:  # a spelling of two words: it has its own pair
+                if self._pair(opening, opening.second, True, opening.second_skeletons):
                     return True
-                if opening.heads and (word_skeletons is None or any(
-                        self.skeleton_pairs.may_hold(head, tail)
-                        for head in opening.heads for tail in word_skeletons)):
+                continue
+            for follower in self._followers(second, language):
+                if self._pair(opening, follower.word, follower.exact, follower.skeletons):
                     return True
         return False
+
+    def _pair(self, opening: Opening, word: str, exact: bool,
+              word_skeletons: tuple[str, ...] | None) -> bool:
+        if exact and opening.exact_head and self.exact_pairs.may_hold((opening.word, word)):
+            return True
+        return bool(opening.heads) and (word_skeletons is None or any(
+            self.skeleton_pairs.may_hold((head, tail))
+            for head in opening.heads or () for tail in word_skeletons))
 
     def _reach(self, folded: str, language: str) -> tuple[int, int]:
         """The most words of a key whose first word is a spelling of `folded`: exact keys,
@@ -116,6 +132,7 @@ class Starts:
         return exact, skeleton
 
     def _openings_of(self, folded: str, language: str) -> tuple[Opening, ...]:
+        """The spellings that may begin a key of several words."""
         openings = []
         for form in word_forms(folded, language):
             words = form.key.split(" ")
@@ -123,10 +140,24 @@ class Starts:
             first_skeletons = _word_skeletons(words[0])
             heads = None if first_skeletons is None else tuple(
                 s for s in first_skeletons if self.index.skeleton_heads.get(s, 1) > 1)
-            openings.append(Opening(words[0], second, self.index.heads.get(words[0], 1) > 1, heads,
-                                    first_skeletons,
-                                    None if second is None else _word_skeletons(second)))
+            exact_head = self.index.heads.get(words[0], 1) > 1
+            if exact_head or heads != ():
+                openings.append(Opening(words[0], second, exact_head, heads,
+                                        None if second is None else _word_skeletons(second)))
         return tuple(openings)
+
+    def _followers_of(self, folded: str, language: str) -> tuple[Follower, ...]:
+        """The spellings whose first word may come second in a key of several words."""
+        followers = []
+        for form in word_forms(folded, language):
+            word = form.key.split(" ")[0]
+            found = _word_skeletons(word)
+            tails = None if found is None else tuple(
+                s for s in found if self.skeleton_seconds.may_hold(s))
+            exact = self.exact_seconds.may_hold(word)
+            if exact or tails != ():
+                followers.append(Follower(word, exact, tails))
+        return tuple(followers)
 
 
 def _word_skeletons(word: str) -> tuple[str, ...] | None:
