@@ -183,7 +183,7 @@ class Scan:
     def capital(self, position: int) -> bool:
         if position not in self._capitals:
             token = self.toks[position]
-            lead = clitics(token.folded)[0] if is_latin(token.folded) else 0
+            lead = clitics(token.folded)[0] if "'" in token.folded and is_latin(token.folded) else 0
             self._capitals[position] = self.text[token.start + lead:token.start + lead + 1].isupper()
         return self._capitals[position]
 
