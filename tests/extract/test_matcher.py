@@ -3,7 +3,7 @@ and each word read once per matcher."""
 
 from __future__ import annotations
 
-from testimonia.extract.matcher import WORD_CACHE, TermMatcher
+from testimonia.extract.matcher import WORD_CACHE, TermMatcher, Word, compile_term
 from testimonia.text.textfold import tokens
 
 
@@ -40,3 +40,15 @@ def test_readings_depend_on_the_matcher() -> None:
     other = TermMatcher([("k", "held")], "en")
     assert detain.reading("detained").lemmas == ("detain",)
     assert other.reading("detained").lemmas == ()
+
+
+def test_a_term_names_the_word_that_must_follow_its_first() -> None:
+    """Tested on the next token before the rest of the term is tried."""
+    assert compile_term("k", "в камере").then == Word("камере", False, False)
+    assert compile_term("k", "пакетом на голове", "ru").then == Word("на", False, False, True)
+    assert compile_term("k", "ne ~ pas").then is None
+    assert compile_term("k", "electric shock*").then is None
+    assert compile_term("k", "detain").then is None
+    matcher = TermMatcher([("k", "в камере"), ("j", "в ~ камере")])
+    assert _found(matcher, "в камере, в той камере, в") == [
+        ("k", "в камере"), ("j", "в камере"), ("j", "в той камере")]

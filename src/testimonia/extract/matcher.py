@@ -69,6 +69,9 @@ class Pattern:
     key: str  # what the match means, e.g. "method:beating"
     words: tuple[Word, ...]
     term: str
+    # The second word when it must come right after the first and match it whole (no "~",
+    # no "*"): tested on the next token before the rest of the term is tried.
+    then: Word | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,12 @@ class TermMatcher:
         found: list[TermMatch] = []
         readings = [self.reading(t.folded) for t in tokens]
         for i, token in enumerate(tokens):
+            following = readings[i + 1] if i + 1 < len(readings) else None
             for pattern in readings[i].candidates:
+                then = pattern.then
+                if then is not None and (following is None or not (
+                        then.text in following.forms or (then.lemma and then.text in following.lemmas))):
+                    continue  # what _match_rest would find first, without trying the rest
                 last = _match_rest(pattern.words, readings, i)
                 if last is not None:
                     found.append(TermMatch(pattern.key, pattern.term, i, last,
@@ -157,7 +165,8 @@ def compile_term(key: str, term: str, language: str | None = None) -> Pattern:
         gap = False
     if not words:
         raise ValueError(f"empty term for {key}")
-    return Pattern(key, tuple(words), term)
+    then = words[1] if len(words) > 1 and not words[1].prefix and not words[1].gap_before else None
+    return Pattern(key, tuple(words), term, then)
 
 
 def longest(matches: Iterable[TermMatch],
