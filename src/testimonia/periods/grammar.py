@@ -340,7 +340,13 @@ class Parser:
         return None
 
     def parses(self, i: int) -> list[Parsed]:
-        """Every expression starting at token i, longest first (earlier kinds win ties)."""
-        found = [parsed for parsed in (self.opened(i), self.relative(i), self.duration(i),
-                                       self.point(i, "plain")) if parsed is not None]
+        """Every expression starting at token i, longest first (earlier kinds win ties).
+        Each reading is tried only where it can begin (Lexicon.*_starts)."""
+        word, number, lex = self.t[i].norm, is_number(self.t[i]), self.lex
+        found = [parsed for parsed in (
+            self.opened(i) if number or word in lex.opened_starts else None,
+            self.relative(i) if number or word in lex.relative_starts else None,
+            self.duration(i) if number or word in lex.duration_starts else None,
+            self.point(i, "plain") if number or word in lex.point_starts else None)
+            if parsed is not None]
         return sorted(found, key=lambda parsed: -parsed[1])
