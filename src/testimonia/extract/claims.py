@@ -195,7 +195,7 @@ class _Reader:
 
     def _names_someone(self, s: Sentence, cues: list[Mention]) -> bool:
         return any(_cue(c) in PERSON_CUES for c in cues) or any(
-            s.start <= p.start and p.end <= s.end for p in self.doc.of_kind("person"))
+            s.start <= p.start and p.end <= s.end for p in self.index.of_kind("person"))
 
     def _hearsay(self, first: Mention, cues: list[Mention]) -> list[Mention]:
         return [c for c in cues if _cue(c) == "hearsay" and c.start < first.end
@@ -399,7 +399,7 @@ class _Reader:
         after = max((h.end for h in hearsay), default=0)
         pool = [c for c in cues if c.start >= after]
         own = [c for c in pool if self.index.same_clause(c, term)]
-        named = any(self.index.same_clause(p, term) for p in self.doc.of_kind("person"))
+        named = any(self.index.same_clause(p, term) for p in self.index.of_kind("person"))
         return own if named or any(_cue(c) in PERSON_CUES for c in own) else pool
 
     # parts

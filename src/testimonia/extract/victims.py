@@ -107,13 +107,18 @@ def _count(doc: ExtractDoc, s: Sentence, term: Mention) -> int | None:
     """A number close to the act that counts people and is not part of a date, time or
     identifier."""
     lo, hi = max(s.start, term.start - WINDOW), min(s.end, term.end + WINDOW)
-    periods = [m for m in doc.of_kind("period", "place", "facility") if m.start < hi and lo < m.end]
-    people = {c.start for c in doc.cues if _kind(c) in ("people", "group")}
     tokens = doc.tokens
-    # the tokens within [lo, hi): they follow each other, so they are one run
+    # the tokens within [lo, hi) (they follow each other, so they are one run) that may
+    # count: the others are passed over below whatever surrounds them
     first = bisect.bisect_left(tokens, lo, key=lambda t: t.start)
     last = bisect.bisect_right(tokens, hi, key=lambda t: t.end)
-    for i in range(first, last):
+    numbers = [i for i in range(first, last) if tokens[i].folded in COLLECTIVE
+               or tokens[i].folded in NUMBER_WORDS or _NUMBER.fullmatch(tokens[i].folded)]
+    if not numbers:
+        return None
+    periods = [m for m in doc.of_kind("period", "place", "facility") if m.start < hi and lo < m.end]
+    people = {c.start for c in doc.cues if _kind(c) in ("people", "group")}
+    for i in numbers:
         token = tokens[i]
         if any(p.start <= token.start < p.end for p in periods):
             continue

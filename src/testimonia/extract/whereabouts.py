@@ -83,6 +83,7 @@ class Whereabouts:
         # a sentence's places, read once (and again if the document's mentions grew)
         self._places: dict[Sentence, tuple[int, list[Mention]]] = {}
         self._facilities: tuple[int, list[Mention]] = (-1, [])
+        self._near: dict[tuple[int, int, int], str | None] = {}  # a place's facility, read once
 
     def places(self, s: Sentence) -> list[Mention]:
         known = self._places.get(s)
@@ -141,6 +142,12 @@ class Whereabouts:
         return None
 
     def facility_near(self, place: Mention) -> str | None:
+        key = (place.start, place.end, len(self.doc.mentions))
+        if key not in self._near:
+            self._near[key] = self._facility_near(place)
+        return self._near[key]
+
+    def _facility_near(self, place: Mention) -> str | None:
         if self._facilities[0] != len(self.doc.mentions):
             self._facilities = (len(self.doc.mentions), self.doc.of_kind("facility"))
         near = [f for f in self._facilities[1]
