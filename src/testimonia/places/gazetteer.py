@@ -136,8 +136,8 @@ class Gazetteer:
     def _find(self, scan: Scan, countries: Sequence[str]) -> list[PlaceMatch]:
         context = frozenset(c.upper() for c in countries)
         found: list[PlaceMatch] = []
-        for first in range(len(scan.toks)):
-            for size in scan.sizes(first):
+        for first, sizes in scan.tries():
+            for size in sizes:
                 match = self._match(scan, first, size, context)
                 if match is not None:
                     found.append(match)

@@ -178,7 +178,7 @@ class Scan:
         self._forms: dict[int, list[Form]] = {}
         self._capitals: dict[int, bool] = {}
         self.memo: dict[tuple[int, int, bool], Any] = {}  # index hits, reused by a second pass
-        self._sizes: dict[int, list[int]] = {}
+        self._tries: list[tuple[int, list[int]]] | None = None
 
     def capital(self, position: int) -> bool:
         if position not in self._capitals:
@@ -192,13 +192,16 @@ class Scan:
             self._forms[position] = token_forms(self.toks[position], self.language)
         return self._forms[position]
 
+    def tries(self) -> list[tuple[int, list[int]]]:
+        """Each token where a name may begin, with the token counts worth trying there
+        (`sizes`), made once for every reading of the text."""
+        if self._tries is None:
+            self._tries = [(first, sizes) for first in range(len(self.toks))
+                           if (sizes := self.sizes(first))]
+        return self._tries
+
     def sizes(self, first: int) -> list[int]:
         """Token counts worth trying from `first`, longest first."""
-        if first not in self._sizes:
-            self._sizes[first] = self._compute_sizes(first)
-        return self._sizes[first]
-
-    def _compute_sizes(self, first: int) -> list[int]:
         folded = self.toks[first].folded
         exact, skeleton = self.starts.reach(folded, self.language)
         longest = max(exact, skeleton) if self.capital(first) else exact
