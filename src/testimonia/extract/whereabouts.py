@@ -81,15 +81,15 @@ class Whereabouts:
         self.doc = doc
         self.index = index
         # a sentence's places, read once (and again if the document's mentions grew)
-        self._places: dict[Sentence, tuple[int, list[Mention]]] = {}
+        self._places: dict[tuple[int, int], tuple[int, list[Mention]]] = {}
         self._facilities: tuple[int, list[Mention]] = (-1, [])
         self._near: dict[tuple[int, int, int], str | None] = {}  # a place's facility, read once
 
     def places(self, s: Sentence) -> list[Mention]:
-        known = self._places.get(s)
+        known = self._places.get((s.start, s.end))
         if known is None or known[0] != len(self.doc.mentions):
             known = (len(self.doc.mentions), self._read_places(s))
-            self._places[s] = known
+            self._places[s.start, s.end] = known
         return list(known[1])
 
     def _read_places(self, s: Sentence) -> list[Mention]:
