@@ -174,7 +174,7 @@ class Scan:
         self.language = language
         self.starts = starts
         self.toks = [t for t in (tokens(text) if toks is None else toks)
-                     if any(c.isalpha() for c in t.folded)]
+                     if t.folded.isalpha() or any(c.isalpha() for c in t.folded)]
         self._forms: dict[int, list[Form]] = {}
         self._capitals: dict[int, bool] = {}
         self.memo: dict[tuple[int, int, bool], Any] = {}  # index hits, reused by a second pass
@@ -204,7 +204,10 @@ class Scan:
         """Token counts worth trying from `first`, longest first."""
         folded = self.toks[first].folded
         exact, skeleton = self.starts.reach(folded, self.language)
-        longest = max(exact, skeleton) if self.capital(first) else exact
+        capital = self.capital(first)
+        longest = max(exact, skeleton) if capital else exact
+        if longest == 1:  # most words: no name of several words starts with them
+            return [1] if capital else []
         longest = min(longest, MAX_WORDS, len(self.toks) - first)
         for size in range(2, longest + 1):
             if not joinable(self.text, self.toks[first + size - 2], self.toks[first + size - 1]):
@@ -214,7 +217,7 @@ class Scan:
                                                      self.language):
             longest = 1
         sizes = list(range(longest, 1, -1))
-        return sizes + [1] if self.capital(first) else sizes
+        return sizes + [1] if capital else sizes
 
     def combos(self, first: int, size: int) -> list[Form]:
         """Spellings of the span: one form per token, joined; lead from the first token,
