@@ -44,8 +44,6 @@ def _phrase(tokens: list[Token], i: int) -> tuple[int, int, str] | None:
     """(value, tokens used, ending) of a spelled ordinal 20–39 starting at ``i``:
     «двадцать второго» (tens cardinal + unit ordinal) or «двадцатом» (tens ordinal)."""
     word = tokens[i].norm
-    if not word.startswith(_TENS_HEADS):
-        return None
     for stem, tens in _TENS.items():
         if word in (stem + "ь", stem + "и"):  # cardinal tens: двадцать, двадцять
             if i + 1 < len(tokens):
@@ -64,7 +62,8 @@ def spell_out(tokens: list[Token], lex: Lexicon) -> list[Token]:
     out: list[Token] = []
     i = 0
     while i < len(tokens):
-        found = _phrase(tokens, i)
+        # only a word that begins like a tens word can begin a phrase
+        found = _phrase(tokens, i) if tokens[i].norm.startswith(_TENS_HEADS) else None
         if found is None:
             out.append(tokens[i])
             i += 1
