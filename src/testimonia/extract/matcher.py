@@ -114,7 +114,7 @@ class TermMatcher:
     def find(self, tokens: Sequence[Token]) -> list[TermMatch]:
         """Every match, all keys, overlapping allowed; see `longest` to resolve overlaps."""
         found: list[TermMatch] = []
-        readings = [self.reading(t.folded) for t in tokens]
+        readings = list(map(self.reading, [t.folded for t in tokens]))
         for i, token in enumerate(tokens):
             following = readings[i + 1] if i + 1 < len(readings) else None
             for pattern in readings[i].candidates:

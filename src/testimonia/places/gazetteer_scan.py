@@ -196,8 +196,13 @@ class Scan:
         """Each token where a name may begin, with the token counts worth trying there
         (`sizes`), made once for every reading of the text."""
         if self._tries is None:
-            self._tries = [(first, sizes) for first in range(len(self.toks))
-                           if (sizes := self.sizes(first))]
+            self._tries = []
+            for first, token in enumerate(self.toks):
+                if self.starts.reach(token.folded, self.language) == (1, 1):  # most words: `sizes`, shortly
+                    if self.capital(first):
+                        self._tries.append((first, [1]))
+                elif sizes := self.sizes(first):
+                    self._tries.append((first, sizes))
         return self._tries
 
     def sizes(self, first: int) -> list[int]:
