@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from testimonia.places.gazetteer import Gazetteer, get_gazetteer
-from testimonia.places.gazetteer_pairs import MIN_BITS, HashFilter, first_pairs, second_words
+from testimonia.places.gazetteer_pairs import MIN_BITS, HashFilter, key_filters
 from testimonia.places.gazetteer_scan import Starts
 from testimonia.text.translit import skeletons
 
@@ -22,7 +22,7 @@ def gaz() -> Gazetteer:
 
 def test_a_filter_holds_every_item_added_and_few_others() -> None:
     added = [(f"w{i}", f"v{i}") for i in range(2000)]
-    pairs = HashFilter(added, len(added))
+    pairs = HashFilter(len(added), added)
     assert all(pairs.may_hold(pair) for pair in added)
     others = [(f"w{i}", f"v{i + 1}") for i in range(2000)]
     assert sum(pairs.may_hold(pair) for pair in others) < 100  # about 1.5%: 30
@@ -30,7 +30,7 @@ def test_a_filter_holds_every_item_added_and_few_others() -> None:
 
 def test_filters_of_keys_take_their_first_two_words_and_their_second() -> None:
     keys = ["kryvyi rih", "camp de sevare", "kidal"]
-    pairs, seconds = first_pairs(keys), second_words(keys)
+    pairs, seconds = key_filters(keys)
     assert pairs.may_hold(("kryvyi", "rih")) and pairs.may_hold(("camp", "de"))
     assert not pairs.may_hold(("de", "sevare")) and not pairs.may_hold(("kidal", ""))
     assert seconds.may_hold("rih") and seconds.may_hold("de")

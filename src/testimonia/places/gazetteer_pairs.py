@@ -10,9 +10,9 @@ Python's own, fixed for the life of the process, like the filters.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Collection, Hashable, Iterable
 
-__all__ = ["BITS_PER_ITEM", "HashFilter", "first_pairs", "second_words"]
+__all__ = ["BITS_PER_ITEM", "HashFilter", "key_filters"]
 
 BITS_PER_ITEM = 64  # at least this many bits per item: about 1.5% of other items read as present
 MIN_BITS = 1 << 10
@@ -21,12 +21,15 @@ MIN_BITS = 1 << 10
 class HashFilter:
     """A set that answers "maybe" or "no"."""
 
-    def __init__(self, items: Iterable[Hashable], expected: int) -> None:
+    def __init__(self, expected: int, items: Iterable[Hashable] = ()) -> None:
         self._mask = max(MIN_BITS, 1 << (expected * BITS_PER_ITEM).bit_length()) - 1
         self._bits = bytearray((self._mask + 1) // 8)
         for item in items:
-            bit = hash(item) & self._mask
-            self._bits[bit >> 3] |= 1 << (bit & 7)
+            self.add(item)
+
+    def add(self, item: Hashable) -> None:
+        bit = hash(item) & self._mask
+        self._bits[bit >> 3] |= 1 << (bit & 7)
 
     def may_hold(self, item: Hashable) -> bool:
         bit = hash(item) & self._mask
@@ -38,18 +41,14 @@ class HashFilter:
         return len(self._bits)
 
 
-def first_pairs(keys: Iterable[str]) -> HashFilter:
+def key_filters(keys: Collection[str]) -> tuple[HashFilter, HashFilter]:
     """The first two words, as a pair, of every key of two or more words (words joined by
-    one space)."""
-    words = _multi_word(keys)
-    return HashFilter(((w[0], w[1]) for w in words), len(words))
-
-
-def second_words(keys: Iterable[str]) -> HashFilter:
-    """The second word of every key of two or more words."""
-    words = _multi_word(keys)
-    return HashFilter((w[1] for w in words), len(words))
-
-
-def _multi_word(keys: Iterable[str]) -> list[list[str]]:
-    return [key.split(" ", 2) for key in keys if " " in key]
+    one space), and the second words alone (the words are not kept)."""
+    expected = sum(1 for key in keys if " " in key)
+    pairs, seconds = HashFilter(expected), HashFilter(expected)
+    for key in keys:
+        if " " in key:
+            first, second = key.split(" ", 2)[:2]
+            pairs.add((first, second))
+            seconds.add(second)
+    return pairs, seconds

@@ -14,7 +14,7 @@ from typing import Any
 
 from testimonia.places import gazetteer_index as gi
 from testimonia.places.gazetteer_index import name_key
-from testimonia.places.gazetteer_pairs import first_pairs, second_words
+from testimonia.places.gazetteer_pairs import key_filters
 from testimonia.text.inflect import candidates, clitics
 from testimonia.text.textfold import Token, fold, is_cyrillic, is_latin, tokens
 from testimonia.text.translit import skeletons
@@ -89,9 +89,8 @@ class Starts:
 
     def __init__(self, index: gi.Index) -> None:
         self.index = index
-        self.exact_pairs, self.exact_seconds = first_pairs(index.exact), second_words(index.exact)
-        self.skeleton_pairs = first_pairs(index.skeleton)
-        self.skeleton_seconds = second_words(index.skeleton)
+        self.exact_pairs, self.exact_seconds = key_filters(index.exact)
+        self.skeleton_pairs, self.skeleton_seconds = key_filters(index.skeleton)
         self.reach = functools.lru_cache(maxsize=WORD_CACHE)(self._reach)
         self._openings = functools.lru_cache(maxsize=WORD_CACHE)(self._openings_of)
         self._followers = functools.lru_cache(maxsize=WORD_CACHE)(self._followers_of)
