@@ -10,7 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from testimonia.periods.expr import tokenize
 from testimonia.periods.finder import Period, PeriodMatch, find_periods
+from testimonia.periods.grammar import Parser
+from testimonia.periods.lexicon import lexicon
+from testimonia.periods.spelled import spell_out
 
 REF = dt.date(2023, 6, 15)  # the interview date used by the relative cases
 
@@ -272,3 +276,50 @@ def _check(text: str, found: list[PeriodMatch]) -> None:
         if p.start is not None and p.end is not None:
             assert p.start <= p.end
     assert all(a.end <= b.start for a, b in pairwise(found))
+
+
+def _lexicon_words(language: str) -> list[str]:
+    """A few words or phrases of every table of the language's lexicon."""
+    lex = lexicon(language)
+    found = set(lex.articles)
+    for words in (lex.months, lex.units, lex.rel_units, lex.cues, lex.year_words):
+        found |= set(sorted(words)[:3])
+    for table in (lex.seasons, lex.openers, lex.connectors, lex.parts, lex.approx, lex.comparators,
+                  lex.duration_preps, lex.duration_suffixes, lex.numbers, lex.ago, lex.ago_prefix,
+                  lex.rel_words, lex.rel_preps, lex.rel_phrases, lex.year_suffixes, lex.last_suffixes,
+                  lex.year_nouns):
+        found |= {" ".join(words) for entries in sorted(table.values())[:3] for words, _ in entries}
+    return sorted(found) + ["2022", "12", "5", "31", "14.07.2022", "-", ",", "kept", "нас"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.sampled_from(["en", "fr", "ru", "uk", "und"]), st.data())
+def test_a_reading_is_tried_only_where_it_can_begin(language: str, data: st.DataObject) -> None:
+    """Lexicon.*_starts leave out no reading that could begin at a token."""
+    words = data.draw(st.lists(st.sampled_from(_lexicon_words(language)), max_size=12))
+    _same_readings(" ".join(words), language)
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("fr", "les mars à mai 2022"), ("en", "the March to May 2022"), ("fr", "le 5 mars au 12 mai"),
+    ("ru", "в начале марта и по май"), ("uk", "у середині березня 2022 року"), ("en", "for two weeks"),
+    ("ru", "не менее трех недель"), ("fr", "il y a deux ans"), ("en", "a week ago"),
+])
+def test_each_reading_begins_where_it_can(language: str, text: str) -> None:
+    assert _parses_at_first(text, language)
+    _same_readings(text, language)
+
+
+def _parses_at_first(text: str, language: str) -> list[object]:
+    lex = lexicon(language)
+    return list(Parser(spell_out(tokenize(text), lex), lex, month_first=language == "en").parses(0))
+
+
+def _same_readings(text: str, language: str) -> None:
+    lex = lexicon(language)
+    tokens = spell_out(tokenize(text), lex)
+    parser = Parser(tokens, lex, month_first=language == "en")
+    for i in range(len(tokens)):
+        every = [p for p in (parser.opened(i), parser.relative(i), parser.duration(i),
+                             parser.point(i, "plain")) if p is not None]
+        assert parser.parses(i) == sorted(every, key=lambda parsed: -parsed[1]), (text, i)

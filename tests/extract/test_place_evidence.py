@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from testimonia.extract.pipeline import extract_text
+from testimonia.extract.places import implied_countries
 
 pytestmark = pytest.mark.slow
 
@@ -65,3 +66,15 @@ def test_a_common_word_or_a_name_opening_a_sentence_is_no_place(text: str, langu
     the testimonies' countries opening a sentence still is."""
     doc = extract_text(text, language)
     assert {p["name"] for c in doc.claims for p in c.places} == places
+
+
+@pytest.mark.parametrize(("text", "countries"), [
+    ("ВСУ и ЗСУ, а не всухую; российские войска", ["UA", "RU"]),
+    ("les soldats russes, puis les Russes et l'armée malienne", ["RU", "ML"]),
+    ("Russian and Ukrainian forces", ["UA", "RU"]),  # as often: in the table's order
+    ("les soldats maliens et russes", ["ML", "RU"]),
+    ("the Central  African Republic, Centrafricains, Burkinabè", ["CF", "BF"]),
+    ("Mali, Russia, Ukraine", []),  # countries, not their people or forces
+])
+def test_the_countries_a_text_implies_by_its_people_or_forces(text: str, countries: list[str]) -> None:
+    assert implied_countries(text) == countries

@@ -125,9 +125,12 @@ class _Reader:
         self.unnamed: set[int] = set()  # claims whose words named no victim
         self.naming = True  # whether the claim being built had its victim named
         self.afterwords: dict[int, dict[str, Any]] = {}  # sentence → what it names after an act
+        # this sentence's victims by their act's first term (id), with whether the words named them
+        self.victims: dict[int, tuple[dict[str, Any], bool]] = {}
 
     def claims(self, position: int, ctx: Context) -> list[Claim]:
         s = self.doc.sentences[position]
+        self.victims = {}
         if _is_question(self.doc.text[s.start:s.end]):
             return []
         cues = self.index.inside(s, self.doc.cues)
@@ -188,17 +191,24 @@ class _Reader:
         "Воды — кружка в день."), the one the paragraph last named ("Меня держали в
         контейнере.")."""
         first = min(terms, key=lambda t: t.start)
+        if id(first) not in self.victims:  # the acts of a sentence often share their first term
+            self.victims[id(first)] = self._read_victim(position, ctx, first, cues)
+        victim, self.naming = self.victims[id(first)]
+        return victim if victim is ctx.victim else dict(victim)
+
+    def _read_victim(self, position: int, ctx: Context, first: Mention,
+                     cues: list[Mention]) -> tuple[dict[str, Any], bool]:
+        """`_victim`, and whether the words named the victim."""
         s = self.doc.sentences[position]
         person = self._person_cues(first, cues, self._hearsay(first, cues))
-        self.naming = self._names_someone(s, person)
-        if ctx.victim is not None and not self.naming:
-            self.naming = True
-            return ctx.victim
-        return victim_of(self.doc, s, first, person)
+        naming = self._names_someone(s, person)
+        if ctx.victim is not None and not naming:
+            return ctx.victim, True
+        return victim_of(self.doc, s, first, person), naming
 
     def _names_someone(self, s: Sentence, cues: list[Mention]) -> bool:
         return any(_cue(c) in PERSON_CUES for c in cues) or any(
-            s.start <= p.start and p.end <= s.end for p in self.doc.of_kind("person"))
+            s.start <= p.start and p.end <= s.end for p in self.index.of_kind("person"))
 
     def _hearsay(self, first: Mention, cues: list[Mention]) -> list[Mention]:
         return [c for c in cues if _cue(c) == "hearsay" and c.start < first.end
@@ -408,7 +418,7 @@ class _Reader:
         after = max((h.end for h in hearsay), default=0)
         pool = [c for c in cues if c.start >= after]
         own = [c for c in pool if self.index.same_clause(c, term)]
-        named = any(self.index.same_clause(p, term) for p in self.doc.of_kind("person"))
+        named = any(self.index.same_clause(p, term) for p in self.index.of_kind("person"))
         return own if named or any(_cue(c) in PERSON_CUES for c in own) else pool
 
     # parts

@@ -9,7 +9,8 @@ matches "пакетом на голове", «дріт» matches «дроти»,
 ~ away" matches "taken away"; text/lemmas.py), while a word written inflected matches
 that form only ("ногами" is kicking, "ноги" is not; "held" is not "holds"). Matching costs one dictionary lookup
 per token plus the few terms that start with it, and a lemma lookup (cached per word form)
-only for tokens that begin like a dictionary-form word of some term.
+only for tokens that begin like a dictionary-form word of some term; each matcher keeps
+what it read in the words it saw last (`TermMatcher.reading`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from testimonia.text.textfold import Token, fold
 GAP = 3  # words that `~` may skip
 PREFIX_KEY = 3  # prefix terms are bucketed by their first letters
 LEMMA_KEY = 2  # a token is lemmatised only when it begins like a dictionary-form term word
+WORD_CACHE = 1 << 13  # words whose reading each matcher keeps
 _NUMBERED = re.compile(r"([^\W\d_]{2,})-?\d+")
 ELISIONS = ("l'", "d'", "j'", "m'", "n'", "s'", "t'", "c'", "qu'", "jusqu'", "lorsqu'", "puisqu'")
 # English and French words that a term means as written: "la faim" is not "le faim", "a
@@ -49,8 +51,17 @@ class Word:
     lemma: bool = False  # written in its dictionary form: matches every form of it
 
     def matches(self, token: str, token_lemmas: tuple[str, ...] = ()) -> bool:
-        return any((form.startswith(self.text) if self.prefix else form == self.text)
-                   for form in _forms(token)) or (self.lemma and self.text in token_lemmas)
+        return self.accepts(_forms(token), token_lemmas)
+
+    def accepts(self, forms: tuple[str, ...], token_lemmas: tuple[str, ...]) -> bool:
+        """`matches`, given the token's forms (`_forms`) and lemmas."""
+        if self.prefix:
+            for form in forms:
+                if form.startswith(self.text):
+                    return True
+        elif self.text in forms:
+            return True
+        return self.lemma and self.text in token_lemmas
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,19 @@ class Pattern:
     key: str  # what the match means, e.g. "method:beating"
     words: tuple[Word, ...]
     term: str
+    # The second word when it must come right after the first and match it whole (no "~",
+    # no "*"): tested on the next token before the rest of the term is tried.
+    then: Word | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a matcher reads in one word, the same wherever it stands: its forms (`_forms`),
+    its lemmas and the patterns that may start at it."""
+
+    forms: tuple[str, ...]
+    lemmas: tuple[str, ...]
+    candidates: tuple[Pattern, ...]
 
 
 @dataclass(frozen=True)
@@ -85,18 +109,28 @@ class TermMatcher:
                 self.prefixed[head.text[:PREFIX_KEY]].append(pattern)
             else:
                 self.exact[head.text].append(pattern)
+        self.reading = functools.lru_cache(maxsize=WORD_CACHE)(self._reading)
 
     def find(self, tokens: Sequence[Token]) -> list[TermMatch]:
         """Every match, all keys, overlapping allowed; see `longest` to resolve overlaps."""
         found: list[TermMatch] = []
-        forms = [self._lemmas(t.folded) for t in tokens]
+        readings = list(map(self.reading, [t.folded for t in tokens]))
         for i, token in enumerate(tokens):
-            for pattern in self._candidates(token.folded, forms[i]):
-                last = _match_rest(pattern.words, tokens, i, forms)
+            following = readings[i + 1] if i + 1 < len(readings) else None
+            for pattern in readings[i].candidates:
+                then = pattern.then
+                if then is not None and (following is None or not (
+                        then.text in following.forms or (then.lemma and then.text in following.lemmas))):
+                    continue  # what _match_rest would find first, without trying the rest
+                last = _match_rest(pattern.words, readings, i)
                 if last is not None:
                     found.append(TermMatch(pattern.key, pattern.term, i, last,
                                            token.start, tokens[last].end))
         return found
+
+    def _reading(self, folded: str) -> Reading:
+        token_lemmas = self._lemmas(folded)
+        return Reading(_forms(folded), token_lemmas, tuple(self._candidates(folded, token_lemmas)))
 
     def _lemmas(self, folded: str) -> tuple[str, ...]:
         if self.language is None:
@@ -131,7 +165,8 @@ def compile_term(key: str, term: str, language: str | None = None) -> Pattern:
         gap = False
     if not words:
         raise ValueError(f"empty term for {key}")
-    return Pattern(key, tuple(words), term)
+    then = words[1] if len(words) > 1 and not words[1].prefix and not words[1].gap_before else None
+    return Pattern(key, tuple(words), term, then)
 
 
 def longest(matches: Iterable[TermMatch],
@@ -148,14 +183,13 @@ def longest(matches: Iterable[TermMatch],
     return sorted(chosen, key=lambda m: m.first)
 
 
-def _match_rest(words: Sequence[Word], tokens: Sequence[Token], first: int,
-                forms: Sequence[tuple[str, ...]]) -> int | None:
+def _match_rest(words: Sequence[Word], readings: Sequence[Reading], first: int) -> int | None:
     position = first
     for word in words[1:]:
         reach = GAP + 1 if word.gap_before else 1
         for step in range(1, reach + 1):
             at = position + step
-            if at < len(tokens) and word.matches(tokens[at].folded, forms[at]):
+            if at < len(readings) and word.accepts(readings[at].forms, readings[at].lemmas):
                 position += step
                 break
         else:

@@ -224,13 +224,16 @@ _DEMONYMS = {
     "UA": r"ukrainien(?:ne)?s?|ukrainian|украинск\w*|українськ\w*|всу|зсу",
     "RU": r"russes?|russian|российск\w*|російськ\w*",
 }
-_IMPLYING = {country: re.compile(rf"(?<!\w)(?:{words})(?!\w)", re.IGNORECASE) for country, words in _DEMONYMS.items()}
+# One pass for all countries: no word is one of two countries', so each is counted alone.
+_IMPLYING = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<{country}>{words})" for country, words in _DEMONYMS.items())
+                       + r")(?!\w)", re.IGNORECASE)
 
 
 def implied_countries(text: str) -> list[str]:
-    """The countries whose people or forces the text names, most often named first."""
-    counts = {country: len(pattern.findall(text)) for country, pattern in _IMPLYING.items()}
-    return [c for c, n in sorted(counts.items(), key=lambda item: -item[1]) if n]
+    """The countries whose people or forces the text names, most often named first (in
+    the order of _DEMONYMS when as often)."""
+    counts = Counter(m.lastgroup for m in _IMPLYING.finditer(text))
+    return [c for c in sorted(_DEMONYMS, key=lambda c: -counts[c]) if counts[c]]
 
 
 def rank_countries(matches: list[PlaceMatch], implied: Sequence[str] = ()) -> list[str]:

@@ -4,6 +4,7 @@ mention, the mentions inside a sentence. Shared by claim assembly and its helper
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 from testimonia.extract.document import ExtractDoc
@@ -11,6 +12,7 @@ from testimonia.extract.sentences import Sentence
 from testimonia.model import Mention
 
 CLAUSE_CHARS = ",;:()—–"
+_CLAUSE_CHAR = re.compile(f"[{re.escape(CLAUSE_CHARS)}]")
 CLAUSE_WORDS = frozenset({"but", "mais", "но", "але", "однак", "однако", "whereas", "tandis",
                           "cependant", "pourtant"})
 
@@ -20,6 +22,9 @@ class TokenIndex:
         self.doc = doc
         self.starts = [t.start for t in doc.tokens]
         self._ordered: dict[int, tuple[int, list[int], list[Mention]]] = {}  # pool → by start
+        # answers of `inside` and `of_kind`, kept: claim assembly asks the same many times
+        self._inside: dict[tuple[int, int, int, int, tuple[str, ...]], tuple[Mention, ...]] = {}
+        self._kinds: dict[tuple[int, tuple[str, ...]], tuple[Mention, ...]] = {}
 
     def distance(self, start: int, end: int) -> int:
         """Tokens lying between two character offsets."""
@@ -29,7 +34,7 @@ class TokenIndex:
         """Is there a clause boundary (punctuation or "but") between two offsets?"""
         if start >= end:
             return False
-        if any(ch in self.doc.text[start:end] for ch in CLAUSE_CHARS):
+        if _CLAUSE_CHAR.search(self.doc.text, start, end):
             return True
         first, last = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
         return any(self.doc.tokens[i].folded in CLAUSE_WORDS for i in range(first, last))
@@ -45,9 +50,23 @@ class TokenIndex:
         i = bisect.bisect_left(self.starts, mention.end)
         return self.doc.tokens[i].folded if i < len(self.doc.tokens) else ""
 
+    def of_kind(self, *kinds: str) -> tuple[Mention, ...]:
+        """The document's mentions of these kinds (`ExtractDoc.of_kind`), read once (and
+        again if the mentions grew)."""
+        key = (len(self.doc.mentions), kinds)
+        if key not in self._kinds:
+            self._kinds[key] = tuple(self.doc.of_kind(*kinds))
+        return self._kinds[key]
+
     def inside(self, s: Sentence, pool: Sequence[Mention], *kinds: str) -> list[Mention]:
         """The mentions of `pool` within a sentence, in text order (a look-up in the pool
-        sorted by start, made once per pool and redone if the pool grew)."""
+        sorted by start, made once per pool and redone if the pool grew; each answer kept)."""
+        key = (id(pool), len(pool), s.start, s.end, kinds)
+        if key not in self._inside:
+            self._inside[key] = tuple(self._look_inside(s, pool, kinds))
+        return list(self._inside[key])
+
+    def _look_inside(self, s: Sentence, pool: Sequence[Mention], kinds: tuple[str, ...]) -> list[Mention]:
         known = self._ordered.get(id(pool))
         if known is None or known[0] != len(pool):
             ordered = sorted(pool, key=lambda m: m.start)

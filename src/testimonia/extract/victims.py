@@ -6,6 +6,7 @@ A number is a count only when it counts people ("at least 40 men", "thirty of us
 
 from __future__ import annotations
 
+import bisect
 import re
 from itertools import pairwise
 from typing import Any
@@ -106,12 +107,20 @@ def _count(doc: ExtractDoc, s: Sentence, term: Mention) -> int | None:
     """A number close to the act that counts people and is not part of a date, time or
     identifier."""
     lo, hi = max(s.start, term.start - WINDOW), min(s.end, term.end + WINDOW)
+    tokens = doc.tokens
+    # the tokens within [lo, hi) (they follow each other, so they are one run) that may
+    # count: the others are passed over below whatever surrounds them
+    first = bisect.bisect_left(tokens, lo, key=lambda t: t.start)
+    last = bisect.bisect_right(tokens, hi, key=lambda t: t.end)
+    numbers = [i for i in range(first, last) if tokens[i].folded in COLLECTIVE
+               or tokens[i].folded in NUMBER_WORDS or _NUMBER.fullmatch(tokens[i].folded)]
+    if not numbers:
+        return None
     periods = [m for m in doc.of_kind("period", "place", "facility") if m.start < hi and lo < m.end]
     people = {c.start for c in doc.cues if _kind(c) in ("people", "group")}
-    tokens = doc.tokens
-    for i, token in enumerate(tokens):
-        if not (lo <= token.start and token.end <= hi) or any(
-                p.start <= token.start < p.end for p in periods):
+    for i in numbers:
+        token = tokens[i]
+        if any(p.start <= token.start < p.end for p in periods):
             continue
         after = tokens[i + 1:i + 1 + REACH]
         if token.folded in COLLECTIVE:

@@ -87,8 +87,19 @@ class Whereabouts:
     def __init__(self, doc: ExtractDoc, index: TokenIndex) -> None:
         self.doc = doc
         self.index = index
+        # a sentence's places, read once (and again if the document's mentions grew)
+        self._places: dict[tuple[int, int], tuple[int, list[Mention]]] = {}
+        self._facilities: tuple[int, list[Mention]] = (-1, [])
+        self._near: dict[tuple[int, int, int], str | None] = {}  # a place's facility, read once
 
     def places(self, s: Sentence) -> list[Mention]:
+        known = self._places.get((s.start, s.end))
+        if known is None or known[0] != len(self.doc.mentions):
+            known = (len(self.doc.mentions), self._read_places(s))
+            self._places[s.start, s.end] = known
+        return list(known[1])
+
+    def _read_places(self, s: Sentence) -> list[Mention]:
         found = sorted(self._candidates(s), key=lambda p: p.start)
         precise = {p.value.get("country") for p in found if not _coarse(p)}
         return [p for i, p in enumerate(found) if not (_coarse(p) and p.value.get("country") in precise)
@@ -141,7 +152,15 @@ class Whereabouts:
         return None
 
     def facility_near(self, place: Mention) -> str | None:
-        near = [f for f in self.doc.of_kind("facility")
+        key = (place.start, place.end, len(self.doc.mentions))
+        if key not in self._near:
+            self._near[key] = self._facility_near(place)
+        return self._near[key]
+
+    def _facility_near(self, place: Mention) -> str | None:
+        if self._facilities[0] != len(self.doc.mentions):
+            self._facilities = (len(self.doc.mentions), self.doc.of_kind("facility"))
+        near = [f for f in self._facilities[1]
                 if self.index.distance(min(f.end, place.start), max(f.start, place.end)) <= 3]
         near.sort(key=lambda f: abs(f.start - place.start))
         return str(near[0].value["code"]) if near else None

@@ -34,12 +34,15 @@ def _token(raw: str, start: int) -> Token:
 def tokenize(text: str) -> list[Token]:
     """Tokens with offsets; a Latin-script elision ("l'année") is split after the apostrophe."""
     tokens: list[Token] = []
+    make = tuple.__new__  # Token(...) without its Python-level __new__: this loop runs once per word
     for match in _TOKEN.finditer(text):
-        raw, start = match.group(), match.start()
-        if ord(raw[0]) < 0x400 and _APOSTROPHE.search(raw, 0, len(raw) - 1):
+        start, end = match.span()
+        raw = text[start:end]
+        if ord(raw[0]) < 0x400 and ("'" in raw or "’" in raw or "ʼ" in raw) and \
+                _APOSTROPHE.search(raw, 0, len(raw) - 1):
             tokens += [_token(p.group(), start + p.start()) for p in _ELISION.finditer(raw)]
         else:
-            tokens.append(_token(raw, start))
+            tokens.append(make(Token, (raw.lower().translate(_APOSTROPHES), start, end, raw[0].isupper())))
     return tokens
 
 

@@ -88,11 +88,11 @@ def find_periods(text: str, language: str, reference: dt.date | None = None, *,
     parser = Parser(tokens, lex, month_first=language not in ("fr", "ru", "uk"))
     found: list[PeriodMatch] = []
     context: int | None = None
-    i = 0
-    while i < len(tokens):
-        token = tokens[i]
-        parses = parser.parses(i) if token.norm in lex.triggers or is_number(token) else []
-        for expr, end in parses:
+    after = 0  # the first token not inside an expression found
+    for i in [k for k, token in enumerate(tokens) if token.norm in lex.triggers or is_number(token)]:
+        if i < after:
+            continue
+        for expr, end in parser.parses(i):
             resolved = _safe_resolve(expr, context, reference) if _plausible(
                 text, tokens, i, end) else None
             if resolved is not None and found and context is not None and explicit_year(expr) is None:
@@ -100,9 +100,8 @@ def find_periods(text: str, language: str, reference: dt.date | None = None, *,
             if resolved is not None:
                 found.append(_match(text, tokens[i].start, tokens[end - 1].end, resolved))
                 context = explicit_year(expr) or context
-                i = end - 1
+                after = end
                 break
-        i += 1
     return _fallback(text, tokens, found, language) if fallback else found
 
 

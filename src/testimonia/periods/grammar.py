@@ -32,6 +32,7 @@ class Parser:
         self.n = len(tokens)
         self.lex = lex
         self.month_first = month_first
+        self._relative: dict[int, tuple[Point, int] | None] = {}  # read once per token
 
     # -- small readers -------------------------------------------------------------
     def norm(self, i: int) -> str:
@@ -44,9 +45,9 @@ class Parser:
     def phrase(self, i: int, table: Phrases) -> tuple[str, int] | None:
         if i >= self.n:
             return None
-        for words, value in table.get(self.t[i].norm, ()):
+        for words, value in table.get(self.t[i].norm, ()):  # words[0] is token i's
             end = i + len(words)
-            if end <= self.n and all(self.t[i + k].norm == w for k, w in enumerate(words)):
+            if end <= self.n and all(self.t[i + k].norm == words[k] for k in range(1, len(words))):
                 return value, end
         return None
 
@@ -236,6 +237,11 @@ class Parser:
 
     def relative(self, i: int) -> tuple[Point, int] | None:
         """last year, в прошлом году, торік, last March, this spring, two years ago, il y a..."""
+        if i not in self._relative:
+            self._relative[i] = self._read_relative(i)
+        return self._relative[i]
+
+    def _read_relative(self, i: int) -> tuple[Point, int] | None:
         if (fixed := self.phrase(i, self.lex.rel_phrases)) is not None:
             name, _, offset = fixed[0].partition(":")
             return self.unit_offset(name, int(offset)), fixed[1]
@@ -334,7 +340,13 @@ class Parser:
         return None
 
     def parses(self, i: int) -> list[Parsed]:
-        """Every expression starting at token i, longest first (earlier kinds win ties)."""
-        found = [parsed for parsed in (self.opened(i), self.relative(i), self.duration(i),
-                                       self.point(i, "plain")) if parsed is not None]
+        """Every expression starting at token i, longest first (earlier kinds win ties).
+        Each reading is tried only where it can begin (Lexicon.*_starts)."""
+        word, number, lex = self.t[i].norm, is_number(self.t[i]), self.lex
+        found = [parsed for parsed in (
+            self.opened(i) if number or word in lex.opened_starts else None,
+            self.relative(i) if number or word in lex.relative_starts else None,
+            self.duration(i) if number or word in lex.duration_starts else None,
+            self.point(i, "plain") if number or word in lex.point_starts else None)
+            if parsed is not None]
         return sorted(found, key=lambda parsed: -parsed[1])

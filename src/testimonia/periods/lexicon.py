@@ -271,6 +271,12 @@ class Lexicon:
     year_nouns: Phrases
     articles: frozenset[str]
     triggers: frozenset[str]
+    # The words each reading of the grammar can begin with (a number begins them all): a
+    # reading is tried at a trigger only when it can begin there.
+    point_starts: frozenset[str] = frozenset()  # articles too, after "from", "since"...
+    relative_starts: frozenset[str] = frozenset()
+    duration_starts: frozenset[str] = frozenset()
+    opened_starts: frozenset[str] = frozenset()
 
 
 def _months(language: str) -> dict[str, tuple[int, int]]:
@@ -331,4 +337,9 @@ def lexicon(language: str) -> Lexicon:
                   lex.comparators, lex.duration_preps, lex.numbers, lex.ago_prefix,
                   lex.rel_words, lex.rel_preps, lex.rel_phrases, lex.year_nouns):
         starts |= set(table)
-    return replace(lex, triggers=frozenset(starts))
+    point = frozenset().union(lex.approx, lex.parts, lex.year_nouns, lex.months, lex.seasons)
+    relative = frozenset().union(lex.rel_phrases, lex.ago_prefix, lex.rel_preps, lex.rel_words,
+                                 lex.numbers, lex.units)
+    return replace(lex, triggers=frozenset(starts), point_starts=point, relative_starts=relative,
+                   duration_starts=frozenset().union(lex.duration_preps, lex.comparators, lex.numbers),
+                   opened_starts=point | relative | lex.openers.keys() | lex.articles)

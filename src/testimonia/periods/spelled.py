@@ -20,6 +20,7 @@ from testimonia.periods.lexicon import Lexicon
 __all__ = ["spell_out"]
 
 _TENS = {"двадцат": 20, "двадцят": 20, "тридцат": 30, "тридцят": 30}
+_TENS_HEADS = ("двадц", "тридц")  # what every form of a tens word begins with
 _UNITS = {
     "перв": 1, "перш": 1, "втор": 2, "друг": 2, "трет": 3, "четверт": 4, "четвёрт": 4,
     "пят": 5, "п'ят": 5, "шест": 6, "шост": 6, "седьм": 7, "сьом": 7, "восьм": 8,
@@ -61,7 +62,8 @@ def spell_out(tokens: list[Token], lex: Lexicon) -> list[Token]:
     out: list[Token] = []
     i = 0
     while i < len(tokens):
-        found = _phrase(tokens, i)
+        # only a word that begins like a tens word can begin a phrase
+        found = _phrase(tokens, i) if tokens[i].norm.startswith(_TENS_HEADS) else None
         if found is None:
             out.append(tokens[i])
             i += 1

@@ -35,6 +35,7 @@ abroad up to ten times bigger (Nara in Mali, not Nara-shi in Japan).
 
 from __future__ import annotations
 
+import functools
 import math
 import threading
 from collections.abc import Callable, Sequence
@@ -44,7 +45,7 @@ from pathlib import Path
 from testimonia.errors import ConfigError
 from testimonia.places import gazetteer_index as gi
 from testimonia.places.gazetteer_index import Place, name_key
-from testimonia.places.gazetteer_scan import MIN_SKELETON_KEY, Scan, Span
+from testimonia.places.gazetteer_scan import MIN_SKELETON_KEY, WORD_CACHE, Form, Scan, Span, Starts, word_forms
 from testimonia.places.gazetteer_supplement import add_supplement
 from testimonia.text.textfold import Token, fold, is_cyrillic
 from testimonia.text.translit import skeletons
@@ -99,6 +100,9 @@ class Gazetteer:
     def __init__(self, index: gi.Index, words: CommonWords) -> None:
         self._index = index
         self._words = words
+        self._starts = Starts(index)
+        self._word_hits = functools.lru_cache(maxsize=WORD_CACHE)(self._hits_of_word)
+        self._name_key = functools.lru_cache(maxsize=WORD_CACHE)(self._name_key_of)
 
     @classmethod
     def load(cls, min_population: int = DEFAULT_MIN_POPULATION, supplement: Path | None = None,
@@ -120,7 +124,7 @@ class Gazetteer:
 
     def find(self, text: str, language: str, countries: Sequence[str] = ()) -> list[PlaceMatch]:
         """Place names in `text`: non-overlapping, longest first, in text order."""
-        return self._find(Scan(text, language, self._index), countries)
+        return self._find(Scan(text, language, self._starts), countries)
 
     def find_in_context(self, text: str, language: str,
                         choose: Callable[[list[PlaceMatch]], Sequence[str]],
@@ -128,7 +132,7 @@ class Gazetteer:
         """Read once without context, let `choose` name the document's countries from what
         was found, and read again with them (reusing the index look-ups of the first read).
         Returns the matches and the countries. `toks`: the text's tokens, if already made."""
-        scan = Scan(text, language, self._index, toks)
+        scan = Scan(text, language, self._starts, toks)
         first = self._find(scan, ())
         countries = list(choose(first))
         return (self._find(scan, countries) if countries else first), countries
@@ -136,8 +140,8 @@ class Gazetteer:
     def _find(self, scan: Scan, countries: Sequence[str]) -> list[PlaceMatch]:
         context = frozenset(c.upper() for c in countries)
         found: list[PlaceMatch] = []
-        for first in range(len(scan.toks)):
-            for size in scan.sizes(first):
+        for first, sizes in scan.tries():
+            for size in sizes:
                 match = self._match(scan, first, size, context)
                 if match is not None:
                     found.append(match)
@@ -173,12 +177,12 @@ class Gazetteer:
     def lookup(self, name: str, language: str, countries: Sequence[str] = ()) -> list[Place]:
         """Places a name (e.g. found by NER) may refer to, best first; no capitalisation
         rules. Leading lowercase words ("the", "в") are dropped if the whole gives nothing."""
-        scan = Scan(name, language, self._index)
+        scan = Scan(name, language, self._starts)
         context = frozenset(c.upper() for c in countries)
         for first in range(len(scan.toks)):
             if first and not scan.capital(first):
                 continue
-            hits = [h for group in self._hits(scan, first, len(scan.toks) - first, True).values()
+            hits = [h for group in self._hits(scan.combos(first, len(scan.toks) - first), True).values()
                     for h in group]
             if hits:
                 return [self._index.place(h.number) for h in self._ranked(hits, context)]
@@ -189,7 +193,8 @@ class Gazetteer:
         skeleton = scan.capital(first) or size > 1
         key = (first, size, skeleton)
         if key not in scan.memo:
-            scan.memo[key] = self._hits(scan, first, size, skeleton)
+            scan.memo[key] = self._word_hits(scan.toks[first].folded, scan.language, skeleton) \
+                if size == 1 else self._hits(scan.combos(first, size), skeleton)
         for (lead, trail), hits in scan.memo[key].items():
             span = scan.span(first, size, lead, trail)
             ranked = self._ranked(hits, context)
@@ -202,12 +207,16 @@ class Gazetteer:
                                   places[0], ranked[0].key, tuple(places[1:]))
         return None
 
-    def _hits(self, scan: Scan, first: int, size: int,
-              skeleton: bool) -> dict[tuple[int, int], list[_Hit]]:
-        """Index hits of every spelling of tokens first..first+size-1, grouped by the
-        characters skipped at either end."""
+    def _hits_of_word(self, folded: str, language: str,
+                      skeleton: bool) -> dict[tuple[int, int], list[_Hit]]:
+        """`_hits` of one word's spellings, kept for the next text (read only)."""
+        return self._hits(word_forms(folded, language), skeleton)
+
+    def _hits(self, combos: Sequence[Form], skeleton: bool) -> dict[tuple[int, int], list[_Hit]]:
+        """Index hits of every spelling of a span (`Scan.combos`), grouped by the characters
+        skipped at either end."""
         groups: dict[tuple[int, int], dict[int, _Hit]] = {}
-        for combo in scan.combos(first, size):
+        for combo in combos:
             found = groups.setdefault((combo.lead, combo.trail), {})
             redirect = self._index.redirect
             for number in gi.lookup(self._index.exact, combo.key):
@@ -230,7 +239,7 @@ class Gazetteer:
             score = math.log10(index.population(hit.number) + 10)
             score += 0.7 if self._main_name(hit) else 0.0
             score += -1.5 if hit.skeleton else (0.0 if hit.inflected else 0.3)
-            in_context = index.country(hit.number) in context or index.place(hit.number).kind == "country"
+            in_context = index.country(hit.number) in context or index.place_kind(hit.number) == "country"
             return in_context, index.tier(hit.number), score
 
         ranked = sorted(hits, key=order, reverse=True)
@@ -260,7 +269,10 @@ class Gazetteer:
             score + math.log10(FOCUS_NAMESAKE_FACTOR) >= foreign_score
 
     def _main_name(self, hit: _Hit) -> bool:
-        return name_key(self._index.name(hit.number)) == hit.key
+        return self._name_key(hit.number) == hit.key
+
+    def _name_key_of(self, number: int) -> str:
+        return name_key(self._index.name(number))
 
     def _wants_context(self, span: Span, best: _Hit, context: frozenset[str]) -> bool:
         """The best place is curated as "require <country> context" and has neither its

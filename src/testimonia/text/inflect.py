@@ -69,6 +69,8 @@ _IMPOSSIBLE = re.compile(r"(?:[гкхжшчщц]ь|[гкх][яыю]|[жшчщ]ы
 def clitics(folded: str) -> tuple[int, int]:
     """(characters of a leading French elision, of a trailing English "'s") in a folded
     Latin word: "d'izium" → (2, 0), "l'oblast" → (2, 0), "kharkiv's" → (0, 2)."""
+    if "'" not in folded:
+        return 0, 0  # both end in an apostrophe
     lead = next((len(e) for e in ELISIONS if folded.startswith(e) and len(folded) > len(e)), 0)
     trail = len(POSSESSIVE) if folded.endswith(POSSESSIVE) and len(folded) > lead + 3 else 0
     return lead, trail

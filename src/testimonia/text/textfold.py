@@ -91,21 +91,32 @@ def fold_with_offsets(text: str) -> tuple[str, list[int]]:
 def tokens(text: str) -> list[Token]:
     """Words of `text`: letters and digits, with apostrophes and hyphens inside a word
     ("l'eau", "Слов'янськ", "СИЗО-2"). A dash (– —) between two words splits them."""
-    folded, offsets = fold_with_offsets(text)
+    if _COMBINING.search(text) is None:  # folded character for character: same offsets
+        folded, offsets = fold(text), None
+    else:
+        folded, offsets = fold_with_offsets(text)
     found: list[Token] = []
     for match in _TOKEN.finditer(folded):
-        start = match.start()
-        for cut in _dash_cuts(text, folded, offsets, start, match.end()):
-            found.append(Token(offsets[start], offsets[cut], folded[start:cut]))
-            start = cut + 1
-        found.append(Token(offsets[start], offsets[match.end()], folded[start:match.end()]))
+        start, end = match.span()
+        if folded.find("-", start, end) >= 0:
+            for cut in _dash_cuts(text, folded, offsets, start, end):
+                found.append(_token(folded, offsets, start, cut))
+                start = cut + 1
+        found.append(_token(folded, offsets, start, end) if offsets is not None
+                     else Token(start, end, folded[start:end]))
     return found
 
 
-def _dash_cuts(text: str, folded: str, offsets: list[int], start: int, end: int) -> list[int]:
+def _token(folded: str, offsets: list[int] | None, start: int, end: int) -> Token:
+    if offsets is None:
+        return Token(start, end, folded[start:end])
+    return Token(offsets[start], offsets[end], folded[start:end])
+
+
+def _dash_cuts(text: str, folded: str, offsets: list[int] | None, start: int, end: int) -> list[int]:
     """Positions of "-" in folded[start:end] that were dashes, not hyphens, in `text`."""
     return [i for i in range(start, end)
-            if folded[i] == "-" and text[offsets[i]] not in JOINING_HYPHENS]
+            if folded[i] == "-" and text[i if offsets is None else offsets[i]] not in JOINING_HYPHENS]
 
 
 def is_cyrillic(word: str) -> bool:
