@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -120,7 +121,7 @@ def test_the_export_and_verify_bundle_commands(sample: Workspace, built: tuple[P
     result = CliRunner().invoke(app, ["export", "--format", "bundle", "--audience", "legal", "-w",
                                       str(sample.paths.root), "-o", str(tmp_path / "bag")], env=env)
     assert result.exit_code == 0, result.output
-    assert "Exported an evidence bundle of 198 findings for the legal audience" in result.stdout
+    assert re.search(r"Exported an evidence bundle of \d+ findings for the legal audience", result.stdout)
     assert "manifest-sha256.txt  sha256" in result.stdout
     code, output = _verify(tmp_path / "bag")
     assert code == 0, output
