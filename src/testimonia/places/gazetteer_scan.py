@@ -178,6 +178,7 @@ class Scan:
         self._capitals: dict[int, bool] = {}
         self.memo: dict[tuple[int, int, bool], Any] = {}  # index hits, reused by a second pass
         self._tries: list[tuple[int, list[int]]] | None = None
+        self._spans: dict[tuple[int, int, int, int], Span] = {}
 
     def capital(self, position: int) -> bool:
         if position not in self._capitals:
@@ -198,7 +199,7 @@ class Scan:
             self._tries = []
             for first, token in enumerate(self.toks):
                 if self.starts.reach(token.folded, self.language) == (1, 1):  # most words: `sizes`, shortly
-                    if self.capital(first):
+                    if self.text[token.start].isupper() if "'" not in token.folded else self.capital(first):
                         self._tries.append((first, [1]))
                 elif sizes := self.sizes(first):
                     self._tries.append((first, sizes))
@@ -236,6 +237,13 @@ class Scan:
         return combos
 
     def span(self, first: int, size: int, lead: int, trail: int) -> Span:
+        """The facts the acceptance rules read about a span (made once for both readings)."""
+        key = (first, size, lead, trail)
+        if key not in self._spans:
+            self._spans[key] = self._read_span(first, size, lead, trail)
+        return self._spans[key]
+
+    def _read_span(self, first: int, size: int, lead: int, trail: int) -> Span:
         toks = self.toks[first:first + size]
         start, end = toks[0].start + lead, toks[-1].end - trail
         surface = name_key(self.text[start:end])
