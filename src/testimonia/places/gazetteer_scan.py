@@ -23,7 +23,7 @@ MAX_WORDS = 5
 MAX_COMBOS = 24
 MIN_SKELETON_KEY = 4
 ACRONYM_LENGTH = 4  # "NGO", "DES": all-capital words this short are not settlements
-WORD_CACHE = 1 << 15  # words whose starts each index keeps (per language)
+WORD_CACHE = 1 << 15  # entries of each of a gazetteer's caches by word (its starts, its index hits)
 
 _SURNAME = re.compile(r"(?:enko|chuk|[iy]uk|ov|ova|ev|eva|ina|sk[yi]|skyi|ska|skaya|[oe]?vych|"
                       r"[oe]?vich|енко|чук|юк|ов|ова|ев|ева|іна|ина|ський|ська|ский|ская|[ое]?вич)$")
