@@ -115,7 +115,8 @@ class TermMatcher:
         """Every match, all keys, overlapping allowed; see `longest` to resolve overlaps."""
         found: list[TermMatch] = []
         readings = list(map(self.reading, [t.folded for t in tokens]))
-        for i, token in enumerate(tokens):
+        for i in [i for i, reading in enumerate(readings) if reading.candidates]:
+            token = tokens[i]
             following = readings[i + 1] if i + 1 < len(readings) else None
             for pattern in readings[i].candidates:
                 then = pattern.then

@@ -125,8 +125,8 @@ class Whereabouts:
             facility = place.value.get("facility_type") or self.facility_near(place)
             if facility and place.value.get("id"):
                 trail.facilities[str(place.value["id"])] = facility
-        loose = self.loose_facility(s)
-        if loose and not places and trail.places and trail.places[-1].value.get("id"):
+        if not places and trail.places and trail.places[-1].value.get("id") and (
+                loose := self.loose_facility(s)):
             trail.facilities[str(trail.places[-1].value["id"])] = loose
 
     def as_json(self, place: Mention, trail: Trail, loose: str | None = None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ MAX_WORDS = 5
 MAX_COMBOS = 24
 MIN_SKELETON_KEY = 4
 ACRONYM_LENGTH = 4  # "NGO", "DES": all-capital words this short are not settlements
-WORD_CACHE = 1 << 15  # words whose starts each index keeps (per language)
+WORD_CACHE = 1 << 15  # entries of each of a gazetteer's caches by word (its starts, its index hits)
 
 _SURNAME = re.compile(r"(?:enko|chuk|[iy]uk|ov|ova|ev|eva|ina|sk[yi]|skyi|ska|skaya|[oe]?vych|"
                       r"[oe]?vich|енко|чук|юк|ов|ова|ев|ева|іна|ина|ський|ська|ский|ская|[ое]?вич)$")
@@ -178,6 +178,7 @@ class Scan:
         self._capitals: dict[int, bool] = {}
         self.memo: dict[tuple[int, int, bool], Any] = {}  # index hits, reused by a second pass
         self._tries: list[tuple[int, list[int]]] | None = None
+        self._spans: dict[tuple[int, int, int, int], Span] = {}
 
     def capital(self, position: int) -> bool:
         if position not in self._capitals:
@@ -198,7 +199,7 @@ class Scan:
             self._tries = []
             for first, token in enumerate(self.toks):
                 if self.starts.reach(token.folded, self.language) == (1, 1):  # most words: `sizes`, shortly
-                    if self.capital(first):
+                    if self.text[token.start].isupper() if "'" not in token.folded else self.capital(first):
                         self._tries.append((first, [1]))
                 elif sizes := self.sizes(first):
                     self._tries.append((first, sizes))
@@ -236,6 +237,13 @@ class Scan:
         return combos
 
     def span(self, first: int, size: int, lead: int, trail: int) -> Span:
+        """The facts the acceptance rules read about a span (made once for both readings)."""
+        key = (first, size, lead, trail)
+        if key not in self._spans:
+            self._spans[key] = self._read_span(first, size, lead, trail)
+        return self._spans[key]
+
+    def _read_span(self, first: int, size: int, lead: int, trail: int) -> Span:
         toks = self.toks[first:first + size]
         start, end = toks[0].start + lead, toks[-1].end - trail
         surface = name_key(self.text[start:end])
