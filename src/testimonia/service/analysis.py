@@ -59,7 +59,8 @@ def current_analysis(ws: Workspace, include_unreviewed: bool = False) -> Results
     (_MEMO): treat it as read-only."""
     user = ws.user
     variant = "all" if include_unreviewed else "reviewed"
-    basis = _basis(_rules(ws), variant)
+    rules = _rules(ws)
+    basis = _basis(rules, variant)
     record = f"analysis|org:{user.organization_id}|{variant}"
     with ws.engine.connect() as conn:
         generation = analyses.generation(conn)  # before the inputs: a later write only recomputes
@@ -69,14 +70,14 @@ def current_analysis(ws: Workspace, include_unreviewed: bool = False) -> Results
         if stored is not None and stored.generation == generation:
             return _opened(ws, conn, record, variant, stored)
     claims, review, relations, judgements, links = _inputs(ws, include_unreviewed)
-    digest = _digest(claims, relations, judgements, _rules(ws), review, links)
+    digest = _digest(claims, relations, judgements, rules, review, links)
     if stored is not None and stored.digest == digest:
         if not ws.read_only:
             with ws.transaction() as conn:
                 analyses.mark_current(conn, user.organization_id, variant, generation)
         with ws.engine.connect() as conn:
             return _opened(ws, conn, record, variant, stored)
-    results = analyze(claims, relations, judgements, _rules(ws), links)
+    results = analyze(claims, relations, judgements, rules, links)
     results["review"] = review
     if not ws.read_only:
         with ws.transaction() as conn:
