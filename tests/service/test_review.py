@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,24 +35,6 @@ from testimonia.service.review import (
 from testimonia.service.reviewed import ReviewedClaim
 from testimonia.service.workspace import Workspace
 from testimonia.store.schema import claim_reviews, person_links
-
-ALOU = ("---\nsource: Alou\nsource_kind: survivor\nlanguage: en\ninterview_date: 2023-06-01\n---\n"
-        "(Fictional.) In March 2022 soldiers held me in a container at the Sévaré camp and beat "
-        "me with cables every night. My cousin lives in Mopti and sells cloth.\n")
-BINTOU = ("---\nsource: Bintou\nsource_kind: witness\nlanguage: en\ninterview_date: 2023-07-01\n---\n"
-          "(Fictional.) In March 2022 I saw soldiers beat detainees with cables in a container "
-          "at the Sévaré camp.\n")
-
-
-@pytest.fixture
-def reviewed_ws(ws: Workspace, tmp_path: Path) -> Iterator[Workspace]:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "alou.md").write_text(ALOU, encoding="utf-8")
-    (folder / "bintou.md").write_text(BINTOU, encoding="utf-8")
-    assert ingest_paths(ws, [folder], IngestOptions()).count("ingested") == 2
-    extraction.extract_workspace(ws)
-    yield ws
 
 
 def _claims(ws: Workspace) -> list[ReviewedClaim]:

@@ -7,39 +7,23 @@ generation is returned without opening a claim.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from testimonia.service import analysis as analysis_service
-from testimonia.service import extraction
 from testimonia.service.analysis import current_analysis
-from testimonia.service.ingest import IngestOptions, ingest_paths
 from testimonia.service.review import decide, review_queue
 from testimonia.service.sources import relate_sources
 from testimonia.service.workspace import Workspace
 from testimonia.store import analyses
 from testimonia.store.schema import ANALYSIS_INPUTS, NOT_ANALYSIS_INPUTS
 
-ALOU = ("---\nsource: Alou\nsource_kind: survivor\nlanguage: en\ninterview_date: 2023-06-01\n---\n"
-        "(Fictional.) In March 2022 soldiers held me in a container at the Sévaré camp and beat "
-        "me with cables every night.\n")
-BINTOU = ("---\nsource: Bintou\nsource_kind: witness\nlanguage: en\ninterview_date: 2023-07-01\n---\n"
-          "(Fictional.) In March 2022 I saw soldiers beat detainees with cables in a container "
-          "at the Sévaré camp.\n")
-
 
 @pytest.fixture
-def analysed(ws: Workspace, tmp_path: Path) -> Iterator[Workspace]:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "alou.md").write_text(ALOU, encoding="utf-8")
-    (folder / "bintou.md").write_text(BINTOU, encoding="utf-8")
-    assert ingest_paths(ws, [folder], IngestOptions()).count("ingested") == 2
-    extraction.extract_workspace(ws)
-    current_analysis(ws, include_unreviewed=True)
-    yield ws
+def analysed(reviewed_ws: Workspace) -> Iterator[Workspace]:
+    current_analysis(reviewed_ws, include_unreviewed=True)
+    yield reviewed_ws
 
 
 def _generation(ws: Workspace) -> int:
