@@ -96,7 +96,7 @@ test: check
 	$(BIN)/python -m pytest -q
 
 lock:
-	uv pip compile pyproject.toml requirements-build.in --extra test --extra ftm --generate-hashes \
+	uv pip compile pyproject.toml requirements-build.in --extra test --extra ftm --extra postgres --extra ray --generate-hashes \
 		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
 
 clean-demo:
