@@ -304,6 +304,8 @@ def test_a_reading_is_tried_only_where_it_can_begin(language: str, data: st.Data
     ("fr", "les mars à mai 2022"), ("en", "the March to May 2022"), ("fr", "le 5 mars au 12 mai"),
     ("ru", "в начале марта и по май"), ("uk", "у середині березня 2022 року"), ("en", "for two weeks"),
     ("ru", "не менее трех недель"), ("fr", "il y a deux ans"), ("en", "a week ago"),
+    ("ru", "в прошлом году"), ("ru", "в течение двух недель"), ("uk", "на початку березня"),
+    ("en", "at least two weeks"), ("fr", "au milieu de l' été 2022"),
 ])
 def test_each_reading_begins_where_it_can(language: str, text: str) -> None:
     assert _parses_at_first(text, language)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import pairwise
@@ -180,13 +181,13 @@ class _Reader:
             m.kind == "facility" or m.value.get("facility_type")
             for x in paragraph for m in self.index.inside(x, self.doc.mentions, "facility", "place"))
 
-    def _in_sequence(self, s: Sentence, cues: list[Mention]) -> bool:
+    def _in_sequence(self, s: Sentence, cues: Sequence[Mention]) -> bool:
         stops = self.where.stops(s)
         return any(_cue(c) == "sequence" and a.end <= c.start and c.end <= b.start
                    for a, b in pairwise(stops) for c in cues)
 
     def _victim(self, position: int, ctx: Context, terms: list[Mention],
-                cues: list[Mention]) -> dict[str, Any]:
+                cues: Sequence[Mention]) -> dict[str, Any]:
         """Who the words around the act name; when they name no one ("Били каждый день.",
         "Воды — кружка в день."), the one the paragraph last named ("Меня держали в
         контейнере.")."""
@@ -197,7 +198,7 @@ class _Reader:
         return victim if victim is ctx.victim else dict(victim)
 
     def _read_victim(self, position: int, ctx: Context, first: Mention,
-                     cues: list[Mention]) -> tuple[dict[str, Any], bool]:
+                     cues: Sequence[Mention]) -> tuple[dict[str, Any], bool]:
         """`_victim`, and whether the words named the victim."""
         s = self.doc.sentences[position]
         person = self._person_cues(first, cues, self._hearsay(first, cues))
@@ -210,11 +211,11 @@ class _Reader:
         return any(_cue(c) in PERSON_CUES for c in cues) or any(
             s.start <= p.start and p.end <= s.end for p in self.index.of_kind("person"))
 
-    def _hearsay(self, first: Mention, cues: list[Mention]) -> list[Mention]:
+    def _hearsay(self, first: Mention, cues: Sequence[Mention]) -> list[Mention]:
         return [c for c in cues if _cue(c) == "hearsay" and c.start < first.end
                 and not any(_cue(w) == "witness" and w.start <= c.start < w.end for w in cues)]
 
-    def _told_after(self, first: Mention, cues: list[Mention]) -> bool:
+    def _told_after(self, first: Mention, cues: Sequence[Mention]) -> bool:
         """A hearsay cue after the act, in its sentence: "They kept him in the basement, he
         told me after", «… c'est ce que disent ceux qui étaient avec lui»; not where the
         speaker says they saw it too."""
@@ -328,7 +329,7 @@ class _Reader:
                             and not self.index.clause_break(p.end, c.start) for c in speaking)]
 
     def _claim(self, position: int, ctx: Context, act: str, terms: list[Mention],
-               cues: list[Mention], denial: bool, leg: Ends | None = None) -> Claim:
+               cues: Sequence[Mention], denial: bool, leg: Ends | None = None) -> Claim:
         s = self.doc.sentences[position]
         first = min(terms, key=lambda t: t.start)
         places, places_from = self.where.effective(s, ctx.trail)
@@ -340,7 +341,8 @@ class _Reader:
                         "to": self.where.as_json(leg.destination, ctx.trail)}
             places, sources, loose = [leg.origin, leg.destination], [leg.destination_from], None
             self.arrival = leg.destination
-        perps, perps_from = self._actors(s, self.report), s  # not a force the sentence negates
+        perps: Sequence[Mention] = self._actors(s, self.report)  # not a force the sentence negates
+        perps_from = s
         if not perps and ctx.perpetrators:
             perps, perps_from = ctx.perpetrators, ctx.perpetrators_from or s
         period, period_from = self._period(s), s
@@ -388,7 +390,7 @@ class _Reader:
 
     # qualifiers
 
-    def _negated(self, term: Mention, cues: list[Mention]) -> bool:
+    def _negated(self, term: Mention, cues: Sequence[Mention]) -> bool:
         after = self.doc.language in FREE_WORD_ORDER
         return any(_cue(c) == "negation" and self.index.same_clause(c, term)
                    and self.index.word_after(c) not in QUANTITIES and (
@@ -407,11 +409,11 @@ class _Reader:
         last = bisect.bisect_left(self.index.starts, end)
         return any(t.folded in words for t in self.doc.tokens[first:last])
 
-    def _hypothetical(self, term: Mention, cues: list[Mention]) -> bool:
+    def _hypothetical(self, term: Mention, cues: Sequence[Mention]) -> bool:
         return any(_cue(c) == "hypothetical" and c.end <= term.start and
                    self.index.distance(c.end, term.start) <= HYPOTHETICAL_REACH for c in cues)
 
-    def _person_cues(self, term: Mention, cues: list[Mention], hearsay: list[Mention]) -> list[Mention]:
+    def _person_cues(self, term: Mention, cues: Sequence[Mention], hearsay: list[Mention]) -> list[Mention]:
         """Cues that say who the act was done to: those of the term's own clause when it says
         (a person cue or a name), else the sentence's; after a hearsay cue, only what
         follows it ("he told me they beat him": not me)."""
@@ -536,7 +538,7 @@ def _unique_places(places: list[Mention]) -> list[Mention]:
     return list(seen.values())
 
 
-def _unique_perpetrators(perps: list[Mention]) -> list[dict[str, Any]]:
+def _unique_perpetrators(perps: Sequence[Mention]) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for p in perps:
         seen.setdefault(p.value["canonical"], {"name": p.text, "canonical": p.value["canonical"]})

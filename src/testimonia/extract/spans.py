@@ -58,13 +58,14 @@ class TokenIndex:
             self._kinds[key] = tuple(self.doc.of_kind(*kinds))
         return self._kinds[key]
 
-    def inside(self, s: Sentence, pool: Sequence[Mention], *kinds: str) -> list[Mention]:
+    def inside(self, s: Sentence, pool: Sequence[Mention], *kinds: str) -> tuple[Mention, ...]:
         """The mentions of `pool` within a sentence, in text order (a look-up in the pool
-        sorted by start, made once per pool and redone if the pool grew; each answer kept)."""
+        sorted by start, made once per pool and redone if the pool grew; each answer kept,
+        and shared: a tuple)."""
         key = (id(pool), len(pool), s.start, s.end, kinds)
         if key not in self._inside:
             self._inside[key] = tuple(self._look_inside(s, pool, kinds))
-        return list(self._inside[key])
+        return self._inside[key]
 
     def _look_inside(self, s: Sentence, pool: Sequence[Mention], kinds: tuple[str, ...]) -> list[Mention]:
         known = self._ordered.get(id(pool))

@@ -341,8 +341,10 @@ class Parser:
 
     def parses(self, i: int) -> list[Parsed]:
         """Every expression starting at token i, longest first (earlier kinds win ties).
-        Each reading is tried only where it can begin (Lexicon.*_starts)."""
+        Each reading is tried only where it can begin (Lexicon.*_starts, Lexicon.leads)."""
         word, number, lex = self.t[i].norm, is_number(self.t[i]), self.lex
+        if not number and word in lex.leads and self.norm(i + 1) not in lex.leads[word]:
+            return []  # «в» before anything but «начале», «течение», «прошлом»…
         found = [parsed for parsed in (
             self.opened(i) if number or word in lex.opened_starts else None,
             self.relative(i) if number or word in lex.relative_starts else None,

@@ -9,7 +9,7 @@ with spaces between tokens; ``a=b; c d=e`` maps the phrase ``a`` to ``b`` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 LANGUAGES = ("en", "fr", "ru", "uk")
@@ -277,6 +277,9 @@ class Lexicon:
     relative_starts: frozenset[str] = frozenset()
     duration_starts: frozenset[str] = frozenset()
     opened_starts: frozenset[str] = frozenset()
+    # Words that begin a reading only as the first of a phrase («в начале», «в течение») or
+    # as a preposition before "last"/"this" («в прошлом году»): the words that may follow.
+    leads: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _months(language: str) -> dict[str, tuple[int, int]]:
@@ -342,4 +345,23 @@ def lexicon(language: str) -> Lexicon:
                                  lex.numbers, lex.units)
     return replace(lex, triggers=frozenset(starts), point_starts=point, relative_starts=relative,
                    duration_starts=frozenset().union(lex.duration_preps, lex.comparators, lex.numbers),
-                   opened_starts=point | relative | lex.openers.keys() | lex.articles)
+                   opened_starts=point | relative | lex.openers.keys() | lex.articles, leads=_leads(lex))
+
+
+def _leads(lex: Lexicon) -> dict[str, frozenset[str]]:
+    """Lexicon.leads: a word that is a whole entry of no table a reading begins with (a
+    preposition before "last"/"this" aside), with the second words of its phrases."""
+    tables = (lex.seasons, lex.openers, lex.parts, lex.approx, lex.comparators, lex.duration_preps,
+              lex.numbers, lex.ago_prefix, lex.rel_words, lex.rel_preps, lex.rel_phrases, lex.year_nouns)
+    whole = set(lex.months) | set(lex.units) | set(lex.rel_units) | lex.articles
+    leads: dict[str, set[str]] = {}
+    for table in tables:
+        for word, entries in table.items():
+            for words, _ in entries:
+                if len(words) > 1:
+                    leads.setdefault(word, set()).add(words[1])
+                elif table is not lex.rel_preps:
+                    whole.add(word)
+    for word in lex.rel_preps:  # «в прошлом году»: a word of rel_words next, or nothing
+        leads.setdefault(word, set()).update(lex.rel_words)
+    return {word: frozenset(after) for word, after in leads.items() if word not in whole}
