@@ -525,3 +525,58 @@ def test_a_route_told_without_a_verb_or_with_a_false_start(text: str, language: 
 ])
 def test_a_place_read_in_its_sentence(text: str, language: str, where: set[str]) -> None:
     assert places(text, language) == where
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("The officer told me that if I did not sign they would beat me until I could not stand.", "en"),
+    ("Le chef m'a dit : « Si tu ne parles pas, on va te frapper à mort. »", "fr"),
+    ("Следователь говорил, что если я не подпишу, меня будут бить током.", "ru"),
+    ("Конвоїр сказав: «Не розкажеш, де зброя, — пальці по одному поламаємо».", "uk"),
+])
+def test_violence_announced_for_a_demand_is_a_threat(text: str, language: str) -> None:
+    """A demand put to the detainee in speech, with the violence it announces: a threat,
+    and not the violence itself."""
+    methods = field(text, language, "methods")
+    assert "threats" in methods
+    assert not methods & {"beating", "electric_shock", "amputation_or_mutilation"}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("If they had found the radio on me, they would have killed me there.", "en"),
+    ("S'ils avaient trouvé la radio, ils m'auraient frappé.", "fr"),
+])
+def test_a_hypothesis_outside_speech_alleges_nothing(text: str, language: str) -> None:
+    assert not field(text, language, "methods")
+
+
+@pytest.mark.parametrize(("text", "language", "method"), [
+    ("We stood with our hands up all day, and if an arm came down the guard hit us with a stick.", "en",
+     "beating"),
+    ("Если кто-то засыпал на проверке, конвоир бил его дубинкой.", "ru", "beating"),
+    ("Якщо хтось збивався з гімну, охоронець бив його кийком.", "uk", "beating"),
+])
+def test_if_telling_what_happened_each_time_alleges_it(text: str, language: str, method: str) -> None:
+    assert method in field(text, language, "methods")
+
+
+def test_a_threat_is_kept_under_a_condition() -> None:
+    text = "Ils m'ont dit que si je ne donnais pas les noms, ils allaient brûler ma maison."
+    assert "threats" in field(text, "fr", "methods")
+
+
+@pytest.mark.parametrize(("text", "language", "methods"), [
+    ("On l'a frappé à coups de matraque électrique pendant l'interrogatoire à Gao.", "fr",
+     {"beating", "electric_shock"}),
+    ("Au camp de Sévaré, on restait enfermés à quarante dans un conteneur.", "fr",
+     {"confinement_in_container", "overcrowding"}),
+])
+def test_two_methods_meeting_on_a_word_are_both_kept(text: str, language: str, methods: set[str]) -> None:
+    assert methods <= field(text, language, "methods")
+
+
+def test_an_official_statement_that_nobody_was_beaten_is_a_denial() -> None:
+    text = ("The gendarmerie's command said in a statement that nobody had ever been beaten or "
+            "deprived of food at the camp in Bamako.")
+    found = claims(text, "en")
+    assert {"beating", "starvation"} <= {m for c in found for m in c["methods"]}
+    assert all(c["denial"] for c in found if c["methods"])

@@ -13,7 +13,10 @@ or threatens with it.
 Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 - a negation just before a term ("they did not beat me"; in Russian and Ukrainian also
   just after it: "Током меня не били") drops that term;
-- a hypothetical before it ("if you don't talk we will use electricity") drops it;
+- a hypothetical before it ("if you don't talk we will use electricity") drops it; when
+  the hypothesis is a demand put to the detainee in speech ("he said: «Don't sign and
+  you go to the basement»", "they told me that if I did not confess they would beat
+  me"), the violence it announces is a threat, from the demand to the violence's words;
 - a denial cue ("nobody was held there") keeps the negated terms as a claim with
   denial=true, which the analysis counts as a contradiction;
 - a hearsay cue before the term ("they told me …") makes the claim second-hand;
@@ -62,6 +65,31 @@ AFTERWORD_REACH = 2  # sentences after an act where the witness may still say wh
 UNSPOKEN = frozenset({"denial", "hypothetical"})
 SPEECH = frozenset({"attribution", "statement", "hearsay"})
 PASSIVE_AGENT = frozenset({"by", "par", "как", "як"})  # "fighters described by witnesses as …"
+# A hypothesis that is a demand: "if … not", "or else", «не подпишешь» (the cue itself),
+# and the words that open one in each language.
+NOT_WORDS = frozenset({"not", "don't", "didn't", "won't", "n't", "ne", "n'", "pas", "не", "ні"})
+CONDITIONS = frozenset({"if", "si", "s'il", "s'ils", "если", "якщо", "коли"})
+DEMANDS = frozenset({"unless", "or else", "otherwise", "sinon", "à moins que", "sauf si",
+                     "faute de quoi", "иначе", "а то", "в противном случае", "інакше",
+                     "в іншому разі"})
+# Words that open the captors' speech (beginnings of folded words): a demand after one is put to
+# the detainee. Quotation marks do the same.
+SPOKEN = ("said", "told", "tell", "warn", "shout", "yell", "repeat", "kept saying", "dit",
+          "disai", "repet", "prevenu", "cri", "lanc", "сказа", "говори", "крича", "предупред",
+          "повторя", "каза", "попереди", "повторю")
+QUOTES = "«“\"„"
+# A hypothesis, not a habit: the words of a future or a conditional, and (French) their endings.
+MODALS = {"en": frozenset({"would", "'d", "will", "'ll", "wo", "could", "might", "shall", "going",
+                           "gonna", "can", "may"}),
+          "fr": frozenset({"va", "vont", "vais", "allait", "allaient", "allons", "pourrait",
+                           "pourraient", "peut", "peuvent"}),
+          "ru": frozenset({"бы", "б", "будем", "будут", "будет", "буду", "будешь", "можем", "могут"}),
+          "uk": frozenset({"б", "би", "будемо", "будуть", "буде", "буду", "будеш", "можемо", "можуть"})}
+FUTURE_ENDINGS = {"fr": ("rait", "raient", "rais", "ront", "rons", "rez"),
+                  "ru": ("ешь", "ёшь", "ишь"), "uk": ("еш", "єш", "иш", "їш", "имо", "емо", "ете", "ите")}
+PAST_ENDINGS = {"ru": ("л", "ла", "ли", "ло", "лся", "лась", "лись", "лось"),
+                "uk": ("в", "ла", "ли", "ло", "вся", "лася", "лися", "лося")}
+THREATENED_ACTS = frozenset({"ill_treatment", "killing", "detention", "disappearance"})
 
 
 @dataclass
@@ -93,7 +121,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "20"
+    name, version = "claims", "21"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -144,10 +172,13 @@ class _Reader:
         denial = "denial" in kinds or ("statement" in kinds and bool(negated))
         groups: dict[str, list[Mention]] = {}
         for term in terms:
-            if not self._hypothetical(term, cues) and (denial or term not in negated):
+            if not self._hypothetical(s, term, cues) and (denial or term not in negated):
                 groups.setdefault(self._act_of(term), []).append(term)
                 if term.value.get("implies"):  # "detained": seized, and held
                     groups.setdefault(term.value["implies"], []).append(term)
+        threat = self._threat(s, terms, cues)
+        if threat is not None:
+            groups.setdefault(self._act_of(threat), []).append(threat)
         if "detention" in groups and "transfer" not in groups and self._in_sequence(s, cues):
             groups["transfer"] = groups["detention"]  # "held in Kherson, then in Olenivka"
         if groups and not denial and "detention" not in groups and self._held(s, groups):
@@ -409,9 +440,71 @@ class _Reader:
         last = bisect.bisect_left(self.index.starts, end)
         return any(t.folded in words for t in self.doc.tokens[first:last])
 
-    def _hypothetical(self, term: Mention, cues: Sequence[Mention]) -> bool:
+    def _hypothetical(self, s: Sentence, term: Mention, cues: Sequence[Mention]) -> bool:
+        """Under a hypothesis before it, unless the term is itself a threat (a threat is
+        said, not done: "they threatened to …", «si tu ne parles pas, on va …» both allege
+        it) or the hypothesis is a habit ("if my arms came down the guard hit me")."""
+        if term.kind == "method" and term.value["code"] == "threats":
+            return False
         return any(_cue(c) == "hypothetical" and c.end <= term.start and
-                   self.index.distance(c.end, term.start) <= HYPOTHETICAL_REACH for c in cues)
+                   self.index.distance(c.end, term.start) <= HYPOTHETICAL_REACH
+                   and not self._habit(s, c, term) for c in cues)
+
+    def _habit(self, s: Sentence, cue: Mention, term: Mention) -> bool:
+        """"If" telling what happened each time, not what would have: a plain condition
+        ("if", «если», "si") with no "not" after it, no word of a future or a conditional
+        between it and the term, outside speech, and in Russian and Ukrainian with a verb in
+        the past ("если кто-то закрыл глаза, всю камеру ставили к стене"). "If they had
+        found the radio, they would have killed me" and «якщо не підпишеш, будемо бити»
+        stay hypotheses."""
+        if cue.text.lower() not in CONDITIONS or self._demand(cue):
+            return False
+        first = bisect.bisect_left(self.index.starts, cue.end)
+        last = bisect.bisect_left(self.index.starts, term.end)
+        words = [t.folded for t in self.doc.tokens[first:last]]
+        language = self.doc.language
+        if any(w in MODALS.get(language, ()) or w.endswith(FUTURE_ENDINGS.get(language, ()))
+               for w in words):
+            return False
+        if self._spoken(s, cue):
+            return False
+        return language not in FREE_WORD_ORDER or any(w.endswith(PAST_ENDINGS[language]) for w in words)
+
+    def _threat(self, s: Sentence, terms: Sequence[Mention], cues: Sequence[Mention]) -> Mention | None:
+        """The violence a demand in the captors' speech announces, as a threat: a method or
+        an act of harm or detention dropped as hypothetical, after a hypothesis that is a
+        demand ("if … not", "or else", «не підпишеш»), after quotation marks or a word of
+        speech in the same sentence. None when the sentence names a threat itself."""
+        if any(t.kind == "method" and t.value["code"] == "threats" for t in terms):
+            return None
+        for term in terms:
+            if term.kind == "violation" or (term.kind == "act" and term.value["code"] not in THREATENED_ACTS):
+                continue
+            demand = next((c for c in cues if _cue(c) == "hypothetical" and c.end <= term.start
+                           and self.index.distance(c.end, term.start) <= HYPOTHETICAL_REACH
+                           and self._demand(c)), None)
+            if demand is None or not self._spoken(s, demand):
+                continue
+            return replace(term, kind="method", start=demand.start,
+                           text=self.doc.text[demand.start:term.end],
+                           value={"code": "threats", "term": f"{demand.text} … {term.text}"})
+        return None
+
+    def _demand(self, cue: Mention) -> bool:
+        words = cue.text.lower()
+        if words in DEMANDS or (" " in words and words.split()[0] in {"не", "ne"}):
+            return True  # «не подпишешь»
+        if words not in CONDITIONS:
+            return False
+        first = bisect.bisect_left(self.index.starts, cue.end)
+        return any(t.folded in NOT_WORDS for t in self.doc.tokens[first:first + 4])
+
+    def _spoken(self, s: Sentence, demand: Mention) -> bool:
+        before = self.doc.text[s.start:demand.start]
+        if any(q in before for q in QUOTES):
+            return True
+        return any(t.folded.startswith(SPOKEN) for t in self.doc.tokens[
+            bisect.bisect_left(self.index.starts, s.start):bisect.bisect_left(self.index.starts, demand.start)])
 
     def _person_cues(self, term: Mention, cues: Sequence[Mention], hearsay: list[Mention]) -> list[Mention]:
         """Cues that say who the act was done to: those of the term's own clause when it says

@@ -24,7 +24,7 @@ IMPLIES = ">"  # in a matcher key: "act:arrest>detention" is a term stating both
 class ConceptsComponent:
     """Acts, methods and violations (one family: the longest term wins) and facility types."""
 
-    name, version = "concepts", "6"
+    name, version = "concepts", "7"
     reads = ("tokens",)
     writes = ("mentions:act", "mentions:method", "mentions:violation", "mentions:facility")
 
@@ -33,6 +33,7 @@ class ConceptsComponent:
         for family in CONCEPT_FAMILIES:
             chosen = longest((m for m in matches if m.key.split(":")[0] in family), _specificity)
             chosen += _methods_under_acts(chosen, matches)
+            chosen += _methods_sharing_words(chosen, matches)
             doc.mentions += [_mention(doc, m, self.label) for m in chosen]
 
     @property
@@ -63,6 +64,24 @@ def _methods_under_acts(chosen: list[TermMatch], matches: list[TermMatch]) -> li
     return sorted(past + skipped, key=lambda m: m.first)
 
 
+def _methods_sharing_words(chosen: list[TermMatch], matches: list[TermMatch]) -> list[TermMatch]:
+    """A method or violation that shares some of its words with a chosen one of another
+    kind, neither inside the other, is kept too: two phrases meeting on a word ("coups de
+    matraque électrique": a beating, "coups de matraque", and an electric shock, "matraque
+    électrique")."""
+    kept = [m for m in chosen if not m.key.startswith("act:")]
+
+    def meets(m: TermMatch) -> bool:
+        crossing = [c for c in kept if c.first <= m.last and m.first <= c.last]
+        return bool(crossing) and all(
+            c.key != m.key and not (c.first <= m.first and m.last <= c.last)
+            and not (m.first <= c.first and c.last <= m.last) for c in crossing)
+
+    keys = {m.key for m in kept}
+    return longest((m for m in matches if m.key.startswith(("method:", "violation:"))
+                    and m.key not in keys and meets(m)), _specificity)
+
+
 def _specificity(match: TermMatch) -> int:
     return SPECIFICITY.get(match.key.split(":")[0], len(SPECIFICITY))
 
@@ -71,17 +90,35 @@ class CuesComponent:
     """Negation, hypothetical, hearsay, denial, person and interrogation cues, and names of
     languages; kept apart from the published mentions."""
 
-    name, version = "cues", "3"
+    name, version = "cues", "4"
     reads = ("tokens",)
     writes = ("cues",)
 
     def __call__(self, doc: ExtractDoc) -> None:
         matches = [m for m in _cues(doc.language).find(doc.tokens)
-                   if not _language_as_adjective(doc, m)]
+                   if not _language_as_adjective(doc, m)] + _demands(doc)
         kinds = {m.key for m in matches}
         for kind in sorted(kinds):
             doc.cues += [_mention(doc, m, f"{self.name}@{self.version}", "cue")
                          for m in longest(m for m in matches if m.key == kind)]
+
+
+# Russian and Ukrainian put a demand as "not" and a verb of the second person singular:
+# «Не підпишеш — …», «Не скажешь — …» ("if you don't sign …"); the vocabulary lists the
+# commonest, this finds the rest.
+SECOND_PERSON = {"ru": ("ешь", "ёшь", "ишь"), "uk": ("еш", "єш", "иш", "їш")}
+NOT = {"ru": "не", "uk": "не"}
+
+
+def _demands(doc: ExtractDoc) -> list[TermMatch]:
+    endings = SECOND_PERSON.get(doc.language)
+    if endings is None:
+        return []
+    tokens = doc.tokens
+    return [TermMatch("hypothetical:", "не …", i, i + 1, token.start, tokens[i + 1].end)
+            for i, token in enumerate(tokens[:-1])
+            if token.folded == NOT[doc.language] and len(tokens[i + 1].folded) > 4
+            and tokens[i + 1].folded.endswith(endings)]
 
 
 # In English and French a language's name is also the adjective of its people: "Russian
