@@ -48,3 +48,35 @@ def test_a_datelines_place_found_by_ner_is_not_that_of_the_acts(text: str, langu
     """A capital the gazetteer reads only through the NER model is the dateline's all the same."""
     places = {p["name"] for c in extract_text(text, language).claims for p in c.places}
     assert places and not places & {"Warsaw", "Nairobi"}, places
+
+
+def _places(text: str, language: str) -> set[str]:
+    return {p["name"] for c in extract_text(text, language).claims for p in c.to_json()["places"]}
+
+
+@pytest.mark.parametrize(("text", "language", "town"), [
+    ("VASYLKIV, Ukraine — Investigators said that nine men were held for a month in the basement "
+     "of the town's school during the occupation.", "en", "Vasylkiv"),
+    ("ХЕРСОН, 18 листопада — Після звільнення міста слідчі оглянули підвал, де окупанти тримали "
+     "затриманих.", "uk", "Kherson"),
+])
+def test_the_town_a_text_refers_to_before_naming_one_is_the_datelines(text: str, language: str,
+                                                                        town: str) -> None:
+    assert town in _places(text, language)
+
+
+def test_the_town_after_the_text_names_one_is_that_one() -> None:
+    text = ("KYIV, July 3 (Reuters) - Nine residents of Enerhodar detained by Russian forces were held "
+            "in the basement of the town administration.")
+    assert _places(text, "en") == {"Enerhodar"}
+
+
+def test_a_text_naming_no_place_is_at_its_dateline_when_its_forces_place_it_there() -> None:
+    text = ("IZIOUM (Ukraine) – Dans le sous-sol du commissariat, des soldats russes ont détenu "
+            "et battu des habitants pendant des semaines.")
+    assert _places(text, "fr") == {"Izium"}
+
+
+def test_a_dateline_abroad_stays_where_the_text_was_written() -> None:
+    text = "GENEVA (31 January 2023) – The commission said detainees were beaten by Russian soldiers."
+    assert _places(text, "en") == set()

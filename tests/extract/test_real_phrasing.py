@@ -580,3 +580,19 @@ def test_an_official_statement_that_nobody_was_beaten_is_a_denial() -> None:
     found = claims(text, "en")
     assert {"beating", "starvation"} <= {m for c in found for m in c["methods"]}
     assert all(c["denial"] for c in found if c["methods"])
+
+
+@pytest.mark.parametrize(("text", "language", "act"), [
+    ("В плен я попал под Мариуполем в апреле.", "ru", "arrest"),
+    ("Нас узяли в полон під Маріуполем у квітні.", "uk", "arrest"),
+    ("В Мелитополе людей по подвалам держат неделями.", "ru", "detention"),
+])
+def test_capture_and_holding_in_their_usual_words(text: str, language: str, act: str) -> None:
+    assert act in {c["act"] for c in claims(text, language)}
+
+
+def test_a_ministry_denying_a_place_is_a_denial_at_that_place() -> None:
+    text = ("Russia's Defence Ministry said its servicemen had never held civilians at the police "
+            "station in Kherson.")
+    found = [c for c in claims(text, "en") if c["denial"]]
+    assert found and {p["name"] for c in found for p in c["places"]} == {"Kherson"}

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from testimonia.analysis.patterns import conflict_label, conflict_of
 from testimonia.shapes import FindingJson, ResultsJson, SiteJson
+from testimonia.vocab.conflicts import conflict_label, conflict_of
 
 __all__ = ["PENDING", "PRECISION_KM", "STATUSES", "Cell", "Episode", "Matrix", "Timeline", "TimelineRow",
            "best_status",

@@ -13,20 +13,17 @@
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from testimonia.analysis.corroboration import Groups, allegations
 from testimonia.analysis.inputs import ClaimIn
 from testimonia.analysis.sites import Resolution
 from testimonia.shapes import ClaimJson
+from testimonia.vocab.conflicts import conflict_label, conflict_of, local_languages
 
 MIN_SITE_ALLEGATIONS = 2  # sites with fewer are left out of site-to-site similarity
 SIMILAR_SITES = 200  # site-to-site similarity among this many most reported sites (pairs grow as n²)
@@ -89,7 +86,7 @@ def _conflict_profiles(sites: dict[str, Profile], resolution: Resolution) -> dic
             continue
         conflict = conflicts.get(key)
         if conflict is None:
-            conflict = conflicts[key] = Profile(key, _conflicts()[key]["label"])
+            conflict = conflicts[key] = Profile(key, conflict_label(key))
         for practice, sources in site.practices.items():
             conflict.practices[practice] |= sources
             conflict.sites[practice].add(site_id)
@@ -100,24 +97,12 @@ def practices(body: ClaimJson, country: str | None) -> list[str]:
     found = allegations(body)
     spoken = body.get("interrogation_languages")
     if spoken:
-        local = _languages().get(country or "", [])
+        local = local_languages().get(country or "", [])
         for language in spoken:
             found.append(f"interrogation_language:{language}")
             if local and language not in local:
                 found.append("foreign_language_interrogation")
     return found
-
-
-def conflict_label(key: str) -> str:
-    """A conflict's name as vocab/conflicts.yaml gives it."""
-    return str(_conflicts()[key]["label"])
-
-
-def conflict_of(country: str | None) -> str | None:
-    for key, conflict in _conflicts().items():
-        if country in conflict["countries"]:
-            return key
-    return None
 
 
 def _profile_json(p: Profile, groups: Groups) -> dict[str, Any]:
@@ -156,20 +141,5 @@ def _shared(conflicts: dict[str, Profile], groups: Groups) -> list[dict[str, Any
         for practice, profiles in sorted(practices_in.items()) if len(profiles) >= 2]
 
 
-@functools.cache
-def _data() -> dict[str, Any]:
-    text = resources.files("testimonia.vocab").joinpath("conflicts.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
-    return data
-
-
-def _conflicts() -> dict[str, dict[str, Any]]:
-    conflicts: dict[str, dict[str, Any]] = _data()["conflicts"]
-    return conflicts
-
-
-def _languages() -> dict[str, list[str]]:
-    languages: dict[str, list[str]] = _data()["languages"]
-    return languages
 
 

@@ -25,7 +25,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from testimonia.analysis.graphs import Network, network, pattern_view
 from testimonia.analysis.overview import STATUSES, Matrix, Timeline, findings_matrix, timeline
-from testimonia.analysis.patterns import conflict_label, conflict_of
 from testimonia.export import hierarchy, report_map, report_pdf, topojson
 from testimonia.export.audiences import REDACTED
 from testimonia.export.published import (
@@ -45,6 +44,7 @@ from testimonia.export.published import (
 )
 from testimonia.shapes import EdgeJson, FindingJson, ResultsJson, ReviewBasisJson, SiteJson
 from testimonia.vocab import load_vocabulary
+from testimonia.vocab.conflicts import conflict_label, conflict_of
 
 __all__ = ["FILE", "PDF", "Report", "assemble", "build", "render"]
 

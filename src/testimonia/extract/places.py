@@ -24,10 +24,11 @@ from testimonia.model import Mention
 from testimonia.places.gazetteer import Place, PlaceMatch, get_gazetteer
 from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
 from testimonia.places.gazetteer_scan import sentence_initial
+from testimonia.vocab.conflicts import conflict_of
 
 
 class PlacesComponent:
-    name, version = "places", "10"
+    name, version = "places", "11"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
@@ -56,6 +57,43 @@ class PlacesComponent:
                          and not any(c.start < m.end and m.start < c.end for c in languages)]
         doc.mentions += [Mention("place", start, end, doc.text[start:end], place_value(place), label)
                          for start, end, place in adjective_places(doc) if start >= published]
+        doc.mentions += _dateline_place(doc, matches, published, label)
+
+
+# "The town's police station", «після звільнення міста»: the town a dateline names.
+_THE_TOWN = {
+    "en": re.compile(r"\bthe (?:town|city|capital)(?:'s|’s)?(?=\W)", re.IGNORECASE),
+    "fr": re.compile(r"\b(?:la ville|la capitale)\b", re.IGNORECASE),
+    "ru": re.compile(r"(?<!\w)(?:город[аеу]?|столиц[аеуы]|местн\w+)(?!\w)", re.IGNORECASE),
+    "uk": re.compile(r"(?<!\w)(?:міст[аоі]|столиц[іяю]|місцев\w+)(?!\w)", re.IGNORECASE),
+}
+
+
+def _dateline_place(doc: ExtractDoc, matches: list[PlaceMatch], published: int, label: str) -> list[Mention]:
+    """The dateline's town where the text is about it: at each word that refers to a town
+    before the text names one of its own ("IZIUM, Ukraine — … the town's police station";
+    after "residents of Enerhodar", "the town" is Enerhodar), or, in a text that names no
+    place of its own, at the dateline itself when the text's people or forces place it in
+    that country's conflict (vocab/conflicts.yaml): "IZIOUM (Ukraine) – Dans le sous-sol du
+    commissariat, des soldats russes …". A dateline abroad ("GENEVA –", "DAKAR, Senegal —"
+    over a text about Mali) stays only where the text was written."""
+    if not published:
+        return []
+    head = next((m for m in matches if m.end <= published and not part_of_a_name(doc.text, m, matches)), None)
+    if head is None:
+        return []
+    first_named = min((m.start for m in doc.mentions if m.kind == "place" and m.start >= published),
+                      default=len(doc.text))
+    town = _THE_TOWN.get(doc.language)
+    value = {**place_value(head.place), "dateline": True}
+    found = [Mention("place", a.start(), a.end(), a.group(0), value, label)
+             for a in (town.finditer(doc.text, published, first_named) if town else ())]
+    conflict = conflict_of(head.place.country)
+    implied = implied_countries(doc.text[published:])
+    if found or first_named < len(doc.text) or conflict is None or not any(
+            conflict_of(country) == conflict for country in implied):
+        return found
+    return [Mention("place", head.start, head.end, head.text, value, label)]
 
 
 # Capitalised words that continue a place's name without making it another name.
