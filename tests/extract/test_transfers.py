@@ -66,3 +66,10 @@ def test_moving_verbs_in_any_form() -> None:
     assert legs("Вывезенных из Мелитополя пленных доставляли в Таганрог.", "ru") == [
         ("Melitopol", "Taganrog")]
     assert legs("Les détenus ont été acheminés de Gao vers Bamako.", "fr") == [("Gao", "Bamako")]
+
+
+def test_a_route_starts_where_the_narrative_is_before_the_speaker_says_where_they_were() -> None:
+    text = ("In August 2022 the Malian soldiers came to Diafarabé with the white men. They took my "
+            "cousin and me from the well and drove us to the camp at Ténenkou.")
+    legs = [(t["from"]["name"], t["to"]["name"]) for t in extract_text(text, "en").to_json()["transfers"]]
+    assert ("Diafarabé", "Ténenkou") in legs

@@ -121,7 +121,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "21"
+    name, version = "claims", "22"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 

@@ -253,7 +253,7 @@ class Whereabouts:
         destinations = [p for p in after if p not in froms]
         if froms and not destinations:
             return self._legs_in_order(position, trail, speaker, stops)
-        known = trail.own if speaker else trail.places
+        known = _known(trail, speaker)
         # "des habitants de Hombori": also read as where they come from, still their residence
         residences = [p for p in self.index.inside(s, self.doc.mentions, "place")
                       if self.residence(p) and not p.value.get("statement")]
@@ -370,7 +370,7 @@ class Whereabouts:
         if len(stops) >= 2:
             ordered = origins[:1] + [p for p in stops if p not in origins[:1]]
             return [Ends(a, b) for a, b in pairwise(ordered) if self.key(a) != self.key(b)]
-        known = trail.own if speaker else trail.places
+        known = _known(trail, speaker)
         start = known[-1] if known else None
         if stops:
             same = start is not None and self.key(start) == self.key(stops[0])
@@ -407,3 +407,10 @@ _AREA_WORD = re.compile(r"\s*(?:region|oblast|province|district|r[ée]gion|oblas
 
 def _coarse(place: Mention) -> bool:
     return place.value.get("precision") in ("country", "region")
+
+
+def _known(trail: Trail, speaker: bool) -> list[Mention]:
+    """Where a route may start: the speaker's own last places, or the narrative's when the
+    speaker has not yet said where they were ("the soldiers came to Dioura. They took me
+    … to the camp at Nampala"); for others, the narrative's."""
+    return (trail.own or trail.places) if speaker else trail.places
