@@ -596,3 +596,22 @@ def test_a_ministry_denying_a_place_is_a_denial_at_that_place() -> None:
             "station in Kherson.")
     found = [c for c in claims(text, "en") if c["denial"]]
     assert found and {p["name"] for c in found for p in c["places"]} == {"Kherson"}
+
+
+@pytest.mark.parametrize(("text", "language", "method"), [
+    ("Током меня не пытали, но я слышал, как пытают других.", "ru", "electric_shock"),
+    ("Електрошокером мене не били, а хлопців з моєї камери — постійно.", "uk", "electric_shock"),
+    ("Moi, on ne m'a pas fait le courant, mais mon voisin de lit, si, plusieurs fois.", "fr", "electric_shock"),
+])
+def test_not_to_me_but_to_the_others_is_alleged(text: str, language: str, method: str) -> None:
+    assert method in field(text, language, "methods")
+
+
+def test_no_before_a_noun_negates_that_noun_only() -> None:
+    text = "Many said they had been held in rooms with no toilet and too little space to lie down."
+    assert "overcrowding" in field(text, "en", "methods")
+
+
+def test_a_method_inside_a_violations_words_is_kept() -> None:
+    text = "We found the three of them by the road near Bria, their hands tied with wire, all dead."
+    assert "restraint" in field(text, "en", "methods")

@@ -78,6 +78,12 @@ SPOKEN = ("said", "told", "tell", "warn", "shout", "yell", "repeat", "kept sayin
           "disai", "repet", "prevenu", "cri", "lanc", "сказа", "говори", "крича", "предупред",
           "повторя", "каза", "попереди", "повторю")
 QUOTES = "«“\"„"
+# "No" before a noun negates that noun only: "rooms with no toilet and too little space".
+NO_NOUN = frozenset({"no", "aucun", "aucune", "sans"})
+AND_WORDS = frozenset({"and", "et", "or", "ou"})
+CONTRASTS = frozenset({"but", "mais", "но", "а", "але", "проте", "однак", "однако"})
+OTHERS = frozenset({"others", "other", "autres", "другие", "других", "другим", "остальных", "остальные",
+                    "інші", "інших", "іншим", "решту", "ребят", "ребята", "парней", "хлопців", "хлопці"})
 # A hypothesis, not a habit: the words of a future or a conditional, and (French) their endings.
 MODALS = {"en": frozenset({"would", "'d", "will", "'ll", "wo", "could", "might", "shall", "going",
                            "gonna", "can", "may"}),
@@ -121,7 +127,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "22"
+    name, version = "claims", "23"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -168,7 +174,8 @@ class _Reader:
         terms = [t for t in self.index.inside(s, self.doc.mentions, "act", "method", "violation")
                  if not any(b.start <= t.start and t.end <= b.end for b in blocked)]
         # A violation's terms name an absence ("never saw a lawyer"): negation is its sense.
-        negated = [t for t in terms if t.kind != "violation" and self._negated(t, cues)]
+        negated = [t for t in terms if t.kind != "violation" and self._negated(t, cues)
+                   and not self._done_to_others(s, t, cues)]
         denial = "denial" in kinds or ("statement" in kinds and bool(negated))
         groups: dict[str, list[Mention]] = {}
         for term in terms:
@@ -427,10 +434,24 @@ class _Reader:
                    and self.index.word_after(c) not in QUANTITIES and (
             (c.start <= term.start and term.end <= c.end) or  # around it: "ne nous frappait plus"
             (c.end <= term.start and self.index.distance(c.end, term.start) <= NEGATION_REACH
-             and not self._between(c.end, term.start, RELATIVES)) or
+             and not self._between(c.end, term.start, RELATIVES)
+             and not (c.text.lower() in NO_NOUN and self._between(c.end, term.start, AND_WORDS))) or
             (after and c.start >= term.end and self.index.distance(term.end, c.start) <= NEGATION_REACH
              and not self._between(term.end, c.start, CONJUNCTIONS)))
             for c in cues)
+
+    def _done_to_others(self, s: Sentence, term: Mention, cues: Sequence[Mention]) -> bool:
+        """"Not to me, but to the others": a negated term followed in its sentence by "but"
+        and other people («Током меня не пытали, но я слышал, как пытают других»,
+        «Електрошокером мене не били, а хлопців — постійно», "on ne m'a pas fait le
+        courant, mais mon voisin, si") is alleged, of them."""
+        first = bisect.bisect_left(self.index.starts, term.end)
+        last = bisect.bisect_left(self.index.starts, s.end)
+        contrast = next((t.start for t in self.doc.tokens[first:last] if t.folded in CONTRASTS), None)
+        if contrast is None:
+            return False
+        return any(c.start > contrast and _cue(c) in {"people", "third_person"} for c in cues) or any(
+            t.folded in OTHERS for t in self.doc.tokens[bisect.bisect_left(self.index.starts, contrast):last])
 
     def _between(self, start: int, end: int, words: frozenset[str]) -> bool:
         """Does one of `words` stand between two offsets? A negation before "who" is about

@@ -24,7 +24,7 @@ IMPLIES = ">"  # in a matcher key: "act:arrest>detention" is a term stating both
 class ConceptsComponent:
     """Acts, methods and violations (one family: the longest term wins) and facility types."""
 
-    name, version = "concepts", "7"
+    name, version = "concepts", "8"
     reads = ("tokens",)
     writes = ("mentions:act", "mentions:method", "mentions:violation", "mentions:facility")
 
@@ -68,18 +68,24 @@ def _methods_sharing_words(chosen: list[TermMatch], matches: list[TermMatch]) ->
     """A method or violation that shares some of its words with a chosen one of another
     kind, neither inside the other, is kept too: two phrases meeting on a word ("coups de
     matraque électrique": a beating, "coups de matraque", and an electric shock, "matraque
-    électrique")."""
+    électrique"); so is a method inside a violation's words ("their hands tied with wire,
+    all dead": a killing, and the restraint)."""
     kept = [m for m in chosen if not m.key.startswith("act:")]
 
     def meets(m: TermMatch) -> bool:
         crossing = [c for c in kept if c.first <= m.last and m.first <= c.last]
         return bool(crossing) and all(
-            c.key != m.key and not (c.first <= m.first and m.last <= c.last)
-            and not (m.first <= c.first and c.last <= m.last) for c in crossing)
+            c.key != m.key and (_inside_a_violation(m, c) or (
+                not (c.first <= m.first and m.last <= c.last)
+                and not (m.first <= c.first and c.last <= m.last))) for c in crossing)
 
     keys = {m.key for m in kept}
     return longest((m for m in matches if m.key.startswith(("method:", "violation:"))
                     and m.key not in keys and meets(m)), _specificity)
+
+
+def _inside_a_violation(m: TermMatch, c: TermMatch) -> bool:
+    return m.key.startswith("method:") and c.key.startswith("violation:") and c.first <= m.first and m.last <= c.last
 
 
 def _specificity(match: TermMatch) -> int:
