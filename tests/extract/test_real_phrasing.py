@@ -43,6 +43,13 @@ def test_a_method_described_not_named(text: str, language: str, method: str) -> 
     ("At the commandant's office in Kakhovka they told us he was never there.", "en", "enforced_disappearance"),
     ("Personne ne nous a jamais dit pourquoi on était là, au camp de Sofara.", "fr", "arbitrary_detention"),
     ("Родным отвечают, что такой человек у них не числится.", "ru", "enforced_disappearance"),
+    ("For a year the authorities answered every inquiry by saying Ostap was not in their custody.", "en",
+     "enforced_disappearance"),
+    ("Les douze bergers enlevés près de Léré restent introuvables, selon leurs proches.", "fr",
+     "enforced_disappearance"),
+    ("Півтора року в Бердянську — жодного листа, жодного дзвінка.", "uk", "incommunicado_detention"),
+    ("Le jeune homme n'a été présenté au procureur que trois semaines plus tard, au-delà du délai légal.", "fr",
+     "arbitrary_detention"),
 ])
 def test_a_violation_as_reports_phrase_it(text: str, language: str, violation: str) -> None:
     assert violation in field(text, language, "violations")
