@@ -622,3 +622,15 @@ def test_no_before_a_noun_negates_that_noun_only() -> None:
 def test_a_method_inside_a_violations_words_is_kept() -> None:
     text = "We found the three of them by the road near Bria, their hands tied with wire, all dead."
     assert "restraint" in field(text, "en", "methods")
+
+
+def test_a_demand_reaches_past_its_own_clause() -> None:
+    text = ("Le lieutenant m'a dit : « Si demain tu ne donnes pas les noms, on te met dans le conteneur "
+            "avec les chiens. »")
+    assert field(text, "fr", "methods") == {"threats"}
+
+
+def test_a_counterfactual_if_alleges_nothing_even_inside_its_condition() -> None:
+    text = ("If the soldiers had found my brother's phone at the checkpoint, they would have taken me "
+            "to the camp and beaten me.")
+    assert not field(text, "en", "methods")

@@ -226,9 +226,14 @@ def test_invalid_terms(term: str, problem: str) -> None:
 
 # --- broken files are refused ----------------------------------------------------------
 
-def break_file(folder: Path, name: str, old: str, new: str) -> None:
+def break_file(folder: Path, name: str, old: str | re.Pattern[str], new: str) -> None:
+    """Replace `old` (a string, or a pattern for a whole list of terms) once."""
     path = folder / name
     text = path.read_text(encoding="utf-8")
+    if isinstance(old, re.Pattern):
+        found = old.search(text)
+        assert found, f"{old.pattern!r} not in {name}"
+        old = found.group(0)
     assert old in text, f"{old!r} not in {name}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
@@ -253,13 +258,7 @@ def test_an_unbroken_copy_loads(vocab_dir: Path) -> None:
 @pytest.mark.parametrize(("name", "old", "new", "expected"), [
     ("methods.yaml", "act: ill_treatment", "act: ill_treatmnt", "methods.yaml: entry 'beating'"),
     ("methods.yaml", "id: electric_shock", "id: beating", "entry 'beating': duplicate id"),
-    ("methods.yaml", "uk: [цькували собаками, собаками, нацькували собак*, нацьковува*, спускали собак, "
-     "пускали собак,\n           собаки кусали, собака вкусила, покусал*, вівчарк*,\n"
-         "           спустили собаку, собака кусала, собаку нацькували,\n"
-         "           спускати ~ собака, собака ~ спускати, спустити ~ собака, собака ~ спустити,\n"
-         "           нацькувати ~ собака, нацьковувати ~ собака, собака ~ нацькувати, собака ~ кусати,\n"
-         "           собака ~ вкусити, собака ~ покусати,\n"
-         "           собак* ~ для залякування, собаку ~ на повідку, приводити ~ собак*, собаки ~ в коридор*]",
+    ("methods.yaml", re.compile(r"uk: \[цькували собаками, [^\]]*\]"),
      "uk: [собак*]",
      "entry 'dog_attack': needs at least 2 term(s) in 'uk'"),
     ("acts.yaml", "ru: [арестова*,", "ru: [бы*,", "entry 'arrest'"),
@@ -276,7 +275,7 @@ def test_an_unbroken_copy_loads(vocab_dir: Path) -> None:
     ("cues.yaml", "languages: [en, fr, ru, uk]", "languages: [en, fr, ru, uk, de]",
      "needs at least"),
 ])
-def test_broken_yaml_is_refused(vocab_dir: Path, name: str, old: str, new: str,
+def test_broken_yaml_is_refused(vocab_dir: Path, name: str, old: str | re.Pattern[str], new: str,
                                 expected: str) -> None:
     break_file(vocab_dir, name, old, new)
     with pytest.raises(ConfigError) as caught:

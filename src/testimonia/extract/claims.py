@@ -47,6 +47,7 @@ from testimonia.vocab import load_vocabulary
 
 NEGATION_REACH = 4  # tokens between a negation and the term it negates
 HYPOTHETICAL_REACH = 8
+DEMAND_WORDS = 10  # the longest demand clause looked at ("if tomorrow you don't give the names")
 FREE_WORD_ORDER = frozenset({"ru", "uk"})
 PERSON_CUES = frozenset({"first_person", "group", "witness", "third_person", "people"})
 NOBODY = {"who": "unknown", "count": None}  # a denial is about no one in particular
@@ -127,7 +128,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "23"
+    name, version = "claims", "24"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -468,8 +469,19 @@ class _Reader:
         if term.kind == "method" and term.value["code"] == "threats":
             return False
         return any(_cue(c) == "hypothetical" and c.end <= term.start and
-                   self.index.distance(c.end, term.start) <= HYPOTHETICAL_REACH
+                   self.index.distance(self._reach_from(c), term.start) <= HYPOTHETICAL_REACH
                    and not self._habit(s, c, term) for c in cues)
+
+    def _reach_from(self, cue: Mention) -> int:
+        """Where a hypothesis starts to reach: after a demand's own clause ("Si demain tu ne
+        donnes pas les noms, | on te met dans le conteneur …"), else after the cue."""
+        if not self._demand(cue):
+            return cue.end
+        first = bisect.bisect_left(self.index.starts, cue.end)
+        for token in self.doc.tokens[first:first + DEMAND_WORDS]:
+            if self.index.clause_break(cue.end, token.end):
+                return token.start
+        return cue.end
 
     def _habit(self, s: Sentence, cue: Mention, term: Mention) -> bool:
         """"If" telling what happened each time, not what would have: a plain condition
@@ -481,12 +493,12 @@ class _Reader:
         if cue.text.lower() not in CONDITIONS or self._demand(cue):
             return False
         first = bisect.bisect_left(self.index.starts, cue.end)
-        last = bisect.bisect_left(self.index.starts, term.end)
-        words = [t.folded for t in self.doc.tokens[first:last]]
+        words = [t.folded for t in self.doc.tokens[first:bisect.bisect_left(self.index.starts, s.end)]]
         language = self.doc.language
         if any(w in MODALS.get(language, ()) or w.endswith(FUTURE_ENDINGS.get(language, ()))
                for w in words):
-            return False
+            return False  # "if they had found the phone, they would have …"
+        words = [t.folded for t in self.doc.tokens[first:bisect.bisect_left(self.index.starts, term.end)]]
         if self._spoken(s, cue):
             return False
         return language not in FREE_WORD_ORDER or any(w.endswith(PAST_ENDINGS[language]) for w in words)
@@ -502,8 +514,8 @@ class _Reader:
             if term.kind == "violation" or (term.kind == "act" and term.value["code"] not in THREATENED_ACTS):
                 continue
             demand = next((c for c in cues if _cue(c) == "hypothetical" and c.end <= term.start
-                           and self.index.distance(c.end, term.start) <= HYPOTHETICAL_REACH
-                           and self._demand(c)), None)
+                           and self._demand(c)
+                           and self.index.distance(self._reach_from(c), term.start) <= HYPOTHETICAL_REACH), None)
             if demand is None or not self._spoken(s, demand):
                 continue
             return replace(term, kind="method", start=demand.start,
