@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from testimonia.cli.main import app
 from testimonia.config import load_config
 from testimonia.crypto.keys import KeyMaterial, write_key_file
-from testimonia.errors import ConfigError, WorkspaceLocked
+from testimonia.errors import ConfigError, ReadOnlyWorkspace, WorkspaceLocked
 from testimonia.model import Identity
 from testimonia.service import extraction
 from testimonia.service.ingest import IngestOptions, ingest_paths
@@ -34,6 +34,7 @@ from testimonia.service.vault import set_identity
 from testimonia.service.workspace import Workspace
 from testimonia.store import logs
 from testimonia.store.engine import open_engine, snapshot
+from testimonia.store.lock import WorkspaceLock
 from testimonia.store.postgres import ADVISORY_KEY
 from testimonia.store.schema import audit_events
 
@@ -279,3 +280,18 @@ def test_config_shows_the_url_without_its_password(tmp_path: Path) -> None:
     config = load_config(None, environ={"TESTIMONIA_DATABASE_URL": "postgresql://desk:hunter2@db/inv"})
     shown = {name: value for name, value, _, _ in config.shown()}
     assert shown["database_url"] == "postgresql://desk:***@db/inv"
+
+
+def test_a_read_only_folder_cannot_open_a_server_database(on_server: Workspace, ws_root: Path,
+                                                          material: KeyMaterial,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """(Tests run as root, for whom nothing is read-only: the lock file's refusal stands
+    in for the read-only medium, as in tests/test_durability.py.)"""
+    on_server.close()
+
+    def read_only(self: WorkspaceLock) -> bool:
+        raise PermissionError(30, "Read-only file system")
+    monkeypatch.setattr(WorkspaceLock, "try_exclusive", read_only)
+    with pytest.raises(ReadOnlyWorkspace, match=r"is read-only; its database is on a server\. Run "
+                       "Testimonia where the folder is writable"):
+        open_as(ws_root, material)
