@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from testimonia.cli.main import app
 from testimonia.config import load_config
 from testimonia.crypto.keys import KeyMaterial, write_key_file
-from testimonia.errors import ConfigError, ReadOnlyWorkspace, WorkspaceLocked
+from testimonia.errors import ConfigError, ReadOnlyWorkspace, StorageFailure, WorkspaceLocked
 from testimonia.model import Identity
 from testimonia.service import extraction
 from testimonia.service.ingest import IngestOptions, ingest_paths
@@ -295,3 +295,25 @@ def test_a_read_only_folder_cannot_open_a_server_database(on_server: Workspace, 
     with pytest.raises(ReadOnlyWorkspace, match=r"is read-only; its database is on a server\. Run "
                        "Testimonia where the folder is writable"):
         open_as(ws_root, material)
+
+
+def test_a_failed_init_leaves_the_database_empty(pg_server: PgServer, tmp_path: Path,
+                                                 material: KeyMaterial, me: KeyMaterial,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from testimonia.service import orgkeys
+    url = pg_server.new_database()
+
+    def fail(*args: object) -> str:
+        raise OSError(28, "No space left on device")
+    with monkeypatch.context() as patch:
+        patch.setattr(orgkeys, "create_key", fail)
+        with pytest.raises(StorageFailure, match="the disk is full"):
+            Workspace.create(tmp_path / "ws", material, "Desk", settings={"database_url": url},
+                             user_material=me)
+    assert not (tmp_path / "ws").exists()
+    with pg_server.connect(url) as dba:
+        assert inspect(dba).get_table_names() == []
+        assert "testimonia_workspace" not in inspect(dba).get_schema_names()
+    with Workspace.create(tmp_path / "ws", material, "Desk", settings={"database_url": url},
+                          user_material=me) as ws:
+        assert verify_workspace(ws).ok
