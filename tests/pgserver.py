@@ -18,7 +18,8 @@ from testimonia.service.workspace import Workspace
 
 
 class PgServer:
-    """Databases for the tests' workspaces on a PostgreSQL server (see the docstring)."""
+    """Databases for the tests' workspaces on a PostgreSQL server: a private cluster it
+    starts (setting "postgresql") or a running server (setting: its admin URL)."""
 
     CLUSTER = Path(__file__).parents[1] / ".ci" / "pg-cluster"
 

@@ -141,6 +141,7 @@ CLEAN_FAILURES = ("Error: Nothing of this change was kept:", "Error: The databas
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only("the size limit is on the SQLite file and its write-ahead log")
 def test_a_database_that_cannot_grow_fails_cleanly_and_recovers(
         pristine: tuple[Path, Path], tmp_path: Path, figures: Counter[str]) -> None:
     """Limits from one page to past the database's size: the write-ahead log (and the
