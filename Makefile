@@ -92,8 +92,19 @@ demo: install
 check: install
 	.ci/static-checks
 
+# The suite runs on the embedded SQLite store, then again on PostgreSQL (each workspace in
+# a fresh database of a private cluster on a unix socket, docs/deployment.md) when the
+# server binaries are installed (Debian's postgresql package: .ci/run installs it).
+# Without them the PostgreSQL run is skipped, with a line saying so; the SQLite run
+# alone decides the exit status then.
 test: check
 	$(BIN)/python -m pytest -q
+	@if .ci/pg-cluster check; then \
+		echo "The suite again, on PostgreSQL:"; \
+		TESTIMONIA_TEST_DATABASE=postgresql $(BIN)/python -m pytest -q; \
+	else \
+		echo "PostgreSQL run skipped: no server binaries (apt-get install postgresql, or PG_BIN=...)."; \
+	fi
 
 lock:
 	uv pip compile pyproject.toml requirements-build.in --extra test --extra ftm --extra postgres --extra ray --generate-hashes \

@@ -1,4 +1,13 @@
-"""Small named fixtures shared by the whole suite."""
+"""Small named fixtures shared by the whole suite.
+
+The same tests run on both stores. By default every workspace a test makes is the
+embedded SQLite one; with TESTIMONIA_TEST_DATABASE=postgresql, each is made in a fresh
+database of a private PostgreSQL cluster that the session starts (.ci/pg-cluster, in a
+temporary folder, on a unix socket) and stops; TESTIMONIA_TEST_DATABASE=postgresql://…
+(an admin URL, e.g. .../postgres) uses a server already running instead. A database is
+dropped when the test that made it ends (a session fixture's, when the session ends).
+Tests that are about the SQLite file itself are marked `sqlite_only` and skipped there.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +15,48 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from tests.pgserver import SERVER, TEST_DATABASE, PgServer
 
 from testimonia.config import load_config
 from testimonia.crypto.keys import KeyMaterial, write_key_file
 from testimonia.service.workspace import Workspace
+
+
+@pytest.fixture
+def pg_server() -> PgServer:
+    """The test server, for tests of PostgreSQL itself (skipped on SQLite)."""
+    if SERVER is None:
+        pytest.skip("PostgreSQL only: run with TESTIMONIA_TEST_DATABASE=postgresql")
+    return SERVER
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    """The databases a test made are dropped when it ends (not those of wider fixtures,
+    which were made before it started)."""
+    keep = len(SERVER.made) if SERVER is not None else 0
+    yield
+    if SERVER is not None:
+        SERVER.drop(keep)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if SERVER is not None:
+        SERVER.stop()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVER is None:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else "about the SQLite file itself"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"testimonia store: {'PostgreSQL (' + TEST_DATABASE + ')' if SERVER else 'SQLite'}"
 
 
 def user_key_path(ws_root: Path, name: str) -> Path:

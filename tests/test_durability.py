@@ -93,6 +93,8 @@ def test_a_tail_removed_is_named_and_never_sealed_again(ws: Workspace, testimony
     assert expected in [str(p) for p in verify_workspace(ws).problems]  # still named
 
 
+@pytest.mark.sqlite_only("a read-only copy is read from a private copy of its SQLite file; a "
+                         "server's database has none (docs/deployment.md)")
 def test_a_read_only_copy_is_verified_without_writing(ws: Workspace, testimony_dir: Path, tmp_path: Path,
                                                       material: KeyMaterial, me: KeyMaterial,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
@@ -127,6 +129,6 @@ def test_the_detected_encoding_is_recorded_in_custody(ws: Workspace, tmp_path: P
     (tmp_path / "cp1251.txt").write_bytes("Нас тримали в підвалі школи в Ізюмі.".encode("cp1251"))
     ingest_paths(ws, [tmp_path / "cp1251.txt"], IngestOptions())
     with ws.engine.connect() as conn:
-        details = conn.execute(text("SELECT details FROM custody_events WHERE action = "
+        details = conn.execute(text("SELECT CAST(details AS TEXT) FROM custody_events WHERE action = "
                                     "'text_extracted'")).scalar_one()
     assert '"encoding": "cp1251"' in details and "Windows-1251" in details

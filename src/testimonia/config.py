@@ -62,6 +62,11 @@ SETTINGS: tuple[Setting, ...] = (
             "hand) an allegation needs to be called corroborated.", kind=int),
     Setting("k_anonymity", lambda: 5, "Smallest group of witnesses sharing the same "
             "quasi-identifiers that an export may publish (k-anonymity).", kind=int),
+    Setting("database_url", lambda: "", "Where the database is: empty for the encrypted SQLite "
+            "file in the workspace (one laptop); postgresql://USER@HOST/DATABASE for a database "
+            "of its own on a PostgreSQL server (a newsroom server, docs/deployment.md). A "
+            "password comes from ~/.pgpass, PGPASSWORD or this setting's environment variable, "
+            "never from the file."),
     Setting("map_tiles", lambda: "", "Off by default: the web map draws the boundaries it "
             "ships. An https tile address with {z}, {x} and {y} (a tile server you run: each "
             "tile asked tells it where you look) adds a tile layer under them."),
@@ -87,6 +92,8 @@ class Config:
         for s in SETTINGS:
             value = self.values.get(s.name)
             text = ("(set, hidden)" if value else "(not set)") if s.secret else str(value)
+            if s.name == "database_url":
+                text = redact_password(text)
             rows.append((s.name, text, self.origins[s.name], s.help))
         return rows
 
@@ -115,7 +122,25 @@ def read_config_file(path: Path) -> dict[str, Any]:
             allowed = ", ".join(s.name for s in SETTINGS if s.in_file)
             raise ConfigError(f"{path}: unknown or file-forbidden setting '{key}'.",
                               fix=f"Settings allowed in the file: {allowed}.")
+    refuse_password(str(data.get("database_url", "")), str(path))
     return data
+
+
+_PASSWORD = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://[^/@:?#]*):([^/@?#]*)@")
+
+
+def redact_password(url: str) -> str:
+    """A database URL with its password, if any, replaced by ***."""
+    return _PASSWORD.sub(r"\1:***@", url)
+
+
+def refuse_password(url: str, where: str) -> None:
+    """A database URL written to a file (or given to be written) carries no password."""
+    if _PASSWORD.match(url):
+        raise ConfigError(f"{where}: database_url {redact_password(url)!r} holds a password, "
+                          "which would be written in clear beside the data.",
+                          fix="Remove it from the URL and put it in ~/.pgpass (or PGPASSWORD, "
+                          "or TESTIMONIA_DATABASE_URL in the environment).")
 
 
 def write_config_file(path: Path, values: Mapping[str, Any]) -> None:

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from tests.pgserver import copy_workspaces
 from typer.core import TyperGroup
 from typer.main import get_command
 from typer.testing import CliRunner, Result
@@ -299,7 +299,7 @@ class Case:
 @pytest.fixture
 def case(template: Template, tmp_path: Path) -> Case:
     workspace = tmp_path / "ws"
-    shutil.copytree(template.workspace, workspace)
+    copy_workspaces(template.workspace, workspace)
     return Case(template, workspace, tmp_path)
 
 

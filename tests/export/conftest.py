@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.pgserver import copy_workspaces
 
 from testimonia.crypto.keys import KeyMaterial
 from testimonia.model import Identity
@@ -33,6 +33,6 @@ def sample(built: tuple[Path, Path], tmp_path: Path, sample_user: Any) -> Iterat
     """A private copy of the built sample, so that a test may change it."""
     root, key = built
     copy = tmp_path / "ws"
-    shutil.copytree(root, copy)
+    copy_workspaces(root, copy)
     with Workspace.open(copy, KeyMaterial(key_file=key), user_material=sample_user(key)) as ws:
         yield ws

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.pgserver import copy_workspaces
 from typer.testing import CliRunner
 
 from testimonia.cli.main import app
@@ -44,7 +45,7 @@ def bag(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory, samp
     """The legal bundle of a copy of the reviewed sample, made once for the module."""
     root, key = built
     base = tmp_path_factory.mktemp("bundle")
-    shutil.copytree(root, base / "ws")
+    copy_workspaces(root, base / "ws")
     with Workspace.open(base / "ws", KeyMaterial(key_file=key), user_material=sample_user(key)) as ws:
         export(ws, base / "bag", format="bundle", audience="legal")
     return base / "bag"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
+from tests.pgserver import copy_workspaces
 from typer.testing import CliRunner
 
 from testimonia.cli.main import app
@@ -310,7 +310,7 @@ def reports(built: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory,
     from testimonia.crypto.keys import KeyMaterial
     root, key = built
     base = tmp_path_factory.mktemp("reports")
-    shutil.copytree(root, base / "ws")
+    copy_workspaces(root, base / "ws")
     folders = {}
     with Workspace.open(base / "ws", KeyMaterial(key_file=key), user_material=sample_user(key)) as ws:
         for name in POLICIES:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from testimonia.crypto.keys import KeyMaterial
 from testimonia.errors import NotFound, PermissionDenied
@@ -58,7 +58,7 @@ def _all_bytes(ws: Workspace) -> str:
     """Every row of every table (decrypted with the workspace key) and every original
     opened with the workspace seal: what a partner holding the workspace key can read."""
     with ws.engine.connect() as conn:
-        tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
+        tables = inspect(conn).get_table_names()
         rows = [repr(r) for t in tables for r in conn.execute(text(f'SELECT * FROM "{t}"'))]
         ids = [r[0] for r in conn.execute(text("SELECT id FROM documents"))]
     originals = [repr(ws.read_original(i, None)) for i in ids]

@@ -49,7 +49,8 @@ def test_workspace_rotation_moves_everything(filled: Workspace, material: KeyMat
     assert unlock_keyring(filled.paths.keyring, material).retired == ()
     assert _texts(filled) == before and verify_workspace(filled).ok
     with pytest.raises(WorkspaceLocked):  # the database no longer opens with the old key
-        with open_engine("", path=filled.paths.database, keys=[old.database_key]).connect() as conn:
+        url = filled.config["database_url"]  # on PostgreSQL: no longer bound to the old key
+        with open_engine(url, path=filled.paths.database, keys=[old.database_key]).connect() as conn:
             conn.execute(text("SELECT 1"))
     filled.close()
     with Workspace.open(filled.paths.root, material, user_material=me) as reopened:

@@ -10,6 +10,7 @@ its database edits (each is named by verify).
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Callable
 from pathlib import Path
 
@@ -156,8 +157,9 @@ def test_verify_names_a_demoted_admin_and_a_removed_share(two_orgs: Workspace) -
 
 
 def test_verify_names_an_overwritten_vault_entry_and_profile(two_orgs: Workspace) -> None:
-    _sql(two_orgs, "UPDATE vault_entries SET ciphertext = randomblob(80)",
-         "UPDATE sources SET profile = '{\"age_band\": \"70+\"}' WHERE pseudonym = 'Olena'")
+    _sql(two_orgs, "UPDATE vault_entries SET ciphertext = :noise",
+         "UPDATE sources SET profile = '{\"age_band\": \"70+\"}' WHERE pseudonym = 'Olena'",
+         noise=random.Random(80).randbytes(80))
     assert _problems(two_orgs) == [
         "vault entry of Olena: is not the one its organisation signed (overwritten outside Testimonia)",
         "source Olena: its profile is not the one its organisation signed (changed outside Testimonia)"]

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from testimonia.crypto.keys import KeyMaterial
 from testimonia.errors import IntegrityError, NotFound, PermissionDenied
@@ -70,7 +70,7 @@ def test_only_admins_read_and_analysts_write_blind(vaulted: Workspace, material:
 
 def test_values_are_absent_from_the_decrypted_database(vaulted: Workspace) -> None:
     with vaulted.engine.connect() as conn:
-        tables = [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))]
+        tables = inspect(conn).get_table_names()
         rows = [repr(r) for t in tables for r in conn.execute(text(f'SELECT * FROM "{t}"'))]
     assert rows and not any("Vigadan" in r or "olena@" in r or "Вигадана" in r for r in rows)
 

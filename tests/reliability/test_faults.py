@@ -14,7 +14,6 @@ from __future__ import annotations
 import errno
 import os
 import resource
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from battery import (
     stray_originals,
     write_testimonies,
 )
+from tests.pgserver import copy_workspaces
 
 from testimonia import fsutil
 from testimonia.errors import StorageFailure
@@ -74,7 +74,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def fresh_copy(pristine: Path, where: Path) -> Investigation:
-    shutil.copytree(pristine, where)
+    copy_workspaces(pristine, where)
     return Investigation(where / "ws", where / "workspace.key")
 
 
@@ -141,6 +141,7 @@ CLEAN_FAILURES = ("Error: Nothing of this change was kept:", "Error: The databas
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only("the size limit is on the SQLite file and its write-ahead log")
 def test_a_database_that_cannot_grow_fails_cleanly_and_recovers(
         pristine: tuple[Path, Path], tmp_path: Path, figures: Counter[str]) -> None:
     """Limits from one page to past the database's size: the write-ahead log (and the

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.pgserver import copy_workspaces
 
 from testimonia.analysis.edits import parse_plan
 from testimonia.crypto.keys import KeyMaterial, write_key_file
@@ -242,7 +242,7 @@ GUARDED = [(name, role) for name, call in CALLS.items() if call is not None
 
 @pytest.fixture
 def copy(template: Template, tmp_path: Path) -> Path:
-    shutil.copytree(template.root / "ws", tmp_path / "ws")
+    copy_workspaces(template.root / "ws", tmp_path / "ws")
     return tmp_path / "ws"
 
 

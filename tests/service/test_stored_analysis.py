@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from testimonia.service import analysis as analysis_service
 from testimonia.service.analysis import current_analysis
@@ -33,9 +33,10 @@ def _generation(ws: Workspace) -> int:
 
 def test_every_table_is_classified_and_every_input_moves_the_generation(ws: Workspace) -> None:
     with ws.engine.connect() as conn:
-        tables = {r[0] for r in conn.execute(text(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"))}
+        tables = set(inspect(conn).get_table_names())
         triggers = {(r[0], r[1]) for r in conn.execute(text(
+            "SELECT event_object_table, trigger_name FROM information_schema.triggers"
+            if conn.dialect.name == "postgresql" else
             "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'"))}
     tables -= {"alembic_version"}
     assert tables == set(ANALYSIS_INPUTS) | set(NOT_ANALYSIS_INPUTS), (

@@ -6,7 +6,6 @@ extracted; and an app over a fresh copy of it per test."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from tests.pgserver import copy_workspaces
 
 from testimonia.crypto.keys import KeyMaterial, write_key_file
 from testimonia.model import Role
@@ -132,7 +132,7 @@ def post_signin(http: TestClient, name: str, passphrase: str = "", key_text: str
 
 @pytest.fixture
 def web(template: Template, tmp_path: Path) -> Iterator[Web]:
-    shutil.copytree(template.root / "ws", tmp_path / "ws")
+    copy_workspaces(template.root / "ws", tmp_path / "ws")
     clock = Clock()
     sessions = SessionStore(clock=clock)
     with Workspace.open(tmp_path / "ws", template.key) as ws:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import threading
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Page, sync_playwright
+from tests.pgserver import copy_workspaces
 from tests.web.conftest import XSS_FILE, Template, key_path
 
 from testimonia.crypto.keys import KeyMaterial
@@ -56,7 +56,7 @@ def serving(root: Path, key: KeyMaterial) -> Iterator[str]:
 
 @pytest.fixture
 def server(template: Template, tmp_path: Path) -> Iterator[str]:
-    shutil.copytree(template.root / "ws", tmp_path / "ws")
+    copy_workspaces(template.root / "ws", tmp_path / "ws")
     with serving(tmp_path / "ws", template.key) as url:
         yield url
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from testimonia.cli.common import WorkspaceOption, err, key_material, opened, out, progress_bar, user_material
-from testimonia.config import load_config, resolve_root
+from testimonia.config import load_config, redact_password, resolve_root
 
 
 def register(app: typer.Typer) -> None:
@@ -25,14 +25,22 @@ def register(app: typer.Typer) -> None:
 def init(
     path: Annotated[Path, typer.Argument(help="New or empty folder for the investigation.")],
     org: Annotated[str, typer.Option("--org", help="Your organisation: it owns what you add.")] = "My organisation",
+    db: Annotated[str | None, typer.Option(
+        "--db", help="A PostgreSQL database of its own for the workspace (a newsroom server): "
+        "postgresql://USER@HOST/DATABASE, empty, made with --encoding=UTF8 --locale=C; "
+        "written to testimonia.toml as database_url (docs/deployment.md). Default: the "
+        "encrypted SQLite file in the folder.")] = None,
 ) -> None:
     """Create an encrypted investigation workspace; you (TESTIMONIA_ACTOR) become the first
     admin of your organisation, with your own credential (TESTIMONIA_USER_KEY_FILE or
     TESTIMONIA_USER_PASSPHRASE, else a prompt), which must differ from the workspace key."""
     from testimonia.service.workspace import Workspace
-    ws = Workspace.create(path, key_material(new=True), org, user_material=user_material(new=True))
+    settings = {"database_url": db} if db else None
+    ws = Workspace.create(path, key_material(new=True), org, user_material=user_material(new=True),
+                          settings=settings)
     ws.close()
-    out.print(f"Created workspace {ws.paths.root} for {org} (key id {ws.keys.key_id}); "
+    where = f" in the database {redact_password(db)}" if db else ""
+    out.print(f"Created workspace {ws.paths.root}{where} for {org} (key id {ws.keys.key_id}); "
               f"{ws.actor} is its admin.")
     out.print("Keep the workspace key and your own credential safe and apart from it: without "
               "them the data cannot be recovered.")

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from testimonia.config import CONFIG_FILE, Config, load_config, write_config_file
+from testimonia.config import CONFIG_FILE, Config, load_config, refuse_password, write_config_file
 from testimonia.crypto import credentials, sealed
 from testimonia.crypto.credentials import UserKeys
 from testimonia.crypto.keys import KeyMaterial, WorkspaceKeys, create_keyring, is_empty, unlock_keyring
@@ -42,7 +42,7 @@ from testimonia.service import doccrypt, orgkeys
 from testimonia.service.actor import Actor, authenticate
 from testimonia.service.policy import Scope, User, scope_of
 from testimonia.store import analyses, chain, logs, protection, records
-from testimonia.store.engine import migrate, needs_migration, open_engine, storage_failure
+from testimonia.store.engine import migrate, needs_migration, open_engine, release_new, storage_failure
 from testimonia.store.heads import Head, HeadFile, HeadState, entry_head
 from testimonia.store.lock import Waiting, WorkspaceLock
 from testimonia.store.originals import Originals
@@ -100,7 +100,7 @@ class Workspace:
 
     def __init__(self, paths: Paths, keys: WorkspaceKeys, config: Config, material: KeyMaterial,
                  user_material: KeyMaterial | None = None, *, snapshot: Path | None = None,
-                 lock: WorkspaceLock | None = None) -> None:
+                 lock: WorkspaceLock | None = None, new: bool = False) -> None:
         self.paths = paths
         self.keys = keys
         self.config = config
@@ -111,7 +111,7 @@ class Workspace:
         self.originals = Originals(paths.originals, lambda: self.keys, paths.tmp)
         self.heads = {name: HeadFile(name, paths.head_of(name), self._seal, self._unseal, paths.tmp)
                       for name in LOGS}
-        self.engine: Engine = self._open_engine()
+        self.engine: Engine = self._open_engine(new=new)
         self._org_keys: dict[int, dict[str, bytes]] = {}
         self.acting = Actor(self.actor)
         self.shared = False  # a signed-in user's view of a workspace another object opened
@@ -129,14 +129,16 @@ class Workspace:
         _refuse_key_inside(root, material)
         user_material = user_material or KeyMaterial()
         _refuse_shared_credential(material, user_material)
+        refuse_password(str((settings or {}).get("database_url", "")), "testimonia init")
         root.mkdir(parents=True, exist_ok=True)
+        workspace: Workspace | None = None
         try:
             paths = Paths(root)
             for folder in (paths.originals, paths.tmp):
                 folder.mkdir(mode=0o700)
             write_config_file(paths.config, dict(settings or {}))
             keys = create_keyring(paths.keyring, material)
-            workspace = cls(paths, keys, load_config(root), material, user_material)
+            workspace = cls(paths, keys, load_config(root), material, user_material, new=True)
             migrate(workspace.engine)
             user_keys, slots = credentials.new_user_keys(user_material)
             with workspace.engine.begin() as conn:
@@ -154,6 +156,9 @@ class Workspace:
                 workspace.audit(conn, "organization_added", org.name, {"org_key": key_id,
                                                                       **_org_public(conn, key_id)})
         except BaseException:
+            if workspace is not None:  # a server database bound by this attempt: empty it again
+                release_new(workspace.engine)
+                workspace.close()
             shutil.rmtree(root, ignore_errors=True)
             raise
         return workspace
@@ -174,14 +179,20 @@ class Workspace:
         _refuse_key_inside(root, material)
         keyring = paths.keyring.read_bytes()
         keys = unlock_keyring(paths.keyring, material)
-        if not paths.database.is_file():
+        config = load_config(root, flags)
+        server = bool(config["database_url"])
+        if not server and not paths.database.is_file():
             raise IntegrityError(f"The database {paths.database} is missing.",
                                  fix="Restore the workspace from a backup.")
-        config = load_config(root, flags)
         lock = WorkspaceLock(paths.lock, float(config["lock_timeout"]), on_wait)
         try:
             alone = lock.try_exclusive()
         except OSError:  # read-only media: no lock file can be opened for writing
+            if server:
+                raise ReadOnlyWorkspace(
+                    f"The workspace folder {root} is read-only; its database is on a server.",
+                    fix="Run Testimonia where the folder is writable (it holds the lock file "
+                    "that key rotation and upgrades need).") from None
             return cls._open_snapshot(paths, keys, config, material, user_material)
         try:
             if not alone:
@@ -194,6 +205,12 @@ class Workspace:
         workspace = cls(paths, keys, config, material, user_material, lock=lock)
         try:
             behind = needs_migration(workspace.engine)
+            if read_only and behind and server:
+                raise ReadOnlyWorkspace(
+                    f"The database of {root} was written by an older version; a command that only "
+                    "reads does not upgrade a server's database.",
+                    fix="Run any other command once (e.g. `testimonia documents`): it upgrades the "
+                    "database; then this one again.")
             if read_only and behind:
                 workspace.close()
                 return cls._open_snapshot(paths, keys, config, material, user_material)
@@ -252,10 +269,12 @@ class Workspace:
         self.engine.dispose()
         self.engine = self._open_engine()
 
-    def _open_engine(self) -> Engine:
-        """The database opens with the current key, else a retired one (unfinished rotation)."""
+    def _open_engine(self, new: bool = False) -> Engine:
+        """The database opens with the current key, else a retired one (unfinished rotation);
+        a server's database (`database_url`) is checked to be this workspace's with them."""
         database = self.snapshot / DATABASE_FILE if self.snapshot else self.paths.database
-        return open_engine("", path=database,
+        url = "" if self.snapshot else str(self.config["database_url"])
+        return open_engine(url, path=database, new=new,
                            keys=[k.database_key for k in (self.keys, *self.keys.retired)])
 
     def __enter__(self) -> Workspace:

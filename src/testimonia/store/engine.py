@@ -1,9 +1,11 @@
-"""Opening the database: SQLCipher (encrypted SQLite) by default, migrated on open.
+"""Opening the database: SQLCipher (encrypted SQLite) by default, PostgreSQL for a
+newsroom server (store/postgres.py, `database_url`); migrated on open.
 
-Every connection is unlocked with the workspace's raw database key, then set to WAL
-with synchronous=FULL (durable on power loss), foreign keys on, secure_delete on, and
-temporary tables in memory (no temp files on disk). Writes take the lock at BEGIN
-(BEGIN IMMEDIATE) so two processes never interleave the custody chain.
+Every SQLite connection is unlocked with the workspace's raw database key, then set to
+WAL with synchronous=FULL (durable on power loss), foreign keys on, secure_delete on,
+and temporary tables in memory (no temp files on disk). Writes take the lock at BEGIN
+(BEGIN IMMEDIATE; an advisory lock on PostgreSQL) so two processes never interleave
+the custody chain.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
-from testimonia.errors import ConfigError, StorageFailure, TestimoniaError, WorkspaceBusy, WorkspaceLocked
+from testimonia.errors import StorageFailure, TestimoniaError, WorkspaceBusy, WorkspaceLocked
+from testimonia.store import postgres
 
 PRAGMAS = (
     "PRAGMA foreign_keys = ON",
@@ -32,13 +35,12 @@ PRAGMAS = (
 )
 
 
-def open_engine(url: str, *, path: Path, keys: list[bytes]) -> Engine:
-    """An engine for the workspace database; only the embedded SQLCipher store for now.
-    `keys`: the current database key first, then retired ones (an unfinished rotation)."""
+def open_engine(url: str, *, path: Path, keys: list[bytes], new: bool = False) -> Engine:
+    """An engine for the workspace database: the SQLCipher file at `path`, or the
+    PostgreSQL database at `url` when one is given (`new`: a workspace being created binds
+    it). `keys`: the current database key first, then retired ones (an unfinished rotation)."""
     if url:
-        raise ConfigError(
-            f"database_url {url!r} is not supported yet: only the embedded, encrypted "
-            "SQLite store is.", fix="Remove database_url from testimonia.toml.")
+        return postgres.open_postgres(url, keys, new=new)
     engine = create_engine("sqlite://", creator=lambda: _connect(path, keys),
                            module=sqlcipher3, poolclass=NullPool)
     event.listen(engine, "begin", _begin_immediate)
@@ -98,12 +100,28 @@ def _begin_immediate(connection: Any) -> None:
 
 def snapshot(engine: Engine) -> Connection:
     """A connection whose reads all see the database as it was at the first one."""
-    return engine.connect().execution_options(snapshot=True)
+    options = postgres.snapshot_options() if is_postgres(engine) else {}
+    return engine.connect().execution_options(snapshot=True, **options)
+
+
+def release_new(engine: Engine) -> None:
+    """Undo what creating a workspace put in its database, when the creation failed: a
+    server's database is left empty again (the SQLite file goes with the folder)."""
+    if is_postgres(engine):
+        postgres.release(engine)
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
 
 
 def rekey(engine: Engine, key: bytes) -> None:
     """Re-encrypt the whole database under `key` (SQLCipher rewrites every page in one
-    transaction)."""
+    transaction); on PostgreSQL, bind the database to the new key (no file to rewrite:
+    testimony is sealed column by column with keys a rotation of this one does not touch)."""
+    if is_postgres(engine):
+        postgres.rebind(engine, key)
+        return
     connection = engine.raw_connection()
     try:
         connection.driver_connection.execute(f"PRAGMA rekey = \"x'{key.hex()}'\"")  # type: ignore[union-attr]
@@ -116,6 +134,15 @@ def storage_failure(exc: BaseException) -> TestimoniaError:
     error) or a lock another command held too long; nothing of the change was kept."""
     detail = getattr(exc, "orig", None) or exc  # the database's own error, without SQLAlchemy's
     text = str(detail).lower()
+    sqlstate = getattr(detail, "sqlstate", None)  # PostgreSQL's error code (psycopg)
+    if sqlstate in ("55P03", "40P01", "40001"):  # lock timeout, deadlock, serialisation
+        return WorkspaceBusy("The database stayed locked by another command.",
+                             fix="Nothing of this change was kept; run the command again.")
+    if sqlstate is not None or type(detail).__module__.startswith("psycopg"):
+        said = (str(detail).strip().splitlines() or [sqlstate or type(detail).__name__])[0]
+        return StorageFailure(f"Nothing of this change was kept: the database server refused it ({said}).",
+                              fix="Check the server (its disk, its log, that it runs), then run "
+                              "the same command again; everything committed before is intact.")
     if "locked" in text or "busy" in text:
         return WorkspaceBusy("The database stayed locked by another command.",
                              fix="Nothing of this change was kept; run the command again.")

@@ -59,7 +59,7 @@ def pending(conn: Connection, version: str) -> Iterator[Pending]:
                         extractions.c.pipeline_version != version,
                         extractions.c.text_sha256 != document_texts.c.text_sha256))
              .order_by(documents.c.id))
-    for row in conn.execution_options(yield_per=50).execute(query):
+    for row in conn.execute(query, execution_options={"yield_per": 50}):
         yield Pending(row.id, bytes(row.sealed), row.text_sha256, row.language, row.metadata)
 
 
@@ -107,7 +107,7 @@ def sealed_claims(conn: Connection, only: str | None = None) -> Iterator[SealedR
              .order_by(documents.c.file_name, claims.c.id))
     if only is not None:
         query = query.where(claims.c.document_id == only)
-    for row in conn.execution_options(yield_per=500).execute(query):
+    for row in conn.execute(query, execution_options={"yield_per": 500}):
         yield SealedRow(row.id, row.document_id, bytes(row.sealed), kind=row.act,
                         file_name=row.file_name, source=row.pseudonym, source_kind=row.kind,
                         origin=row.origin)

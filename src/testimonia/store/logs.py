@@ -27,7 +27,7 @@ def iter_entries(conn: Connection, table: Table, subject: str | None = None) -> 
     query = select(table).order_by(table.c.seq)
     if subject is not None:
         query = query.where(_subject(table) == subject)
-    for row in conn.execution_options(yield_per=1000).execute(query):
+    for row in conn.execute(query, execution_options={"yield_per": 1000}):
         yield _entry(table, row)
 
 

@@ -159,7 +159,7 @@ def list_documents(conn: Connection) -> list[Document]:
 
 def iter_documents(conn: Connection) -> Iterator[Document]:
     """All documents, streamed (memory stays flat however many there are)."""
-    for row in conn.execution_options(yield_per=500).execute(_document_query().order_by(documents.c.id)):
+    for row in conn.execute(_document_query().order_by(documents.c.id), execution_options={"yield_per": 500}):
         yield _document(row)
 
 
