@@ -63,7 +63,7 @@ from testimonia.text.lemmas import lemmas
 from testimonia.text.textfold import fold, tokens
 
 __all__ = ["COUNT_CAP", "FACETS", "INDEX_DIR", "FacetCount", "Hit", "Item", "Piece", "SearchIndex",
-           "SearchResults", "index_path", "search", "snippet_words", "snippets", "update_index"]
+           "SearchResults", "forget_indexes", "index_path", "search", "snippet_words", "snippets", "update_index"]
 
 FACETS = ("language", "source_kind", "site", "method", "period", "perpetrator", "review_state", "organization")
 LIMIT = 50
@@ -217,6 +217,13 @@ def search(ws: Workspace, query: str, filters: Mapping[str, Sequence[str]] | Non
 def update_index(ws: Workspace) -> None:
     """Bring the organisation's index up to date now (as the next search would)."""
     _index(ws)
+
+
+def forget_indexes() -> None:
+    """Let go of every index this process holds open (each closes once no search still
+    reads it); the next search opens its file again."""
+    with _open_lock:
+        _open.clear()
 
 
 def index_path(ws: Workspace, organization_id: int) -> Path:

@@ -207,6 +207,11 @@ class IndexFile:
         except FileNotFoundError:
             return True
 
+    def integrity(self) -> str:
+        """SQLite's integrity check of the file: "ok", or what is wrong."""
+        with self._lock:
+            return "; ".join(str(r[0]) for r in self._db.execute("PRAGMA integrity_check"))
+
     def generation(self) -> int:
         """The workspace input generation the index was last brought up to."""
         with self._lock, self._reading():
