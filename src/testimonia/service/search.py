@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Connection, func, select
 
 from testimonia.analysis.edits import claim_ref
-from testimonia.errors import InvalidValue
+from testimonia.errors import InvalidValue, ReadOnlyWorkspace
 from testimonia.model import Document
 from testimonia.service import doccrypt
 from testimonia.service.policy import requires
@@ -245,6 +245,10 @@ def _index(ws: Workspace, damaged: bool = False) -> SearchIndex:
     index = None if damaged else _opened(path, key)
     if index is not None and index.generation() == generation:
         return SearchIndex(index)
+    if ws.read_only:
+        raise ReadOnlyWorkspace(f"The search index of {user.organization} is not up to date, and the "
+                                f"workspace {ws.paths.root} is on read-only media.",
+                                fix="Copy the workspace to a writable disk to search it.")
     with _open_lock:
         writing = _writing.setdefault(path, threading.Lock())
     with writing:
@@ -307,8 +311,9 @@ def _refresh(ws: Workspace, path: Path, key: bytes, index: IndexFile | None) -> 
             build(path, key, generation, entries)
         else:
             index.update(generation, removed, entries)
-    with ws.transaction() as conn:
-        ws.audit(conn, "search_index", None, {**tally, "removed": len(removed)})
+    if index is None or tally["documents"] or removed:  # nothing opened, nothing to audit
+        with ws.transaction() as conn:
+            ws.audit(conn, "search_index", None, {**tally, "removed": len(removed)})
 
 
 def _stamps(ws: Workspace, conn: Connection) -> dict[str, tuple[str, Document]]:

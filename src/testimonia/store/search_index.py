@@ -60,16 +60,17 @@ _TABLES = (
     "CREATE TABLE items (item INTEGER PRIMARY KEY, doc INTEGER NOT NULL, kind TEXT NOT NULL, "
     "claim_id INTEGER, title TEXT NOT NULL, text TEXT NOT NULL)",
     "CREATE INDEX items_by_doc ON items (doc)",
-    # Contentless: the text is kept once, in items; the index holds only the words.
-    "CREATE VIRTUAL TABLE words USING fts5(body, lemmas, content='', contentless_delete=1, "
+    # Contentless: the text is kept once, in items; the index holds only the words: of
+    # the text, of its lemmas, and its facet values as words of their own ("v17"), so
+    # that words and facets are one FTS5 query, intersected the way FTS5 intersects
+    # words (the shorter list leads, the longer is skipped through).
+    "CREATE VIRTUAL TABLE words USING fts5(body, lemmas, tags, content='', contentless_delete=1, "
     "detail=column, tokenize='unicode61 remove_diacritics 2')",
-    # Facet values, numbered, with how many items have each; and which item has which.
+    # Facet values, numbered, with how many items have each.
     "CREATE TABLE vals (value INTEGER PRIMARY KEY, facet TEXT NOT NULL, name TEXT NOT NULL, "
     "n INTEGER NOT NULL, UNIQUE (facet, name))",
-    "CREATE TABLE tags (value INTEGER NOT NULL, item INTEGER NOT NULL, "
-    "PRIMARY KEY (value, item)) WITHOUT ROWID",
-    # Each item's values again, as one row of numbers ("3 17 256"): counting the values of
-    # a few thousand items reads a few thousand short rows.
+    # Each item's values as one row of numbers ("3 17 256"): counting the values of a few
+    # thousand items reads a few thousand short rows.
     "CREATE TABLE packs (item INTEGER PRIMARY KEY, vals TEXT NOT NULL)",
 )
 
@@ -186,7 +187,6 @@ class IndexFile:
         self._lock = threading.Lock()
         self._names: dict[str, tuple[str, str]] = {}  # facet value number -> (facet, value)
         self._numbers: dict[tuple[str, str], int] = {}
-        self._sizes: dict[int, int] = {}  # facet value number -> how many items have it
         self._names_at: int | None = None
         try:
             meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
@@ -275,54 +275,38 @@ class IndexFile:
         version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
         stamp = hash((version, self._db.total_changes))
         if self._names_at != stamp:
-            rows = self._db.execute("SELECT value, facet, name, n FROM vals").fetchall()
-            self._names = {str(v): (f, n) for v, f, n, _ in rows}
-            self._numbers = {(f, n): int(v) for v, f, n, _ in rows}
-            self._sizes = {int(v): int(count) for v, _, _, count in rows}
+            rows = self._db.execute("SELECT value, facet, name FROM vals WHERE n > 0").fetchall()
+            self._names = {str(v): (f, n) for v, f, n in rows}
+            self._numbers = {(f, n): int(v) for v, f, n in rows}
             self._names_at = stamp
 
     def _chosen(self, filters: Mapping[str, Sequence[str]]) -> list[list[int]] | None:
-        """Each filtered facet's chosen values as numbers, the rarest facet first; None
-        when a facet has none of them on any item."""
+        """Each filtered facet's chosen values as numbers; None when a facet has none of
+        them on any item."""
         chosen = []
         for facet, values in filters.items():
             found = [self._numbers[(facet, v)] for v in values if (facet, v) in self._numbers]
             if not found:
                 return None
             chosen.append(found)
-        return sorted(chosen, key=lambda values: sum(self._sizes.get(v, 0) for v in values))
+        return chosen
 
     def _matches(self, fts: str, chosen: list[list[int]]) -> list[int]:
         """The first COUNT_CAP + 1 matching item numbers, in index order. The SQL is fixed
-        text and `?` placeholders; the FTS query and every value are bound."""
-        params: list[Any] = []
-        if fts:
-            sql, column, rest = "SELECT rowid FROM words WHERE words MATCH ?", "words.rowid", chosen
-            params.append(fts)
-        elif chosen and len(chosen[0]) == 1:  # the rarest facet's items, in order
-            sql, column, rest = "SELECT t0.item FROM tags t0 WHERE t0.value = ?", "t0.item", chosen[1:]
-            params.extend(chosen[0])
-        else:  # an item with two values of a facet is one match: from the items, in order
-            sql, column, rest = "SELECT item FROM packs WHERE 1", "packs.item", chosen
-        for values in rest:
-            sql += (f" AND EXISTS (SELECT 1 FROM tags x WHERE x.value IN ({_marks(values)}) "
-                    f"AND x.item = {column})")
-            params.extend(values)
-        sql += f" ORDER BY {column} LIMIT ?"
-        params.append(COUNT_CAP + 1)
-        return [int(r[0]) for r in self._db.execute(sql, params)]
+        text and `?` placeholders; the FTS query is bound."""
+        expression = _expression(fts, chosen)
+        if not expression:
+            return [int(r[0]) for r in self._db.execute(
+                "SELECT item FROM packs ORDER BY item LIMIT ?", (COUNT_CAP + 1,))]
+        return [int(r[0]) for r in self._db.execute(
+            "SELECT rowid FROM words WHERE words MATCH ? ORDER BY rowid LIMIT ?", (expression, COUNT_CAP + 1))]
 
     def _best(self, fts: str, chosen: list[list[int]], sample: list[int], limit: int) -> list[int]:
-        """The sample's best `limit` by bm25 (the body's words weigh more than lemmas)."""
-        sql = "SELECT rowid FROM words WHERE words MATCH ? AND rowid <= ?"
-        params: list[Any] = [fts, sample[-1]]
-        for values in chosen:
-            sql += (f" AND EXISTS (SELECT 1 FROM tags x WHERE x.value IN ({_marks(values)}) "
-                    "AND x.item = words.rowid)")
-            params.extend(values)
-        sql += " ORDER BY bm25(words, 2.0, 1.0) LIMIT ?"
-        params.append(limit)
-        return [int(r[0]) for r in self._db.execute(sql, params)]
+        """The sample's best `limit` by bm25 (the text's words weigh more than lemmas,
+        facet values nothing)."""
+        return [int(r[0]) for r in self._db.execute(
+            "SELECT rowid FROM words WHERE words MATCH ? AND rowid <= ? "
+            "ORDER BY bm25(words, 2.0, 1.0, 0.0) LIMIT ?", (_expression(fts, chosen), sample[-1], limit))]
 
     def _packs(self, numbers: list[int]) -> dict[int, str]:
         return {int(item): vals for item, vals in self._db.execute(
@@ -364,8 +348,12 @@ class IndexFile:
         return found
 
 
-def _marks(values: Sequence[object]) -> str:
-    return ", ".join("?" * len(values))
+def _expression(fts: str, chosen: list[list[int]]) -> str:
+    """The words' FTS5 query AND, for each facet, one of its values (numbers: no text of
+    the caller's reaches the query here)."""
+    parts = [f"({fts})"] if fts else []
+    parts += ["(" + " OR ".join(f'tags : "v{int(v)}"' for v in values) + ")" for values in chosen]
+    return " AND ".join(parts)
 
 
 def _remove(db: Any, document_id: str) -> None:
@@ -375,10 +363,8 @@ def _remove(db: Any, document_id: str) -> None:
     doc = int(row[0])
     for item, vals in db.execute("SELECT p.item, p.vals FROM items i JOIN packs p ON p.item = i.item "
                                  "WHERE i.doc = ?", (doc,)).fetchall():
-        values = [(int(v), item) for v in vals.split()]
         db.execute("DELETE FROM words WHERE rowid = ?", (item,))
-        db.executemany("DELETE FROM tags WHERE value = ? AND item = ?", values)
-        db.executemany("UPDATE vals SET n = n - 1 WHERE value = ?", [(v,) for v, _ in values])
+        db.executemany("UPDATE vals SET n = n - 1 WHERE value = ?", [(int(v),) for v in vals.split()])
         db.execute("DELETE FROM packs WHERE item = ?", (item,))
     db.execute("DELETE FROM items WHERE doc = ?", (doc,))
     db.execute("DELETE FROM docs WHERE doc = ?", (doc,))
@@ -401,8 +387,6 @@ def _write(db: Any, entries: Iterable[Entry], replace: bool) -> tuple[int, int]:
             next_item += 1
             db.execute("INSERT INTO items VALUES (?, ?, ?, ?, ?, ?)",
                        (number, doc, item.kind, item.claim_id, item.title, item.text))
-            db.execute("INSERT INTO words (rowid, body, lemmas) VALUES (?, ?, ?)",
-                       (number, item.text, " ".join(lemmas_of(item.text, item.language))))
             numbers = []
             for facet, names in item.facets.items():
                 for name in dict.fromkeys(names):
@@ -413,7 +397,9 @@ def _write(db: Any, entries: Iterable[Entry], replace: bool) -> tuple[int, int]:
                         values[(facet, name)] = value
                     numbers.append(value)
                     added[value] = added.get(value, 0) + 1
-            db.executemany("INSERT INTO tags VALUES (?, ?)", [(v, number) for v in numbers])
+            db.execute("INSERT INTO words (rowid, body, lemmas, tags) VALUES (?, ?, ?, ?)",
+                       (number, item.text, " ".join(lemmas_of(item.text, item.language)),
+                        " ".join(f"v{v}" for v in numbers)))
             db.execute("INSERT INTO packs VALUES (?, ?)", (number, " ".join(map(str, numbers))))
             items += 1
         documents += 1
