@@ -32,8 +32,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from testimonia.service.search import snippet_words, snippets
-from testimonia.store.search_index import Entry, IndexFile, IndexLock, Item, build, fts_query
+from testimonia.service.search import SearchIndex
+from testimonia.store.search_index import Entry, IndexFile, IndexLock, Item, build
 
 LETTERS = {
     "en": ("bcdfghklmnprstvw", "aeiou"),
@@ -171,16 +171,15 @@ def main() -> None:
         generator.rng.seed(args.seed + 1)
         index = IndexFile(path, key)
         started = time.perf_counter()
-        index.search(fts_query(["a"]), {}, 50)
+        searching = SearchIndex(index)
+        searching.search("a")
         print(f"first search of the process (opens, reads facet names): "
               f"{(time.perf_counter() - started) * 1000:.0f} ms")
         times: dict[str, list[float]] = {}
         totals: dict[str, list[int]] = {}
         for kind, words, filters in generator.queries(args.queries):
             started = time.perf_counter()
-            folded = snippet_words(words)
-            found = index.search(fts_query(folded) if folded else "", filters, 50)
-            snippets(found.items, folded)
+            found = searching.search(words, filters)
             times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
             totals.setdefault(kind, []).append(found.total)
         print(f"{'queries':<14}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'median hits':>13}")

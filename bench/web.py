@@ -191,7 +191,7 @@ def measure(root: Path, repeat: int) -> dict[str, list[float]]:
     from fastapi.testclient import TestClient
 
     from testimonia.crypto.keys import KeyMaterial
-    from testimonia.service.search import forget_indexes
+    from testimonia.service.search import OPEN
     from testimonia.service.workspace import Workspace
     from testimonia.web.app import create_app
 
@@ -214,7 +214,7 @@ def measure(root: Path, repeat: int) -> dict[str, list[float]]:
         for n in range(repeat):
             query, facets = QUERIES[n % len(QUERIES)], FACETS[n % len(FACETS)]
             timed("search: a word or two, with facets", client, "/search", {"q": query, **facets})
-        forget_indexes()
+        OPEN.forget()
         timed("search: the index opened again (a new process)", client, "/search", {"q": "cables"})
         html = timed("review queue", client, "/review")
         found = re.search(r'name="csrf_token" value="([^"]+)"', html)

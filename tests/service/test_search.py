@@ -32,7 +32,7 @@ def _files(ws: Workspace, query: str, **filters: list[str]) -> list[tuple[str, s
 
 
 def _path(ws: Workspace) -> Path:
-    return search.index_path(ws, ws.user.organization_id)
+    return ws.paths.root / search.INDEX_DIR / f"org-{ws.user.organization_id}.db"
 
 
 def _ingest(ws: Workspace, tmp_path: Path, name: str, text: str) -> None:
@@ -48,7 +48,7 @@ def test_the_index_is_kept_and_shared_by_every_session_and_process(
     assert ("alou.md", "document") in first and ("bintou.md", "document") in first
     assert _builds(reviewed_ws) == [{"documents": 2, "claims": 4, "removed": 0}]
     written = _path(reviewed_ws).stat().st_mtime_ns
-    search.forget_indexes()  # as a new process: nothing held open
+    search.OPEN.forget()  # as a new process: nothing held open
     with opener() as again:
         assert _files(again, "cables") == first
         assert _files(again, "Sevare", review_state=["unreviewed"]) == _files(reviewed_ws, "Sévaré")
@@ -100,8 +100,9 @@ def test_each_organisation_finds_what_it_may_read_and_no_more(
         assert {f for f, _ in _files(partner, "cables")} == {"alou.md"}
         sharing.share(ws, "source", "Alou", "Partner", remove=True)
         assert _files(partner, "cables") == []
-        assert [(b["documents"], b["removed"]) for b in _builds(ws)][-3:] == [(0, 0), (1, 0), (0, 1)]  # the first: nothing
-        assert search.index_path(partner, partner.user.organization_id) != _path(ws)
+        built = [(b["documents"], b["removed"]) for b in _builds(ws)]
+        assert built[-3:] == [(0, 0), (1, 0), (0, 1)]  # the partner's first: nothing to index
+        assert _path(partner) != _path(ws)
     assert {f for f, _ in _files(ws, "cables")} == {"alou.md", "bintou.md"}
 
 

@@ -62,8 +62,8 @@ from testimonia.store.search_index import (
 from testimonia.text.lemmas import lemmas
 from testimonia.text.textfold import fold, tokens
 
-__all__ = ["COUNT_CAP", "FACETS", "INDEX_DIR", "FacetCount", "Hit", "Item", "Piece", "SearchIndex",
-           "SearchResults", "forget_indexes", "index_path", "search", "snippet_words", "snippets", "update_index"]
+__all__ = ["COUNT_CAP", "FACETS", "INDEX_DIR", "OPEN", "FacetCount", "Hit", "Item", "OpenIndexes", "Piece",
+           "SearchIndex", "SearchResults", "search", "update_index"]
 
 FACETS = ("language", "source_kind", "site", "method", "period", "perpetrator", "review_state", "organization")
 LIMIT = 50
@@ -112,13 +112,13 @@ class SearchIndex:
         """Items holding every word of `query` (or all, for an empty query) and, for each
         facet of `filters`, one of its values; best first, with facet counts over them."""
         chosen = _filters(filters)
-        words = snippet_words(query)
+        words = _query_words(query)
         found = self.file.search(fts_query(words) if words else "", chosen, limit)
-        return SearchResults(query, snippets(found.items, words), found.total, found.facets,
+        return SearchResults(query, _snippets(found.items, words), found.total, found.facets,
                              found.more, found.counted)
 
 
-def snippet_words(query: str) -> list[str]:
+def _query_words(query: str) -> list[str]:
     """The query's words, folded; InvalidValue past MAX_QUERY_WORDS."""
     words = _WORD.findall(fold(query))
     if len(words) > MAX_QUERY_WORDS:
@@ -135,7 +135,7 @@ def _filters(filters: Mapping[str, Sequence[str]] | None) -> dict[str, list[str]
     return chosen
 
 
-def snippets(items: Iterable[Item], words: Sequence[str]) -> list[Hit]:
+def _snippets(items: Iterable[Item], words: Sequence[str]) -> list[Hit]:
     wanted = set(words) | {lemma for w in words for lemma in query_lemmas(w)}
     return [Hit(item, _snippet(item, wanted)) for item in items]
 
@@ -197,7 +197,7 @@ def search(ws: Workspace, query: str, filters: Mapping[str, Sequence[str]] | Non
     date with the workspace); a hit whose document the organisation does not see (an
     index behind a change made meanwhile) is left out."""
     _filters(filters)
-    snippet_words(query)  # bad input is refused before any work
+    _query_words(query)  # bad input is refused before any work
     try:
         results = _index(ws).search(query, filters, limit)
     except Exception as exc:
@@ -219,68 +219,77 @@ def update_index(ws: Workspace) -> None:
     _index(ws)
 
 
-def forget_indexes() -> None:
-    """Let go of every index this process holds open (each closes once no search still
-    reads it); the next search opens its file again."""
-    with _open_lock:
-        _open.clear()
-
-
-def index_path(ws: Workspace, organization_id: int) -> Path:
+def _path(ws: Workspace, organization_id: int) -> Path:
     return ws.paths.root / INDEX_DIR / f"org-{organization_id}.db"
 
 
-_open: OrderedDict[Path, tuple[bytes, IndexFile]] = OrderedDict()
-_open_lock = threading.Lock()
-_writing: dict[Path, threading.Lock] = {}
+class OpenIndexes:
+    """The index files this process holds open (their connections and page caches), the
+    most recently used OPEN_INDEXES of them."""
+
+    def __init__(self) -> None:
+        self._held: OrderedDict[Path, tuple[bytes, IndexFile]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._writing: dict[Path, threading.Lock] = {}
+
+    def get(self, path: Path, key: bytes) -> IndexFile | None:
+        """The open index at `path` under `key` (opened now if need be, again if another
+        process replaced the file); None when there is none or it does not open."""
+        tag = hashlib.sha256(key).digest()
+        with self._lock:
+            held = self._held.get(path)
+            if held is not None and held[0] == tag and not held[1].replaced():
+                self._held.move_to_end(path)
+                return held[1]
+            self._held.pop(path, None)  # not closed: a search in another thread may still read it
+            try:
+                index = IndexFile(path, key)
+            except Unreadable:
+                return None
+            self._held[path] = (tag, index)
+            while len(self._held) > OPEN_INDEXES:
+                self._held.popitem(last=False)
+            return index
+
+    def writing(self, path: Path) -> threading.Lock:
+        """The lock this process's threads take to write the index at `path`."""
+        with self._lock:
+            return self._writing.setdefault(path, threading.Lock())
+
+    def forget(self) -> None:
+        """Let go of every index (each closes once no search still reads it); the next
+        search opens its file again."""
+        with self._lock:
+            self._held.clear()
+
+
+OPEN = OpenIndexes()
 
 
 def _index(ws: Workspace, damaged: bool = False) -> SearchIndex:
     """The organisation's index, current with the workspace's input generation."""
     user = ws.user
-    path = index_path(ws, user.organization_id)
+    path = _path(ws, user.organization_id)
     with ws.engine.connect() as conn:
         generation = analyses.generation(conn)
         key = _index_key(ws, conn)
-    index = None if damaged else _opened(path, key)
+    index = None if damaged else OPEN.get(path, key)
     if index is not None and index.generation() == generation:
         return SearchIndex(index)
     if ws.read_only:
         raise ReadOnlyWorkspace(f"The search index of {user.organization} is not up to date, and the "
                                 f"workspace {ws.paths.root} is on read-only media.",
                                 fix="Copy the workspace to a writable disk to search it.")
-    with _open_lock:
-        writing = _writing.setdefault(path, threading.Lock())
-    with writing:
+    with OPEN.writing(path):
         path.parent.mkdir(mode=0o700, exist_ok=True)
         with IndexLock(path.with_suffix(".lock"), float(ws.config["lock_timeout"])).held():
-            index = None if damaged else _opened(path, key)
+            index = None if damaged else OPEN.get(path, key)
             if index is None or index.generation() != generation:
                 _refresh(ws, path, key, index)
-                index = _opened(path, key)
+                index = OPEN.get(path, key)
             if index is None:
                 raise Unreadable(f"{path.name}: not readable just after it was built")
             return SearchIndex(index)
-
-
-def _opened(path: Path, key: bytes) -> IndexFile | None:
-    """The open index at `path` under `key` (opened now if need be, again if another
-    process replaced the file); None when there is none or it does not open."""
-    tag = hashlib.sha256(key).digest()
-    with _open_lock:
-        held = _open.get(path)
-        if held is not None and held[0] == tag and not held[1].replaced():
-            _open.move_to_end(path)
-            return held[1]
-        _open.pop(path, None)  # not closed: a search in another thread may still read it
-        try:
-            index = IndexFile(path, key)
-        except Unreadable:
-            return None
-        _open[path] = (tag, index)
-        while len(_open) > OPEN_INDEXES:
-            _open.popitem(last=False)
-        return index
 
 
 def _index_key(ws: Workspace, conn: Connection) -> bytes:
