@@ -15,7 +15,7 @@ import pytest
 
 from testimonia.errors import WorkspaceBusy
 from testimonia.store import search_index
-from testimonia.store.search_index import Entry, IndexFile, IndexLock, Item, Unreadable, build, fts_query
+from testimonia.store.search_index import Entry, IndexFile, IndexLock, Item, Unreadable, build
 
 SRC = Path(__file__).parents[2] / "src"
 
@@ -52,7 +52,7 @@ def test_the_file_opens_only_with_its_key(built: Path, key: bytes) -> None:
     with pytest.raises(Unreadable):
         IndexFile(built, secrets.token_bytes(32))
     index = IndexFile(built, key)
-    assert index.generation() == 1 and index.search(fts_query(["kettle"]), {}, 5).total == 400
+    assert index.generation() == 1 and index.search(["kettle"], {}, 5).total == 400
     index.close()
 
 
@@ -60,8 +60,8 @@ def test_an_update_replaces_and_removes_documents_and_their_facet_values(built: 
     index = IndexFile(built, key)
     assert index.update(2, [f"{1:064x}"], [entry(0, "samovar"), entry(500, "samovar")]) == (2, 4)
     assert index.generation() == 2
-    assert index.search(fts_query(["samovar"]), {}, 50).total == 4
-    assert index.search(fts_query(["kettle"]), {}, 50).total == 400 - 4  # document 1 removed, 0 rewritten
+    assert index.search(["samovar"], {}, 50).total == 4
+    assert index.search(["kettle"], {}, 50).total == 400 - 4  # document 1 removed, 0 rewritten
     stamps = index.stamps()
     assert f"{1:064x}" not in stamps and len(stamps) == 200
     found = index.search("", {"site": ["Site 2"]}, 3)
@@ -75,10 +75,10 @@ def test_past_the_caps_the_total_is_a_lower_bound_and_counts_cover_the_first(
     monkeypatch.setattr(search_index, "COUNT_CAP", 100)
     monkeypatch.setattr(search_index, "RANK_SAMPLE", 20)
     index = IndexFile(built, key)
-    found = index.search(fts_query(["kettle"]), {}, 5)
+    found = index.search(["kettle"], {}, 5)
     assert (found.total, found.more, found.counted, len(found.items)) == (100, True, 20, 5)
     assert sum(f.count for f in found.facets["language"]) == 20
-    few = index.search(fts_query(["kettle"]), {"site": ["Site 0"], "review_state": ["unreviewed"]}, 100)
+    few = index.search(["kettle"], {"site": ["Site 0"], "review_state": ["unreviewed"]}, 100)
     assert (few.total, few.more, few.counted) == (67, False, 20)  # 0, 3, … 198: one claim each
     assert {i.kind for i in few.items} == {"claim"} and all(i.facets["site"] == ["Site 0"] for i in few.items)
     assert len(few.items) == 20  # ranked among the first RANK_SAMPLE
@@ -125,8 +125,8 @@ def test_a_killed_write_leaves_the_index_as_it_was(built: Path, key: bytes, what
     assert ("journal" if what == "update" else "part") in printed  # it was half-way
     index = IndexFile(built, key)
     assert index.generation() == 1 and index.integrity() == "ok"
-    assert index.search(fts_query(["samovar"]), {}, 5).total == 0
-    assert index.search(fts_query(["kettle"]), {}, 5).total == 400 and f"{3:064x}" in index.stamps()
+    assert index.search(["samovar"], {}, 5).total == 0
+    assert index.search(["kettle"], {}, 5).total == 400 and f"{3:064x}" in index.stamps()
     index.close()
     build(built, key, 3, [entry(7)])  # the next build clears what the killed one left
     assert [p.name for p in built.parent.iterdir() if p.name.endswith(".part")] == []

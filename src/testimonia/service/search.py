@@ -55,7 +55,6 @@ from testimonia.store.search_index import (
     Item,
     Unreadable,
     build,
-    fts_query,
     is_sqlite_error,
     query_lemmas,
 )
@@ -113,7 +112,7 @@ class SearchIndex:
         facet of `filters`, one of its values; best first, with facet counts over them."""
         chosen = _filters(filters)
         words = _query_words(query)
-        found = self.file.search(fts_query(words) if words else "", chosen, limit)
+        found = self.file.search(words, chosen, limit)
         return SearchResults(query, _snippets(found.items, words), found.total, found.facets,
                              found.more, found.counted)
 

@@ -15,8 +15,8 @@ a build replaces by rename would be read against the wrong file. Writers hold
 
 Queries stay fast at a million passages by never touching every match: at most
 COUNT_CAP matches are counted (past that the total is "more than"), the best first are
-ranked among the first RANK_SAMPLE matches (bm25), and facet values are counted over
-those same first RANK_SAMPLE matches (`Found.counted` says over how many).
+chosen among the first RANK_SAMPLE matches (`IndexFile._best`), and facet values are
+counted over those same first RANK_SAMPLE matches (`Found.counted` says over how many).
 """
 
 from __future__ import annotations
@@ -70,8 +70,9 @@ _TABLES = (
     "CREATE TABLE vals (value INTEGER PRIMARY KEY, facet TEXT NOT NULL, name TEXT NOT NULL, "
     "n INTEGER NOT NULL, UNIQUE (facet, name))",
     # Each item's values as one row of numbers ("3 17 256"): counting the values of a few
-    # thousand items reads a few thousand short rows.
-    "CREATE TABLE packs (item INTEGER PRIMARY KEY, vals TEXT NOT NULL)",
+    # thousand items reads a few thousand short rows;
+    # and the length of its text (the ranking prefers the shorter).
+    "CREATE TABLE packs (item INTEGER PRIMARY KEY, vals TEXT NOT NULL, size INTEGER NOT NULL)",
 )
 
 
@@ -229,10 +230,11 @@ class IndexFile:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
+                counts: Counter[int] = Counter()
                 for document_id in remove:
-                    _remove(self._db, document_id)
-                written = _write(self._db, add, replace=True)
-                self._db.execute("DELETE FROM vals WHERE n <= 0")  # after: _write may reuse one
+                    _remove(self._db, document_id, counts)
+                written = _write(self._db, add, True, counts)
+                _count(self._db, counts)  # last: _write may reuse a value whose count fell to 0
                 self._db.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(generation),))
                 self._db.execute("COMMIT")
             except BaseException:
@@ -242,22 +244,22 @@ class IndexFile:
             self._names_at = None
             return written
 
-    def search(self, fts: str, filters: Mapping[str, Sequence[str]], limit: int) -> Found:
-        """Items matching the FTS5 query `fts` (every item when empty) and, for each facet
-        of `filters`, one of its values: the best `limit` first (bm25 among the first
-        RANK_SAMPLE matches; with no words, in the order they were indexed)."""
+    def search(self, words: Sequence[str], filters: Mapping[str, Sequence[str]], limit: int) -> Found:
+        """Items holding every (folded) word, as written or by a dictionary form (every
+        item when there is none) and, for each facet of `filters`, one of its values; the
+        best `limit` first among the first RANK_SAMPLE matches (`_best`; with no words,
+        in the order they were indexed)."""
+        fts = fts_query(words) if words else ""
         with self._lock, self._reading():
             self._load_names()
             chosen = self._chosen(filters)
-            if chosen is None:  # a value no item has
-                found: list[int] = []
-            else:
-                found = self._matches(fts, chosen)
+            found = [] if chosen is None else self._matches(fts, chosen)  # None: a value no item has
             more = len(found) > COUNT_CAP
             sample = found[:RANK_SAMPLE]
-            best = self._best(fts, chosen or [], sample, limit) if fts and sample else sample[:limit]
-            counts = self._counts(sample, filters)
-            items = self._items(best)
+            packs = self._packs(sample)
+            best = self._best(words, chosen or [], sample, packs, limit) if words and sample else sample[:limit]
+            counts = self._counts(packs, filters)
+            items = self._items(best, packs)
         return Found(items, min(len(found), COUNT_CAP), more, len(sample), counts)
 
     # Reading
@@ -301,23 +303,34 @@ class IndexFile:
         return [int(r[0]) for r in self._db.execute(
             "SELECT rowid FROM words WHERE words MATCH ? ORDER BY rowid LIMIT ?", (expression, COUNT_CAP + 1))]
 
-    def _best(self, fts: str, chosen: list[list[int]], sample: list[int], limit: int) -> list[int]:
-        """The sample's best `limit` by bm25 (the text's words weigh more than lemmas,
-        facet values nothing)."""
-        return [int(r[0]) for r in self._db.execute(
-            "SELECT rowid FROM words WHERE words MATCH ? AND rowid <= ? "
-            "ORDER BY bm25(words, 2.0, 1.0, 0.0) LIMIT ?", (_expression(fts, chosen), sample[-1], limit))]
+    def _best(self, words: Sequence[str], chosen: list[list[int]], sample: list[int],
+              packs: Mapping[int, tuple[str, int]], limit: int) -> list[int]:
+        """The sample's best `limit`: those holding every word as written before those
+        found through a dictionary form, then the shorter text first, then index order.
+        Close to what bm25 gives under `detail=column` (which counts no word within a
+        text: a column holds it or not, a shorter text scores higher), without its corpus
+        statistics: reading every match of a common word to weigh it cost more than all
+        the rest of a search at a million passages (docs/benchmarks.md)."""
+        written = " AND ".join(f'body : "{w}"' for w in words)
+        exact = {int(r[0]) for r in self._db.execute(
+            "SELECT rowid FROM words WHERE words MATCH ? AND rowid <= ? ORDER BY rowid LIMIT ?",
+            (_expression(written, chosen), sample[-1], len(sample)))}
+        return sorted(sample, key=lambda n: (n not in exact, packs.get(n, ("", 0))[1], n))[:limit]
 
-    def _packs(self, numbers: list[int]) -> dict[int, str]:
-        return {int(item): vals for item, vals in self._db.execute(
-            "SELECT p.item, p.vals FROM json_each(?) j JOIN packs p ON p.item = j.value",
+    def _packs(self, numbers: list[int]) -> dict[int, tuple[str, int]]:
+        """Each item's facet value numbers and text length."""
+        if not numbers:
+            return {}
+        return {int(item): (vals, int(size)) for item, vals, size in self._db.execute(
+            "SELECT p.item, p.vals, p.size FROM json_each(?) j JOIN packs p ON p.item = j.value",
             (json.dumps(numbers),))}
 
-    def _counts(self, sample: list[int], filters: Mapping[str, Sequence[str]]) -> dict[str, list[FacetCount]]:
-        """Each facet's values among `sample`, the most frequent first; a chosen value
-        that none has is listed with 0."""
+    def _counts(self, packs: Mapping[int, tuple[str, int]],
+                filters: Mapping[str, Sequence[str]]) -> dict[str, list[FacetCount]]:
+        """Each facet's values among the items of `packs`, the most frequent first; a
+        chosen value that none has is listed with 0."""
         tally: dict[str, dict[str, int]] = {}
-        counted = Counter(" ".join(self._packs(sample).values()).split()) if sample else Counter()
+        counted = Counter(" ".join(vals for vals, _ in packs.values()).split())
         for value, count in sorted(counted.items(), key=lambda r: (self._names[r[0]][0], -r[1], self._names[r[0]][1])):
             facet, name = self._names[value]
             tally.setdefault(facet, {})[name] = count
@@ -327,21 +340,20 @@ class IndexFile:
         return {facet: [FacetCount(v, c, v in filters.get(facet, ())) for v, c in values.items()]
                 for facet, values in tally.items()}
 
-    def _items(self, numbers: list[int]) -> list[Item]:
+    def _items(self, numbers: list[int], packs: Mapping[int, tuple[str, int]]) -> list[Item]:
         if not numbers:
             return []
         rows = {int(r[0]): r for r in self._db.execute(
             "SELECT i.item, i.kind, i.claim_id, i.title, i.text, d.document_id, d.file_name, d.language "
             "FROM json_each(?) j JOIN items i ON i.item = j.value JOIN docs d ON d.doc = i.doc",
             (json.dumps(numbers),))}
-        packs = self._packs(numbers)
         found = []
         for number in numbers:
             row = rows.get(number)
             if row is None:
                 continue
             facets: dict[str, list[str]] = {}
-            for value in packs.get(number, "").split():
+            for value in packs.get(number, ("", 0))[0].split():
                 facet, name = self._names[value]
                 facets.setdefault(facet, []).append(name)
             found.append(Item(row[1], row[5], row[6], row[7], row[4], facets, row[2], row[3]))
@@ -356,7 +368,9 @@ def _expression(fts: str, chosen: list[list[int]]) -> str:
     return " AND ".join(parts)
 
 
-def _remove(db: Any, document_id: str) -> None:
+def _remove(db: Any, document_id: str, counts: Counter[int]) -> None:
+    """Take a document's items out (each value's count lowered in `counts`, written once
+    by the caller)."""
     row = db.execute("SELECT doc FROM docs WHERE document_id = ?", (document_id,)).fetchone()
     if row is None:
         return
@@ -364,22 +378,21 @@ def _remove(db: Any, document_id: str) -> None:
     for item, vals in db.execute("SELECT p.item, p.vals FROM items i JOIN packs p ON p.item = i.item "
                                  "WHERE i.doc = ?", (doc,)).fetchall():
         db.execute("DELETE FROM words WHERE rowid = ?", (item,))
-        db.executemany("UPDATE vals SET n = n - 1 WHERE value = ?", [(int(v),) for v in vals.split()])
+        counts.subtract(int(v) for v in vals.split())
         db.execute("DELETE FROM packs WHERE item = ?", (item,))
     db.execute("DELETE FROM items WHERE doc = ?", (doc,))
     db.execute("DELETE FROM docs WHERE doc = ?", (doc,))
 
 
-def _write(db: Any, entries: Iterable[Entry], replace: bool) -> tuple[int, int]:
+def _write(db: Any, entries: Iterable[Entry], replace: bool, added: Counter[int]) -> tuple[int, int]:
     """Index each entry (replacing what a document had, when `replace`); returns
-    (documents, items) written."""
+    (documents, items) written. Each value's count is raised in `added`."""
     values = {(f, n): int(v) for v, f, n in db.execute("SELECT value, facet, name FROM vals")}
-    added: dict[int, int] = {}
     next_item = int(db.execute("SELECT coalesce(max(item), 0) FROM items").fetchone()[0]) + 1
     documents = items = 0
     for entry in entries:
         if replace:
-            _remove(db, entry.document_id)
+            _remove(db, entry.document_id, added)
         doc = db.execute("INSERT INTO docs (document_id, stamp, file_name, language) VALUES (?, ?, ?, ?)",
                          (entry.document_id, entry.stamp, entry.file_name, entry.language)).lastrowid
         for item in entry.items:
@@ -396,15 +409,20 @@ def _write(db: Any, entries: Iterable[Entry], replace: bool) -> tuple[int, int]:
                                                (facet, name)).lastrowid)
                         values[(facet, name)] = value
                     numbers.append(value)
-                    added[value] = added.get(value, 0) + 1
+                    added[value] += 1
             db.execute("INSERT INTO words (rowid, body, lemmas, tags) VALUES (?, ?, ?, ?)",
                        (number, item.text, " ".join(lemmas_of(item.text, item.language)),
                         " ".join(f"v{v}" for v in numbers)))
-            db.execute("INSERT INTO packs VALUES (?, ?)", (number, " ".join(map(str, numbers))))
+            db.execute("INSERT INTO packs VALUES (?, ?, ?)", (number, " ".join(map(str, numbers)), len(item.text)))
             items += 1
         documents += 1
-    db.executemany("UPDATE vals SET n = n + ? WHERE value = ?", [(n, v) for v, n in added.items()])
     return documents, items
+
+
+def _count(db: Any, counts: Counter[int]) -> None:
+    """Add `counts` to the values' counts; drop the values no item has any more."""
+    db.executemany("UPDATE vals SET n = n + ? WHERE value = ?", [(n, v) for v, n in counts.items() if n])
+    db.execute("DELETE FROM vals WHERE n <= 0")
 
 
 def build(path: Path, key: bytes, generation: int, entries: Iterable[Entry]) -> tuple[int, int]:
@@ -423,7 +441,9 @@ def build(path: Path, key: bytes, generation: int, entries: Iterable[Entry]) -> 
                 db.execute(statement)
             db.executemany("INSERT INTO meta VALUES (?, ?)",
                            [("schema", SCHEMA), ("generation", str(generation))])
-            written = _write(db, entries, replace=False)
+            counts: Counter[int] = Counter()
+            written = _write(db, entries, False, counts)
+            _count(db, counts)
             db.execute("COMMIT")
             db.execute("PRAGMA journal_mode = DELETE")
         finally:
