@@ -127,3 +127,10 @@ def test_an_index_another_process_is_writing_is_waited_for(reviewed_ws: Workspac
             pytest.raises(WorkspaceBusy, match="being updated by another command"):
         search.search(ws, "Tessalit")
     assert _files(ws, "Tessalit") == [("carla.md", "document")]
+
+
+def test_each_hit_is_checked_against_the_scope_again(reviewed_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _files(reviewed_ws, "cables")
+    search.OPEN.forget()
+    monkeypatch.setattr(search, "_visible", lambda ws: frozenset())  # as if the index held more
+    assert search.search(reviewed_ws, "cables").hits == []

@@ -27,7 +27,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +55,7 @@ from testimonia.store.search_index import (
     Item,
     Unreadable,
     build,
-    is_sqlite_error,
+    is_damage,
     query_lemmas,
 )
 from testimonia.text.lemmas import lemmas
@@ -193,19 +193,19 @@ def _found(folded: str, language: str, wanted: set[str]) -> bool:
 def search(ws: Workspace, query: str, filters: Mapping[str, Sequence[str]] | None = None,
            limit: int = LIMIT) -> SearchResults:
     """Search what the acting user's organisation sees (its index, first brought up to
-    date with the workspace); a hit whose document the organisation does not see (an
-    index behind a change made meanwhile) is left out."""
+    date with the workspace); each hit's document is checked once more against what the
+    organisation sees (read once per input generation), and left out if it does not."""
     _filters(filters)
     _query_words(query)  # bad input is refused before any work
     try:
-        results = _index(ws).search(query, filters, limit)
+        index, generation = _index(ws)
+        results = index.search(query, filters, limit)
     except Exception as exc:
-        if not is_sqlite_error(exc):
+        if not is_damage(exc):
             raise
-        results = _index(ws, damaged=True).search(query, filters, limit)  # damaged: built anew
-    with ws.engine.connect() as conn:
-        scope = ws.scope(conn)
-        seen = {d for d in {h.item.document_id for h in results.hits} if scope.document_ids(conn, only=d)}
+        index, generation = _index(ws, damaged=True)  # built anew
+        results = index.search(query, filters, limit)
+    seen = OPEN.visible(index.file.path, generation, lambda: _visible(ws))
     if all(h.item.document_id in seen for h in results.hits):
         return results
     return SearchResults(results.query, [h for h in results.hits if h.item.document_id in seen],
@@ -216,6 +216,11 @@ def search(ws: Workspace, query: str, filters: Mapping[str, Sequence[str]] | Non
 def update_index(ws: Workspace) -> None:
     """Bring the organisation's index up to date now (as the next search would)."""
     _index(ws)
+
+
+def _visible(ws: Workspace) -> frozenset[str]:
+    with ws.engine.connect() as conn:
+        return frozenset(ws.scope(conn).document_ids(conn))
 
 
 def _path(ws: Workspace, organization_id: int) -> Path:
@@ -230,6 +235,7 @@ class OpenIndexes:
         self._held: OrderedDict[Path, tuple[bytes, IndexFile]] = OrderedDict()
         self._lock = threading.Lock()
         self._writing: dict[Path, threading.Lock] = {}
+        self._scopes: dict[Path, tuple[int, frozenset[str]]] = {}
 
     def get(self, path: Path, key: bytes) -> IndexFile | None:
         """The open index at `path` under `key` (opened now if need be, again if another
@@ -255,18 +261,32 @@ class OpenIndexes:
         with self._lock:
             return self._writing.setdefault(path, threading.Lock())
 
+    def visible(self, path: Path, generation: int, scope: Callable[[], frozenset[str]]) -> frozenset[str]:
+        """The documents the organisation of the index at `path` sees, read with `scope`
+        once per input generation."""
+        with self._lock:
+            held = self._scopes.get(path)
+        if held is not None and held[0] == generation:
+            return held[1]
+        found = scope()
+        with self._lock:
+            self._scopes[path] = (generation, found)
+        return found
+
     def forget(self) -> None:
         """Let go of every index (each closes once no search still reads it); the next
         search opens its file again."""
         with self._lock:
             self._held.clear()
+            self._scopes.clear()
 
 
 OPEN = OpenIndexes()
 
 
-def _index(ws: Workspace, damaged: bool = False) -> SearchIndex:
-    """The organisation's index, current with the workspace's input generation."""
+def _index(ws: Workspace, damaged: bool = False) -> tuple[SearchIndex, int]:
+    """The organisation's index, current with the workspace's input generation (and that
+    generation)."""
     user = ws.user
     path = _path(ws, user.organization_id)
     with ws.engine.connect() as conn:
@@ -274,7 +294,7 @@ def _index(ws: Workspace, damaged: bool = False) -> SearchIndex:
         key = _index_key(ws, conn)
     index = None if damaged else OPEN.get(path, key)
     if index is not None and index.generation() == generation:
-        return SearchIndex(index)
+        return SearchIndex(index), generation
     if ws.read_only:
         raise ReadOnlyWorkspace(f"The search index of {user.organization} is not up to date, and the "
                                 f"workspace {ws.paths.root} is on read-only media.",
@@ -288,7 +308,7 @@ def _index(ws: Workspace, damaged: bool = False) -> SearchIndex:
                 index = OPEN.get(path, key)
             if index is None:
                 raise Unreadable(f"{path.name}: not readable just after it was built")
-            return SearchIndex(index)
+            return SearchIndex(index), generation
 
 
 def _index_key(ws: Workspace, conn: Connection) -> bytes:

@@ -43,7 +43,7 @@ from testimonia.text.lemmas import LANGUAGES, lemmas
 from testimonia.text.textfold import tokens
 
 __all__ = ["COUNT_CAP", "RANK_SAMPLE", "Entry", "FacetCount", "Found", "IndexFile", "IndexLock",
-           "Item", "Unreadable", "build", "fts_query", "lemmas_of", "query_lemmas"]
+           "Item", "Unreadable", "build", "fts_query", "is_damage", "lemmas_of", "query_lemmas"]
 
 SCHEMA = "1"
 COUNT_CAP = 10_000
@@ -485,5 +485,7 @@ class IndexLock:
             os.close(fd)
 
 
-def is_sqlite_error(exc: BaseException) -> bool:
-    return isinstance(exc, (sqlite3.DatabaseError, sqlcipher3.DatabaseError))
+def is_damage(exc: BaseException) -> bool:
+    """True for SQLite's own error of a damaged file (a page that fails its HMAC, "database
+    disk image is malformed", "file is not a database"), not for a busy or locked one."""
+    return type(exc) in (sqlite3.DatabaseError, sqlcipher3.DatabaseError)
