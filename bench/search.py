@@ -11,8 +11,10 @@ kind, organisation, review state, and for claims a site (400, Zipf), one or two 
 into --keep (reused by later runs: building takes minutes), then --queries searches are
 timed, a third each: words (one or two), words with one or two facets, facets only; each
 through the same code the workspace's search runs (the index query, then the snippets
-of the hits, service/search.py). Last, --changed documents are rewritten and the index
-updated in one transaction, as after an ingest, extraction or review of that many.
+of the hits, service/search.py); then --rounds - 1 more rounds of as many new queries,
+with the pages the earlier ones read still in the index's page cache, as in a server.
+Last, --changed documents are rewritten and the index updated in one transaction, as
+after an ingest, extraction or review of that many.
 The bench measures the index, not reading the workspace: opening the changed
 documents and claims (decrypting them) is measured by bench/web.py.
 
@@ -148,7 +150,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--changed", type=int, default=1_000, help="documents changed for the update")
     parser.add_argument("--keep", help="build the index here, or reuse the one built here")
-    parser.add_argument("--rounds", type=int, default=2, help="times the same queries are run")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of --queries new queries")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-search-"))
@@ -176,8 +178,8 @@ def main() -> None:
         searching.search("a")
         print(f"first search of the process (opens, reads facet names): "
               f"{(time.perf_counter() - started) * 1000:.0f} ms")
-        queries = generator.queries(args.queries)
         for round_ in range(1, args.rounds + 1):
+            queries = generator.queries(args.queries)  # new ones each round
             times: dict[str, list[float]] = {}
             totals: dict[str, list[int]] = {}
             for kind, words, filters in queries:
@@ -185,7 +187,8 @@ def main() -> None:
                 found = searching.search(words, filters)
                 times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
                 totals.setdefault(kind, []).append(found.total)
-            print(f"round {round_}" + (" (pages first read from disk)" if round_ == 1 else " (the same queries again)"))
+            print(f"round {round_}: " + ("the first queries of the process" if round_ == 1 else
+                                         "other queries, the pages the first ones read still cached"))
             print(f"{'queries':<14}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'median hits':>13}")
             everything = [t for ts in times.values() for t in ts]
             for kind, ts in [*times.items(), ("all", everything)]:
