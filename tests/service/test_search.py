@@ -134,3 +134,16 @@ def test_each_hit_is_checked_against_the_scope_again(reviewed_ws: Workspace, mon
     search.OPEN.forget()
     monkeypatch.setattr(search, "_visible", lambda ws: frozenset())  # as if the index held more
     assert search.search(reviewed_ws, "cables").hits == []
+
+
+def test_a_key_rotated_by_another_process_is_followed_not_fought(
+        reviewed_ws: Workspace, opener: Callable[..., Workspace]) -> None:
+    ws = reviewed_ws
+    _files(ws, "cables")  # this process holds the organisation's keys opened before the rotation
+    with opener() as other:
+        rotation.rotate_organization(other, "Sahel Desk")
+        _files(other, "cables")  # built again under the new key
+    built = len(_builds(ws))
+    for _ in range(2):
+        assert {f for f, _ in _files(ws, "cables")} == {"alou.md", "bintou.md"}
+    assert len(_builds(ws)) == built  # the new key derived here too: the same file, no rebuild

@@ -317,6 +317,9 @@ def _index_key(ws: Workspace, conn: Connection) -> bytes:
     user = ws.user
     private = ws.org_private_keys(conn, user.organization_id, user.organization)
     active = protection.active_org_key(conn, user.organization_id).key_id
+    if active not in private:  # rotated by another process since these keys were opened
+        ws.forget_org_keys()
+        private = ws.org_private_keys(conn, user.organization_id, user.organization)
     key_id = active if active in private else max(private)
     info = f"testimonia/search-index|org:{user.organization_id}|{key_id}|{ws.keys.key_id}".encode()
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(

@@ -448,6 +448,7 @@ def build(path: Path, key: bytes, generation: int, entries: Iterable[Entry]) -> 
             db.execute("PRAGMA journal_mode = DELETE")
         finally:
             db.close()
+        os.chmod(part, 0o600)
         with open(part, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(part, path)
