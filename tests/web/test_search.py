@@ -128,3 +128,14 @@ def test_claims_are_found_by_the_years_of_their_period_and_by_perpetrator(web: W
     assert perpetrators, everything[:2000]
     chosen = web.client.get("/search", params={"q": "beat", "perpetrator": perpetrators[0]}).text
     assert f'name="perpetrator" value="{perpetrators[0]}" checked' in chosen
+
+
+def test_the_page_says_when_the_total_is_a_lower_bound_and_what_the_counts_cover(
+        web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    from testimonia.store import search_index
+    monkeypatch.setattr(search_index, "COUNT_CAP", 2)
+    monkeypatch.setattr(search_index, "RANK_SAMPLE", 1)
+    web.sign_in("s-reviewer")
+    page = web.client.get("/search", params={"q": "", "language": "en"}).text
+    assert "More than 2 results (first 1)." in page and "Facet counts over the first 1." in page
+    assert re.search(r'value="en" checked> en <small>1</small>', page)
