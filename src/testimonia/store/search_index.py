@@ -24,6 +24,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import secrets
 import sqlite3
 import threading
@@ -40,7 +41,7 @@ import sqlcipher3
 from testimonia.errors import WorkspaceBusy
 from testimonia.fsutil import fsync_dir
 from testimonia.text.lemmas import LANGUAGES, lemmas
-from testimonia.text.textfold import tokens
+from testimonia.text.textfold import fold
 
 __all__ = ["COUNT_CAP", "RANK_SAMPLE", "Entry", "FacetCount", "Found", "IndexFile", "IndexLock",
            "Item", "Unreadable", "build", "fts_query", "is_damage", "lemmas_of", "query_lemmas"]
@@ -49,7 +50,7 @@ SCHEMA = "1"
 COUNT_CAP = 10_000
 RANK_SAMPLE = 2_000
 CACHE_KIB = 262_144  # the page cache of an open index, at most (decrypted pages)
-_WORD_CHARS = str.isalnum
+_WORD = re.compile(r"[^\W_]+")
 
 _TABLES = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -124,11 +125,12 @@ class Found:
 
 
 def lemmas_of(text: str, language: str) -> list[str]:
-    """The dictionary forms of a text's words (Russian, Ukrainian, English, French)."""
+    """The dictionary forms of a text's words (Russian, Ukrainian, English, French): each
+    run of letters and digits of the folded text, as the tokenizer's words split at an
+    apostrophe or a hyphen (text/textfold.py)."""
     if language not in LANGUAGES:
         return []
-    return [lemma for token in tokens(text) for word in _words(token.folded)
-            for lemma in lemmas(word, language)]
+    return [lemma for word in _WORD.findall(fold(text)) for lemma in lemmas(word, language)]
 
 
 def query_lemmas(word: str) -> tuple[str, ...]:
@@ -143,19 +145,6 @@ def fts_query(words: Sequence[str]) -> str:
         forms += [f'lemmas : "{lemma}"' for lemma in query_lemmas(word) if lemma != word]
         return "(" + " OR ".join(forms) + ")"
     return " AND ".join(either(w) for w in words)
-
-
-def _words(folded: str) -> list[str]:
-    found, word = [], []
-    for char in folded:
-        if _WORD_CHARS(char) and char != "_":
-            word.append(char)
-        elif word:
-            found.append("".join(word))
-            word = []
-    if word:
-        found.append("".join(word))
-    return found
 
 
 def _connect(path: Path, key: bytes) -> Any:
