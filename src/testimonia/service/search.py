@@ -11,9 +11,9 @@ again from scratch. It holds what the organisation sees (its scope, not withdraw
 one input generation of the workspace (Workspace.input_generation); a search that finds
 the generation moved first brings the index up to date: each document's stamp (a hash of
 what its items are made from: its text's hash, its extraction, its claims and the
-organisation's review decisions on them, its source, state and organisation) is compared
-with the stamp it was indexed with, and only the documents added, changed or no longer
-visible are written (docs/web.md, "Search").
+organisation's review decisions on them, its file name, language, source kind and
+organisation) is compared with the stamp it was indexed with, and only the documents
+added, changed or no longer visible are written (docs/web.md, "Search").
 
 Words are matched with case and diacritics folded (`unicode61 remove_diacritics 2`:
 "Sevare" finds "Sévaré"), and by their dictionary forms (text/lemmas.py: "пытали" finds
