@@ -147,3 +147,26 @@ def test_a_key_rotated_by_another_process_is_followed_not_fought(
     for _ in range(2):
         assert {f for f, _ in _files(ws, "cables")} == {"alou.md", "bintou.md"}
     assert len(_builds(ws)) == built  # the new key derived here too: the same file, no rebuild
+
+
+def test_a_page_damaged_under_a_search_means_a_new_index_and_a_busy_one_does_not(
+        reviewed_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlcipher3
+
+    ws = reviewed_ws
+    _files(ws, "cables")
+    real = IndexFile.search
+    failures = [sqlcipher3.OperationalError("database is locked"),
+                sqlcipher3.DatabaseError("database disk image is malformed")]
+
+    def failing(self: IndexFile, *args: Any) -> Any:
+        if failures:
+            raise failures.pop(0)
+        return real(self, *args)
+
+    monkeypatch.setattr(IndexFile, "search", failing)
+    with pytest.raises(sqlcipher3.OperationalError):
+        search.search(ws, "cables")
+    assert len(_builds(ws)) == 1  # busy: nothing rebuilt
+    assert {f for f, _ in _files(ws, "cables")} == {"alou.md", "bintou.md"}
+    assert _builds(ws)[1:] == [{"documents": 2, "claims": 4, "removed": 0}]  # damaged: built anew
