@@ -170,3 +170,14 @@ def test_a_page_damaged_under_a_search_means_a_new_index_and_a_busy_one_does_not
     assert len(_builds(ws)) == 1  # busy: nothing rebuilt
     assert {f for f, _ in _files(ws, "cables")} == {"alou.md", "bintou.md"}
     assert _builds(ws)[1:] == [{"documents": 2, "claims": 4, "removed": 0}]  # damaged: built anew
+
+
+def test_many_changed_documents_are_read_at_once_with_the_same_result(
+        reviewed_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = reviewed_ws
+    one_by_one = search.search(ws, "cables", {"review_state": ["unreviewed"]})
+    _path(ws).unlink()
+    search.OPEN.forget()
+    monkeypatch.setattr(search, "BULK", 0)  # every claim read in one pass
+    at_once = search.search(ws, "cables", {"review_state": ["unreviewed"]})
+    assert at_once == one_by_one and len(_builds(ws)) == 2

@@ -70,7 +70,7 @@ SNIPPET_CHARS = 240
 CHUNK = 2_000  # characters of a text tokenised at a time for its snippet
 MAX_QUERY_WORDS = 12
 INDEX_DIR = "search"
-BULK = 200  # more documents than this to (re)index: every claim read at once, not per document
+BULK = 200  # more documents than this, and a quarter of all, to (re)index: every claim read at once
 OPEN_INDEXES = 8  # index files a process keeps open (their connections and page caches)
 _WORD = re.compile(r"[^\W_]+")
 
@@ -337,7 +337,8 @@ def _refresh(ws: Workspace, path: Path, key: bytes, index: IndexFile | None) -> 
         changed = [d for d, (stamp, _doc) in wanted.items() if have.get(d) != stamp]
         removed = [d for d in have if d not in wanted]
         tally = {"documents": 0, "claims": 0}
-        entries = _entries(ws, conn, [wanted[d] for d in changed], tally)
+        bulk = len(changed) > max(BULK, len(wanted) // 4)
+        entries = _entries(ws, conn, [wanted[d] for d in changed], tally, bulk)
         if index is None:
             build(path, key, generation, entries)
         else:
@@ -372,11 +373,13 @@ def _stamps(ws: Workspace, conn: Connection) -> dict[str, tuple[str, Document]]:
 
 
 def _entries(ws: Workspace, conn: Connection, changed: list[tuple[str, Document]],
-             tally: dict[str, int]) -> Iterator[Entry]:
-    """The index entries of the changed documents, each opened (audited by the caller)."""
+             tally: dict[str, int], bulk: bool) -> Iterator[Entry]:
+    """The index entries of the changed documents, each opened (audited by the caller);
+    with `bulk`, every claim the organisation sees read at once rather than a document's
+    at a time."""
     kinds = {s.pseudonym: s.kind.value for s in records.list_sources(conn)}
     every: dict[str, list[ReviewedClaim]] | None = None
-    if len(changed) > BULK:
+    if bulk:
         every = {}
         for item in reviewed_claims(ws, conn):
             every.setdefault(item.claim.document_id, []).append(item)
