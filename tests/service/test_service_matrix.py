@@ -131,7 +131,8 @@ CALLS: dict[str, Call] = {
     "claims.list_claims": lambda ws, t, tmp: claims.list_claims(ws),
     "claims.quotable": lambda ws, t, tmp: claims.quotable(ws, {1}),
     "claims.claims_of": lambda ws, t, tmp: claims.claims_of(ws, t.doc[:12]),
-    "search.build_index": lambda ws, t, tmp: search.build_index(ws),
+    "search.search": lambda ws, t, tmp: search.search(ws, "camp"),
+    "search.update_index": lambda ws, t, tmp: search.update_index(ws),
     "signin.sign_in": lambda ws, t, tmp: signin.sign_in(
         ws, ws.actor, KeyMaterial(key_file=_key(t.root, ws.actor)), "test", signin.Throttle()),
     "corrections.withdraw_document": lambda ws, t, tmp: corrections.withdraw_document(

@@ -9,10 +9,9 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from testimonia.service.policy import User
-from testimonia.service.search import SearchIndex
 from testimonia.service.workspace import Workspace
 
 __all__ = ["ABSOLUTE_SECONDS", "IDLE_SECONDS", "Session", "SessionStore"]
@@ -28,8 +27,6 @@ class Session:
     csrf: str  # the synchronizer token every change must carry
     started: float
     seen: float
-    index: SearchIndex | None = None  # built at the session's first search, in memory only
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def user(self) -> User:
@@ -85,7 +82,5 @@ class SessionStore:
     def _drop(self, session_id: str) -> None:
         session = self._sessions.pop(session_id, None)
         if session is not None:
-            if session.index is not None:
-                session.index.close()
             session.ws.close()
 

@@ -1,8 +1,7 @@
 """Search over the testimony and the claims the user's organisation sees, with facets.
-The index is built in memory at the session's first search and dropped with the
-session (service/search.py; docs/web.md), and built again at the next search after
-anything it holds changed — a review decision, a new extraction, a share — by anyone
-(the workspace's input generation moved)."""
+The index is the organisation's, encrypted on disk and shared by its sessions and
+processes; a search first brings it up to date with what changed since (a review
+decision, a new extraction, a share — by anyone), service/search.py and docs/web.md."""
 
 from __future__ import annotations
 
@@ -11,7 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
-from testimonia.service.search import FACETS, SearchIndex, build_index
+from testimonia.service import search as searching
+from testimonia.service.search import FACETS
 from testimonia.web.access import Access
 from testimonia.web.render import page
 from testimonia.web.sessions import Session
@@ -31,19 +31,8 @@ def search(request: Request, session: Annotated[Session, Depends(Access("read_te
                "organization": organization}
     results = None
     if q.strip() or any(filters.values()):
-        results = index_of(session).search(q, filters)
+        results = searching.search(session.ws, q, filters)
     template = "_results.html" if request.headers.get("HX-Request") else "search.html"
     return page(request, template, {"q": q, "results": results, "facets": FACETS, "filters": filters},
                 session=session)
 
-
-def index_of(session: Session) -> SearchIndex:
-    """The session's index, built at its first search and again once what it holds has
-    changed (one build at a time)."""
-    with session.lock:
-        index = session.index
-        if index is None or index.generation != session.ws.input_generation():
-            if index is not None:
-                index.close()
-            session.index = index = build_index(session.ws)
-        return index
