@@ -78,3 +78,13 @@ def test_a_common_word_or_a_name_opening_a_sentence_is_no_place(text: str, langu
 ])
 def test_the_countries_a_text_implies_by_its_people_or_forces(text: str, countries: list[str]) -> None:
     assert implied_countries(text) == countries
+
+
+def test_a_country_named_by_its_own_name_sets_the_context_beside_foreign_forces() -> None:
+    """"Russian troops" imply Russia; "Ukraine's prosecutors" name Ukraine, where the village
+    lies (a spelling GeoNames writes Vysokopillya)."""
+    text = ("Russian troops held at least ten residents of Vysokopillia in the village hospital's "
+            "boiler room, Ukraine's prosecutors said.")
+    doc = extract_text(text, "en")
+    assert "UA" in doc.countries
+    assert "Vysokopillya" in {m.value["name"] for m in doc.mentions if m.kind == "place"}

@@ -28,7 +28,7 @@ from testimonia.vocab.conflicts import conflict_of
 
 
 class PlacesComponent:
-    name, version = "places", "11"
+    name, version = "places", "12"
     reads = ("text", "tokens", "cues")
     writes = ("mentions:place", "countries")
 
@@ -275,13 +275,14 @@ def implied_countries(text: str) -> list[str]:
 
 
 def rank_countries(matches: list[PlaceMatch], implied: Sequence[str] = ()) -> list[str]:
-    """Countries by how often the text names places in them (curated places count double),
-    each country the text implies by its people or forces counting as a curated place.
+    """Countries by how often the text names places in them (curated places and countries
+    named count double), each country the text implies by its people or forces counting
+    as a curated place.
     Where the text implies countries, a country named by one reading of one name only
     ("Nara": Nara-shi in Japan) is left out of the context."""
     votes: Counter[str] = Counter()
-    for m in matches:
-        votes[m.place.country] += 2 if m.place.source == "supplement" else 1
+    for m in matches:  # a country by its own name ("Ukraine's prosecutor") is no lone reading
+        votes[m.place.country] += 2 if m.place.source == "supplement" or m.place.kind == "country" else 1
     for country in implied:
         votes[country] += 2
     ranked = [country for country, _ in votes.most_common() if country]
