@@ -32,9 +32,12 @@ def test_filters_of_keys_take_their_first_two_words_and_their_second() -> None:
     keys = ["kryvyi rih", "camp de sevare", "kidal"]
     pairs, seconds = key_filters(keys)
     assert pairs.may_hold(("kryvyi", "rih")) and pairs.may_hold(("camp", "de"))
-    assert not pairs.may_hold(("de", "sevare")) and not pairs.may_hold(("kidal", ""))
     assert seconds.may_hold("rih") and seconds.may_hold("de")
-    assert not seconds.may_hold("sevare") and not seconds.may_hold("kidal")
+    # What was not added is let through rarely (str hashes change from process to process,
+    # so no particular absent item can be named as refused).
+    absent = [("de", "sevare"), ("kidal", ""), *((f"w{i}", f"v{i}") for i in range(500))]
+    assert sum(pairs.may_hold(pair) for pair in absent) < 25
+    assert sum(seconds.may_hold(word) for word in ["sevare", "kidal", *(f"v{i}" for i in range(500))]) < 25
     assert pairs.size == seconds.size == MIN_BITS // 8
 
 
