@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from testimonia.analysis.corroboration import Groups, allegations
+from testimonia.analysis.facts import Fact
 from testimonia.analysis.inputs import ClaimIn
 from testimonia.analysis.sites import Resolution
 from testimonia.shapes import ClaimJson
@@ -42,22 +43,27 @@ class Profile:
 
 
 def patterns(claims: Sequence[ClaimIn], resolution: Resolution, groups: Groups) -> dict[str, Any]:
+    return patterns_of(resolution.facts_for(claims), resolution, groups)
+
+
+def patterns_of(facts: Sequence[Fact], resolution: Resolution, groups: Groups) -> dict[str, Any]:
     by_site: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     pairs: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for claim in claims:
-        if claim.body["denial"]:
+    countries = {site_id: site.country for site_id, site in resolution.sites.items()}
+    conflicts_of = {site_id: conflict_of(country) for site_id, country in countries.items()}
+    for fact in facts:
+        if fact.denial:
             continue
-        methods = sorted(claim.body["methods"])
-        for site_id in resolution.of_claim.get(claim.id, []):
-            country = resolution.sites[site_id].country
+        for site_id in fact.sites:
+            country = countries[site_id]
             practices_here = by_site[site_id]
-            for practice in practices(claim.body, country):
+            for practice in _practices(fact, country):
                 reported = practices_here[practice]
-                if claim.source:  # a document with no source is no independent source
-                    reported.add(claim.label)
-            conflict = conflict_of(country)
+                if fact.source:  # a document with no source is no independent source
+                    reported.add(fact.label)
+            conflict = conflicts_of[site_id]
             if conflict:
-                for pair in itertools.combinations(methods, 2):
+                for pair in itertools.combinations(fact.methods, 2):
                     pairs[pair][conflict].add(site_id)
     sites = {site_id: _site_profile(site_id, resolution.sites[site_id].name, found)
              for site_id, found in by_site.items()}
@@ -97,8 +103,15 @@ def _conflict_profiles(sites: dict[str, Profile], resolution: Resolution) -> dic
 
 
 def practices(body: ClaimJson, country: str | None) -> list[str]:
-    found = allegations(body)
-    spoken = body.get("interrogation_languages")
+    return _spoken(allegations(body), body.get("interrogation_languages") or (), country)
+
+
+def _practices(fact: Fact, country: str | None) -> list[str]:
+    return _spoken(list(fact.allegations), fact.languages, country) if fact.languages else list(fact.allegations)
+
+
+def _spoken(found: list[str], spoken: Sequence[str], country: str | None) -> list[str]:
+    """The allegations, and what the languages of the interrogations say."""
     if spoken:
         local = _languages().get(country or "", [])
         for language in spoken:
