@@ -14,7 +14,7 @@ from testimonia.places.gazetteer import Place, get_gazetteer
 from testimonia.places.geo import km
 from testimonia.service.documents import visible_document
 from testimonia.service.policy import requires
-from testimonia.service.reviewed import STATES, ReviewedClaim, reviewed_claims
+from testimonia.service.reviewed import STATES, ReviewedClaim, reviewed_claims, reviewed_in
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson, PlaceJson
 from testimonia.store import records
@@ -109,7 +109,7 @@ def quotable(ws: Workspace, ids: set[int]) -> dict[int, dict[str, Any]]:
     with ws.engine.connect() as conn:
         return {c.id: {"source": c.claim.source or f"document {c.claim.document_id[:8]}",
                        "body": c.body, "document": c.claim.document_id}
-                for c in reviewed_claims(ws, conn) if c.id in ids}
+                for c in reviewed_in(ws, conn, sorted(ids)).values()}
 
 
 @requires('read_claims')

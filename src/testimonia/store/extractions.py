@@ -98,16 +98,17 @@ def forget(conn: Connection, document_id: str) -> None:
     conn.execute(delete(extractions).where(extractions.c.document_id == document_id))
 
 
-def sealed_claims(conn: Connection, only: str | None = None) -> Iterator[SealedRow]:
-    """Every claim (or one document's), by file name."""
+def sealed_claims(conn: Connection, only: str | None = None, batch: int = 500) -> Iterator[SealedRow]:
+    """Every claim (or one document's), by file name, a document's claims together; read
+    from the database `batch` rows at a time."""
     query = (select(claims.c.id, claims.c.document_id, claims.c.sealed, claims.c.act,
                     claims.c.origin, documents.c.file_name, sources.c.pseudonym, sources.c.kind)
              .join(documents, documents.c.id == claims.c.document_id)
              .join(sources, documents.c.source_id == sources.c.id, isouter=True)
-             .order_by(documents.c.file_name, claims.c.id))
+             .order_by(documents.c.file_name, claims.c.document_id, claims.c.id))
     if only is not None:
         query = query.where(claims.c.document_id == only)
-    for row in conn.execution_options(yield_per=500).execute(query):
+    for row in conn.execution_options(yield_per=batch).execute(query):
         yield SealedRow(row.id, row.document_id, bytes(row.sealed), kind=row.act,
                         file_name=row.file_name, source=row.pseudonym, source_kind=row.kind,
                         origin=row.origin)
