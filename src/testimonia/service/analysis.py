@@ -155,10 +155,11 @@ def _view(name: str, results: ResultsJson, pending: ResultsJson | None, draw: Ca
 
 
 @requires('analyze')
-def analyze_workspace(ws: Workspace, include_unreviewed: bool = False) -> ResultsJson:
+def analyze_workspace(ws: Workspace, include_unreviewed: bool = False) -> Stored:
     """Run the analysis (or take the stored one when nothing changed) as a writer: the
-    results are stored for the acting user's organisation."""
-    return current_analysis(ws, include_unreviewed)
+    results are stored for the acting user's organisation; given in their stored form."""
+    _key, packed = _current(ws, include_unreviewed)
+    return Stored(packed())
 
 
 @requires('judge_sites')
