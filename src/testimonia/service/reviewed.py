@@ -95,11 +95,16 @@ def reviewed_claims(ws: Workspace, conn: Connection, only: str | None = None) ->
 
 
 def each_reviewed(ws: Workspace, conn: Connection, only: str | None = None,
-                  batch: int = BATCH) -> Iterator[ReviewedClaim]:
+                  batch: int = BATCH, where: extractions.ClaimFilter | None = None) -> Iterator[ReviewedClaim]:
     """`reviewed_claims` one claim at a time: the claims are read `batch` rows at a time
     and decrypted as they come, a document's claims resolved against its decisions when
-    its last claim has been read (the decisions, an analyst's work, are read first)."""
+    its last claim has been read (the decisions, an analyst's work, are read first).
+    `where` leaves out in the query what it can tell in clear (a source, an act): a
+    document it leaves out is left out whole, its decisions too."""
     visible = ws.scope(conn).document_ids(conn, only=only)
+    chosen = where.documents() if where is not None else None
+    if chosen is not None:
+        visible &= set(conn.execute(chosen).scalars())
     decided: dict[str, list[tuple[reviews.ReviewRow, Decision]]] = {}
     keys: dict[str, bytes] = {}
     for row in reviews.rows(conn, ws.user.organization_id, only):
@@ -109,7 +114,7 @@ def each_reviewed(ws: Workspace, conn: Connection, only: str | None = None,
             decided.setdefault(row.document_id, []).append((row, _open(keys[row.document_id], row)))
     withdrawn = records.withdrawn_ids(conn)
     seen: set[str] = set()
-    claims = doccrypt.visible_claims(ws, conn, only, batch)
+    claims = doccrypt.visible_claims(ws, conn, only, batch, where)
     for document_id, its_claims in itertools.groupby(claims, key=lambda c: c.document_id):
         seen.add(document_id)
         found = _resolve(list(its_claims), decided.pop(document_id, []), conn, document_id)
