@@ -10,7 +10,7 @@ from typing import Any
 from testimonia.analysis.corroboration import Groups, Rules, findings
 from testimonia.analysis.facts import Interner
 from testimonia.analysis.inputs import ClaimIn, RelationIn
-from testimonia.analysis.patterns import patterns_of
+from testimonia.analysis.patterns import Patterns
 from testimonia.analysis.persons import PersonLink
 from testimonia.analysis.sites import Judgement, Resolution, SiteReader, make_site_id, town_of
 from testimonia.analysis.trajectories import each_trajectory, edges_of
@@ -46,8 +46,10 @@ class Analysis:
             self._resolution = self.reader.resolve(self.judgements)
         return self._resolution
 
-    def sites(self) -> list[SiteJson]:
-        return [s.to_json() for s in sorted(self.resolution.sites.values(), key=lambda s: (-len(s.claims), s.id))]
+    def sites(self) -> Iterator[SiteJson]:
+        """The sites, the most reported first."""
+        ranked = sorted(self.resolution.sites.values(), key=lambda s: (-len(s.claims), s.id))
+        return (s.to_json() for s in ranked)
 
     def findings(self) -> Iterator[FindingJson]:
         names = {s.id: s.name for s in self.resolution.sites.values()}
@@ -62,8 +64,9 @@ class Analysis:
     def trajectories(self) -> Iterator[TrajectoryJson]:
         return (t.to_json() for t in each_trajectory(self.resolution.facts, self.links))
 
-    def patterns(self) -> dict[str, Any]:
-        return patterns_of(self.resolution.facts, self.resolution, self.groups)
+    def patterns(self) -> Patterns:
+        """The patterns, one site profile at a time (analysis/patterns.py)."""
+        return Patterns(self.resolution.facts, self.resolution, self.groups)
 
 
 def analyze(claims: Iterable[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
@@ -73,9 +76,10 @@ def analyze(claims: Iterable[ClaimIn], relations: list[RelationIn], judgements: 
     analysis = Analysis(relations, judgements, rules, links)
     for claim in claims:
         analysis.add(claim)
-    return {"sites": analysis.sites(), "findings": list(analysis.findings()),
+    patterns = analysis.patterns()
+    return {"sites": list(analysis.sites()), "findings": list(analysis.findings()),
             "transfers": {"edges": analysis.edges(), "trajectories": list(analysis.trajectories())},
-            "patterns": analysis.patterns()}
+            "patterns": {"sites": list(patterns.sites()), **patterns.rest()}}
 
 
 def find_site(results: ResultsJson, query: str) -> SiteJson:

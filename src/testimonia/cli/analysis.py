@@ -39,11 +39,12 @@ def analyze(include_unreviewed: UnreviewedOption = False, workspace: WorkspaceOp
     from testimonia.service.analysis import analyze_workspace
     with opened(workspace) as ws:
         stored = analyze_workspace(ws, include_unreviewed)
-    print_summary(stored.head, Summary.of(stored.findings()))
+    print_summary(stored.head, Summary.of(stored.findings()), stored.patterns(profiles=False)["shared"])
 
 
-def print_summary(results: ResultsJson, summary: Summary) -> None:
-    """The head of an analysis (analysis/stored.py) and what its findings add up to."""
+def print_summary(results: ResultsJson, summary: Summary, shared_practices: list[dict[str, Any]]) -> None:
+    """The head of an analysis (analysis/stored.py), what its findings add up to, and the
+    practices shared across conflicts."""
     statuses = summary.statuses
     edges = results["transfers"]["edges"]
     out.print(f"{len(results['sites'])} sites, {summary.findings} findings "
@@ -65,7 +66,7 @@ def print_summary(results: ResultsJson, summary: Summary) -> None:
         out.print("Transfers across a border:")
     for edge in crossing:
         out.print(f"  {edge['from_name']} → {edge['to_name']} ({edge['count']})")
-    shared = [s["practice"] for s in results["patterns"]["shared"]]
+    shared = [s["practice"] for s in shared_practices]
     if shared:
         out.print(f"Practices reported in more than one conflict: {', '.join(shared)}.")
     print_basis(results)
@@ -196,7 +197,7 @@ def patterns(as_json: JsonOption = False, include_unreviewed: UnreviewedOption =
     """Practices that recur across sites and across conflicts."""
     from testimonia.service.analysis import stored_analysis
     with opened(workspace) as ws:
-        found = stored_analysis(ws, include_unreviewed).head["patterns"]
+        found = stored_analysis(ws, include_unreviewed).patterns()
     if as_json:
         _print_json(found)
         return
