@@ -106,8 +106,9 @@ class Finding:
     def bucket(self) -> str:
         return self.span.label() if self.span else "undated"
 
-    def to_json(self) -> FindingJson:
-        return {
+    def to_json(self, site_name: str | None = None) -> FindingJson:
+        """The documented JSON (docs/analysis.md); with the site's name last when given."""
+        found: FindingJson = {
             "site": self.site, "allegation": self.allegation, "period": self.bucket,
             "period_start": self.span.start.isoformat() if self.span else None,
             "period_end": self.span.end.isoformat() if self.span else None,
@@ -121,6 +122,9 @@ class Finding:
             "contradicted_by": [{"claim": c.id, "source": c.label, "kind": c.source_kind,
                                  "quote": c.quote} for c in self.against],
         }
+        if site_name is not None:
+            found["site_name"] = site_name
+        return found
 
 
 def corroborate(claims: Sequence[ClaimIn], resolution: Resolution, groups: Groups,
@@ -155,9 +159,11 @@ def findings(facts: Sequence[Fact], resolution: Resolution, groups: Groups,
             found = []
             for span, supporting in _episodes(cells[allegation], hints, gap):
                 finding = Finding(site, allegation, span, supporting)
-                finding.against = [d for d in said if _denies(d, finding)]
-                deniers = {d.label for d in finding.against}
-                finding.support = [c for c in finding.support if c.label not in deniers]
+                if said:
+                    finding.against = [d for d in said if _denies(d, finding)]
+                if finding.against:
+                    deniers = {d.label for d in finding.against}
+                    finding.support = [c for c in finding.support if c.label not in deniers]
                 if finding.support:  # a source's denial outweighs its own passing mentions
                     _judge(finding, groups, rules)
                     found.append(finding)
@@ -198,6 +204,8 @@ def _document_spans(facts: Sequence[Fact]) -> dict[str, list[Span]]:
 def _episodes(claims: list[Fact], hints: dict[str, list[Span]],
               gap: timedelta) -> list[tuple[Span | None, list[Fact]]]:
     """Claims of one site and allegation, grouped into episodes more than `gap` apart."""
+    if len(claims) == 1 and claims[0].span is not None:  # (what the steps below make of it)
+        return [(claims[0].span, claims)]
     dated = sorted(((span, c) for c in claims if (span := c.span) is not None),
                    key=lambda x: (x[0].days > PRECISE_DAYS, x[0].start, x[1].id))
     episodes: list[tuple[Span, list[Fact]]] = []
@@ -248,13 +256,23 @@ def _judge(f: Finding, groups: Groups, rules: Rules) -> None:
     """Independent sources are groups with a first-hand account. A group that only repeats
     what it was told is listed but not counted: two people repeating one detainee's words
     are one origin, not two sources."""
-    attributed = [c for c in f.support if c.source]
-    f.unattributed = sorted({c.label for c in f.support if not c.source})
-    support = _grouped(attributed, groups)
-    seen = _grouped([c for c in attributed if c.first_hand], groups)
+    support: dict[str, set[str]] = {}
+    seen: dict[str, None] = {}  # roots with a first-hand account, in the order of the first one
+    told: set[str] = set()  # labels of the first-hand accounts
+    unattributed: set[str] = set()
+    for c in f.support:
+        if not c.source:
+            unattributed.add(c.label)
+            continue
+        root = groups.find(c.label)
+        support.setdefault(root, set()).add(c.label)
+        if c.first_hand:
+            seen.setdefault(root)
+            told.add(c.label)
+    f.unattributed = sorted(unattributed)
     first_hand = {root: support[root] for root in seen}
     hearsay = {root: members for root, members in support.items() if root not in seen}
-    against = _grouped(f.against, groups)
+    against = _grouped(f.against, groups) if f.against else {}
     f.independent = f.first_hand = len(first_hand)
     f.groups = [sorted(members) for members in first_hand.values()]
     f.hearsay = [sorted(members) for members in hearsay.values()]
@@ -268,13 +286,12 @@ def _judge(f: Finding, groups: Groups, rules: Rules) -> None:
         f.status = "hearsay only"
     else:
         f.status = "unattributed"
-    f.rationale = _rationale(f, first_hand, hearsay, against)
+    f.rationale = _rationale(f, first_hand, hearsay, against, told)
 
 
 def _rationale(f: Finding, first_hand: dict[str, set[str]], hearsay: dict[str, set[str]],
-               against: dict[str, set[str]]) -> str:
+               against: dict[str, set[str]], seen: set[str]) -> str:
     count = f"{f.independent} independent source" + ("s" if f.independent != 1 else "")
-    seen = {c.label for c in f.support if c.source and c.first_hand}
     names = "; ".join(_members(members, seen) for members in first_hand.values())
     text = f"{count} at first hand" + (f": {names}" if names else "")
     if hearsay:

@@ -45,10 +45,10 @@ class Span:
     def label(self) -> str:
         a, b = self.start, self.end
         if (a.year, a.month) == (b.year, b.month):
-            return f"{a:%Y-%m}"
+            return f"{a.year}-{a.month:02d}"
         if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31) and a.year == b.year:
-            return f"{a:%Y}"
-        return f"{a:%Y-%m}..{b:%Y-%m}"
+            return f"{a.year}"
+        return f"{a.year}-{a.month:02d}..{b.year}-{b.month:02d}"
 
 
 def period_span(period: PeriodJson | None) -> Span | None:

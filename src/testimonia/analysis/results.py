@@ -54,7 +54,7 @@ class Analysis:
     def findings(self) -> Iterator[FindingJson]:
         names = {s.id: s.name for s in self.resolution.sites.values()}
         for f in findings(self.resolution.facts, self.resolution, self.groups, self.rules):
-            yield {**f.to_json(), "site_name": names[f.site]}
+            yield f.to_json(names[f.site])
 
     def edges(self) -> list[EdgeJson]:
         names = {s.id: s.name for s in self.resolution.sites.values()}
