@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 
 from testimonia.analysis.facts import Fact
 from testimonia.analysis.inputs import ClaimIn
@@ -74,7 +75,8 @@ def each_trajectory(facts: Sequence[Fact], links: Sequence[PersonLink] = ()) -> 
     told: dict[str, list[Fact]] = defaultdict(list)
     linked: set[str] = set()
     names = linked_names(links)
-    for fact in sorted(facts, key=lambda f: (f.document_id, f.id)):
+    by_id = sorted(facts, key=attrgetter("id"))  # then by document, stably: no key tuple per claim
+    for fact in sorted(by_id, key=attrgetter("document_id")):
         if fact.denial:
             continue
         person = person_called(fact.victim, names)
