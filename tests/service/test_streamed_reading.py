@@ -10,7 +10,7 @@ from testimonia.service import analysis as analysis_service
 from testimonia.service import doccrypt, reviewed
 from testimonia.service.analysis import current_analysis, stored_analysis
 from testimonia.service.claims import list_claims
-from testimonia.service.review import decide
+from testimonia.service.review import decide, review_page, review_queue
 from testimonia.service.workspace import Workspace
 
 
@@ -91,3 +91,22 @@ def test_a_listing_is_given_as_it_is_read(reviewed_ws: Workspace, monkeypatch: p
     next(listing)
     assert 0 < len(opened) < total  # the first document's claims, not all of them
     listing.close()
+
+
+def test_the_review_queue_page_by_page(reviewed_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    queue = review_queue(reviewed_ws)
+    assert len(queue) > 2
+    pages = [review_page(reviewed_ws, n, 2) for n in range(1, 4)]
+    assert [p.total for p in pages] == [len(queue)] * 3 and pages[0].pages == -(-len(queue) // 2)
+    assert [c.id for p in pages for c in p.claims] == [c.id for c in queue][:6]
+    first = queue[0]
+    first_document = {c.id for c in queue if c.claim.document_id == first.claim.document_id}
+    opened = _opened(monkeypatch)
+    assert [c.id for c in review_page(reviewed_ws, 1, 1).claims] == [first.id]
+    assert set(opened) == first_document < {c.id for c in queue}  # the other document stays closed
+    decide(reviewed_ws, str(queue[-1].id), "accepted")  # the last document now has a decision
+    opened.clear()
+    page = review_page(reviewed_ws, 1, 1)
+    assert [c.id for c in page.claims] == [first.id] and page.total == len(queue) - 1
+    decided = {c.id for c in queue if c.claim.document_id == queue[-1].claim.document_id}
+    assert set(opened) == first_document | decided  # no other document is decrypted
