@@ -168,14 +168,15 @@ def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") 
     looked up among all claims, reviewed or not: a judgement is about the place."""
     if kind not in JUDGEMENTS:
         raise InvalidValue(f"Unknown judgement '{kind}'.", fix=f"Use one of: {', '.join(JUDGEMENTS)}.")
-    results = current_analysis(ws, include_unreviewed=True)
+    found = stored_analysis(ws, include_unreviewed=True)
+    results = found.head  # the sites: no finding is parsed
     site_id = str(find_site(results, site)["id"])
     if kind == "merge":
         other = str(find_site(results, other)["id"])
         if other == site_id:
             raise InvalidValue(f"Cannot merge site {site_id} with itself.")
     if kind == "split":
-        other = _document_prefix(ws, other, site_id, results)
+        other = _document_prefix(ws, other, site_id, found)
     if kind == "rename" and not name.strip():
         raise InvalidValue("A rename needs a new name.", fix="Give --name NAME.")
     with ws.transaction() as conn:
@@ -185,11 +186,11 @@ def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") 
     return site_id
 
 
-def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: ResultsJson) -> str:
+def _document_prefix(ws: Workspace, prefix: str, site_id: str, found: Stored) -> str:
     with ws.engine.connect() as conn:
         doc = visible_document(ws, conn, prefix)
-    site = next(s for s in results["sites"] if s["id"] == site_id)
-    if not any(f["site"] == site_id for f in results["findings"]) and not site["claim_count"]:
+    site = next(s for s in found.sites() if s["id"] == site_id)
+    if next(found.findings({site_id}), None) is None and not site["claim_count"]:
         raise InvalidValue(f"Site {site_id} has no claims to split off.")
     return doc.id
 
