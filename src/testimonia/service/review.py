@@ -56,12 +56,13 @@ __all__ = ["Context", "PlanReport", "QueuePage", "add_claim", "place_choices", "
 
 @requires('read_claims')
 def review_queue(ws: Workspace, conflicts_only: bool = False) -> list[ReviewedClaim]:
-    """Claims waiting for a decision: unreviewed ones and conflicts, in document order."""
+    """Claims waiting for a decision: unreviewed ones and conflicts, in document order (by
+    file name, then document id: two documents of the same name are not interleaved)."""
     with ws.engine.connect() as conn:
         found = reviewed_claims(ws, conn)
     waiting = [c for c in found if not c.withdrawn
                and (c.conflict or (not conflicts_only and c.state == "unreviewed"))]
-    return sorted(waiting, key=lambda c: (c.claim.file_name, _first_offset(c.body), c.id))
+    return sorted(waiting, key=lambda c: (c.claim.file_name, c.claim.document_id, _first_offset(c.body), c.id))
 
 
 @dataclass(frozen=True)
