@@ -104,14 +104,14 @@ class Finding:
 
     @property
     def bucket(self) -> str:
-        return self.span.label() if self.span else "undated"
+        return _written(self.span)[0]
 
     def to_json(self, site_name: str | None = None) -> FindingJson:
         """The documented JSON (docs/analysis.md); with the site's name last when given."""
+        period, start, end = _written(self.span)
         found: FindingJson = {
-            "site": self.site, "allegation": self.allegation, "period": self.bucket,
-            "period_start": self.span.start.isoformat() if self.span else None,
-            "period_end": self.span.end.isoformat() if self.span else None,
+            "site": self.site, "allegation": self.allegation, "period": period,
+            "period_start": start, "period_end": end,
             "status": self.status, "rationale": self.rationale,
             "independent_sources": self.independent, "first_hand_sources": self.first_hand,
             "sources": sorted(label for group in self.groups for label in group),
@@ -125,6 +125,24 @@ class Finding:
         if site_name is not None:
             found["site_name"] = site_name
         return found
+
+
+_WRITTEN: dict[tuple[date, date], tuple[str, str, str]] = {}
+_WRITTEN_MAX = 100_000  # periods kept written (a few thousand distinct ones are usual)
+
+
+def _written(span: Span | None) -> tuple[str, str | None, str | None]:
+    """A finding's period as written: its label, its first and its last day (the same few
+    periods recur across findings: each is written once)."""
+    if span is None:
+        return "undated", None, None
+    key = (span.start, span.end)
+    found = _WRITTEN.get(key)
+    if found is None:
+        if len(_WRITTEN) >= _WRITTEN_MAX:
+            _WRITTEN.clear()
+        found = _WRITTEN[key] = (span.label(), span.start.isoformat(), span.end.isoformat())
+    return found
 
 
 def corroborate(claims: Sequence[ClaimIn], resolution: Resolution, groups: Groups,
