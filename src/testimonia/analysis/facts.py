@@ -10,6 +10,7 @@ claims are then a million small objects, not a million parsed documents.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -89,29 +90,17 @@ class Interner:
         kept: T = self.values.setdefault(value, value)
         return kept
 
-    def period(self, period: PeriodJson | None) -> PeriodJson | None:
-        """The same period (as the claim writes it) once, however many claims give it."""
-        if not period:
-            return period
-        key = ("period", *((k, tuple(v) if isinstance(v, list) else v) for k, v in period.items()))
-        try:
-            kept: PeriodJson = self.values.setdefault(key, period)
-        except TypeError:  # a value that cannot be a key: kept as it is
-            return period
-        return kept
-
-    def span(self, period: PeriodJson | None) -> Span | None:
-        key = ((period or {}).get("start"), (period or {}).get("end"))
-        if key not in self.spans:
-            self.spans[key] = period_span(period)
-        return self.spans[key]
+    def span(self, dates: tuple[str | None, str | None]) -> Span | None:
+        if dates not in self.spans:
+            self.spans[dates] = period_span({"start": dates[0], "end": dates[1]})
+        return self.spans[dates]
 
 
 class Fact:
     """A claim as the analysis uses it (see the module's docstring). `sites` is set by
     site resolution: the claim's sites in the order of its places."""
 
-    __slots__ = ("act", "allegations", "any_method", "crossing", "denial", "document_id", "first_hand",
+    __slots__ = ("act", "allegations", "any_method", "crossing", "dates", "denial", "document_id", "first_hand",
                  "forces", "id", "label", "languages", "methods", "period", "quote", "sites", "source",
                  "source_kind", "span", "transfer", "victim")
 
@@ -127,8 +116,13 @@ class Fact:
         self.allegations: tuple[str, ...] = shared(tuple(allegations(body)))
         self.denial = bool(body["denial"])
         self.first_hand = bool(body["first_hand"])
-        self.period = shared.period(body.get("period"))
-        self.span = shared.span(self.period)
+        period = body.get("period")
+        # The period as the claim writes it, kept as its JSON text (a trajectory's stop
+        # gives it back; a text is a fifth of a parsed period's memory), and its dates.
+        self.period: str | None = shared(json.dumps(period, ensure_ascii=False)) if period is not None else None
+        self.dates: tuple[str | None, str | None] = shared(
+            (period.get("start"), period.get("end")) if period else (None, None))
+        self.span = shared.span(self.dates)
         self.forces: tuple[str, ...] = shared(tuple(p["canonical"] for p in body["perpetrators"] if p["canonical"]))
         self.languages: tuple[str, ...] = shared(tuple(body.get("interrogation_languages") or ()))
         victim = body["victim"]

@@ -251,8 +251,7 @@ def _describe(site: Site, fact: Fact) -> None:
     site.claims.append(fact.id)
     site.sources.add(fact.label)
     site.forces.update(fact.forces)
-    period = fact.period or {}
-    start, end = period.get("start"), period.get("end")
+    start, end = fact.dates
     if start and (site.first_reported is None or start < site.first_reported):
         site.first_reported = start
     if end and (site.last_reported is None or end > site.last_reported):

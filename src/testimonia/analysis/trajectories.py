@@ -11,6 +11,7 @@ ends lie in different countries (occupied Ukrainian territory is Ukraine).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -169,13 +170,19 @@ def _visit(trajectory: Trajectory, site: str, claim: Fact, dates: bool = True) -
     period its claims give (a transfer's date is when it ended, not when it began:
     `dates` is False for the origin of a transfer)."""
     last = trajectory.stops[-1] if trajectory.stops else None
-    period, width = claim.period, claim.span.days if claim.span is not None else UNDATED
+    width = claim.span.days if claim.span is not None else UNDATED
     if last is not None and last.site == site:
         last.claims.append(claim.id)
         if (dates and width < last.width) or last.period is None:
-            last.period, last.width = period, width
+            last.period, last.width = _period(claim), width
         return
-    trajectory.stops.append(Stop(site, period, [claim.id], width))
+    trajectory.stops.append(Stop(site, _period(claim), [claim.id], width))
+
+
+def _period(claim: Fact) -> PeriodJson | None:
+    """The claim's period as it writes it."""
+    period: PeriodJson | None = json.loads(claim.period) if claim.period is not None else None
+    return period
 
 
 def by_site(edges: Sequence[Edge]) -> dict[str, dict[str, list[Edge]]]:
