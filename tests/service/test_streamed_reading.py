@@ -41,7 +41,6 @@ def test_the_analysis_is_the_same_whatever_the_batch(reviewed_ws: Workspace,
     for batch in (1, 10_000):
         analysis_service._MEMO.clear()
         monkeypatch.setattr(reviewed, "BATCH", batch)
-        monkeypatch.setattr(reviewed.each_reviewed, "__defaults__", (None, batch, None))
         with reviewed_ws.transaction() as conn:  # forget the stored result: compute again
             conn.execute(analysis_service.analyses.analysis_results.delete())
         results[batch] = current_analysis(reviewed_ws, include_unreviewed=True)
@@ -85,7 +84,7 @@ def test_a_listing_by_review_state_opens_only_documents_with_decisions(
 def test_a_listing_is_given_as_it_is_read(reviewed_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     total = len(list(list_claims(reviewed_ws)))
     opened = _opened(monkeypatch)
-    monkeypatch.setattr(reviewed.each_reviewed, "__defaults__", (None, 1, None))
+    monkeypatch.setattr(reviewed, "BATCH", 1)
     listing = list_claims(reviewed_ws)
     assert not opened  # nothing read before it is asked for
     next(listing)

@@ -132,7 +132,7 @@ class Fact:
         countries = (transfer["from"].get("country"), transfer["to"].get("country")) if transfer else (None, None)
         self.crossing = None not in countries and countries[0] != countries[1]
         # What a denial denies: its allegations, detention as such, every method (ill-treatment as such)
-        self.quote: str | None = body["evidence"][0]["quote"] if self.denial else None
+        self.quote: str | None = body["evidence"][0]["quote"] if self.denial and body["evidence"] else None
         self.any_method = self.denial and ((self.act == "ill_treatment" and not body["methods"])
                                            or bool(TORTURE & set(body["violations"])))
         self.sites: tuple[str, ...] = ()

@@ -95,7 +95,7 @@ def reviewed_claims(ws: Workspace, conn: Connection, only: str | None = None) ->
 
 
 def each_reviewed(ws: Workspace, conn: Connection, only: str | None = None,
-                  batch: int = BATCH, where: extractions.ClaimFilter | None = None) -> Iterator[ReviewedClaim]:
+                  batch: int | None = None, where: extractions.ClaimFilter | None = None) -> Iterator[ReviewedClaim]:
     """`reviewed_claims` one claim at a time: the claims are read `batch` rows at a time
     and decrypted as they come, a document's claims resolved against its decisions when
     its last claim has been read (the decisions, an analyst's work, are read first).
@@ -114,7 +114,7 @@ def each_reviewed(ws: Workspace, conn: Connection, only: str | None = None,
             decided.setdefault(row.document_id, []).append((row, _open(keys[row.document_id], row)))
     withdrawn = records.withdrawn_ids(conn)
     seen: set[str] = set()
-    claims = doccrypt.visible_claims(ws, conn, only, batch, where)
+    claims = doccrypt.visible_claims(ws, conn, only, BATCH if batch is None else batch, where)
     for document_id, its_claims in itertools.groupby(claims, key=lambda c: c.document_id):
         seen.add(document_id)
         found = _resolve(list(its_claims), decided.pop(document_id, []), conn, document_id)
