@@ -35,6 +35,7 @@ from testimonia.service.reviewed import ReviewedClaim, each_reviewed, person_lin
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import FindingJson, ResultsJson, ReviewBasisJson, SiteJson
 from testimonia.store import analyses, records
+from testimonia.store.engine import snapshot
 
 __all__ = ["JUDGEMENTS", "analyze_workspace", "cell_claims", "current_analysis", "dossier", "findings_matrix",
            "judge", "map_data", "pattern_report", "site_timeline", "stored_analysis", "transfer_network"]
@@ -199,8 +200,9 @@ def _inputs(ws: Workspace, include_unreviewed: bool, rules: Rules,
              known: str | None) -> tuple[str, bytes | None]:
     """Read the inputs and digest them; unless the digest is `known` (the stored result's),
     analyse them and give the stored form. The claims are read one batch at a time and
-    each is kept only as what the analysis uses of it (analysis/facts.py)."""
-    with ws.engine.connect() as conn:
+    each is kept only as what the analysis uses of it (analysis/facts.py). One snapshot of
+    the database throughout, without blocking writers while the claims are read."""
+    with snapshot(ws.engine) as conn:
         scope = ws.scope(conn)
         sources = {s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
         relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)

@@ -17,6 +17,7 @@ from testimonia.service.reviewed import STATES, ReviewedClaim, each_reviewed, re
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson, PlaceJson
 from testimonia.store import records
+from testimonia.store.engine import snapshot
 from testimonia.store.extractions import ClaimFilter
 from testimonia.text.textfold import fold
 from testimonia.vocab import load_vocabulary
@@ -57,7 +58,7 @@ def _listed(ws: Workspace, where: ClaimFilter, keep: Callable[[ReviewedClaim], b
             asked: dict[str, Any]) -> Iterator[ReviewedClaim]:
     given = 0
     try:
-        with ws.engine.connect() as conn:
+        with snapshot(ws.engine) as conn:  # printed as read: a reader must not hold the write lock
             for claim in each_reviewed(ws, conn, where=where):
                 if keep(claim):
                     given += 1

@@ -50,6 +50,7 @@ from testimonia.service.reviewed import (
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson
 from testimonia.store import extractions, records, reviews
+from testimonia.store.engine import snapshot
 
 __all__ = ["Context", "PlanReport", "QueuePage", "add_claim", "place_choices", "apply_plan", "context", "decide",
            "keep", "review_page", "review_queue", "show_claim"]
@@ -84,7 +85,7 @@ def review_page(ws: Workspace, page: int = 1, per_page: int = 25) -> QueuePage:
     if page < 1 or per_page < 1:
         raise InvalidValue(f"No page {page} of {per_page} claims.", fix="Pages are numbered from 1.")
     organization = ws.user.organization_id
-    with ws.engine.connect() as conn:
+    with snapshot(ws.engine) as conn:  # the count and the page from one state, writers not blocked
         decided = reviews.decided_documents(conn, organization)
         waiting: dict[str, list[ReviewedClaim]] = {}
         for c in each_reviewed(ws, conn, where=extractions.ClaimFilter(decided_only=True,
