@@ -14,6 +14,7 @@ from testimonia.cli.common import WorkspaceOption, claim_line, err, opened, out,
 
 if TYPE_CHECKING:
     from testimonia.extract.evaluate import Score
+    from testimonia.service.reviewed import ReviewedClaim
 
 
 def register(app: typer.Typer) -> None:
@@ -95,26 +96,32 @@ def claims(
 ) -> None:
     """List claims as review left them, with their review state and the quoted words
     they rest on."""
-    from testimonia.analysis.edits import claim_ref
     from testimonia.service.claims import list_claims
+    count = 0
     with opened(workspace) as ws:
-        found = list_claims(ws, site, method, source, state)
-    for item in found:
-        c = item.claim
-        if as_json:
-            typer.echo(json.dumps({"id": claim_ref(item.id), "document": c.document_id,
-                                   "file": c.file_name, "source": c.source, "review": item.state,
-                                   "conflict": item.conflict, "withdrawn": item.withdrawn,
-                                   **item.body}, ensure_ascii=False))
-            continue
-        out.print(f"#{claim_ref(item.id)} {c.source or '—'} · {c.file_name} · {item.state}"
-                  + (" · CONFLICT" if item.conflict else "")
-                  + (" · WITHDRAWN" if item.withdrawn else ""))
-        out.print("  " + claim_line(item.body))
-        for evidence in item.body["evidence"]:
-            out.print(f"  “{' '.join(evidence['quote'].split())}” [{evidence['start']}:{evidence['end']}]")
+        for item in list_claims(ws, site, method, source, state):
+            count += 1
+            _print_claim(item, as_json)
     if not as_json:
-        out.print(f"{len(found)} claims.")
+        out.print(f"{count} claims.")
+
+
+def _print_claim(item: ReviewedClaim, as_json: bool) -> None:
+    """One claim as `claims` prints it: a JSON line, or its header, summary and quotes."""
+    from testimonia.analysis.edits import claim_ref
+    c = item.claim
+    if as_json:
+        typer.echo(json.dumps({"id": claim_ref(item.id), "document": c.document_id,
+                               "file": c.file_name, "source": c.source, "review": item.state,
+                               "conflict": item.conflict, "withdrawn": item.withdrawn,
+                               **item.body}, ensure_ascii=False))
+        return
+    out.print(f"#{claim_ref(item.id)} {c.source or '—'} · {c.file_name} · {item.state}"
+              + (" · CONFLICT" if item.conflict else "")
+              + (" · WITHDRAWN" if item.withdrawn else ""))
+    out.print("  " + claim_line(item.body))
+    for evidence in item.body["evidence"]:
+        out.print(f"  “{' '.join(evidence['quote'].split())}” [{evidence['start']}:{evidence['end']}]")
 
 
 def eval_(

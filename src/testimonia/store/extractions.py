@@ -11,11 +11,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, or_, select
+from sqlalchemy import Connection, Select, delete, func, insert, or_, select
 
 from testimonia.model import Claim, Mention
 from testimonia.store.records import next_id, now
-from testimonia.store.schema import claims, document_texts, documents, extractions, mentions, sources
+from testimonia.store.schema import claim_reviews, claims, document_texts, documents, extractions, mentions, sources
 
 EXTRACTION, ANALYST = "extraction", "analyst"  # who made a claim: only extraction's are replaced
 
@@ -98,19 +98,65 @@ def forget(conn: Connection, document_id: str) -> None:
     conn.execute(delete(extractions).where(extractions.c.document_id == document_id))
 
 
-def sealed_claims(conn: Connection, only: str | None = None) -> Iterator[SealedRow]:
-    """Every claim (or one document's), by file name."""
+@dataclass(frozen=True)
+class ClaimFilter:
+    """What can be told of a claim without decrypting it: its document's source, its act
+    as extracted, and whether an organisation decided on a claim of its document (a
+    decision may change the act, so a document with decisions keeps all its claims)."""
+
+    source: str | None = None  # the pseudonym, in any case
+    act: str | None = None  # claims of this act, and every claim of a document decided on
+    decided_only: bool = False  # only the documents `organization_id` decided on
+    organization_id: int = 0
+
+    def documents(self) -> Select[tuple[str]] | None:
+        """The documents of `source` (None: every document)."""
+        if self.source is None:
+            return None
+        return (select(documents.c.id).join(sources, documents.c.source_id == sources.c.id)
+                .where(func.lower(sources.c.pseudonym) == self.source.strip().lower()))
+
+    def apply(self, query: Select[Any]) -> Select[Any]:
+        decided = (select(claim_reviews.c.document_id)
+                   .where(claim_reviews.c.organization_id == self.organization_id))
+        chosen = self.documents()
+        if chosen is not None:
+            query = query.where(claims.c.document_id.in_(chosen))
+        if self.decided_only:
+            query = query.where(claims.c.document_id.in_(decided))
+        if self.act is not None:
+            query = query.where(or_(claims.c.act == self.act, claims.c.document_id.in_(decided)))
+        return query
+
+
+def sealed_claims(conn: Connection, only: str | None = None, batch: int = 500,
+                  where: ClaimFilter | None = None) -> Iterator[SealedRow]:
+    """Every claim (or one document's, or those `where` keeps), by file name, a
+    document's claims together; read from the database `batch` rows at a time."""
     query = (select(claims.c.id, claims.c.document_id, claims.c.sealed, claims.c.act,
                     claims.c.origin, documents.c.file_name, sources.c.pseudonym, sources.c.kind)
              .join(documents, documents.c.id == claims.c.document_id)
              .join(sources, documents.c.source_id == sources.c.id, isouter=True)
-             .order_by(documents.c.file_name, claims.c.id))
+             .order_by(documents.c.file_name, claims.c.document_id, claims.c.id))
     if only is not None:
         query = query.where(claims.c.document_id == only)
-    for row in conn.execute(query, execution_options={"yield_per": 500}):
+    if where is not None:
+        query = where.apply(query)
+    for row in conn.execute(query, execution_options={"yield_per": batch}):
         yield SealedRow(row.id, row.document_id, bytes(row.sealed), kind=row.act,
                         file_name=row.file_name, source=row.pseudonym, source_kind=row.kind,
                         origin=row.origin)
+
+
+def claim_counts(conn: Connection) -> Iterator[tuple[str, str, int]]:
+    """(file name, document id, number of claims) of every document with claims, in the
+    order sealed_claims reads them; nothing is decrypted."""
+    query = (select(documents.c.file_name, claims.c.document_id, func.count())
+             .join(documents, documents.c.id == claims.c.document_id)
+             .group_by(documents.c.file_name, claims.c.document_id)
+             .order_by(documents.c.file_name, claims.c.document_id))
+    for row in conn.execute(query):
+        yield str(row[0]), str(row[1]), int(row[2])
 
 
 def document_of_claim(conn: Connection, claim_id: int) -> str | None:
