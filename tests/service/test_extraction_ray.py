@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import open_as
-from tests.service.test_extraction_engines import Stored, reference, sample_root, stored
+from tests.service.conftest import Stored, stored
 
 from testimonia.crypto.keys import KeyMaterial
 from testimonia.extract.ray_engine import RayEngine
@@ -19,7 +19,6 @@ from testimonia.service import extraction
 
 pytest.importorskip("ray", reason="the `ray` extra is not installed")
 pytestmark = pytest.mark.slow
-__all__ = ["reference", "sample_root"]  # module fixtures shared with the engine tests
 
 TASK = "ray::extract_batch"  # the title Ray gives a worker process while it runs the task
 
@@ -92,8 +91,10 @@ def test_ray_missing_is_named_with_its_extra(monkeypatch: pytest.MonkeyPatch) ->
     import builtins
 
     from testimonia.errors import ConfigError
-    from testimonia.extract.ray_engine import import_ray
+    from testimonia.extract.ray_engine import LOOPBACK, import_ray
     real = builtins.__import__
+    for name, value in LOOPBACK.items():
+        monkeypatch.setenv(name, value)  # import_ray sets them: restored after the test
 
     def without_ray(name: str, *args: object, **kwargs: object) -> object:
         if name == "ray":
