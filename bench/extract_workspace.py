@@ -83,7 +83,7 @@ def generate(folder: Path, count: int) -> None:
     rng = random.Random(20261205)
     for i in range(count):
         sub = folder / f"{i // 1000:03d}"
-        sub.mkdir(exist_ok=True)
+        sub.mkdir(parents=True, exist_ok=True)
         (sub / f"t{i:06d}.md").write_text(testimony(rng, i), encoding="utf-8")
 
 

@@ -5,11 +5,11 @@ changed since its last extraction. This process, the driver, walks the pending
 documents once in id order, page by page, keeps those the acting user's organisation
 sees, opens their texts and hands them in batches to the engine (extract/engines.py:
 this process, a pool of worker processes, or Ray); keys never leave it. It writes each
-document's results as they come back: each document in one transaction, together with
-its `extracted` custody entry, and only if the document's text is still the one that
-was read (store/extractions.py). One failing document is reported and the others go on;
-an interrupted run leaves every document either written whole or pending, and running
-it again does the rest.
+batch's results as they come back, in one transaction: each document's whole, with its
+`extracted` custody entry, and only if its text is still the one that was read
+(store/extractions.py). One failing document is reported and the others go on; an
+interrupted run leaves every document either written whole or pending, and running it
+again does the rest.
 """
 
 from __future__ import annotations
@@ -80,10 +80,7 @@ def extract_workspace(ws: Workspace, progress: Callable[[str], None] | None = No
     with closing(engine.run(_batches(ws, report, opened, batch))) as results:
         for result in results:
             _check_version(result, report.version)
-            for item in result.items:
-                _write(ws, item, opened.pop(item.document_id), report)
-                if progress is not None:
-                    progress(item.document_id)
+            _write(ws, result, opened, report, progress)
     return report
 
 
@@ -143,24 +140,39 @@ def _check_version(result: BatchResult, version: str) -> None:
             "cluster's nodes as here (docs/deployment.md), then run the command again.")
 
 
-def _write(ws: Workspace, item: ItemResult, read: _Opened, report: ExtractReport) -> None:
-    if item.error is not None:
-        report.failed.append((item.document_id[:12], item.error))
-        return
+def _write(ws: Workspace, result: BatchResult, opened: dict[str, _Opened], report: ExtractReport,
+           progress: Callable[[str], None] | None) -> None:
+    """A batch's results in one transaction: each document's whole, with its custody entry
+    (one commit, and one move of the log heads, for the batch: a commit per document would
+    spend more time waiting on the disk than the workers spend reading)."""
+    done: list[tuple[ItemResult, extractions.Written]] = []
     with ws.transaction() as conn:
-        written = extractions.replace_results(
-            conn, item.document_id, report.version, read.text_sha256, item.mentions, item.claims,
-            doccrypt.sealer(read.data_key, item.document_id))
+        for item in result.items:
+            read = opened.pop(item.document_id)
+            if item.error is None:
+                done.append((item, _write_one(ws, conn, item, read, report.version)))
+    for item in result.items:
+        if item.error is not None:
+            report.failed.append((item.document_id[:12], item.error))
+    for item, written in done:
+        report.changed += written == "changed"
+        report.duplicates += written == "duplicate"
         if written == "written":
-            ws.record(conn, "extracted", item.document_id, {
-                "pipeline_version": report.version, "text_sha256": read.text_sha256,
-                "mentions": len(item.mentions), "claims": len(item.claims)})
-    if written == "changed":
-        report.changed += 1
-    if written == "duplicate":
-        report.duplicates += 1
-    if written != "written":
-        return
-    report.documents += 1
-    report.mentions += len(item.mentions)
-    report.claims += len(item.claims)
+            report.documents += 1
+            report.mentions += len(item.mentions)
+            report.claims += len(item.claims)
+    if progress is not None:
+        for item in result.items:
+            progress(item.document_id)
+
+
+def _write_one(ws: Workspace, conn: Connection, item: ItemResult, read: _Opened,
+               version: str) -> extractions.Written:
+    written = extractions.replace_results(conn, item.document_id, version, read.text_sha256,
+                                          item.mentions, item.claims,
+                                          doccrypt.sealer(read.data_key, item.document_id))
+    if written == "written":
+        ws.record(conn, "extracted", item.document_id, {
+            "pipeline_version": version, "text_sha256": read.text_sha256,
+            "mentions": len(item.mentions), "claims": len(item.claims)})
+    return written
