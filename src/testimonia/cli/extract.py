@@ -56,9 +56,9 @@ def extract(
                                                 "CPUs of the Ray cluster started here; 1 runs in this "
                                                 "process [default: this machine's cores].",
                                                 show_default=False)] = None,
-    address: Annotated[str | None, typer.Option("--address", help="The Ray cluster to run on "
-                                                "(ray://HOST:10001 from outside it; auto or HOST:6379 "
-                                                "on one of its nodes) [default: a cluster of this "
+    address: Annotated[str | None, typer.Option("--address", help="The Ray cluster to run on, from "
+                                                "one of its nodes: auto, or HEAD:6379 (ray://HEAD:10001 "
+                                                "needs ray[client]) [default: a cluster of this "
                                                 "machine, started for the run].",
                                                 show_default=False)] = None,
     trust_cluster: Annotated[bool, typer.Option("--trust-cluster", help="Confirm that the cluster at "

@@ -11,8 +11,8 @@ next run takes up the rest).
 
 Without an address, a cluster of this machine alone is started for the run and stopped
 after it, bound to the loopback interface. With one, the driver joins that cluster
-(`ray://host:10001` through Ray Client, or `host:6379` / `auto` from a node of it); the
-cluster must run the same Testimonia and models (the results say which pipeline version
+(`auto` or `host:6379` from a node of it; `ray://host:10001` through Ray Client, which
+needs `ray[client]`); the cluster must run the same Testimonia and models (the results say which pipeline version
 made them, and the driver refuses others: service/extraction.py). What crosses the
 network is in docs/deployment.md.
 """
