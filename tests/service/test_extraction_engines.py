@@ -177,3 +177,16 @@ def test_one_failing_document_is_reported_and_the_batch_goes_on(monkeypatch: pyt
     assert [(r.document_id, r.error) for r in result.items] == [("a", "ValueError: cannot read this"),
                                                                  ("b", None)]
     assert result.items[1].claims and result.version == pipeline.pipeline_version()
+
+
+def test_the_default_pool_fits_the_cores_and_the_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    from testimonia.extract import engines
+    monkeypatch.setattr(engines, "available_cores", lambda: 16)
+    monkeypatch.setattr(engines, "_available_memory", lambda: 5 * engines.WORKER_MEMORY + 1)
+    assert engines.default_workers() == 5
+    monkeypatch.setattr(engines, "_available_memory", lambda: 64 * engines.WORKER_MEMORY)
+    assert engines.default_workers() == 16
+    monkeypatch.setattr(engines, "_available_memory", lambda: 0)
+    assert engines.default_workers() == 1
+    with pytest.raises(ValueError, match="at least 1"):
+        LocalPool(0)

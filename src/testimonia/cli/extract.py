@@ -54,7 +54,8 @@ def extract(
                                         "at --address (docs/extraction.md).")] = "local",
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes (local), or "
                                                 "CPUs of the Ray cluster started here; 1 runs in this "
-                                                "process [default: this machine's cores].",
+                                                "process [default: this machine's cores, at most one "
+                                                "per GB of available memory].",
                                                 show_default=False)] = None,
     address: Annotated[str | None, typer.Option("--address", help="The Ray cluster to run on, from "
                                                 "one of its nodes: auto, or HEAD:6379 (ray://HEAD:10001 "
@@ -86,14 +87,14 @@ def extract(
 
 
 def _engine(name: str, workers: int | None, address: str | None) -> Engine:
-    from testimonia.extract.engines import InProcess, LocalPool, available_cores
+    from testimonia.extract.engines import InProcess, LocalPool, default_workers
     if name not in ENGINES:
         raise typer.BadParameter(f"'{name}' is no engine. Use one of: {', '.join(ENGINES)}.",
                                  param_hint="--engine")
     if name == "local":
         if address is not None:
             raise typer.BadParameter("--address is for --engine ray.", param_hint="--address")
-        count = workers or available_cores()
+        count = workers or default_workers()
         return InProcess() if count == 1 else LocalPool(count)
     from testimonia.extract.ray_engine import RayEngine
     return RayEngine(address, workers)

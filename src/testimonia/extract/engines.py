@@ -32,12 +32,15 @@ from typing import Protocol
 
 from testimonia.extract.pipeline import BatchResult, ItemResult, WorkItem, extract_batch
 
-__all__ = ["THREAD_ENV", "Engine", "InProcess", "LocalPool", "available_cores", "lost_batch",
-           "one_thread_per_worker"]
+__all__ = ["THREAD_ENV", "WORKER_MEMORY", "Engine", "InProcess", "LocalPool", "available_cores",
+           "default_workers", "lost_batch", "one_thread_per_worker"]
 
 # Numerical libraries' thread pools, one thread each in a worker: a worker per core is
 # the parallelism, and a second BLAS thread per worker only spins (docs/extraction.md).
 THREAD_ENV = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+# What one worker may come to hold: the four languages' models, the gazetteer and the
+# vocabularies take about 0.8 GB, and a long document's working memory comes on top.
+WORKER_MEMORY = 1 << 30
 
 
 class Engine(Protocol):
@@ -63,6 +66,24 @@ def available_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def default_workers() -> int:
+    """One worker per core, but no more than the memory now available holds
+    (`WORKER_MEMORY` each): a machine with many cores and little memory would otherwise
+    start swapping."""
+    return max(1, min(available_cores(), _available_memory() // WORKER_MEMORY))
+
+
+def _available_memory() -> int:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return available_cores() * WORKER_MEMORY  # not on Linux: cores decide
 
 
 def lost_batch(batch: Sequence[WorkItem], reason: str) -> BatchResult:

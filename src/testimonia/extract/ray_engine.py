@@ -28,7 +28,7 @@ from types import ModuleType
 from typing import Any
 
 from testimonia.errors import ConfigError
-from testimonia.extract.engines import THREAD_ENV, available_cores, lost_batch
+from testimonia.extract.engines import THREAD_ENV, default_workers, lost_batch
 from testimonia.extract.pipeline import BatchResult, WorkItem, extract_batch
 
 __all__ = ["RayEngine", "import_ray"]
@@ -56,7 +56,7 @@ def import_ray(local: bool) -> ModuleType:
 @dataclass
 class RayEngine:
     """Ray tasks, on the cluster at `address`, or on one started here with `cpus` CPUs
-    (default: this machine's cores)."""
+    (default: this machine's cores, as many as its memory holds: engines.default_workers)."""
 
     address: str | None = None
     cpus: int | None = None
@@ -89,7 +89,7 @@ class RayEngine:
             "include_dashboard": False, "log_to_driver": False, "logging_level": logging.WARNING,
             "runtime_env": {"env_vars": dict(THREAD_ENV)}}
         if self.local:
-            ray.init(address="local", num_cpus=self.cpus or available_cores(), **options)
+            ray.init(address="local", num_cpus=self.cpus or default_workers(), **options)
         else:
             del options["include_dashboard"]  # the cluster's own setting
             ray.init(address=self.address, **options)

@@ -102,10 +102,10 @@ def _batches(ws: Workspace, report: ExtractReport, opened: dict[str, _Opened],
     """The pending documents the acting user's organisation sees, opened, `size` at a
     time: one walk in id order, each page read in a short read of its own."""
     after: str | None = None
-    scope: Scope | None = None
+    with ws.engine.connect() as conn:
+        scope = ws.scope(conn)
     while True:
         with ws.engine.connect() as conn:
-            scope = scope or ws.scope(conn)
             page = list(extractions.pending(conn, report.version, after, size))
             if not page:
                 return
