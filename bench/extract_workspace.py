@@ -16,7 +16,10 @@ Wall and CPU seconds (the process and all its children) and peak memory (summed 
 the process tree, sampled every 0.1 s) for each; ratios against raw NER. Every process
 runs with one BLAS/OpenMP thread (OPENBLAS_NUM_THREADS=1 ...): more only spin.
 
-    .venv/bin/python bench/extract_workspace.py [--documents 2000] [--workers 1 2]
+With --compare SRC, `testimonia extract` of another checkout (its `src` folder, e.g.
+from `git worktree add`) runs too, on its own copy, as it runs by default.
+
+    .venv/bin/python bench/extract_workspace.py [--documents 2000] [--workers 1 2] [--compare SRC]
 """
 
 from __future__ import annotations
@@ -188,6 +191,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=2000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1])
+    parser.add_argument("--compare", type=Path, help="the src folder of another checkout to time too")
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -209,12 +213,15 @@ def main() -> None:
         rows.append(("driver: read and open texts", driver))
         cli_env = {**env, "TESTIMONIA_KEY_FILE": str(root / "k.key"), "TESTIMONIA_PASSPHRASE": "",
                    "TESTIMONIA_USER_KEY_FILE": str(root / "me.key")}
-        for workers in args.workers:
-            copy = root / f"ws-{workers}"
+        runs = [(f"extract --workers {n}", ["--workers", str(n)], cli_env) for n in args.workers]
+        if args.compare:
+            runs.insert(0, (f"extract, code at {args.compare.parent.name}", [],
+                            {**cli_env, "PYTHONPATH": str(args.compare.resolve())}))
+        for name, flags, run_env in runs:
+            copy = root / "ws-run"
             shutil.copytree(root / "ws", copy)
-            row = measure([sys.executable, "-m", "testimonia", "extract", "-w", str(copy),
-                           "--workers", str(workers)], cli_env)
-            rows.append((f"extract --workers {workers}", row))
+            row = measure([sys.executable, "-m", "testimonia", "extract", "-w", str(copy), *flags], run_env)
+            rows.append((name, row))
             shutil.rmtree(copy)
     print(f"{args.documents} documents, {words:,} words; {os.cpu_count()} cores")
     print(f"{'step':<32}{'wall s':>8}{'CPU s':>8}{'wall/NER':>10}{'CPU/NER':>9}{'peak MB':>9}  words/s")
@@ -222,7 +229,9 @@ def main() -> None:
         wall, cpu = float(row["wall"]), float(row["cpu"])
         print(f"{name:<32}{wall:>8.1f}{cpu:>8.1f}{wall / float(ner['wall']):>10.2f}"
               f"{cpu / float(ner['cpu']):>9.2f}{float(row['peak_mb']):>9.0f}  {words / wall:>7,.0f}")
-    print(f"driver per batch of 32: {driver['out']}")
+    reading = json.loads(str(driver["out"]))
+    print(f"driver, per batch of 32: median {reading['median_ms']} ms, max {reading['max_ms']} ms wall; "
+          f"{1000 * float(driver['cpu']) / args.documents:.2f} ms CPU per document (process start included)")
     for name, row in rows:
         if name.startswith("extract"):
             print(f"{name}: {str(row['out']).splitlines()[-1]}")
