@@ -1,6 +1,7 @@
 """Stored extraction results: which pipeline version read each document, and the
-mentions and claims it produced. Writes are keyed by (document, pipeline version) and
-replace the document's previous results whole, so re-running is idempotent. Their
+mentions and claims it produced. Writes are keyed by (document, text hash, pipeline
+version) and replace the document's previous results whole, so re-running is idempotent
+and a result delivered twice is written once. Their
 content (claim bodies with quotes, mention texts and values) is stored encrypted with the
 document's key; protect/doccrypt.py opens it."""
 
@@ -9,9 +10,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, delete, func, insert, or_, select
 
 from testimonia.model import Claim, Mention
 from testimonia.store.records import next_id, now
@@ -47,31 +48,59 @@ class SealedRow:
 
 
 Seal = Callable[[str, int, bytes], bytes]  # (claim | mention | review, row id, plaintext) -> ciphertext
+Written = Literal["written", "changed", "duplicate"]  # what replace_results did
 
 
-def pending(conn: Connection, version: str) -> Iterator[Pending]:
-    """Documents never extracted, or extracted from another text or pipeline version."""
+def pending(conn: Connection, version: str, after: str | None = None,
+            limit: int | None = None) -> Iterator[Pending]:
+    """Documents never extracted, or extracted from another text or pipeline version, in
+    id order; with `after`, only those whose id comes after it (a run walks the documents
+    once, page by page, instead of asking again from the start for each page)."""
     query = (select(documents.c.id, documents.c.language, documents.c.metadata,
                     document_texts.c.sealed, document_texts.c.text_sha256)
              .join(document_texts, document_texts.c.document_id == documents.c.id)
              .join(extractions, extractions.c.document_id == documents.c.id, isouter=True)
-             .where(or_(extractions.c.document_id.is_(None),
-                        extractions.c.pipeline_version != version,
-                        extractions.c.text_sha256 != document_texts.c.text_sha256))
+             .where(_is_pending(version))
              .order_by(documents.c.id))
+    if after is not None:
+        query = query.where(documents.c.id > after)
+    if limit is not None:
+        query = query.limit(limit)
     for row in conn.execute(query, execution_options={"yield_per": 50}):
         yield Pending(row.id, bytes(row.sealed), row.text_sha256, row.language, row.metadata)
 
 
 def count_pending(conn: Connection, version: str) -> int:
-    return sum(1 for _ in pending(conn, version))
+    query = (select(func.count()).select_from(documents)
+             .join(document_texts, document_texts.c.document_id == documents.c.id)
+             .join(extractions, extractions.c.document_id == documents.c.id, isouter=True)
+             .where(_is_pending(version)))
+    return int(conn.execute(query).scalar_one())
+
+
+def _is_pending(version: str) -> ColumnElement[bool]:
+    return or_(extractions.c.document_id.is_(None), extractions.c.pipeline_version != version,
+               extractions.c.text_sha256 != document_texts.c.text_sha256)
 
 
 def replace_results(conn: Connection, document_id: str, version: str, text_sha256: str,
                     found_mentions: Sequence[Mention], found_claims: Sequence[Claim],
-                    seal: Seal) -> None:
+                    seal: Seal) -> Written:
     """Replace a document's mentions and claims, their content encrypted by `seal` bound
-    to each row's id (ids are given here, inside the write transaction)."""
+    to each row's id (ids are given here, inside the write transaction). Results are
+    written only for the text they were extracted from: nothing is written ("changed")
+    when the document's text is no longer the one with hash `text_sha256` (changed or
+    removed since it was read: it stays pending), nor ("duplicate") when this version's
+    results for that text are already stored (the same results delivered twice)."""
+    current = conn.execute(
+        select(document_texts.c.text_sha256, extractions.c.pipeline_version,
+               extractions.c.text_sha256.label("extracted_sha256"))
+        .join(extractions, extractions.c.document_id == document_texts.c.document_id, isouter=True)
+        .where(document_texts.c.document_id == document_id)).first()
+    if current is None or current.text_sha256 != text_sha256:
+        return "changed"
+    if current.pipeline_version == version and current.extracted_sha256 == text_sha256:
+        return "duplicate"
     conn.execute(delete(mentions).where(mentions.c.document_id == document_id))
     conn.execute(delete(claims).where(claims.c.document_id == document_id,
                                       claims.c.origin == EXTRACTION))
@@ -91,6 +120,7 @@ def replace_results(conn: Connection, document_id: str, version: str, text_sha25
             for i, c in enumerate(found_claims)])
     conn.execute(insert(extractions).values(document_id=document_id, pipeline_version=version,
                                             text_sha256=text_sha256, at=now()))
+    return "written"
 
 
 def forget(conn: Connection, document_id: str) -> None:
