@@ -168,11 +168,11 @@ def sample_user() -> Callable[..., KeyMaterial]:
 PARTNERS = {"Maison des Témoins": "mdt-admin", "Kyiv Investigations Unit": "kiu-admin"}
 
 
-def build_sample_workspace(root: Path, reviewed: bool = True) -> tuple[Path, Path]:
+def build_sample_workspace(root: Path, reviewed: bool = True, extract: bool = True) -> tuple[Path, Path]:
     """The sample investigation as `make demo` builds it: each organisation imports its
     sources and ingests its files, the partners share everything with Sahel Desk, whose
-    admin extracts and — unless `reviewed` is False — accepts every claim as extracted
-    (so that the analysis counts them all); (workspace, key file)."""
+    admin extracts (unless `extract` is False) and — unless `reviewed` is False — accepts
+    every claim as extracted (so that the analysis counts them all); (workspace, key file)."""
     from testimonia.ingest.files import load_source_map
     from testimonia.service.extraction import extract_workspace
     from testimonia.service.ingest import IngestOptions, ingest_paths
@@ -197,6 +197,8 @@ def build_sample_workspace(root: Path, reviewed: bool = True) -> tuple[Path, Pat
     for admin in PARTNERS.values():
         with open_as(root / "ws", material, admin) as partner:
             share(partner, "all", "", "Sahel Desk")
+    if not extract:
+        return root / "ws", root / "k.key"
     with open_as(root / "ws", material) as ws:
         extract_workspace(ws)
         if reviewed:

@@ -84,6 +84,25 @@ def test_extract_in_a_workspace_is_incremental(run, tmp_path: Path) -> None:  # 
     assert verified.exit_code == 0  # the `extracted` custody entries chain like the others
 
 
+def test_extract_engine_options_are_checked(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ws = str(tmp_path / "ws")
+    assert run("init", ws).exit_code == 0
+    assert run("ingest", str(SAMPLE / ONE_PER_LANGUAGE[0]), "-w", ws).exit_code == 0
+    bogus = run("extract", "--engine", "spark", "-w", ws)
+    assert bogus.exit_code == 2 and "'spark' is no engine. Use one of: local, ray." in bogus.output
+    stray = run("extract", "--address", "ray://10.0.0.5:10001", "-w", ws)
+    assert stray.exit_code == 2 and "--address is for --engine ray." in stray.output
+    no_workers = run("extract", "--workers", "0", "-w", ws)
+    assert no_workers.exit_code == 2
+    both = run("extract", "--engine", "ray", "--address", "auto", "--workers", "2", "-w", ws)
+    assert both.exit_code == 1 and "Leave out --workers." in both.stderr
+    untrusted = run("extract", "--engine", "ray", "--address", "ray://10.0.0.5:10001", "-w", ws)
+    assert untrusted.exit_code == 1
+    assert "sends the documents' texts, in clear" in untrusted.stderr and "--trust-cluster" in untrusted.stderr
+    one = run("extract", "--workers", "1", "-w", ws)  # in this process
+    assert one.exit_code == 0 and one.stdout.startswith("1 documents extracted (pipeline ")
+
+
 def test_eval_prints_scores(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     gold = tmp_path / "gold.jsonl"
     item = {"id": "x", "language": "en", "text": "They beat me in Sévaré.",

@@ -31,3 +31,25 @@ def test_models_load_from_site_packages_without_network(monkeypatch) -> None:  #
 
     assert SpacyNer("en").entities("Amnesty International spoke.", [(0, 28)])
     assert NatashaNer().entities("Иван Петров приехал.", [(0, 20)])
+
+
+def test_ner_without_the_shared_tok2vec_finds_the_same_entities() -> None:
+    """`ner` embeds its own tok2vec in both spaCy models, so leaving the shared one out
+    (extract/ner.py UNUSED_PIPES) changes no entity on the sample testimonies."""
+    import warnings
+
+    import spacy
+
+    from testimonia.extract.ner import SPACY_MODELS, UNUSED_PIPES, SpacyNer
+    sample = Path(__file__).parents[2] / "examples" / "sample-investigation" / "testimonies"
+    for language in ("en", "fr"):
+        texts = [p.read_text(encoding="utf-8") for p in sorted(sample.iterdir())
+                 if f"language: {language}" in p.read_text(encoding="utf-8")]
+        lean = SpacyNer(language)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            full = spacy.load(SPACY_MODELS[language], exclude=[p for p in UNUSED_PIPES if p != "tok2vec"])
+        assert lean.nlp.pipe_names == ["ner"] and full.pipe_names == ["tok2vec", "ner"]
+        spans = [[(e.start_char, e.end_char, e.label_) for e in doc.ents] for doc in lean.nlp.pipe(texts)]
+        assert texts and spans == [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                                   for doc in full.pipe(texts)]

@@ -125,8 +125,9 @@ def _reextract(ws: Workspace, monkeypatch: pytest.MonkeyPatch, version: str,
         kept = tuple(c for c in (change(claim) for claim in doc.claims) if c is not None)
         return dataclasses.replace(doc, claims=kept)
 
-    monkeypatch.setattr(extraction, "pipeline_version", lambda: version)
-    monkeypatch.setattr(extraction, "extract_text", changed)
+    monkeypatch.setattr(extraction, "pipeline_version", lambda: version)  # the driver's
+    monkeypatch.setattr(pipeline, "pipeline_version", lambda: version)  # the worker's (extract_batch)
+    monkeypatch.setattr(pipeline, "extract_text", changed)
     assert extraction.extract_workspace(ws).documents == 2
 
 

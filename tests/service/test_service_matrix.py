@@ -154,6 +154,8 @@ CALLS: dict[str, Call] = {
     "review.add_claim": lambda ws, t, tmp: review.add_claim(
         ws, t.doc[:12], review.ClaimChanges(act="detention"), quote="in a container at the Sévaré camp"),
     "analysis.current_analysis": lambda ws, t, tmp: analysis.current_analysis(ws),
+    "analysis.stored_analysis": lambda ws, t, tmp: analysis.stored_analysis(ws),
+    "review.review_page": lambda ws, t, tmp: review.review_page(ws),
     "analysis.analyze_workspace": lambda ws, t, tmp: analysis.analyze_workspace(ws),
     "analysis.judge": lambda ws, t, tmp: analysis.judge(ws, "rename", t.site, name="Yard"),
     "analysis.dossier": lambda ws, t, tmp: analysis.dossier(ws, t.site),

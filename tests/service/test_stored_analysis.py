@@ -97,7 +97,7 @@ def test_a_write_that_changes_no_input_recomputes_nothing(analysed: Workspace,
     stored = current_analysis(analysed, include_unreviewed=True)
     with analysed.transaction() as conn:  # touches an input table, says the same
         conn.execute(text("UPDATE sources SET note = note"))
-    monkeypatch.setattr(analysis_service, "analyze", _refuse)
+    monkeypatch.setattr(analysis_service, "write_stored", _refuse)
     assert current_analysis(analysed, include_unreviewed=True) == stored
     with analysed.engine.connect() as conn:
         row = analyses.load_results(conn, analysed.user.organization_id, "all")

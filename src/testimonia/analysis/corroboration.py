@@ -36,16 +36,17 @@ the finding's.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from testimonia.analysis.facts import CELL_ACTS, PRECISE_DAYS, TORTURE, Fact, Span, allegations, period_span
 from testimonia.analysis.inputs import ClaimIn, RelationIn
 from testimonia.analysis.sites import CONTAINED, HOSTS, Resolution, town_of
-from testimonia.shapes import ClaimJson, FindingJson, PeriodJson
+from testimonia.shapes import ClaimJson, FindingJson
 
-CELL_ACTS = ("detention", "killing", "disappearance")  # acts that are allegations in themselves
-
+__all__ = ["CELL_ACTS", "PRECISE_DAYS", "TORTURE", "Finding", "Groups", "Rules", "Span", "allegations",
+           "corroborate", "findings", "period_span", "span_of"]
 
 @dataclass(frozen=True)
 class Rules:
@@ -86,41 +87,13 @@ class Groups:
         self.cache.clear()
 
 
-PRECISE_DAYS = 92  # a period this short or shorter separates episodes
-TORTURE = frozenset({"torture", "cruel_inhuman_treatment"})  # violations that deny every method
-
-
-@dataclass(frozen=True)
-class Span:
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def overlap(self, other: Span) -> int:
-        return max(0, (min(self.end, other.end) - max(self.start, other.start)).days + 1)
-
-    def near(self, other: Span, gap: timedelta) -> bool:
-        return self.start <= other.end + gap and other.start <= self.end + gap
-
-    def label(self) -> str:
-        a, b = self.start, self.end
-        if (a.year, a.month) == (b.year, b.month):
-            return f"{a:%Y-%m}"
-        if (a.month, a.day, b.month, b.day) == (1, 1, 12, 31) and a.year == b.year:
-            return f"{a:%Y}"
-        return f"{a:%Y-%m}..{b:%Y-%m}"
-
-
 @dataclass
 class Finding:
     site: str
     allegation: str  # a method or violation id, or "act:detention"
     span: Span | None  # the period its dated claims cover; None: undated
-    support: list[ClaimIn] = field(default_factory=list)
-    against: list[ClaimIn] = field(default_factory=list)
+    support: list[Fact] = field(default_factory=list)
+    against: list[Fact] = field(default_factory=list)
     status: str = ""
     rationale: str = ""
     independent: int = 0
@@ -131,13 +104,14 @@ class Finding:
 
     @property
     def bucket(self) -> str:
-        return self.span.label() if self.span else "undated"
+        return _written(self.span)[0]
 
-    def to_json(self) -> FindingJson:
-        return {
-            "site": self.site, "allegation": self.allegation, "period": self.bucket,
-            "period_start": self.span.start.isoformat() if self.span else None,
-            "period_end": self.span.end.isoformat() if self.span else None,
+    def to_json(self, site_name: str | None = None) -> FindingJson:
+        """The documented JSON (docs/analysis.md); with the site's name last when given."""
+        period, start, end = _written(self.span)
+        found: FindingJson = {
+            "site": self.site, "allegation": self.allegation, "period": period,
+            "period_start": start, "period_end": end,
             "status": self.status, "rationale": self.rationale,
             "independent_sources": self.independent, "first_hand_sources": self.first_hand,
             "sources": sorted(label for group in self.groups for label in group),
@@ -146,36 +120,72 @@ class Finding:
             "groups": self.groups, "unattributed_documents": self.unattributed,
             "claims": [c.id for c in self.support],
             "contradicted_by": [{"claim": c.id, "source": c.label, "kind": c.source_kind,
-                                 "quote": c.body["evidence"][0]["quote"]} for c in self.against],
+                                 "quote": c.quote} for c in self.against],
         }
+        if site_name is not None:
+            found["site_name"] = site_name
+        return found
+
+
+_WRITTEN: dict[tuple[date, date], tuple[str, str, str]] = {}
+_WRITTEN_MAX = 100_000  # periods kept written (a few thousand distinct ones are usual)
+
+
+def _written(span: Span | None) -> tuple[str, str | None, str | None]:
+    """A finding's period as written: its label, its first and its last day (the same few
+    periods recur across findings: each is written once)."""
+    if span is None:
+        return "undated", None, None
+    key = (span.start, span.end)
+    found = _WRITTEN.get(key)
+    if found is None:
+        if len(_WRITTEN) >= _WRITTEN_MAX:
+            _WRITTEN.clear()
+        found = _WRITTEN[key] = (span.label(), span.start.isoformat(), span.end.isoformat())
+    return found
 
 
 def corroborate(claims: Sequence[ClaimIn], resolution: Resolution, groups: Groups,
                 rules: Rules = Rules()) -> list[Finding]:
-    cells: dict[tuple[str, str], list[ClaimIn]] = defaultdict(list)
-    denials: dict[str, list[ClaimIn]] = defaultdict(list)
-    for claim in claims:
-        for site in _enclosing(resolution, resolution.of_claim.get(claim.id, [])):
-            if claim.body["denial"]:
-                denials[site].append(claim)
-                continue
-            for allegation in allegations(claim.body):
-                cells[(site, allegation)].append(claim)
-    hints = _document_spans(claims)
-    findings = []
-    for (site, allegation), supporting in cells.items():
-        for span, members in _episodes(supporting, hints, timedelta(days=rules.episode_gap_days)):
-            finding = Finding(site, allegation, span, members)
-            town = town_of(site)  # a denial naming only the town covers its places
-            said = denials.get(site, []) + (denials.get(town, []) if town != site else [])
-            finding.against = [d for d in said if _denies(d, finding)]
-            deniers = {d.label for d in finding.against}
-            finding.support = [c for c in finding.support if c.label not in deniers]
-            if finding.support:  # a source's denial outweighs its own passing mentions
-                _judge(finding, groups, rules)
-                findings.append(finding)
-    return sorted(findings, key=lambda f: (f.site, f.allegation, f.span is None,
-                                           f.span.start if f.span else date.min))
+    """The findings of these claims (resolved in `resolution`), in order."""
+    return list(findings(resolution.facts_for(claims), resolution, groups, rules))
+
+
+def findings(facts: Sequence[Fact], resolution: Resolution, groups: Groups,
+             rules: Rules = Rules()) -> Iterator[Finding]:
+    """The findings, by site, allegation and period, made one site at a time: only that
+    site's cells (allegation -> claims) are held, never every finding at once."""
+    members: dict[str, list[Fact]] = defaultdict(list)
+    denials: dict[str, list[Fact]] = defaultdict(list)
+    enclosing: dict[tuple[str, ...], list[str]] = {}
+    for fact in facts:
+        around = enclosing.get(fact.sites)
+        if around is None:
+            around = enclosing[fact.sites] = _enclosing(resolution, fact.sites)
+        for site in around:
+            (denials if fact.denial else members)[site].append(fact)
+    hints = _document_spans(facts)
+    gap = timedelta(days=rules.episode_gap_days)
+    for site in sorted(members):
+        cells: dict[str, list[Fact]] = defaultdict(list)
+        for fact in members.pop(site):
+            for allegation in fact.allegations:
+                cells[allegation].append(fact)
+        town = town_of(site)  # a denial naming only the town covers its places
+        said = denials.get(site, []) + (denials.get(town, []) if town != site else [])
+        for allegation in sorted(cells):
+            found = []
+            for span, supporting in _episodes(cells[allegation], hints, gap):
+                finding = Finding(site, allegation, span, supporting)
+                if said:
+                    finding.against = [d for d in said if _denies(d, finding)]
+                if finding.against:
+                    deniers = {d.label for d in finding.against}
+                    finding.support = [c for c in finding.support if c.label not in deniers]
+                if finding.support:  # a source's denial outweighs its own passing mentions
+                    _judge(finding, groups, rules)
+                    found.append(finding)
+            yield from sorted(found, key=lambda f: (f.span is None, f.span.start if f.span else date.min))
 
 
 def _enclosing(resolution: Resolution, site_ids: Iterable[str]) -> list[str]:
@@ -199,44 +209,24 @@ def span_of(body: ClaimJson) -> Span | None:
     return period_span(body.get("period"))
 
 
-def period_span(period: PeriodJson | None) -> Span | None:
-    """The days a period covers; a period open at one end covers three months from it."""
-    period = period or {}
-    start, end = _day(period.get("start")), _day(period.get("end"))
-    if start is None and end is None:
-        return None
-    open_end = timedelta(days=PRECISE_DAYS - 1)  # "from February": some months from then
-    if start is None:
-        assert end is not None
-        start = end - open_end
-    if end is None:
-        end = start + open_end
-    return Span(min(start, end), max(start, end))
-
-
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text[:10]) if text else None
-    except ValueError:
-        return None
-
-
-def _document_spans(claims: Sequence[ClaimIn]) -> dict[str, list[Span]]:
+def _document_spans(facts: Sequence[Fact]) -> dict[str, list[Span]]:
     """Each document's dated claims: where its undated ones most likely belong."""
     found: dict[str, list[Span]] = defaultdict(list)
-    for claim in claims:
-        span = span_of(claim.body)
+    for fact in facts:
+        span = fact.span
         if span is not None and span.days <= PRECISE_DAYS:
-            found[claim.document_id].append(span)
+            found[fact.document_id].append(span)
     return found
 
 
-def _episodes(claims: list[ClaimIn], hints: dict[str, list[Span]],
-              gap: timedelta) -> list[tuple[Span | None, list[ClaimIn]]]:
+def _episodes(claims: list[Fact], hints: dict[str, list[Span]],
+              gap: timedelta) -> list[tuple[Span | None, list[Fact]]]:
     """Claims of one site and allegation, grouped into episodes more than `gap` apart."""
-    dated = sorted(((span, c) for c in claims if (span := span_of(c.body)) is not None),
+    if len(claims) == 1 and claims[0].span is not None:  # (what the steps below make of it)
+        return [(claims[0].span, claims)]
+    dated = sorted(((span, c) for c in claims if (span := c.span) is not None),
                    key=lambda x: (x[0].days > PRECISE_DAYS, x[0].start, x[1].id))
-    episodes: list[tuple[Span, list[ClaimIn]]] = []
+    episodes: list[tuple[Span, list[Fact]]] = []
     for span, claim in dated:
         if span.days <= PRECISE_DAYS:
             if episodes and span.start <= episodes[-1][0].end + gap:
@@ -250,8 +240,8 @@ def _episodes(claims: list[ClaimIn], hints: dict[str, list[Span]],
             episodes[best][1].append(claim)
         else:
             episodes.append((span, [claim]))
-    undated = [c for c in claims if span_of(c.body) is None]
-    undated_alone: list[ClaimIn] = []
+    undated = [c for c in claims if c.span is None]
+    undated_alone: list[Fact] = []
     for claim in sorted(undated, key=lambda c: not hints.get(c.document_id)):  # hinted ones first
         own = hints.get(claim.document_id, [])
         scores = [sum(e.near(s, gap) for s in own) for e, _ in episodes]
@@ -263,31 +253,20 @@ def _episodes(claims: list[ClaimIn], hints: dict[str, list[Span]],
             episodes[0][1].append(claim)
         else:
             undated_alone.append(claim)
-    result: list[tuple[Span | None, list[ClaimIn]]] = [(span, sorted(m, key=lambda c: c.id))
+    result: list[tuple[Span | None, list[Fact]]] = [(span, sorted(m, key=lambda c: c.id))
                                                        for span, m in episodes]
     if undated_alone:
         result.append((None, undated_alone))
     return result
 
 
-def allegations(body: ClaimJson) -> list[str]:
-    named = [*body["methods"], *body["violations"]]
-    return named + ([f"act:{body['act']}"] if body["act"] in CELL_ACTS else [])
-
-
-def _denies(denial: ClaimIn, finding: Finding) -> bool:
+def _denies(denial: Fact, finding: Finding) -> bool:
     """Whether a denial contradicts a finding: the same allegation (ill-treatment as such
     denies every method), and periods that can overlap."""
-    body = denial.body
-    denied = set(allegations(body))
-    if body["act"] == "detention" and not body["methods"]:
-        denied.add("act:detention")
-    if (body["act"] == "ill_treatment" and not body["methods"]) or TORTURE & set(body["violations"]):
-        if not finding.allegation.startswith("act:"):
-            denied.add(finding.allegation)
-    if finding.allegation not in denied:
+    if not (finding.allegation in denial.denied()
+            or (denial.any_method and not finding.allegation.startswith("act:"))):
         return False
-    span = span_of(body)
+    span = denial.span
     return span is None or finding.span is None or span.overlap(finding.span) > 0
 
 
@@ -295,13 +274,23 @@ def _judge(f: Finding, groups: Groups, rules: Rules) -> None:
     """Independent sources are groups with a first-hand account. A group that only repeats
     what it was told is listed but not counted: two people repeating one detainee's words
     are one origin, not two sources."""
-    attributed = [c for c in f.support if c.source]
-    f.unattributed = sorted({c.label for c in f.support if not c.source})
-    support = _grouped(attributed, groups)
-    seen = _grouped([c for c in attributed if c.body["first_hand"]], groups)
+    support: dict[str, set[str]] = {}
+    seen: dict[str, None] = {}  # roots with a first-hand account, in the order of the first one
+    told: set[str] = set()  # labels of the first-hand accounts
+    unattributed: set[str] = set()
+    for c in f.support:
+        if not c.source:
+            unattributed.add(c.label)
+            continue
+        root = groups.find(c.label)
+        support.setdefault(root, set()).add(c.label)
+        if c.first_hand:
+            seen.setdefault(root)
+            told.add(c.label)
+    f.unattributed = sorted(unattributed)
     first_hand = {root: support[root] for root in seen}
     hearsay = {root: members for root, members in support.items() if root not in seen}
-    against = _grouped(f.against, groups)
+    against = _grouped(f.against, groups) if f.against else {}
     f.independent = f.first_hand = len(first_hand)
     f.groups = [sorted(members) for members in first_hand.values()]
     f.hearsay = [sorted(members) for members in hearsay.values()]
@@ -315,13 +304,12 @@ def _judge(f: Finding, groups: Groups, rules: Rules) -> None:
         f.status = "hearsay only"
     else:
         f.status = "unattributed"
-    f.rationale = _rationale(f, first_hand, hearsay, against)
+    f.rationale = _rationale(f, first_hand, hearsay, against, told)
 
 
 def _rationale(f: Finding, first_hand: dict[str, set[str]], hearsay: dict[str, set[str]],
-               against: dict[str, set[str]]) -> str:
+               against: dict[str, set[str]], seen: set[str]) -> str:
     count = f"{f.independent} independent source" + ("s" if f.independent != 1 else "")
-    seen = {c.label for c in f.support if c.source and c.body["first_hand"]}
     names = "; ".join(_members(members, seen) for members in first_hand.values())
     text = f"{count} at first hand" + (f": {names}" if names else "")
     if hearsay:
@@ -348,7 +336,7 @@ def _members(members: set[str], seen: set[str] | None = None) -> str:
     return (" + ".join(sorted(members & seen)) + f" (with {' + '.join(told)}: related, counted once)")
 
 
-def _grouped(claims: Iterable[ClaimIn], groups: Groups) -> dict[str, set[str]]:
+def _grouped(claims: Iterable[Fact], groups: Groups) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for claim in claims:
         out[groups.find(claim.label)].add(claim.label)

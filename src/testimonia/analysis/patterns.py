@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from testimonia.analysis.corroboration import Groups, allegations
+from testimonia.analysis.facts import Fact
 from testimonia.analysis.inputs import ClaimIn
 from testimonia.analysis.sites import Resolution
 from testimonia.shapes import ClaimJson
@@ -36,38 +37,79 @@ class Profile:
     label: str
     practices: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # -> sources
     sites: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # practice -> sites
+    weight: int = 0  # a site's: how many (practice, source) it has, for choosing the most reported
 
 
 def patterns(claims: Sequence[ClaimIn], resolution: Resolution, groups: Groups) -> dict[str, Any]:
-    by_site: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    pairs: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for claim in claims:
-        if claim.body["denial"]:
-            continue
-        methods = sorted(claim.body["methods"])
-        for site_id in resolution.of_claim.get(claim.id, []):
-            country = resolution.sites[site_id].country
-            practices_here = by_site[site_id]
-            for practice in practices(claim.body, country):
-                reported = practices_here[practice]
-                if claim.source:  # a document with no source is no independent source
-                    reported.add(claim.label)
-            conflict = conflict_of(country)
-            if conflict:
-                for pair in itertools.combinations(methods, 2):
-                    pairs[pair][conflict].add(site_id)
-    sites = {site_id: _site_profile(site_id, resolution.sites[site_id].name, found)
-             for site_id, found in by_site.items()}
-    conflicts = _conflict_profiles(sites, resolution)
-    return {
-        "sites": [_profile_json(p, groups) for p in sites.values()],
-        "conflicts": [_profile_json(p, groups) for p in conflicts.values()],
-        "site_similarity": _similarities(_most_reported(sites))[:TOP_PAIRS],
-        "conflict_similarity": _similarities(list(conflicts.values())),
-        "shared": _shared(conflicts, groups),
-        "shared_sequences": [{"methods": list(pair), "conflicts": {c: sorted(s) for c, s in by.items()}}
-                             for pair, by in sorted(pairs.items()) if len(by) >= 2],
-    }
+    return patterns_of(resolution.facts_for(claims), resolution, groups)
+
+
+def patterns_of(facts: Sequence[Fact], resolution: Resolution, groups: Groups) -> dict[str, Any]:
+    found = Patterns(facts, resolution, groups)
+    return {"sites": list(found.sites()), **found.rest()}
+
+
+class Patterns:
+    """The patterns, made one site profile at a time: `sites` gives each site's profile
+    (in the order the claims first name the sites) and folds it into its conflict's;
+    `rest` then gives the conflicts, the similarities and what they share. Only the
+    conflicts' profiles and what similarity needs of each site (its practices) are kept."""
+
+    def __init__(self, facts: Sequence[Fact], resolution: Resolution, groups: Groups) -> None:
+        self.resolution, self.groups = resolution, groups
+        self.at: dict[str, list[Fact]] = defaultdict(list)
+        self.pairs: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        conflicts_of = {site_id: conflict_of(site.country) for site_id, site in resolution.sites.items()}
+        for fact in facts:
+            if fact.denial:
+                continue
+            for site_id in fact.sites:
+                self.at[site_id].append(fact)
+                conflict = conflicts_of[site_id]
+                if conflict:
+                    for pair in itertools.combinations(fact.methods, 2):
+                        self.pairs[pair][conflict].add(site_id)
+        self.conflicts: dict[str, Profile] = {}
+        self.profiles: list[Profile] = []  # each site's practices (without their sources), for similarity
+
+    def sites(self) -> Iterator[dict[str, Any]]:
+        for site_id in list(self.at):
+            site = self.resolution.sites[site_id]
+            found: dict[str, set[str]] = defaultdict(set)
+            for fact in self.at.pop(site_id):
+                for practice in _practices(fact, site.country):
+                    reported = found[practice]
+                    if fact.source:  # a document with no source is no independent source
+                        reported.add(fact.label)
+            profile = _site_profile(site_id, site.name, found)
+            yield _profile_json(profile, self.groups)
+            self._fold(profile, conflict_of(site.country))
+            self.profiles.append(Profile(site_id, site.name, dict.fromkeys(found, _NONE),
+                                         weight=sum(len(s) for s in found.values())))
+
+    def _fold(self, site: Profile, key: str | None) -> None:
+        if key is None:
+            return
+        conflict = self.conflicts.get(key)
+        if conflict is None:
+            conflict = self.conflicts[key] = Profile(key, conflict_label(key))
+        for practice, sources in site.practices.items():
+            conflict.practices[practice] |= sources
+            conflict.sites[practice].add(site.key)
+
+    def rest(self) -> dict[str, Any]:
+        conflicts = self.conflicts
+        return {
+            "conflicts": [_profile_json(p, self.groups) for p in conflicts.values()],
+            "site_similarity": _similarities(_most_reported(self.profiles))[:TOP_PAIRS],
+            "conflict_similarity": _similarities(list(conflicts.values())),
+            "shared": _shared(conflicts, self.groups),
+            "shared_sequences": [{"methods": list(pair), "conflicts": {c: sorted(s) for c, s in by.items()}}
+                                 for pair, by in sorted(self.pairs.items()) if len(by) >= 2],
+        }
+
+
+_NONE: set[str] = set()  # a site's practice kept for similarity: its sources are not needed there
 
 
 def _site_profile(site_id: str, name: str, found: dict[str, set[str]]) -> Profile:
@@ -94,8 +136,15 @@ def _conflict_profiles(sites: dict[str, Profile], resolution: Resolution) -> dic
 
 
 def practices(body: ClaimJson, country: str | None) -> list[str]:
-    found = allegations(body)
-    spoken = body.get("interrogation_languages")
+    return _spoken(allegations(body), body.get("interrogation_languages") or (), country)
+
+
+def _practices(fact: Fact, country: str | None) -> list[str]:
+    return _spoken(list(fact.allegations), fact.languages, country) if fact.languages else list(fact.allegations)
+
+
+def _spoken(found: list[str], spoken: Sequence[str], country: str | None) -> list[str]:
+    """The allegations, and what the languages of the interrogations say."""
     if spoken:
         local = local_languages().get(country or "", [])
         for language in spoken:
@@ -112,9 +161,9 @@ def _profile_json(p: Profile, groups: Groups) -> dict[str, Any]:
         for practice, sources in sorted(p.practices.items())]}
 
 
-def _most_reported(sites: dict[str, Profile]) -> list[Profile]:
-    eligible = [p for p in sites.values() if len(p.practices) >= MIN_SITE_ALLEGATIONS]
-    eligible.sort(key=lambda p: (-sum(len(s) for s in p.practices.values()), p.key))
+def _most_reported(sites: list[Profile]) -> list[Profile]:
+    eligible = [p for p in sites if len(p.practices) >= MIN_SITE_ALLEGATIONS]
+    eligible.sort(key=lambda p: (-p.weight, p.key))
     return eligible[:SIMILAR_SITES]
 
 

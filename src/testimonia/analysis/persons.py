@@ -21,7 +21,7 @@ from testimonia.analysis.inputs import ClaimIn
 from testimonia.text.textfold import fold
 from testimonia.text.translit import skeleton
 
-__all__ = ["PersonLink", "Proposal", "name_key", "person_of", "proposals"]
+__all__ = ["PersonLink", "Proposal", "linked_names", "name_key", "person_called", "person_of", "proposals"]
 
 # Case endings of Russian and Ukrainian first names and surnames, in Latin skeleton form,
 # longest first; dropped once from a word of at least five letters.
@@ -72,14 +72,25 @@ def proposals(claims: Sequence[ClaimIn], links: Sequence[PersonLink] = ()) -> li
 
 def person_of(claim: ClaimIn, links: Sequence[PersonLink]) -> str | None:
     """The confirmed person a claim names, if a link covers its name."""
-    name = _named(claim)
-    if name is None:
-        return None
-    folded = fold(name)
+    victim = claim.body["victim"]
+    return person_called((victim["who"], victim.get("name")), linked_names(links))
+
+
+def linked_names(links: Sequence[PersonLink]) -> dict[str, str]:
+    """Each linked name (folded) -> the person it is; the first link that names it wins."""
+    names: dict[str, str] = {}
     for link in links:
-        if folded in {fold(alias) for alias in link.aliases}:
-            return link.name
-    return None
+        for alias in link.aliases:
+            names.setdefault(fold(alias), link.name)
+    return names
+
+
+def person_called(victim: tuple[str, str | None], names: dict[str, str]) -> str | None:
+    """The confirmed person a claim's victim (who, name) is, given `linked_names`."""
+    who, name = victim
+    if who != "other" or not name or not names:
+        return None
+    return names.get(fold(" ".join(name.split())))
 
 
 def _named(claim: ClaimIn) -> str | None:

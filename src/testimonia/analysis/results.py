@@ -4,38 +4,82 @@ transfers and patterns out."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from testimonia.analysis.corroboration import Groups, Rules, corroborate
+from testimonia.analysis.corroboration import Groups, Rules, findings
+from testimonia.analysis.facts import Interner
 from testimonia.analysis.inputs import ClaimIn, RelationIn
-from testimonia.analysis.patterns import patterns
+from testimonia.analysis.patterns import Patterns
 from testimonia.analysis.persons import PersonLink
-from testimonia.analysis.sites import Judgement, make_site_id, resolve_sites, town_of
-from testimonia.analysis.trajectories import network, trajectories
+from testimonia.analysis.sites import Judgement, Resolution, SiteReader, make_site_id, town_of
+from testimonia.analysis.trajectories import each_trajectory, edges_of
 from testimonia.errors import NotFound, did_you_mean
 from testimonia.places.gazetteer import get_gazetteer
-from testimonia.shapes import FindingJson, ResultsJson, SiteJson
+from testimonia.shapes import EdgeJson, FindingJson, ResultsJson, SiteJson, TrajectoryJson
 from testimonia.text.textfold import fold
 
-__all__ = ["analyze", "find_site", "findings_at", "site_family"]
+__all__ = ["Analysis", "analyze", "find_site", "findings_at", "site_family"]
 
 
-def analyze(claims: list[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
+class Analysis:
+    """The whole analysis of claims read one at a time (`add`), given out piece by piece
+    so that a caller can write each piece and let it go: the claims are held only as
+    compact facts (analysis/facts.py), the findings and trajectories are made one at a
+    time (`findings`, `trajectories`)."""
+
+    def __init__(self, relations: Iterable[RelationIn], judgements: Sequence[Judgement], rules: Rules,
+                 links: Sequence[PersonLink] = ()) -> None:
+        self.rules, self.judgements, self.links = rules, judgements, links
+        self.groups = Groups(relations, rules.relations)
+        self.reader = SiteReader(Interner())
+        self._resolution: Resolution | None = None
+
+    def add(self, claim: ClaimIn) -> None:
+        if self._resolution is not None:
+            raise RuntimeError("claims added after the analysis was resolved")
+        self.reader.add(claim)
+
+    @property
+    def resolution(self) -> Resolution:
+        if self._resolution is None:
+            self._resolution = self.reader.resolve(self.judgements)
+        return self._resolution
+
+    def sites(self) -> Iterator[SiteJson]:
+        """The sites, the most reported first."""
+        ranked = sorted(self.resolution.sites.values(), key=lambda s: (-len(s.claims), s.id))
+        return (s.to_json() for s in ranked)
+
+    def findings(self) -> Iterator[FindingJson]:
+        names = {s.id: s.name for s in self.resolution.sites.values()}
+        for f in findings(self.resolution.facts, self.resolution, self.groups, self.rules):
+            yield f.to_json(names[f.site])
+
+    def edges(self) -> list[EdgeJson]:
+        names = {s.id: s.name for s in self.resolution.sites.values()}
+        return [{**e.to_json(), "from_name": names[e.origin], "to_name": names[e.destination]}
+                for e in edges_of(self.resolution.facts)]
+
+    def trajectories(self) -> Iterator[TrajectoryJson]:
+        return (t.to_json() for t in each_trajectory(self.resolution.facts, self.links))
+
+    def patterns(self) -> Patterns:
+        """The patterns, one site profile at a time (analysis/patterns.py)."""
+        return Patterns(self.resolution.facts, self.resolution, self.groups)
+
+
+def analyze(claims: Iterable[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
             rules: Rules, links: Sequence[PersonLink] = ()) -> ResultsJson:
-    """The whole analysis as documented JSON (docs/analysis.md): a pure function."""
-    resolution = resolve_sites(claims, judgements)
-    groups = Groups(relations, rules.relations)
-    findings = corroborate(claims, resolution, groups, rules)
-    names = {s.id: s.name for s in resolution.sites.values()}
-    return {
-        "sites": [s.to_json() for s in sorted(resolution.sites.values(), key=lambda s: (-len(s.claims), s.id))],
-        "findings": [{**f.to_json(), "site_name": names[f.site]} for f in findings],
-        "transfers": {"edges": [{**e.to_json(), "from_name": names[e.origin], "to_name": names[e.destination]}
-                                for e in network(claims, resolution)],
-                      "trajectories": [t.to_json() for t in trajectories(claims, resolution, links)]},
-        "patterns": patterns(claims, resolution, groups),
-    }
+    """The whole analysis as documented JSON (docs/analysis.md): a pure function, every
+    finding in memory (the service writes them out one at a time instead: analysis/stored.py)."""
+    analysis = Analysis(relations, judgements, rules, links)
+    for claim in claims:
+        analysis.add(claim)
+    patterns = analysis.patterns()
+    return {"sites": list(analysis.sites()), "findings": list(analysis.findings()),
+            "transfers": {"edges": analysis.edges(), "trajectories": list(analysis.trajectories())},
+            "patterns": {"sites": list(patterns.sites()), **patterns.rest()}}
 
 
 def find_site(results: ResultsJson, query: str) -> SiteJson:

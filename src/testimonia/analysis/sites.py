@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from testimonia.analysis.facts import Fact, Interner
 from testimonia.analysis.inputs import ClaimIn
 from testimonia.shapes import PlaceJson, SiteJson
 from testimonia.text.textfold import fold
@@ -71,31 +72,72 @@ class Judgement:
     name: str = ""  # rename: the new name
 
 
-@dataclass
 class Resolution:
-    sites: dict[str, Site]
-    of_claim: dict[int, list[str]]  # claim id -> site ids, in the claim's place order
+    """The sites, and each claim's sites (`Fact.sites`, in the claim's place order)."""
+
+    def __init__(self, sites: dict[str, Site], facts: list[Fact]) -> None:
+        self.sites = sites
+        self.facts = facts
+        self._by_id: dict[int, Fact] | None = None
+
+    @property
+    def of_claim(self) -> dict[int, list[str]]:
+        """Claim id -> site ids, for the claims with a place."""
+        return {f.id: list(f.sites) for f in self.facts if f.sites}
+
+    def sites_of(self, claim_id: int) -> tuple[str, ...]:
+        return self.facts_by_id()[claim_id].sites if claim_id in self.facts_by_id() else ()
+
+    def facts_by_id(self) -> dict[int, Fact]:
+        if self._by_id is None:
+            self._by_id = {f.id: f for f in self.facts}
+        return self._by_id
+
+    def facts_for(self, claims: Iterable[ClaimIn]) -> list[Fact]:
+        """The facts of these claims, in their order (for callers that hold the claims)."""
+        known = self.facts_by_id()
+        return [known[c.id] for c in claims if c.id in known]
+
+
+class SiteReader:
+    """Sites resolved from claims read one at a time: each claim's places are keyed as it
+    is read and the claim kept as a `Fact`; `resolve` then links parents, places claims
+    naming only a town, applies the judgements and describes each site."""
+
+    def __init__(self, shared: Interner | None = None) -> None:
+        self.shared = shared if shared is not None else Interner()
+        self.sites: dict[str, Site] = {}
+        self.facts: list[Fact] = []
+
+    def add(self, claim: ClaimIn) -> Fact:
+        fact = Fact(claim, self.shared)
+        ids: list[str] = []
+        for place in claim.body["places"]:
+            site = _site_for(self.sites, place)
+            if site.id not in ids:
+                ids.append(site.id)
+        fact.sites = self.shared(tuple(ids))
+        self.facts.append(fact)
+        return fact
+
+    def resolve(self, judgements: Sequence[Judgement] = ()) -> Resolution:
+        sites, facts = self.sites, self.facts
+        _link_parents(sites)
+        _attach_to_main_facility(sites, facts, self.shared)
+        resolution = Resolution(sites, facts)
+        for judgement in judgements:
+            _apply(resolution, judgement, self.shared)
+        for fact in facts:
+            for site_id in fact.sites:
+                _describe(sites[site_id], fact)
+        return resolution
 
 
 def resolve_sites(claims: Iterable[ClaimIn], judgements: Sequence[Judgement] = ()) -> Resolution:
-    sites: dict[str, Site] = {}
-    of_claim: dict[int, list[str]] = defaultdict(list)
-    kept: list[ClaimIn] = []
+    reader = SiteReader()
     for claim in claims:
-        kept.append(claim)
-        for place in claim.body["places"]:
-            site = _site_for(sites, place)
-            if site.id not in of_claim[claim.id]:
-                of_claim[claim.id].append(site.id)
-    _link_parents(sites)
-    _attach_to_main_facility(sites, of_claim)
-    resolution = Resolution(sites, dict(of_claim))
-    for judgement in judgements:
-        _apply(resolution, judgement, kept)
-    for claim in kept:
-        for site_id in resolution.of_claim.get(claim.id, []):
-            _describe(resolution.sites[site_id], claim)
-    return resolution
+        reader.add(claim)
+    return reader.resolve(judgements)
 
 
 def make_site_id(anchor: str, facility: str | None = None) -> str:
@@ -159,12 +201,12 @@ def _link_parents(sites: dict[str, Site]) -> None:
                 site.parent = town.id
 
 
-def _attach_to_main_facility(sites: dict[str, Site], of_claim: dict[int, list[str]]) -> None:
+def _attach_to_main_facility(sites: dict[str, Site], facts: list[Fact], shared: Interner) -> None:
     """A claim naming only the town goes to the town's main place of detention: a camp,
     base, colony, prison or SIZO reported at least twice as often as any other facility
     there (containers counting for their camp): "held in Taganrog" is the Taganrog SIZO
     when that is what the accounts describe. Otherwise it stays at the town level."""
-    uses: Counter[str] = Counter(i for ids in of_claim.values() for i in ids)
+    uses: Counter[str] = Counter(i for f in facts for i in f.sites)
     weight = Counter(uses)
     for site in sites.values():
         if site.facility in CONTAINED and site.parent:
@@ -179,11 +221,13 @@ def _attach_to_main_facility(sites: dict[str, Site], of_claim: dict[int, list[st
         best = ranked[0]
         if best.facility in HOSTS and (len(ranked) == 1 or weight[best.id] >= 2 * weight[ranked[1].id]):
             main[make_site_id(anchor)] = best.id
-    for claim_id, ids in of_claim.items():
-        moved = [i for i in ids if i in main]
-        of_claim[claim_id] = list(dict.fromkeys(main.get(i, i) for i in ids))
+    for fact in facts:
+        moved = [i for i in fact.sites if i in main]
+        if not moved:
+            continue
+        fact.sites = shared(tuple(dict.fromkeys(main.get(i, i) for i in fact.sites)))
         for town in moved:
-            sites[main[town]].from_town.append(claim_id)
+            sites[main[town]].from_town.append(fact.id)
     for town, host in main.items():
         site = sites[host]
         if site.from_town:
@@ -194,7 +238,7 @@ def _attach_to_main_facility(sites: dict[str, Site], of_claim: dict[int, list[st
                    "is reported at least twice as often as any other place of detention there")
             site.note = (f"{len(site.from_town)} claims naming only {place} are placed here: the "
                          f"{kind} {why} (a reviewer can split them off: `testimonia site split`)")
-    emptied = (set(main) & set(sites)) - {i for ids in of_claim.values() for i in ids}
+    emptied = (set(main) & set(sites)) - {i for f in facts for i in f.sites}
     for site in sites.values():
         if site.parent in emptied:
             site.parent = None
@@ -203,47 +247,45 @@ def _attach_to_main_facility(sites: dict[str, Site], of_claim: dict[int, list[st
         del sites[town]
 
 
-def _describe(site: Site, claim: ClaimIn) -> None:
-    site.claims.append(claim.id)
-    site.sources.add(claim.label)
-    site.forces.update(p["canonical"] for p in claim.body["perpetrators"] if p["canonical"])
-    period = claim.body.get("period") or {}
-    start, end = period.get("start"), period.get("end")
+def _describe(site: Site, fact: Fact) -> None:
+    site.claims.append(fact.id)
+    site.sources.add(fact.label)
+    site.forces.update(fact.forces)
+    start, end = fact.dates
     if start and (site.first_reported is None or start < site.first_reported):
         site.first_reported = start
     if end and (site.last_reported is None or end > site.last_reported):
         site.last_reported = end
 
 
-def _apply(resolution: Resolution, j: Judgement, claims: list[ClaimIn]) -> None:
-    sites, of_claim = resolution.sites, resolution.of_claim
+def _apply(resolution: Resolution, j: Judgement, shared: Interner) -> None:
+    sites = resolution.sites
     if j.site not in sites:
         return  # the site no longer exists (e.g. its documents were removed); nothing to do
     if j.kind == "rename":
         sites[j.site].name = j.name
     elif j.kind == "merge" and j.other in sites and j.other != j.site:
         sites[j.site].aliases |= sites[j.other].aliases
-        for claim_id, ids in of_claim.items():
-            of_claim[claim_id] = list(dict.fromkeys(j.site if i == j.other else i for i in ids))
+        for fact in resolution.facts:
+            if j.other in fact.sites:
+                fact.sites = shared(tuple(dict.fromkeys(j.site if i == j.other else i for i in fact.sites)))
         for site in sites.values():
             if site.parent == j.other:
                 site.parent = j.site
         del sites[j.other]
     elif j.kind == "split":
-        _split(resolution, j, claims)
+        _split(resolution, j, shared)
 
 
-def _split(resolution: Resolution, j: Judgement, claims: list[ClaimIn]) -> None:
+def _split(resolution: Resolution, j: Judgement, shared: Interner) -> None:
     original = resolution.sites[j.site]
     new_id = f"{j.site}~{j.other[:12]}"
-    moved = [c.id for c in claims if c.document_id.startswith(j.other)
-             and j.site in resolution.of_claim.get(c.id, [])]
+    moved = [f for f in resolution.facts if f.document_id.startswith(j.other) and j.site in f.sites]
     if not moved:
         return
     resolution.sites[new_id] = Site(new_id, j.name or f"{original.name} (as {j.other[:8]} reports it)",
                                     original.anchor, original.facility, original.country,
                                     original.lat, original.lon, original.precision, original.parent,
                                     set(original.aliases))
-    for claim_id in moved:
-        resolution.of_claim[claim_id] = [new_id if i == j.site else i
-                                         for i in resolution.of_claim[claim_id]]
+    for fact in moved:
+        fact.sites = shared(tuple(new_id if i == j.site else i for i in fact.sites))

@@ -11,16 +11,20 @@ ends lie in different countries (occupied Ukrainian territory is Ukraine).
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 
-from testimonia.analysis.corroboration import period_span, span_of
+from testimonia.analysis.facts import Fact
 from testimonia.analysis.inputs import ClaimIn
-from testimonia.analysis.persons import PersonLink, person_of
+from testimonia.analysis.persons import PersonLink, linked_names, person_called
 from testimonia.analysis.sites import Resolution, town_of
 from testimonia.shapes import EdgeJson, PeriodJson, TrajectoryJson
+
+UNDATED = 1 << 30  # the width of a stop with no period: any dated claim is more precise
 
 
 @dataclass
@@ -28,6 +32,7 @@ class Stop:
     site: str
     period: PeriodJson | None
     claims: list[int] = field(default_factory=list)
+    width: int = UNDATED  # days its period covers
 
 
 @dataclass
@@ -60,68 +65,76 @@ class Edge:
 
 def trajectories(claims: Sequence[ClaimIn], resolution: Resolution,
                  links: Sequence[PersonLink] = ()) -> list[Trajectory]:
-    """Each victim's stops and transfers. A person a reviewer linked across documents
-    (analysis/persons.py) has one trajectory from all of them, in the order of the
-    periods; anyone else's follows the order their one document tells."""
-    told: dict[str, list[ClaimIn]] = defaultdict(list)
+    """Each victim's stops and transfers (see `each_trajectory`)."""
+    return list(each_trajectory(resolution.facts_for(claims), links))
+
+
+def each_trajectory(facts: Sequence[Fact], links: Sequence[PersonLink] = ()) -> Iterator[Trajectory]:
+    """Each victim's stops and transfers, one trajectory at a time. A person a reviewer
+    linked across documents (analysis/persons.py) has one trajectory from all of them, in
+    the order of the periods; anyone else's follows the order their one document tells."""
+    told: dict[str, list[Fact]] = defaultdict(list)
     linked: set[str] = set()
-    for claim in sorted(claims, key=lambda c: (c.document_id, c.id)):
-        if claim.body["denial"]:
+    names = linked_names(links)
+    by_id = sorted(facts, key=attrgetter("id"))  # then by document, stably: no key tuple per claim
+    for fact in sorted(by_id, key=attrgetter("document_id")):
+        if fact.denial:
             continue
-        person = person_of(claim, links)
-        victim = person or _victim(claim)
+        person = person_called(fact.victim, names)
+        victim = person or _victim(fact)
         if victim is not None:
-            told[victim].append(claim)
+            told[victim].append(fact)
             if person:
                 linked.add(victim)
-    found = []
-    for victim, its_claims in told.items():
+    for victim in list(told):
+        its_claims = told.pop(victim)
         if victim in linked:
-            its_claims.sort(key=_when(its_claims, resolution))
+            its_claims.sort(key=_when(its_claims))
         labels = sorted({c.label for c in its_claims})
         trajectory = Trajectory(victim, "; ".join(labels) if victim in linked else its_claims[0].label)
         for claim in its_claims:
-            sites = [_within_last(trajectory, site) for site in resolution.of_claim.get(claim.id, [])]
-            moved = bool(claim.body.get("transfer")) and len(sites) == 2
+            sites = [_within_last(trajectory, site) for site in claim.sites]
+            moved = claim.transfer and len(sites) == 2
             if moved:
                 trajectory.transfers.append((sites[0], sites[1], claim.id))
             for i, site in enumerate(sites):
                 _visit(trajectory, site, claim, dates=not (moved and i == 0))
         if trajectory.stops:
-            found.append(trajectory)
-    return found
+            yield trajectory
 
 
 def network(claims: Sequence[ClaimIn], resolution: Resolution) -> list[Edge]:
+    return edges_of(resolution.facts_for(claims))
+
+
+def edges_of(facts: Sequence[Fact]) -> list[Edge]:
+    """The transfer network: site -> site, each edge with the documents that report it."""
     edges: dict[tuple[str, str], Edge] = {}
-    for claim in claims:
-        sites = resolution.of_claim.get(claim.id, [])
-        transfer = claim.body.get("transfer")
-        if claim.body["denial"] or not transfer or len(sites) != 2:
+    for fact in facts:
+        sites = fact.sites
+        if fact.denial or not fact.transfer or len(sites) != 2:
             continue
         origin, destination = sites
-        countries = (transfer["from"].get("country"), transfer["to"].get("country"))
-        crossing = None not in countries and countries[0] != countries[1]
-        edge = edges.setdefault((origin, destination), Edge(origin, destination, crossing))
-        edge.documents.add(claim.document_id)
-        edge.sources.add(claim.label)
-        edge.claims.append(claim.id)
+        edge = edges.setdefault((origin, destination), Edge(origin, destination, fact.crossing))
+        edge.documents.add(fact.document_id)
+        edge.sources.add(fact.label)
+        edge.claims.append(fact.id)
     return sorted(edges.values(), key=lambda e: (-len(e.documents), e.origin, e.destination))
 
 
-def _victim(claim: ClaimIn) -> str | None:
-    victim = claim.body["victim"]
-    if victim["who"] in ("self", "group") and claim.body["first_hand"] and claim.source:
-        return claim.source
-    if victim["who"] == "other" and victim.get("name"):
-        return f"{claim.label}: {victim['name']}"
+def _victim(fact: Fact) -> str | None:
+    who, name = fact.victim
+    if who in ("self", "group") and fact.first_hand and fact.source:
+        return fact.source
+    if who == "other" and name:
+        return f"{fact.label}: {name}"
     return None
 
 
 DATED_DAYS = 31  # a period of a month or less orders a person's stops by itself; a season does not
 
 
-def _when(claims: Sequence[ClaimIn], resolution: Resolution) -> Callable[[ClaimIn], tuple[date, str, int]]:
+def _when(claims: Sequence[Fact]) -> Callable[[Fact], tuple[date, str, int]]:
     """The order of one person's claims told in several documents: a date (a month or
     less) where there is one; else the date of a transfer the claim's site is an
     end of (held at the origin before it, at the destination after it); else the start of
@@ -129,16 +142,16 @@ def _when(claims: Sequence[ClaimIn], resolution: Resolution) -> Callable[[ClaimI
     on 27 October is after it, not on 1 September."""
     moved: dict[str, list[tuple[date, bool]]] = defaultdict(list)  # site -> (day, as origin)
     for claim in claims:
-        sites, span = resolution.of_claim.get(claim.id, []), span_of(claim.body)
-        if claim.body.get("transfer") and len(sites) == 2 and span is not None:
+        sites, span = claim.sites, claim.span
+        if claim.transfer and len(sites) == 2 and span is not None:
             moved[sites[0]].append((span.start, True))
             moved[sites[1]].append((span.start, False))
 
-    def key(claim: ClaimIn) -> tuple[date, str, int]:
-        span = span_of(claim.body)
-        if span is not None and (span.days <= DATED_DAYS or claim.body.get("transfer")):
+    def key(claim: Fact) -> tuple[date, str, int]:
+        span = claim.span
+        if span is not None and (span.days <= DATED_DAYS or claim.transfer):
             return span.start, claim.document_id, claim.id
-        for site in resolution.of_claim.get(claim.id, []):
+        for site in claim.sites:
             for day, origin in moved.get(site, []):
                 return day + timedelta(days=-1 if origin else 1), claim.document_id, claim.id
         return (span.start if span else date.max), claim.document_id, claim.id
@@ -152,23 +165,24 @@ def _within_last(trajectory: Trajectory, site: str) -> str:
     return last if site == town_of(site) != last and town_of(last) == site else site
 
 
-def _visit(trajectory: Trajectory, site: str, claim: ClaimIn, dates: bool = True) -> None:
+def _visit(trajectory: Trajectory, site: str, claim: Fact, dates: bool = True) -> None:
     """Add a claim to the stop it continues, or start one; a stop keeps the most precise
     period its claims give (a transfer's date is when it ended, not when it began:
     `dates` is False for the origin of a transfer)."""
     last = trajectory.stops[-1] if trajectory.stops else None
-    period = claim.body.get("period")
+    width = claim.span.days if claim.span is not None else UNDATED
     if last is not None and last.site == site:
         last.claims.append(claim.id)
-        if (dates and _width(period) < _width(last.period)) or last.period is None:
-            last.period = period
+        if (dates and width < last.width) or last.period is None:
+            last.period, last.width = _period(claim), width
         return
-    trajectory.stops.append(Stop(site, period, [claim.id]))
+    trajectory.stops.append(Stop(site, _period(claim), [claim.id], width))
 
 
-def _width(period: PeriodJson | None) -> int:
-    span = period_span(period)
-    return span.days if span is not None else 1 << 30
+def _period(claim: Fact) -> PeriodJson | None:
+    """The claim's period as it writes it."""
+    period: PeriodJson | None = json.loads(claim.period) if claim.period is not None else None
+    return period
 
 
 def by_site(edges: Sequence[Edge]) -> dict[str, dict[str, list[Edge]]]:

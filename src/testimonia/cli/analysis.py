@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -11,6 +12,7 @@ from rich.table import Table
 from testimonia.cli.common import WorkspaceOption, opened, out
 
 if TYPE_CHECKING:
+    from testimonia.analysis.stored import Summary
     from testimonia.shapes import ResultsJson
 
 site_app = typer.Typer(help="An analyst's decisions about sites; they survive re-analysis.",
@@ -33,26 +35,28 @@ def register(app: typer.Typer) -> None:
 
 def analyze(include_unreviewed: UnreviewedOption = False, workspace: WorkspaceOption = None) -> None:
     """Resolve sites, trace transfers, corroborate and compare; print a summary."""
+    from testimonia.analysis.stored import Summary
     from testimonia.service.analysis import analyze_workspace
     with opened(workspace) as ws:
-        results = analyze_workspace(ws, include_unreviewed)
-    print_summary(results)
+        stored = analyze_workspace(ws, include_unreviewed)
+    print_summary(stored.head, Summary.of(stored.findings()), stored.patterns(profiles=False)["shared"])
 
 
-def print_summary(results: ResultsJson) -> None:
-    statuses = [f["status"] for f in results["findings"]]
+def print_summary(results: ResultsJson, summary: Summary, shared_practices: list[dict[str, Any]]) -> None:
+    """The head of an analysis (analysis/stored.py), what its findings add up to, and the
+    practices shared across conflicts."""
+    statuses = summary.statuses
     edges = results["transfers"]["edges"]
-    out.print(f"{len(results['sites'])} sites, {len(statuses)} findings "
-              f"({statuses.count('corroborated')} corroborated, {statuses.count('single source')} "
-              f"single source, {statuses.count('contested')} contested), {len(edges)} transfer routes "
+    out.print(f"{len(results['sites'])} sites, {summary.findings} findings "
+              f"({statuses['corroborated']} corroborated, {statuses['single source']} "
+              f"single source, {statuses['contested']} contested), {len(edges)} transfer routes "
               f"({sum(e['cross_border'] for e in edges)} across a border).")
     if results["sites"]:
         out.print("Most reported sites:")
     for site in results["sites"][:5]:
         out.print(f"  {site['name']} ({site['country']}): {_n(site['source_count'], 'source')}, "
                   f"{_n(site['claim_count'], 'claim')}")
-    ranked = sorted(results["findings"], key=lambda f: (-f["independent_sources"], -f["first_hand_sources"]))
-    best = [f for f in ranked if f["status"] == "corroborated"][:5]
+    best = summary.best
     if best:
         out.print("Best corroborated:")
     for f in best:
@@ -62,7 +66,7 @@ def print_summary(results: ResultsJson) -> None:
         out.print("Transfers across a border:")
     for edge in crossing:
         out.print(f"  {edge['from_name']} → {edge['to_name']} ({edge['count']})")
-    shared = [s["practice"] for s in results["patterns"]["shared"]]
+    shared = [s["practice"] for s in shared_practices]
     if shared:
         out.print(f"Practices reported in more than one conflict: {', '.join(shared)}.")
     print_basis(results)
@@ -95,9 +99,9 @@ def print_basis(results: ResultsJson) -> None:
 def sites(as_json: JsonOption = False, include_unreviewed: UnreviewedOption = False,
           workspace: WorkspaceOption = None) -> None:
     """List the resolved places of detention."""
-    from testimonia.service.analysis import current_analysis
+    from testimonia.service.analysis import stored_analysis
     with opened(workspace) as ws:
-        results = current_analysis(ws, include_unreviewed)
+        results = stored_analysis(ws, include_unreviewed).head
     found = results["sites"]
     if as_json:
         _print_json(found)
@@ -148,17 +152,18 @@ def site_rename(site: Annotated[str, typer.Argument(help="Site (name or id).")],
 def transfers(as_json: JsonOption = False, include_unreviewed: UnreviewedOption = False,
               workspace: WorkspaceOption = None) -> None:
     """The transfer network (site → site, with counts) and each victim's trajectory."""
-    from testimonia.service.analysis import current_analysis
+    from testimonia.service.analysis import stored_analysis
     with opened(workspace) as ws:
-        results = current_analysis(ws, include_unreviewed)
-    found = results["transfers"]
+        stored = stored_analysis(ws, include_unreviewed)
+    results = stored.head
+    edges = results["transfers"]["edges"]
     if as_json:
-        _print_json(found)
+        _print_json({"edges": edges, "trajectories": list(stored.trajectories())})
         return
-    for e in found["edges"]:
+    for e in edges:
         border = "  ACROSS A BORDER" if e["cross_border"] else ""
         out.print(f"{e['from_name']} → {e['to_name']}: {e['count']} ({', '.join(e['sources'])}){border}")
-    out.print(f"{len(found['edges'])} routes, {len(found['trajectories'])} trajectories.")
+    out.print(f"{len(edges)} routes, {sum(1 for _ in stored.trajectories())} trajectories.")
     print_basis(results)
 
 
@@ -168,27 +173,31 @@ def findings(site: Annotated[str | None, typer.Option("--site", help="Only this 
              workspace: WorkspaceOption = None) -> None:
     """Each allegation (site × method over the episode its claims cover) with its
     independent sources and status."""
-    from testimonia.analysis.results import findings_at
-    from testimonia.service.analysis import current_analysis
+    from testimonia.analysis.results import find_site, site_family
+    from testimonia.service.analysis import stored_analysis
     with opened(workspace) as ws:
-        results = current_analysis(ws, include_unreviewed)
-    chosen = findings_at(results, site)
+        stored = stored_analysis(ws, include_unreviewed)
+    results = stored.head
+    family = None if site is None else site_family(results, str(find_site(results, site)["id"]))
+    chosen = stored.findings(family)
     if as_json:
-        _print_json(chosen)
+        _print_json_list(chosen)
         return
+    count = 0
     for f in chosen:
+        count += 1
         out.print(f"[{f['status']}] {f['site_name']} · {f['allegation']} · {f['period']}")
         out.print(f"  {f['rationale']}")
-    out.print(f"{len(chosen)} findings.")
+    out.print(f"{count} findings.")
     print_basis(results)
 
 
 def patterns(as_json: JsonOption = False, include_unreviewed: UnreviewedOption = False,
              workspace: WorkspaceOption = None) -> None:
     """Practices that recur across sites and across conflicts."""
-    from testimonia.service.analysis import current_analysis
+    from testimonia.service.analysis import stored_analysis
     with opened(workspace) as ws:
-        found = current_analysis(ws, include_unreviewed)["patterns"]
+        found = stored_analysis(ws, include_unreviewed).patterns()
     if as_json:
         _print_json(found)
         return
@@ -240,3 +249,13 @@ def _print_dossier(report: dict[str, Any]) -> None:
 def _print_json(value: Any) -> None:
     """The documented JSON, human-readable and in every script as written."""
     typer.echo(json.dumps(value, ensure_ascii=False, indent=1))
+
+
+def _print_json_list(items: Iterable[Any]) -> None:
+    """A JSON list as `_print_json` prints it, one item at a time (never all in memory)."""
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=1).replace("\n", "\n ")
+        typer.echo(("[\n " if first else ",\n ") + text, nl=False)
+        first = False
+    typer.echo("[]" if first else "\n]")

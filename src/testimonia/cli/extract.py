@@ -13,7 +13,9 @@ from rich.table import Table
 from testimonia.cli.common import WorkspaceOption, claim_line, err, opened, out, progress_bar
 
 if TYPE_CHECKING:
+    from testimonia.extract.engines import Engine
     from testimonia.extract.evaluate import Score
+    from testimonia.service.reviewed import ReviewedClaim
 
 
 def register(app: typer.Typer) -> None:
@@ -44,18 +46,59 @@ def codes(kind: Annotated[str | None, typer.Argument(help=f"One of: {', '.join(C
             out.print(f"  {code:<28} {label}{extra}" + (f" [ESF {esf.code}]" if esf else ""))
 
 
-def extract(workspace: WorkspaceOption = None) -> None:
+ENGINES = ("local", "ray")
+
+
+def extract(
+    engine: Annotated[str, typer.Option("--engine", help="local: worker processes on this machine; "
+                                        "ray: Ray tasks, on a cluster started here or on the one "
+                                        "at --address (docs/extraction.md).")] = "local",
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Worker processes (local), or "
+                                                "CPUs of the Ray cluster started here; 1 runs in this "
+                                                "process [default: this machine's cores, at most one "
+                                                "per GB of available memory].",
+                                                show_default=False)] = None,
+    address: Annotated[str | None, typer.Option("--address", help="The Ray cluster to run on, from "
+                                                "one of its nodes: auto, or HEAD:6379 (ray://HEAD:10001 "
+                                                "needs ray[client]) [default: a cluster of this "
+                                                "machine, started for the run].",
+                                                show_default=False)] = None,
+    trust_cluster: Annotated[bool, typer.Option("--trust-cluster", help="Confirm that the cluster at "
+                                                "--address is your organisation's own, on a trusted "
+                                                "network, with Ray's TLS on: the texts cross to it in "
+                                                "clear (docs/deployment.md).")] = False,
+    workspace: WorkspaceOption = None,
+) -> None:
     """Extract mentions and claims from documents not yet read by this pipeline version."""
     from testimonia.service.extraction import count_pending, extract_workspace
+    chosen = _engine(engine, workers, address)
     with opened(workspace) as ws, progress_bar() as bar:
         task = bar.add_task("Extracting", total=count_pending(ws))
-        report = extract_workspace(ws, progress=lambda _id: bar.advance(task))
+        report = extract_workspace(ws, progress=lambda _id: bar.advance(task), engine=chosen,
+                                   cluster_trusted=trust_cluster)
     for document, reason in report.failed:
         err.print(f"[red]failed[/] {document}: {escape(reason)}")
+    if report.changed:
+        err.print(f"{report.changed} documents changed while being read: run `testimonia extract` "
+                  "again to read their new text.")
     out.print(f"{report.documents} documents extracted (pipeline {report.version}): "
               f"{report.claims} claims, {report.mentions} mentions, {len(report.failed)} failed.")
     if report.failed:
         raise typer.Exit(1)
+
+
+def _engine(name: str, workers: int | None, address: str | None) -> Engine:
+    from testimonia.extract.engines import InProcess, LocalPool, default_workers
+    if name not in ENGINES:
+        raise typer.BadParameter(f"'{name}' is no engine. Use one of: {', '.join(ENGINES)}.",
+                                 param_hint="--engine")
+    if name == "local":
+        if address is not None:
+            raise typer.BadParameter("--address is for --engine ray.", param_hint="--address")
+        count = workers or default_workers()
+        return InProcess() if count == 1 else LocalPool(count)
+    from testimonia.extract.ray_engine import RayEngine
+    return RayEngine(address, workers)
 
 
 def extract_file(
@@ -95,26 +138,32 @@ def claims(
 ) -> None:
     """List claims as review left them, with their review state and the quoted words
     they rest on."""
-    from testimonia.analysis.edits import claim_ref
     from testimonia.service.claims import list_claims
+    count = 0
     with opened(workspace) as ws:
-        found = list_claims(ws, site, method, source, state)
-    for item in found:
-        c = item.claim
-        if as_json:
-            typer.echo(json.dumps({"id": claim_ref(item.id), "document": c.document_id,
-                                   "file": c.file_name, "source": c.source, "review": item.state,
-                                   "conflict": item.conflict, "withdrawn": item.withdrawn,
-                                   **item.body}, ensure_ascii=False))
-            continue
-        out.print(f"#{claim_ref(item.id)} {c.source or '—'} · {c.file_name} · {item.state}"
-                  + (" · CONFLICT" if item.conflict else "")
-                  + (" · WITHDRAWN" if item.withdrawn else ""))
-        out.print("  " + claim_line(item.body))
-        for evidence in item.body["evidence"]:
-            out.print(f"  “{' '.join(evidence['quote'].split())}” [{evidence['start']}:{evidence['end']}]")
+        for item in list_claims(ws, site, method, source, state):
+            count += 1
+            _print_claim(item, as_json)
     if not as_json:
-        out.print(f"{len(found)} claims.")
+        out.print(f"{count} claims.")
+
+
+def _print_claim(item: ReviewedClaim, as_json: bool) -> None:
+    """One claim as `claims` prints it: a JSON line, or its header, summary and quotes."""
+    from testimonia.analysis.edits import claim_ref
+    c = item.claim
+    if as_json:
+        typer.echo(json.dumps({"id": claim_ref(item.id), "document": c.document_id,
+                               "file": c.file_name, "source": c.source, "review": item.state,
+                               "conflict": item.conflict, "withdrawn": item.withdrawn,
+                               **item.body}, ensure_ascii=False))
+        return
+    out.print(f"#{claim_ref(item.id)} {c.source or '—'} · {c.file_name} · {item.state}"
+              + (" · CONFLICT" if item.conflict else "")
+              + (" · WITHDRAWN" if item.withdrawn else ""))
+    out.print("  " + claim_line(item.body))
+    for evidence in item.body["evidence"]:
+        out.print(f"  “{' '.join(evidence['quote'].split())}” [{evidence['start']}:{evidence['end']}]")
 
 
 def eval_(

@@ -15,30 +15,30 @@ from dataclasses import asdict, dataclass, field
 from importlib import resources
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection
-
 from testimonia.analysis.corroboration import Rules
 from testimonia.analysis.dossier import build_dossier
 from testimonia.analysis.edits import digest as review_digest
 from testimonia.analysis.graphs import Network, network, pattern_view
-from testimonia.analysis.inputs import ClaimIn, RelationIn
+from testimonia.analysis.inputs import RelationIn
 from testimonia.analysis.overview import Matrix, Timeline, cell_findings, map_layers, timeline
 from testimonia.analysis.overview import findings_matrix as matrix_of
-from testimonia.analysis.persons import PersonLink
-from testimonia.analysis.results import analyze, find_site, findings_at
+from testimonia.analysis.results import Analysis, find_site, findings_at, site_family
 from testimonia.analysis.sites import Judgement
+from testimonia.analysis.stored import Stored
+from testimonia.analysis.stored import write as write_stored
 from testimonia.errors import InvalidValue, NotFound
 from testimonia.service import orgkeys
 from testimonia.service.claims import quotable
 from testimonia.service.documents import visible_document
 from testimonia.service.policy import requires
-from testimonia.service.reviewed import ReviewedClaim, person_links, reviewed_claims
+from testimonia.service.reviewed import ReviewedClaim, each_reviewed, person_links, reviewed_in
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import FindingJson, ResultsJson, ReviewBasisJson, SiteJson
 from testimonia.store import analyses, records
+from testimonia.store.engine import snapshot
 
 __all__ = ["JUDGEMENTS", "analyze_workspace", "cell_claims", "current_analysis", "dossier", "findings_matrix",
-           "judge", "map_data", "pattern_report", "site_timeline", "transfer_network"]
+           "judge", "map_data", "pattern_report", "site_timeline", "stored_analysis", "transfer_network"]
 
 JUDGEMENTS = ("merge", "split", "rename")
 V = TypeVar("V")
@@ -46,47 +46,70 @@ V = TypeVar("V")
 
 @requires('read_results')
 def current_analysis(ws: Workspace, include_unreviewed: bool = False) -> ResultsJson:
-    """The stored analysis when its inputs are unchanged, else a fresh one (stored). The
-    inputs are the claims and sources in the acting user's scope — the claims its
-    organisation accepted, edited or added in review, and the unreviewed ones too when
-    `include_unreviewed`; rejected claims never count. The result is stored for that
-    user's organisation, encrypted with its key.
+    """The stored analysis when its inputs are unchanged, else a fresh one (stored), as
+    the whole documented JSON (docs/analysis.md). The inputs are the claims and sources
+    in the acting user's scope — the claims its organisation accepted, edited or added in
+    review, and the unreviewed ones too when `include_unreviewed`; rejected claims never
+    count. The result is stored for that user's organisation, encrypted with its key.
 
     Reading is a look-up while the database's input generation (store/schema.py) has not
     moved since the stored result was known current: no claim is opened. Once it moved,
-    the inputs are read and digested; the same digest only marks the stored result current
-    again, another one recomputes it. The result is shared between callers of this process
-    (_MEMO): treat it as read-only."""
+    the inputs are read (one batch of claims at a time) and digested; the same digest
+    only marks the stored result current again, another one recomputes it. The result is
+    shared between callers of this process (_MEMO): treat it as read-only. A caller that
+    needs only part of it (one site's findings) reads `stored_analysis` instead."""
+    key, packed = _current(ws, include_unreviewed)
+    with _MEMO_LOCK:
+        if key in _MEMO:
+            _MEMO.move_to_end(key)
+            return _MEMO[key].results
+    results = Stored(packed()).results()
+    _remember(key, results)
+    return results
+
+
+@requires('read_results')
+def stored_analysis(ws: Workspace, include_unreviewed: bool = False) -> Stored:
+    """The current analysis (as `current_analysis` finds or makes it) in its stored form:
+    the head (sites, transfer edges, patterns, review basis) parsed, the findings and the
+    trajectories read one at a time (analysis/stored.py)."""
+    _key, packed = _current(ws, include_unreviewed)
+    return Stored(packed())
+
+
+def _current(ws: Workspace, include_unreviewed: bool) -> tuple[_MemoKey, Callable[[], bytes]]:
+    """The key of the current analysis in _MEMO, and how to get its stored form."""
     user = ws.user
     variant = "all" if include_unreviewed else "reviewed"
     rules = _rules(ws)
     basis = _basis(rules, variant)
     record = f"analysis|org:{user.organization_id}|{variant}"
+
+    def unsealed() -> bytes:
+        with ws.engine.connect() as conn:
+            keys = ws.org_private_keys(conn, user.organization_id, user.organization)
+            return orgkeys.read_record(conn, record, analyses.sealed_results(conn, user.organization_id, variant),
+                                       keys)
+
     with ws.engine.connect() as conn:
         generation = analyses.generation(conn)  # before the inputs: a later write only recomputes
         stored = analyses.load_results(conn, user.organization_id, variant)
-        if stored is not None and stored.basis != basis:
-            stored = None
-        if stored is not None and stored.generation == generation:
-            return _opened(ws, conn, record, variant, stored)
-    claims, review, relations, judgements, links = _inputs(ws, include_unreviewed)
-    digest = _digest(claims, relations, judgements, rules, review, links)
-    if stored is not None and stored.digest == digest:
+    if stored is not None and stored.basis != basis:
+        stored = None
+    if stored is not None and stored.generation == generation:
+        return _memo_key(ws, stored.digest, basis), unsealed
+    digest, packed = _inputs(ws, include_unreviewed, rules, stored.digest if stored is not None else None)
+    if packed is None:  # the same inputs as the stored result's
         if not ws.read_only:
             with ws.transaction() as conn:
                 analyses.mark_current(conn, user.organization_id, variant, generation)
-        with ws.engine.connect() as conn:
-            return _opened(ws, conn, record, variant, stored)
-    results = analyze(claims, relations, judgements, rules, links)
-    results["review"] = review
+        return _memo_key(ws, digest, basis), unsealed
     if not ws.read_only:
         with ws.transaction() as conn:
-            plaintext = json.dumps(results, ensure_ascii=False).encode("utf-8")
             analyses.save_results(conn, user.organization_id, variant,
                                   analyses.StoredResults(basis, generation, digest),
-                                  orgkeys.write_record(conn, record, plaintext, [user.organization_id]))
-    _remember(_memo_key(ws, digest, basis), results)
-    return results
+                                  orgkeys.write_record(conn, record, packed, [user.organization_id]))
+    return _memo_key(ws, digest, basis), lambda: packed
 
 
 @dataclass
@@ -98,34 +121,17 @@ class _Held:
     views: dict[tuple[str, int], tuple[ResultsJson | None, Any]] = field(default_factory=dict)
 
 
-_MEMO: OrderedDict[tuple[str, int, str, str], _Held] = OrderedDict()
+_MemoKey = tuple[str, int, str, str]
+_MEMO: OrderedDict[_MemoKey, _Held] = OrderedDict()
 _MEMO_SIZE = 4  # a web server's organisations × variants; each entry is one parsed analysis
 _MEMO_LOCK = threading.Lock()
 
 
-def _opened(ws: Workspace, conn: Connection, record: str, variant: str,
-            stored: analyses.StoredResults) -> ResultsJson:
-    """A stored analysis decrypted and parsed, or the same one parsed before in this
-    process (keyed by the database, the organisation, the digest of its inputs and its
-    basis)."""
-    key = _memo_key(ws, stored.digest, stored.basis)
-    with _MEMO_LOCK:
-        if key in _MEMO:
-            _MEMO.move_to_end(key)
-            return _MEMO[key].results
-    organization = ws.user.organization_id
-    keys = ws.org_private_keys(conn, organization, ws.user.organization)
-    sealed = analyses.sealed_results(conn, organization, variant)
-    results: ResultsJson = json.loads(orgkeys.read_record(conn, record, sealed, keys))
-    _remember(key, results)
-    return results
-
-
-def _memo_key(ws: Workspace, digest: str, basis: str) -> tuple[str, int, str, str]:
+def _memo_key(ws: Workspace, digest: str, basis: str) -> _MemoKey:
     return str(ws.paths.root), ws.user.organization_id, digest, basis
 
 
-def _remember(key: tuple[str, int, str, str], results: ResultsJson) -> None:
+def _remember(key: _MemoKey, results: ResultsJson) -> None:
     with _MEMO_LOCK:
         _MEMO[key] = _Held(results)
         _MEMO.move_to_end(key)
@@ -150,10 +156,11 @@ def _view(name: str, results: ResultsJson, pending: ResultsJson | None, draw: Ca
 
 
 @requires('analyze')
-def analyze_workspace(ws: Workspace, include_unreviewed: bool = False) -> ResultsJson:
+def analyze_workspace(ws: Workspace, include_unreviewed: bool = False) -> Stored:
     """Run the analysis (or take the stored one when nothing changed) as a writer: the
-    results are stored for the acting user's organisation."""
-    return current_analysis(ws, include_unreviewed)
+    results are stored for the acting user's organisation; given in their stored form."""
+    _key, packed = _current(ws, include_unreviewed)
+    return Stored(packed())
 
 
 @requires('judge_sites')
@@ -162,14 +169,15 @@ def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") 
     looked up among all claims, reviewed or not: a judgement is about the place."""
     if kind not in JUDGEMENTS:
         raise InvalidValue(f"Unknown judgement '{kind}'.", fix=f"Use one of: {', '.join(JUDGEMENTS)}.")
-    results = current_analysis(ws, include_unreviewed=True)
+    found = stored_analysis(ws, include_unreviewed=True)
+    results = found.head  # the sites: no finding is parsed
     site_id = str(find_site(results, site)["id"])
     if kind == "merge":
         other = str(find_site(results, other)["id"])
         if other == site_id:
             raise InvalidValue(f"Cannot merge site {site_id} with itself.")
     if kind == "split":
-        other = _document_prefix(ws, other, site_id, results)
+        other = _document_prefix(ws, other, site_id, found)
     if kind == "rename" and not name.strip():
         raise InvalidValue("A rename needs a new name.", fix="Give --name NAME.")
     with ws.transaction() as conn:
@@ -179,34 +187,68 @@ def judge(ws: Workspace, kind: str, site: str, other: str = "", name: str = "") 
     return site_id
 
 
-def _document_prefix(ws: Workspace, prefix: str, site_id: str, results: ResultsJson) -> str:
+def _document_prefix(ws: Workspace, prefix: str, site_id: str, found: Stored) -> str:
     with ws.engine.connect() as conn:
         doc = visible_document(ws, conn, prefix)
-    site = next(s for s in results["sites"] if s["id"] == site_id)
-    if not any(f["site"] == site_id for f in results["findings"]) and not site["claim_count"]:
+    site = next(s for s in found.sites() if s["id"] == site_id)
+    if next(found.findings({site_id}), None) is None and not site["claim_count"]:
         raise InvalidValue(f"Site {site_id} has no claims to split off.")
     return doc.id
 
 
-def _inputs(ws: Workspace, include_unreviewed: bool) -> tuple[
-        list[ClaimIn], ReviewBasisJson, list[RelationIn], list[Judgement], list[PersonLink]]:
-    with ws.engine.connect() as conn:
+def _inputs(ws: Workspace, include_unreviewed: bool, rules: Rules,
+             known: str | None) -> tuple[str, bytes | None]:
+    """Read the inputs and digest them; unless the digest is `known` (the stored result's),
+    analyse them and give the stored form. The claims are read one batch at a time and
+    each is kept only as what the analysis uses of it (analysis/facts.py). One snapshot of
+    the database throughout, without blocking writers while the claims are read."""
+    with snapshot(ws.engine) as conn:
         scope = ws.scope(conn)
-        reviewed = reviewed_claims(ws, conn)
-        claims = [c.as_input() for c in reviewed if c.counts(include_unreviewed)]
         sources = {s.pseudonym for s in records.list_sources(conn) if scope.sees_source(s)}
         relations = [RelationIn(r.a, r.b, r.relation.value) for r in records.list_relations(conn)
                      if r.a in sources and r.b in sources]
         judgements = [Judgement(*row) for row in analyses.judgements(conn, ws.user.organization_id)]
         links = person_links(ws, conn)
-    pending = [c for c in reviewed if c.state == "unreviewed" and not c.withdrawn]
-    basis: ReviewBasisJson = {
-        "include_unreviewed": include_unreviewed, "counted": len(claims), "pending": len(pending),
-        "pending_sources": len({c.claim.source or c.claim.document_id for c in pending}),
-        "rejected": sum(c.state == "rejected" for c in reviewed),
-        "conflicts": sum(c.conflict is not None and not c.withdrawn for c in reviewed),
-        "withdrawn": sum(c.withdrawn for c in reviewed)}
-    return claims, basis, relations, judgements, links
+        analysis = Analysis(relations, judgements, rules, links)
+        digest = hashlib.sha256(_code_digest().encode())
+        basis = _Basis(include_unreviewed)
+        for reviewed in each_reviewed(ws, conn):
+            basis.add(reviewed)
+            if reviewed.counts(include_unreviewed):
+                claim = reviewed.as_input()
+                digest.update(f"{claim.id}|{claim.document_id}|{claim.source}|{claim.source_kind}|"
+                              f"{review_digest(claim.body)}\n".encode())
+                analysis.add(claim)
+    review = basis.json()
+    digest.update(json.dumps(review, sort_keys=True).encode())
+    items: list[Any] = [*relations, *judgements, rules, *links]
+    for item in items:
+        digest.update(json.dumps(asdict(item), sort_keys=True).encode())
+    found = digest.hexdigest()
+    return found, None if found == known else write_stored(analysis, review)
+
+
+class _Basis:
+    """Which claims an analysis counts, counted as they pass (ReviewBasisJson)."""
+
+    def __init__(self, include_unreviewed: bool) -> None:
+        self.include_unreviewed = include_unreviewed
+        self.counted = self.pending = self.rejected = self.conflicts = self.withdrawn = 0
+        self.pending_sources: set[str] = set()
+
+    def add(self, c: ReviewedClaim) -> None:
+        self.counted += c.counts(self.include_unreviewed)
+        if c.state == "unreviewed" and not c.withdrawn:
+            self.pending += 1
+            self.pending_sources.add(c.claim.source or c.claim.document_id)
+        self.rejected += c.state == "rejected"
+        self.conflicts += c.conflict is not None and not c.withdrawn
+        self.withdrawn += c.withdrawn
+
+    def json(self) -> ReviewBasisJson:
+        return {"include_unreviewed": self.include_unreviewed, "counted": self.counted,
+                "pending": self.pending, "pending_sources": len(self.pending_sources),
+                "rejected": self.rejected, "conflicts": self.conflicts, "withdrawn": self.withdrawn}
 
 
 def _rules(ws: Workspace) -> Rules:
@@ -218,21 +260,6 @@ def _basis(rules: Rules, variant: str) -> str:
     and the variant (reviewed claims only, or all)."""
     return hashlib.sha256(f"{_code_digest()}|{json.dumps(asdict(rules), sort_keys=True)}|{variant}"
                           .encode()).hexdigest()
-
-
-def _digest(claims: list[ClaimIn], relations: list[RelationIn], judgements: list[Judgement],
-            rules: Rules, basis: ReviewBasisJson, links: list[PersonLink]) -> str:
-    """Of every input (a claim by what it says: a review decision changes it), and of the
-    analysis code and data itself (an upgrade recomputes)."""
-    digest = hashlib.sha256(_code_digest().encode())
-    for claim in claims:
-        digest.update(f"{claim.id}|{claim.document_id}|{claim.source}|{claim.source_kind}|"
-                      f"{review_digest(claim.body)}\n".encode())
-    digest.update(json.dumps(basis, sort_keys=True).encode())
-    items: list[Any] = [*relations, *judgements, rules, *links]
-    for item in items:
-        digest.update(json.dumps(asdict(item), sort_keys=True).encode())
-    return digest.hexdigest()
 
 
 @functools.cache
@@ -248,8 +275,12 @@ def _code_digest() -> str:
 
 @requires('read_claims')
 def dossier(ws: Workspace, query: str, include_unreviewed: bool = False) -> dict[str, Any]:
-    results = current_analysis(ws, include_unreviewed)
-    site_id = str(find_site(results, query)["id"])
+    """Everything known of one site (analysis/dossier.py): only its findings (and those
+    of the sites inside it) are read from the stored analysis, only its claims opened."""
+    found = stored_analysis(ws, include_unreviewed)
+    site_id = str(find_site(found.head, query)["id"])
+    results: ResultsJson = {**found.head,
+                            "findings": list(found.findings(site_family(found.head, site_id)))}
     ids = {i for f in findings_at(results, site_id) for i in f["claims"]}  # quotes chosen per source
     with ws.transaction() as conn:
         ws.audit(conn, "read_dossier", site_id, {"claims": len(ids)})
@@ -288,7 +319,7 @@ def cell_claims(ws: Workspace, site: str, allegation: str, include_unreviewed: b
                        fix="Open the findings matrix and follow a cell's link.")
     ids = {i for f in found for i in f["claims"]}
     with ws.transaction() as conn:
-        claims = [c for c in reviewed_claims(ws, conn) if c.id in ids]
+        claims = list(reviewed_in(ws, conn, ids).values())
         ws.audit(conn, "read_claims", site, {"allegation": allegation, "claims": len(claims)})
     return chosen, found, sorted(claims, key=lambda c: (c.claim.document_id, c.id))
 

@@ -3,21 +3,22 @@ by site, by method or violation, by source, by review state."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection
 
 from testimonia.errors import InvalidValue, did_you_mean
-from testimonia.model import StoredClaim
 from testimonia.places.gazetteer import Place, get_gazetteer
 from testimonia.places.geo import km
 from testimonia.service.documents import visible_document
 from testimonia.service.policy import requires
-from testimonia.service.reviewed import STATES, ReviewedClaim, reviewed_claims
+from testimonia.service.reviewed import STATES, ReviewedClaim, each_reviewed, reviewed_claims, reviewed_in
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson, PlaceJson
 from testimonia.store import records
+from testimonia.store.engine import snapshot
+from testimonia.store.extractions import ClaimFilter
 from testimonia.text.textfold import fold
 from testimonia.vocab import load_vocabulary
 
@@ -28,22 +29,43 @@ SITE_KM = 15.0
 
 @requires('read_claims')
 def list_claims(ws: Workspace, site: str | None = None, method: str | None = None,
-                source: str | None = None, state: str | None = None) -> list[ReviewedClaim]:
-    """Claims with the version review made of them (`body`) and their review state."""
+                source: str | None = None, state: str | None = None) -> Iterator[ReviewedClaim]:
+    """Claims with the version review made of them (`body`) and their review state, one
+    at a time as they are read (the filters are checked first: a bad one fails here).
+
+    What can be told in clear is filtered in the query, and those claims are never
+    decrypted: the source (a document's), an act as extracted (unless a decision on the
+    document may have changed it), a review state other than unreviewed (only documents
+    with a decision of the organisation can have one). The place and the methods are in
+    the encrypted claim: those filters open each claim the query keeps. The read is
+    audited when the listing ends, with the number of claims given."""
     if state is not None and state not in (*STATES, "conflict"):
         raise InvalidValue(f"Unknown review state '{state}'.",
                            fix=f"Use one of: {', '.join((*STATES, 'conflict'))}.")
     at_site = _site_filter(site)
     method = _known_code(method)
-    with ws.transaction() as conn:
-        if source is not None:
+    if source is not None:
+        with ws.engine.connect() as conn:
             _known_source(ws, conn, source)
-        found = [c for c in reviewed_claims(ws, conn)
-                 if at_site(c.body) and _with_method(c.body, method) and _from_source(c.claim, source)
-                 and (state is None or c.state == state or (state == "conflict" and c.conflict))]
-        ws.audit(conn, "read_claims", None, {"site": site, "method": method, "source": source,
-                                             "claims": len(found)})
-    return found
+    where = ClaimFilter(source=source, act=method if method in load_vocabulary().acts else None,
+                        decided_only=state not in (None, "unreviewed"), organization_id=ws.user.organization_id)
+    return _listed(ws, where, lambda c: at_site(c.body) and _with_method(c.body, method) and (
+        state is None or c.state == state or (state == "conflict" and c.conflict is not None)),
+        {"site": site, "method": method, "source": source})
+
+
+def _listed(ws: Workspace, where: ClaimFilter, keep: Callable[[ReviewedClaim], bool],
+            asked: dict[str, Any]) -> Iterator[ReviewedClaim]:
+    given = 0
+    try:
+        with snapshot(ws.engine) as conn:  # printed as read: a reader must not hold the write lock
+            for claim in each_reviewed(ws, conn, where=where):
+                if keep(claim):
+                    given += 1
+                    yield claim
+    finally:
+        with ws.transaction() as conn:
+            ws.audit(conn, "read_claims", None, {**asked, "claims": given})
 
 
 def _known_code(method: str | None) -> str | None:
@@ -98,10 +120,6 @@ def _with_method(body: ClaimJson, method: str | None) -> bool:
     return wanted in body["methods"] or wanted in body["violations"] or wanted == body["act"]
 
 
-def _from_source(claim: StoredClaim, source: str | None) -> bool:
-    return source is None or (claim.source or "").lower() == source.strip().lower()
-
-
 @requires('read_claims')
 def quotable(ws: Workspace, ids: set[int]) -> dict[int, dict[str, Any]]:
     """Claim id -> {"source", "body", "document"} for the given claims (a dossier's
@@ -109,7 +127,7 @@ def quotable(ws: Workspace, ids: set[int]) -> dict[int, dict[str, Any]]:
     with ws.engine.connect() as conn:
         return {c.id: {"source": c.claim.source or f"document {c.claim.document_id[:8]}",
                        "body": c.body, "document": c.claim.document_id}
-                for c in reviewed_claims(ws, conn) if c.id in ids}
+                for c in reviewed_in(ws, conn, sorted(ids)).values()}
 
 
 @requires('read_claims')

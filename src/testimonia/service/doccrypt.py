@@ -80,12 +80,15 @@ def sealer(data_key: bytes, document_id: str) -> extractions.Seal:
     return seal
 
 
-def visible_claims(ws: KeyHolder, conn: Connection, only: str | None = None) -> Iterator[StoredClaim]:
+def visible_claims(ws: KeyHolder, conn: Connection, only: str | None = None,
+                   batch: int = 500, where: extractions.ClaimFilter | None = None) -> Iterator[StoredClaim]:
     """The claims of every document the acting user's organisation sees (or of the one
-    document `only`, if it sees it), opened."""
+    document `only`, if it sees it), opened; read `batch` rows at a time, a document's
+    claims together; `where` leaves out, without decrypting them, the claims it can tell
+    apart in clear."""
     keys = _KeyCache(ws, conn)
     visible = ws.scope(conn).document_ids(conn, only=only)
-    for row in extractions.sealed_claims(conn, only):
+    for row in extractions.sealed_claims(conn, only, batch, where):
         if row.document_id in visible:
             body = open_row(keys.get(row.document_id), row, "claim")
             yield StoredClaim(row.id, row.document_id, row.file_name, row.source, body,

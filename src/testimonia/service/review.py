@@ -39,22 +39,80 @@ from testimonia.service import doccrypt
 from testimonia.service.documents import visible_document
 from testimonia.service.persons import link_persons
 from testimonia.service.policy import requires
-from testimonia.service.reviewed import Decision, ReviewedClaim, reviewed_by_id, reviewed_claim, reviewed_claims
+from testimonia.service.reviewed import (
+    Decision,
+    ReviewedClaim,
+    each_reviewed,
+    reviewed_by_id,
+    reviewed_claim,
+    reviewed_claims,
+)
 from testimonia.service.workspace import Workspace
 from testimonia.shapes import ClaimJson
 from testimonia.store import extractions, records, reviews
+from testimonia.store.engine import snapshot
 
-__all__ = ["Context", "PlanReport", "add_claim", "place_choices", "apply_plan", "context", "decide", "keep",
-           "review_queue", "show_claim"]
+__all__ = ["Context", "PlanReport", "QueuePage", "add_claim", "place_choices", "apply_plan", "context", "decide",
+           "keep", "review_page", "review_queue", "show_claim"]
 
 @requires('read_claims')
 def review_queue(ws: Workspace, conflicts_only: bool = False) -> list[ReviewedClaim]:
-    """Claims waiting for a decision: unreviewed ones and conflicts, in document order."""
+    """Claims waiting for a decision: unreviewed ones and conflicts, in document order (by
+    file name, then document id: two documents of the same name are not interleaved)."""
     with ws.engine.connect() as conn:
         found = reviewed_claims(ws, conn)
     waiting = [c for c in found if not c.withdrawn
                and (c.conflict or (not conflicts_only and c.state == "unreviewed"))]
-    return sorted(waiting, key=lambda c: (c.claim.file_name, _first_offset(c.body), c.id))
+    return sorted(waiting, key=lambda c: (c.claim.file_name, c.claim.document_id, _first_offset(c.body), c.id))
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    claims: list[ReviewedClaim]
+    total: int  # claims waiting, on every page
+    page: int
+    pages: int
+
+
+@requires('read_claims')
+def review_page(ws: Workspace, page: int = 1, per_page: int = 25) -> QueuePage:
+    """One page of the review queue (`review_queue`'s claims, a document's in the order of
+    their words, documents by file name then id). Only two kinds of documents are read
+    and decrypted: those with a decision of the organisation (which of their claims wait
+    can only be told by matching the decisions: an analyst's work, not the bulk) and
+    those the page shows. A document nobody decided on is counted in the database: all
+    its claims wait."""
+    if page < 1 or per_page < 1:
+        raise InvalidValue(f"No page {page} of {per_page} claims.", fix="Pages are numbered from 1.")
+    organization = ws.user.organization_id
+    with snapshot(ws.engine) as conn:  # the count and the page from one state, writers not blocked
+        decided = reviews.decided_documents(conn, organization)
+        waiting: dict[str, list[ReviewedClaim]] = {}
+        for c in each_reviewed(ws, conn, where=extractions.ClaimFilter(decided_only=True,
+                                                                        organization_id=organization)):
+            if _waits(c):
+                waiting.setdefault(c.claim.document_id, []).append(c)
+        visible = ws.scope(conn).document_ids(conn)
+        withdrawn = records.withdrawn_ids(conn)
+        blocks = [(name, doc, count) for name, doc, count in extractions.claim_counts(conn)
+                  if doc in visible and doc not in withdrawn and doc not in decided]
+        blocks += [(items[0].claim.file_name, doc, len(items)) for doc, items in waiting.items()]
+        blocks.sort()
+        total = sum(count for _, _, count in blocks)
+        first, last = (page - 1) * per_page, page * per_page
+        shown: list[ReviewedClaim] = []
+        at = 0
+        for _name, doc, count in blocks:
+            if at < last and at + count > first:
+                items = waiting.get(doc) or [c for c in each_reviewed(ws, conn, only=doc) if _waits(c)]
+                items.sort(key=lambda c: (_first_offset(c.body), c.id))
+                shown += items[max(0, first - at):last - at]
+            at += count
+    return QueuePage(shown, total, page, max(1, -(-total // per_page)))
+
+
+def _waits(c: ReviewedClaim) -> bool:
+    return not c.withdrawn and (c.conflict is not None or c.state == "unreviewed")
 
 
 def _first_offset(body: ClaimJson) -> int:

@@ -18,6 +18,7 @@ another organisation shared with it.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -36,8 +37,8 @@ from testimonia.shapes import ClaimJson
 from testimonia.store import extractions, persons, records, reviews
 from testimonia.text.textfold import fold
 
-__all__ = ["COUNTED", "STATES", "Decision", "ReviewedClaim", "find", "person_links", "reviewed_by_id",
-           "reviewed_claim", "reviewed_claims"]
+__all__ = ["BATCH", "COUNTED", "STATES", "Decision", "ReviewedClaim", "each_reviewed", "find", "person_links",
+           "reviewed_by_id", "reviewed_claim", "reviewed_claims", "reviewed_in"]
 
 STATES = ("unreviewed", "accepted", "edited", "rejected", "added")
 COUNTED = frozenset({"accepted", "edited", "added"})
@@ -82,14 +83,28 @@ class ReviewedClaim:
         return self.state in COUNTED or (include_unreviewed and self.state == "unreviewed")
 
 
+BATCH = 500  # claims read from the database (and decrypted) at a time
+
+
 def reviewed_claims(ws: Workspace, conn: Connection, only: str | None = None) -> list[ReviewedClaim]:
     """Every claim of the documents the acting user's organisation sees (or of the one
     document `only`), with the state its decisions give it (no access check: the calling
-    service has made it)."""
-    by_document: dict[str, list[StoredClaim]] = {}
-    for claim in doccrypt.visible_claims(ws, conn, only):
-        by_document.setdefault(claim.document_id, []).append(claim)
+    service has made it). A list: a caller that reads every claim of a large workspace
+    takes them one at a time from `each_reviewed` instead."""
+    return list(each_reviewed(ws, conn, only))
+
+
+def each_reviewed(ws: Workspace, conn: Connection, only: str | None = None,
+                  batch: int | None = None, where: extractions.ClaimFilter | None = None) -> Iterator[ReviewedClaim]:
+    """`reviewed_claims` one claim at a time: the claims are read `batch` rows at a time
+    and decrypted as they come, a document's claims resolved against its decisions when
+    its last claim has been read (the decisions, an analyst's work, are read first).
+    `where` leaves out in the query what it can tell in clear (a source, an act): a
+    document it leaves out is left out whole, its decisions too."""
     visible = ws.scope(conn).document_ids(conn, only=only)
+    chosen = where.documents() if where is not None else None
+    if chosen is not None:
+        visible &= set(conn.execute(chosen).scalars())
     decided: dict[str, list[tuple[reviews.ReviewRow, Decision]]] = {}
     keys: dict[str, bytes] = {}
     for row in reviews.rows(conn, ws.user.organization_id, only):
@@ -97,14 +112,16 @@ def reviewed_claims(ws: Workspace, conn: Connection, only: str | None = None) ->
             if row.document_id not in keys:
                 keys[row.document_id] = doccrypt.key_for(ws, conn, row.document_id)
             decided.setdefault(row.document_id, []).append((row, _open(keys[row.document_id], row)))
-    result: list[ReviewedClaim] = []
     withdrawn = records.withdrawn_ids(conn)
-    order = list(by_document) + sorted(decided.keys() - by_document.keys())  # as stored: by file name
-    for document_id in order:
-        found = _resolve(by_document.get(document_id, []), decided.get(document_id, []),
-                         conn, document_id)
-        result.extend(replace(c, withdrawn=True) if document_id in withdrawn else c for c in found)
-    return result
+    seen: set[str] = set()
+    claims = doccrypt.visible_claims(ws, conn, only, BATCH if batch is None else batch, where)
+    for document_id, its_claims in itertools.groupby(claims, key=lambda c: c.document_id):
+        seen.add(document_id)
+        found = _resolve(list(its_claims), decided.pop(document_id, []), conn, document_id)
+        yield from (replace(c, withdrawn=True) if document_id in withdrawn else c for c in found)
+    for document_id in sorted(decided.keys() - seen):  # documents whose claims are all gone
+        found = _resolve([], decided[document_id], conn, document_id)
+        yield from (replace(c, withdrawn=True) if document_id in withdrawn else c for c in found)
 
 
 def reviewed_claim(ws: Workspace, conn: Connection, claim_id: int) -> ReviewedClaim:
@@ -117,16 +134,26 @@ def reviewed_claim(ws: Workspace, conn: Connection, claim_id: int) -> ReviewedCl
 def reviewed_by_id(ws: Workspace, conn: Connection, claim_ids: Iterable[int]) -> dict[int, ReviewedClaim]:
     """Claims as review left them, by id, reading each of their documents once; NotFound
     names the first that is not among the claims the organisation sees."""
-    by_document: dict[str, list[int]] = {}
+    wanted = list(dict.fromkeys(claim_ids))
+    found = reviewed_in(ws, conn, wanted)
+    for claim_id in wanted:
+        if claim_id not in found:
+            find((), claim_id)
+    return found
+
+
+def reviewed_in(ws: Workspace, conn: Connection, claim_ids: Iterable[int]) -> dict[int, ReviewedClaim]:
+    """The claims among `claim_ids` that the organisation sees, as review left them,
+    reading (and decrypting) only their documents, each once."""
+    by_document: dict[str, set[int]] = {}
     for claim_id in dict.fromkeys(claim_ids):
         document = (extractions.document_of_claim(conn, claim_id) if claim_id > 0
                     else reviews.document_of(conn, -claim_id))
-        by_document.setdefault(document or "", []).append(claim_id)
+        if document:
+            by_document.setdefault(document, set()).add(claim_id)
     found: dict[int, ReviewedClaim] = {}
     for document, wanted in by_document.items():
-        items = reviewed_claims(ws, conn, document) if document else []
-        for claim_id in wanted:
-            found[claim_id] = find(items, claim_id)
+        found.update((c.id, c) for c in each_reviewed(ws, conn, document) if c.id in wanted)
     return found
 
 

@@ -16,7 +16,7 @@ from testimonia.store.extractions import Seal
 from testimonia.store.records import next_id, now
 from testimonia.store.schema import claim_reviews
 
-__all__ = ["DECISIONS", "ReviewRow", "add", "document_of", "rows"]
+__all__ = ["DECISIONS", "ReviewRow", "add", "decided_documents", "document_of", "rows"]
 
 DECISIONS = ("accepted", "edited", "rejected", "added")
 
@@ -67,3 +67,9 @@ def rows(conn: Connection, organization_id: int | None = None,
         yield ReviewRow(r.id, r.document_id, r.organization_id, r.act,
                         tuple((int(a), int(b)) for a, b in r.spans), r.decision, bytes(r.sealed),
                         r.actor, r.at)
+
+
+def decided_documents(conn: Connection, organization_id: int) -> set[str]:
+    """The documents an organisation decided on at least once."""
+    return set(conn.execute(select(claim_reviews.c.document_id).distinct()
+                            .where(claim_reviews.c.organization_id == organization_id)).scalars())

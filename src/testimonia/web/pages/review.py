@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from testimonia.errors import InvalidValue
-from testimonia.service.review import decide, review_queue
+from testimonia.service.review import decide, review_page
 from testimonia.service.reviewed import ReviewedClaim
 from testimonia.web.access import Access
 from testimonia.web.render import claim_facts, kind_class, page
@@ -23,11 +23,10 @@ ClaimId = Annotated[int, Path(ge=1, le=2**62)]
 @router.get("/review", response_class=HTMLResponse)
 def queue(request: Request, session: Annotated[Session, Depends(Access("read_claims"))],
           page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> Response:
-    waiting = review_queue(session.ws)
-    shown = waiting[(page_number - 1) * PER_PAGE: page_number * PER_PAGE]
+    found = review_page(session.ws, page_number, PER_PAGE)  # reads only that page's documents
     return page(request, "review.html", {
-        "claims": [_row(c) for c in shown], "total": len(waiting), "page": page_number,
-        "pages": max(1, -(-len(waiting) // PER_PAGE))}, session=session)
+        "claims": [_row(c) for c in found.claims], "total": found.total, "page": found.page,
+        "pages": found.pages}, session=session)
 
 
 def _row(item: ReviewedClaim) -> tuple[ReviewedClaim, dict[str, str], str]:
