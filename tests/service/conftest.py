@@ -6,7 +6,6 @@ driver stores from it: what the extraction engines' tests compare with."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 from tests.conftest import build_sample_workspace, open_as
+from tests.pgserver import copy_workspaces
 
 from testimonia.crypto.keys import KeyMaterial
 from testimonia.service import doccrypt, extraction
@@ -73,7 +73,7 @@ def sample_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def reference(sample_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Stored:
     """What extraction in the driver, one document after another, stores."""
     copy = tmp_path_factory.mktemp("reference") / "copy"
-    shutil.copytree(sample_root, copy)
+    copy_workspaces(sample_root, copy)
     with open_as(copy / "ws", KeyMaterial(key_file=copy / "k.key")) as ws:
         report = extraction.extract_workspace(ws)
         assert report.documents == 21 and not report.failed

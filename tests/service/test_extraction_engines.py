@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from tests.conftest import open_as
+from tests.pgserver import copy_workspaces
 from tests.service.conftest import Stored, stored
 
 from testimonia.crypto.keys import KeyMaterial
@@ -30,10 +31,9 @@ from testimonia.store.schema import document_texts
 
 @pytest.fixture
 def fresh(sample_root: Path, tmp_path: Path) -> Callable[[], Workspace]:
-    """A copy of the unextracted sample workspace, opened by its creator."""
-    import shutil
+    """A copy of the unextracted sample workspace (and of its database), opened by its creator."""
     copy = tmp_path / "copy"
-    shutil.copytree(sample_root, copy)
+    copy_workspaces(sample_root, copy)
     return lambda: open_as(copy / "ws", KeyMaterial(key_file=copy / "k.key"))
 
 

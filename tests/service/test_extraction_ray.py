@@ -4,13 +4,13 @@ every document ends with exactly one result, the same as the loop in the driver 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import time
 from pathlib import Path
 
 import pytest
 from tests.conftest import open_as
+from tests.pgserver import copy_workspaces
 from tests.service.conftest import Stored, stored
 
 from testimonia.crypto.keys import KeyMaterial
@@ -56,7 +56,7 @@ def _busy_worker() -> int | None:
 def test_a_killed_ray_worker_loses_and_doubles_nothing(sample_root: Path, tmp_path: Path,
                                                        reference: Stored) -> None:
     copy = tmp_path / "copy"
-    shutil.copytree(sample_root, copy)
+    copy_workspaces(sample_root, copy)
     killed: list[int] = []
 
     def kill_one_busy_worker(_document: str) -> None:

@@ -203,7 +203,7 @@ def add_claim(conn: Connection, document_id: str, act: str, body: dict[str, Any]
 
 
 def sealed_mentions(conn: Connection, document_id: str) -> list[SealedRow]:
-    query = select(mentions).where(mentions.c.document_id == document_id).order_by(mentions.c.start)
+    query = select(mentions).where(mentions.c.document_id == document_id).order_by(mentions.c.start, mentions.c.id)
     return [SealedRow(r.id, r.document_id, bytes(r.sealed), r.kind, r.start, r.end, r.component)
             for r in conn.execute(query)]
 
