@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 import pytest
+from tests.analysis.test_corroboration import CAMP, OLENIVKA, SEVARE, TAGANROG
 
 from testimonia.analysis import corroboration, stored
 from testimonia.analysis.corroboration import Rules
@@ -19,13 +20,6 @@ from testimonia.analysis.sites import Judgement
 from testimonia.analysis.stored import Stored, Summary, write
 from testimonia.shapes import ReviewBasisJson
 
-SEVARE = {"name": "Sévaré", "id": "supp:ml_sevare", "country": "ML", "lat": 14.53, "lon": -4.1,
-          "precision": "settlement", "text": "Sévaré", "parent_id": None, "facility_place": False}
-CAMP = {**SEVARE, "name": "Sévaré military camp", "id": "supp:ml_sevare_camp",
-        "parent_id": "supp:ml_sevare", "facility_place": True, "text": "camp de Sévaré"}
-TAGANROG = {"name": "Taganrog", "id": "supp:ru_taganrog", "country": "RU", "lat": 47.2, "lon": 38.9,
-            "precision": "settlement", "text": "Таганрог", "parent_id": None, "facility_place": False}
-OLENIVKA = {**TAGANROG, "name": "Olenivka", "id": "supp:ua_olenivka", "country": "UA", "text": "Оленівка"}
 PLACES = [SEVARE, CAMP, TAGANROG, OLENIVKA]
 FACILITIES = ["shipping_container", "military_camp", "pretrial_detention_centre", "penal_colony", None]
 METHODS = ["beating", "electric_shock", "waterboarding"]
