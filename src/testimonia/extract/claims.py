@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import pairwise
@@ -451,8 +451,8 @@ class _Reader:
         contrast = next((t.start for t in self.doc.tokens[first:last] if t.folded in CONTRASTS), None)
         if contrast is None:
             return False
-        return any(c.start > contrast and _cue(c) in {"people", "third_person"} for c in cues) or any(
-            t.folded in OTHERS for t in self.doc.tokens[bisect.bisect_left(self.index.starts, contrast):last])
+        return any(c.start > contrast and _cue(c) in {"people", "third_person"} for c in cues) \
+            or self._between(contrast, s.end, OTHERS)
 
     def _between(self, start: int, end: int, words: frozenset[str]) -> bool:
         """Does one of `words` stand between two offsets? A negation before "who" is about
@@ -468,9 +468,12 @@ class _Reader:
         it) or the hypothesis is a habit ("if my arms came down the guard hit me")."""
         if term.kind == "method" and term.value["code"] == "threats":
             return False
-        return any(_cue(c) == "hypothetical" and c.end <= term.start and
-                   self.index.distance(self._reach_from(c), term.start) <= HYPOTHETICAL_REACH
-                   and not self._habit(s, c, term) for c in cues)
+        return any(not self._habit(s, c, term) for c in self._hypotheses(term, cues))
+
+    def _hypotheses(self, term: Mention, cues: Sequence[Mention]) -> Iterator[Mention]:
+        """The hypothetical cues that reach `term`."""
+        return (c for c in cues if _cue(c) == "hypothetical" and c.end <= term.start
+                and self.index.distance(self._reach_from(c), term.start) <= HYPOTHETICAL_REACH)
 
     def _reach_from(self, cue: Mention) -> int:
         """Where a hypothesis starts to reach: after a demand's own clause ("Si demain tu ne
@@ -486,8 +489,8 @@ class _Reader:
     def _habit(self, s: Sentence, cue: Mention, term: Mention) -> bool:
         """"If" telling what happened each time, not what would have: a plain condition
         ("if", «если», "si") with no "not" after it, no word of a future or a conditional
-        between it and the term, outside speech, and in Russian and Ukrainian with a verb in
-        the past ("если кто-то закрыл глаза, всю камеру ставили к стене"). "If they had
+        after it in the sentence, outside speech, and in Russian and Ukrainian with a verb in
+        the past between it and the term ("если кто-то закрыл глаза, всю камеру ставили к стене"). "If they had
         found the radio, they would have killed me" and «якщо не підпишеш, будемо бити»
         stay hypotheses."""
         if cue.text.lower() not in CONDITIONS or self._demand(cue):
@@ -498,10 +501,10 @@ class _Reader:
         if any(w in MODALS.get(language, ()) or w.endswith(FUTURE_ENDINGS.get(language, ()))
                for w in words):
             return False  # "if they had found the phone, they would have …"
-        words = [t.folded for t in self.doc.tokens[first:bisect.bisect_left(self.index.starts, term.end)]]
         if self._spoken(s, cue):
             return False
-        return language not in FREE_WORD_ORDER or any(w.endswith(PAST_ENDINGS[language]) for w in words)
+        to_term = words[:bisect.bisect_left(self.index.starts, term.end) - first]
+        return language not in FREE_WORD_ORDER or any(w.endswith(PAST_ENDINGS[language]) for w in to_term)
 
     def _threat(self, s: Sentence, terms: Sequence[Mention], cues: Sequence[Mention]) -> Mention | None:
         """The violence a demand in the captors' speech announces, as a threat: a method or
@@ -513,9 +516,7 @@ class _Reader:
         for term in terms:
             if term.kind == "violation" or (term.kind == "act" and term.value["code"] not in THREATENED_ACTS):
                 continue
-            demand = next((c for c in cues if _cue(c) == "hypothetical" and c.end <= term.start
-                           and self._demand(c)
-                           and self.index.distance(self._reach_from(c), term.start) <= HYPOTHETICAL_REACH), None)
+            demand = next((c for c in self._hypotheses(term, cues) if self._demand(c)), None)
             if demand is None or not self._spoken(s, demand):
                 continue
             return replace(term, kind="method", start=demand.start,

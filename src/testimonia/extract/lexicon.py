@@ -113,7 +113,6 @@ class CuesComponent:
 # «Не підпишеш — …», «Не скажешь — …» ("if you don't sign …"); the vocabulary lists the
 # commonest, this finds the rest.
 SECOND_PERSON = {"ru": ("ешь", "ёшь", "ишь"), "uk": ("еш", "єш", "иш", "їш")}
-NOT = {"ru": "не", "uk": "не"}
 
 
 def _demands(doc: ExtractDoc) -> list[TermMatch]:
@@ -123,7 +122,7 @@ def _demands(doc: ExtractDoc) -> list[TermMatch]:
     tokens = doc.tokens
     return [TermMatch("hypothetical:", "не …", i, i + 1, token.start, tokens[i + 1].end)
             for i, token in enumerate(tokens[:-1])
-            if token.folded == NOT[doc.language] and len(tokens[i + 1].folded) > 4
+            if token.folded == "не" and len(tokens[i + 1].folded) > 4
             and tokens[i + 1].folded.endswith(endings)]
 
 

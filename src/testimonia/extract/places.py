@@ -88,11 +88,12 @@ def _dateline_place(doc: ExtractDoc, matches: list[PlaceMatch], published: int, 
     value = {**place_value(head.place), "dateline": True}
     found = [Mention("place", a.start(), a.end(), a.group(0), value, label)
              for a in (town.finditer(doc.text, published, first_named) if town else ())]
-    conflict = conflict_of(head.place.country)
-    implied = implied_countries(doc.text[published:])
-    if found or first_named < len(doc.text) or conflict is None or not any(
-            conflict_of(country) == conflict for country in implied):
+    if found or first_named < len(doc.text):
         return found
+    conflict = conflict_of(head.place.country)
+    if conflict is None or all(conflict_of(country) != conflict
+                               for country in implied_countries(doc.text[published:])):
+        return []
     return [Mention("place", head.start, head.end, head.text, value, label)]
 
 
