@@ -22,13 +22,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
-from typing import Protocol
+from typing import Protocol, cast
 
 from testimonia.extract.pipeline import BatchResult, ItemResult, WorkItem, extract_batch
 
@@ -139,7 +140,7 @@ class LocalPool:
                 try:
                     result = window[0][1].result()
                 except BrokenProcessPool:
-                    pool.shutdown(wait=False, cancel_futures=True)
+                    _stop(pool)  # its surviving workers too, before their successors start
                     pool = self._pool()
                     window = self._resubmit(pool, window)
                     continue
@@ -177,11 +178,18 @@ class LocalPool:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop the pool now: queued batches are dropped, running ones ended (their results
-    were never written, so nothing is half-done)."""
+    were never written, so nothing is half-done), and every worker is reaped before this
+    returns; one that ignores the terminate signal for five seconds is killed."""
     processes = list((pool._processes or {}).values())
+    manager = cast(threading.Thread | None, pool._executor_manager_thread)  # typeshed has it wrong
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
     for process in processes:
         process.join(5)
+        if process.is_alive():
+            process.kill()
+    if manager is not None:
+        # The pool's own thread reaps the workers as well; once it is gone, none is left.
+        manager.join(30)
