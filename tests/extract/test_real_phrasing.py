@@ -634,3 +634,58 @@ def test_a_counterfactual_if_alleges_nothing_even_inside_its_condition() -> None
     text = ("If the soldiers had found my brother's phone at the checkpoint, they would have taken me "
             "to the camp and beaten me.")
     assert not field(text, "en", "methods")
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("The officer said that if I didn't give him my brother's address, my mother would lose her flat by Friday.",
+     "en"),
+    ("Le commandant répétait que si je ne signais pas, mes enfants iraient dormir à la gendarmerie.", "fr"),
+    ("Оперативник сказал: «Не назовёшь фамилии — жена поедет в Донецк вместо тебя».", "ru"),
+    ("Він сказав: «Не скажеш пароль — твоя мати більше тебе не побачить».", "uk"),
+])
+def test_a_demand_with_any_consequence_is_a_threat(text: str, language: str) -> None:
+    """An ultimatum in the captors' speech is a threat even when what it announces is no
+    violence of the vocabularies."""
+    assert "threats" in field(text, language, "methods")
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Слідчий сказав: «Не підпишеш — поїдеш в Оленівку». Я так і не підписав.", "uk"),
+    ("Следователь сказал: «Не подпишешь — поедешь в Ростов». Я отказался.", "ru"),
+])
+def test_what_a_demand_asks_is_not_alleged(text: str, language: str) -> None:
+    assert "forced_confession" not in field(text, language, "methods")
+
+
+@pytest.mark.parametrize(("text", "language", "method"), [
+    ("The guard put his cigarettes out on the back of my neck, one after another.", "en", "burning"),
+    ("They made me listen while they did it to the boy from the next cell.", "en", "witnessing_torture"),
+    ("On était en plein soleil, le conteneur était comme un four.", "fr", "exposure_to_extreme_temperature"),
+    ("Ils m'ont gardé trois semaines avec une cagoule noire sur la tête.", "fr", "hooding_or_blindfolding"),
+    ("На лицо положили тряпку и лили из чайника.", "ru", "waterboarding"),
+    ("В камере ночью врубали гимн на всю, по кругу.", "ru", "loud_music"),
+    ("Світло не вимикали ніколи, і заснути було неможливо.", "uk", "sleep_deprivation"),
+    ("Хлопцю відрізали фалангу пальця.", "uk", "amputation_or_mutilation"),
+])
+def test_more_methods_described_not_named(text: str, language: str, method: str) -> None:
+    assert method in field(text, language, "methods")
+
+
+@pytest.mark.parametrize(("text", "language", "violation"), [
+    ("Рідні вже пів року не мають ані листа, ані дзвінка від нього.", "uk", "incommunicado_detention"),
+    ("В комендатуре матери ответили: «У нас такого нет и не было».", "ru", "enforced_disappearance"),
+    ("Il a été relâché au bout de deux mois sans la moindre explication.", "fr", "arbitrary_detention"),
+    ("Two weeks later they phoned his wife: come and collect him from the morgue.", "en", "extrajudicial_killing"),
+])
+def test_more_violations_as_reports_and_relatives_phrase_them(text: str, language: str, violation: str) -> None:
+    assert violation in field(text, language, "violations")
+
+
+@pytest.mark.parametrize(("text", "language", "not_found"), [
+    ("Hooded men took Issa from the market in Ségou at noon.", "en", "hooding_or_blindfolding"),
+    ("He called once from the SIZO, then the line went dead.", "en", "extrajudicial_killing"),
+    ("On nous jetait un sachet de riz pour dix le soir.", "fr", "suffocation"),
+])
+def test_words_that_only_look_like_a_method(text: str, language: str, not_found: str) -> None:
+    found = field(text, language, "methods") | field(text, language, "violations")
+    assert not_found not in found

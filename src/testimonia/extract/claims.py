@@ -48,6 +48,7 @@ from testimonia.vocab import load_vocabulary
 NEGATION_REACH = 4  # tokens between a negation and the term it negates
 HYPOTHETICAL_REACH = 8
 DEMAND_WORDS = 10  # the longest demand clause looked at ("if tomorrow you don't give the names")
+CONSEQUENCE_WORDS = 3  # words after a demand's clause that make it an ultimatum
 FREE_WORD_ORDER = frozenset({"ru", "uk"})
 PERSON_CUES = frozenset({"first_person", "group", "witness", "third_person", "people"})
 NOBODY = {"who": "unknown", "count": None}  # a denial is about no one in particular
@@ -128,7 +129,7 @@ class Context:
 
 
 class ClaimsComponent:
-    name, version = "claims", "24"
+    name, version = "claims", "25"
     reads = ("sentences", "tokens", "mentions", "cues")
     writes = ("claims",)
 
@@ -171,7 +172,9 @@ class _Reader:
             return []
         cues = self.index.inside(s, self.doc.cues)
         kinds = {_cue(c) for c in cues}
-        blocked = [c for c in cues if _cue(c) == "not_allegation"]
+        # what a demand asks («Не підпишеш»: the signing) is not what was done
+        blocked = [c for c in cues if _cue(c) == "not_allegation" or (
+            _cue(c) == "hypothetical" and " " in c.text and self._demand(c))]
         terms = [t for t in self.index.inside(s, self.doc.mentions, "act", "method", "violation")
                  if not any(b.start <= t.start and t.end <= b.end for b in blocked)]
         # A violation's terms name an absence ("never saw a lawyer"): negation is its sense.
@@ -522,6 +525,22 @@ class _Reader:
             return replace(term, kind="method", start=demand.start,
                            text=self.doc.text[demand.start:term.end],
                            value={"code": "threats", "term": f"{demand.text} … {term.text}"})
+        return self._ultimatum(s, cues)
+
+    def _ultimatum(self, s: Sentence, cues: Sequence[Mention]) -> Mention | None:
+        """A demand in the captors' speech with a consequence of any kind after it is a
+        threat, even when the consequence names no violence: «Не подпишешь — жена окажется
+        в соседней камере», "if I don't sign, he makes one call and my daughter is in the
+        next cell", «si je ne signais pas, ma femme viendrait me tenir compagnie»."""
+        for demand in cues:
+            if _cue(demand) != "hypothetical" or not self._demand(demand) or not self._spoken(s, demand):
+                continue
+            start = self._reach_from(demand)
+            if self.index.distance(start, s.end) < CONSEQUENCE_WORDS:
+                continue
+            end = s.start + len(self.doc.text[s.start:s.end].rstrip(" .!»“\"„"))
+            return Mention("method", demand.start, end, self.doc.text[demand.start:end],
+                           {"code": "threats", "term": f"{demand.text} …"}, self.component)
         return None
 
     def _demand(self, cue: Mention) -> bool:
