@@ -69,7 +69,7 @@ def timed(run: object, texts: list[str], language: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--words", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the best of each is kept")
     args = parser.parse_args()

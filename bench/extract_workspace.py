@@ -188,7 +188,7 @@ def measure(command: list[str], env: dict[str, str]) -> dict[str, float | str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--documents", type=int, default=2000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     parser.add_argument("--compare", type=Path, help="the src folder of another checkout to time too")

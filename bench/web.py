@@ -253,7 +253,7 @@ def _workspace(keep: str | None) -> Iterator[Path]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--documents", type=int, default=10_000)
     parser.add_argument("--claims", type=int, default=10, help="claims per document")
     parser.add_argument("--sources", type=int, default=1_000)
