@@ -9,6 +9,7 @@ import json
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,32 @@ def test_a_killed_pool_worker_loses_and_doubles_nothing(fresh: Callable[[], Work
         report = extraction.extract_workspace(ws, progress=kill_one, engine=LocalPool(2), batch=2)
         assert killed and (report.documents, report.failed, report.duplicates) == (21, [], 0)
         assert stored(ws) == reference
+
+
+@pytest.mark.slow
+def test_a_worker_dying_between_batches_loses_nothing() -> None:
+    """A worker that dies while the driver is between two results: the pool refuses the
+    next batch, and that batch and the one in flight are sent again to a new pool."""
+    items = [WorkItem(f"d{n}", f"Soldiers beat witness {n} in the basement in Kherson.", "en", None)
+             for n in range(6)]
+
+    def batches() -> Iterator[list[WorkItem]]:
+        yield [items[0]]
+        yield [items[1]]
+        (worker,) = multiprocessing.active_children()  # the pool's one worker
+        assert worker.pid is not None
+        os.kill(worker.pid, signal.SIGKILL)
+        for _ in range(300):  # until the pool has seen it die
+            if worker not in multiprocessing.active_children():
+                break
+            time.sleep(0.1)
+        time.sleep(1)
+        yield from ([item] for item in items[2:])
+
+    results = [item for result in LocalPool(1).run(batches()) for item in result.items]
+    assert sorted(r.document_id for r in results) == [f"d{n}" for n in range(6)]
+    assert all(r.error is None and r.claims for r in results)
+    assert multiprocessing.active_children() == []
 
 
 @pytest.mark.slow

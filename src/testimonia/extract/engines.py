@@ -135,7 +135,7 @@ class LocalPool:
         finished = False
         try:
             for batch in islice(batches, 2 * self.workers):
-                window.append((batch, pool.submit(extract_batch, batch), 0))
+                window.append((batch, _submit(pool, batch), 0))
             while window:
                 try:
                     result = window[0][1].result()
@@ -147,7 +147,7 @@ class LocalPool:
                 window.popleft()
                 yield result
                 for following in islice(batches, 1):
-                    window.append((following, pool.submit(extract_batch, following), 0))
+                    window.append((following, _submit(pool, following), 0))
             finished = True
         finally:
             if finished:
@@ -172,8 +172,20 @@ class LocalPool:
                                                   "times while extracting this document's batch"))
                 again.append((batch, done, tries))
             else:
-                again.append((batch, pool.submit(extract_batch, batch), tries + 1))
+                again.append((batch, _submit(pool, batch), tries + 1))
         return again
+
+
+def _submit(pool: ProcessPoolExecutor, batch: Sequence[WorkItem]) -> Future[BatchResult]:
+    """The batch sent to the pool; when a worker died since the last look (the pool then
+    refuses work), a future holding that failure, which `run` meets in turn and answers
+    by starting a new pool and sending the batches in flight again."""
+    try:
+        return pool.submit(extract_batch, batch)
+    except BrokenProcessPool as exc:
+        refused: Future[BatchResult] = Future()
+        refused.set_exception(exc)
+        return refused
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
