@@ -23,7 +23,7 @@ from testimonia.periods.expr import Expr, Token, is_number, tokenize
 from testimonia.periods.grammar import Parser
 from testimonia.periods.lexicon import LANGUAGES, NUMBER_LEFT, NUMBER_RIGHT, lexicon
 from testimonia.periods.resolve import Resolved, explicit_year, resolve
-from testimonia.periods.spelled import may_spell, spell_out
+from testimonia.periods.spelled import spell_out
 
 __all__ = ["PRECISIONS", "Period", "PeriodMatch", "Precision", "find_periods"]
 
@@ -84,7 +84,7 @@ def find_periods(text: str, language: str, reference: dt.date | None = None, *,
     dateparser try month names the grammar could not place (slow; off by default).
     """
     lex = lexicon(language)
-    tokens = spell_out(tokenize(text), lex) if may_spell(text) else tokenize(text)
+    tokens = spell_out(tokenize(text), lex)
     parser = Parser(tokens, lex, month_first=language not in ("fr", "ru", "uk"))
     found: list[PeriodMatch] = []
     context: int | None = None

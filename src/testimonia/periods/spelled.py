@@ -14,16 +14,13 @@ a day, a house number or a count).
 
 from __future__ import annotations
 
-import re
-
 from testimonia.periods.expr import Token
 from testimonia.periods.lexicon import Lexicon
 
-__all__ = ["may_spell", "spell_out"]
+__all__ = ["spell_out"]
 
 _TENS = {"двадцат": 20, "двадцят": 20, "тридцат": 30, "тридцят": 30}
 _TENS_HEADS = ("двадц", "тридц")  # what every form of a tens word begins with
-_TENS_HEAD = re.compile("|".join(_TENS_HEADS), re.IGNORECASE)
 _UNITS = {
     "перв": 1, "перш": 1, "втор": 2, "друг": 2, "трет": 3, "четверт": 4, "четвёрт": 4,
     "пят": 5, "п'ят": 5, "шест": 6, "шост": 6, "седьм": 7, "сьом": 7, "восьм": 8,
@@ -58,12 +55,6 @@ def _phrase(tokens: list[Token], i: int) -> tuple[int, int, str] | None:
     if tens_ordinal is not None:
         return tens_ordinal[0], 1, tens_ordinal[1]
     return None
-
-
-def may_spell(text: str) -> bool:
-    """Whether `text` may hold a spelled-out number (most texts do not: one search then
-    spares `spell_out` its walk over every token)."""
-    return _TENS_HEAD.search(text) is not None
 
 
 def spell_out(tokens: list[Token], lex: Lexicon) -> list[Token]:
