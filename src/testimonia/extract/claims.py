@@ -16,7 +16,9 @@ Qualifiers, by clause (split at , ; : and "but"/"mais"/"но"/"але"):
 - a hypothetical before it ("if you don't talk we will use electricity") drops it; when
   the hypothesis is a demand put to the detainee in speech ("he said: «Don't sign and
   you go to the basement»", "they told me that if I did not confess they would beat
-  me"), the violence it announces is a threat, from the demand to the violence's words;
+  me"), the violence it announces is a threat, from the demand to the violence's words,
+  and so is any consequence it announces ("my daughter will be in the next cell"); what
+  the demand asks («не підпишеш»: the signing) is not alleged;
 - a denial cue ("nobody was held there") keeps the negated terms as a claim with
   denial=true, which the analysis counts as a contradiction;
 - a hearsay cue before the term ("they told me …") makes the claim second-hand;
