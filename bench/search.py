@@ -13,13 +13,15 @@ takes minutes), then --queries searches are timed, a third each: words (one or t
 words with one or two facets, facets only; each through the same code the workspace's
 search runs (the index query, then the snippets of the hits, service/search.py); then
 --rounds - 1 more rounds of as many new queries, with the pages the earlier ones read
-still in the index's page cache, as in a server. Last, --changed documents are
+still in the index's page cache, as in a server (with --warm, the index is first read
+into its page cache, as `testimonia serve` does in the background when it opens one).
+Last, --changed documents are
 rewritten and the index updated in one transaction, as after an ingest, extraction or
 review of that many.
 The bench measures the index, not reading the workspace: opening the changed
 documents and claims (decrypting them) is measured by bench/web.py.
 
-    .venv/bin/python bench/search.py [--passages 1000000] [--keep /tmp/bench-search]
+    .venv/bin/python bench/search.py [--passages 1000000] [--keep /tmp/bench-search] [--warm]
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from pathlib import Path
 
 from testimonia.service.search import SearchIndex
 from testimonia.store.search_index import Entry, IndexFile, IndexLock, Item, build
+from testimonia.text.lemmas import load as load_lemmas
 
 LETTERS = {
     "en": ("bcdfghklmnprstvw", "aeiou"),
@@ -153,6 +156,8 @@ def main() -> None:
     parser.add_argument("--keep", help="build the index here, or reuse the one built here")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of --queries new queries")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--warm", action="store_true",
+                        help="read the index into its page cache first, as `testimonia serve` does")
     args = parser.parse_args()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="bench-search-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -174,6 +179,14 @@ def main() -> None:
             print(f"reusing {path} ({path.stat().st_size / 2**20:.0f} MB)")
         generator.rng.seed(args.seed + 1)
         index = IndexFile(path, key)
+        if args.warm:  # what `testimonia serve` does (service/search.py: serving)
+            started = time.perf_counter()
+            load_lemmas()
+            print(f"dictionaries loaded (as the server starts): {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            read = index.warm()
+            print(f"index read into its page cache (in the background, once opened): "
+                  f"{read / 2**20:.0f} MB in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
         searching = SearchIndex(index)
         searching.search("a")

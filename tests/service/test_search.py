@@ -6,6 +6,7 @@ what one organisation finds is what it may read."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,22 @@ def test_the_index_is_kept_and_shared_by_every_session_and_process(
         assert _files(again, "cables") == first
         assert _files(again, "Sevare", review_state=["unreviewed"]) == _files(reviewed_ws, "Sévaré")
     assert len(_builds(reviewed_ws)) == 1 and _path(reviewed_ws).stat().st_mtime_ns == written
+
+
+def test_a_server_reads_each_index_it_opens_into_its_page_cache(
+        reviewed_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    warmed: list[str] = []
+    monkeypatch.setattr(search.OPEN, "warm", False)
+    monkeypatch.setattr(IndexFile, "warm", lambda self: warmed.append(self.path.name) or 0)
+    search.serving()
+    assert search.OPEN.warm
+    first = _files(reviewed_ws, "cables")  # builds the index, then opens it
+    search.OPEN.forget()
+    assert _files(reviewed_ws, "cables") == first  # opened again, as by a new process
+    for thread in threading.enumerate():
+        if thread.name.startswith("warm "):
+            thread.join()
+    assert warmed == [_path(reviewed_ws).name] * 2
 
 
 def test_only_what_changed_is_indexed_again(reviewed_ws: Workspace, tmp_path: Path) -> None:

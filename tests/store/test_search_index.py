@@ -70,6 +70,17 @@ def test_an_update_replaces_and_removes_documents_and_their_facet_values(built: 
     index.close()
 
 
+def test_warming_reads_the_packs_and_word_lists_chunk_by_chunk_and_stops_at_its_budget(
+        built: Path, key: bytes) -> None:
+    index = IndexFile(built, key)
+    everything = index.warm(chunk=7)
+    assert everything > 400 * 4  # every item's facet values, and the word lists
+    assert index.warm(budget=100, chunk=7) < everything
+    assert index.search(["kettle"], {}, 5).total == 400  # searches as before
+    index.close()
+    assert index.warm() == 0  # closed meanwhile: stops quietly
+
+
 def test_past_the_caps_the_total_is_a_lower_bound_and_counts_cover_the_first(
         built: Path, key: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(search_index, "COUNT_CAP", 100)

@@ -28,6 +28,7 @@ def serve(workspace: WorkspaceOption = None,
     with their own credential; the workspace key is given here, as for every command."""
     import uvicorn
 
+    from testimonia.service import search
     from testimonia.service.workspace import Workspace
     from testimonia.web.app import create_app
 
@@ -39,6 +40,7 @@ def serve(workspace: WorkspaceOption = None,
         if host not in LOOPBACK and tls_cert is None:
             err.print(f"Warning: serving plain HTTP on {host}: passphrases and testimony cross the "
                       "network unencrypted. Give --tls-cert and --tls-key, or keep to 127.0.0.1.")
+        search.serving()
         scheme = "https" if tls_cert else "http"
         err.print(f"Testimonia web workspace for {ws.paths.root} on {scheme}://{host}:{port}/ "
                   "(Ctrl-C stops it; sessions end with it).")

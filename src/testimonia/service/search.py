@@ -59,6 +59,7 @@ from testimonia.store.search_index import (
     query_lemmas,
 )
 from testimonia.text.lemmas import lemmas
+from testimonia.text.lemmas import load as load_lemmas
 from testimonia.text.textfold import fold, tokens
 
 __all__ = ["COUNT_CAP", "FACETS", "INDEX_DIR", "OPEN", "FacetCount", "Hit", "Item", "OpenIndexes", "Piece",
@@ -232,6 +233,7 @@ class OpenIndexes:
     most recently used OPEN_INDEXES of them."""
 
     def __init__(self) -> None:
+        self.warm = False  # read each index into its page cache when opened (serving())
         self._held: OrderedDict[Path, tuple[bytes, IndexFile]] = OrderedDict()
         self._lock = threading.Lock()
         self._writing: dict[Path, threading.Lock] = {}
@@ -254,6 +256,8 @@ class OpenIndexes:
             self._held[path] = (tag, index)
             while len(self._held) > OPEN_INDEXES:
                 self._held.popitem(last=False)
+            if self.warm:
+                threading.Thread(target=index.warm, name=f"warm {path.name}", daemon=True).start()
             return index
 
     def writing(self, path: Path) -> threading.Lock:
@@ -282,6 +286,15 @@ class OpenIndexes:
 
 
 OPEN = OpenIndexes()
+
+
+def serving() -> None:
+    """Ready this process to answer searches for a while (`testimonia serve`): the
+    dictionaries of the four languages loaded now, and each index read into its page
+    cache in the background when it is first opened (docs/benchmarks.md, "Search": the
+    first searches of a fresh process otherwise read their pages from disk one by one)."""
+    load_lemmas()
+    OPEN.warm = True
 
 
 def _index(ws: Workspace, damaged: bool = False) -> tuple[SearchIndex, int]:

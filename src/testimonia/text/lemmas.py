@@ -23,7 +23,7 @@ from typing import Any
 
 from testimonia.text.textfold import fold, is_cyrillic
 
-__all__ = ["LANGUAGES", "lemmas"]
+__all__ = ["LANGUAGES", "lemmas", "load"]
 
 CYRILLIC = frozenset({"ru", "uk"})
 LATIN = frozenset({"en", "fr"})
@@ -62,3 +62,12 @@ def lemmas(word: str, language: str) -> tuple[str, ...]:
     if language in LATIN:
         return _dictionary(language).get(word, ())
     return ()
+
+
+def load() -> None:
+    """Load every language's dictionary now (~1.3 s in all), as a server does before its
+    first search instead of during it."""
+    for language in sorted(CYRILLIC):
+        _analyzer(language)
+    for language in sorted(LATIN):
+        _dictionary(language)
