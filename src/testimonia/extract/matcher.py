@@ -18,8 +18,9 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from testimonia.text.lemmas import LANGUAGES as LEMMA_LANGUAGES
 from testimonia.text.lemmas import lemmas
@@ -74,18 +75,43 @@ class Pattern:
     then: Word | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Reading:
     """What a matcher reads in one word, the same wherever it stands: its forms (`_forms`),
-    its lemmas and the patterns that may start at it."""
+    its lemmas and the patterns that may start at it: by their positions in `candidates`,
+    those with no `then` word, and the others by their `then` word's text (`after`; and
+    `after_lemma` for those whose `then` word is in its dictionary form), so that a word
+    heading hundreds of terms («не», «в») tries only those its next word continues."""
 
     forms: tuple[str, ...]
     lemmas: tuple[str, ...]
     candidates: tuple[Pattern, ...]
+    free: tuple[int, ...] = ()
+    after: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    after_lemma: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def starting(self, following: Reading | None) -> Sequence[Pattern]:
+        """The candidates whose `then` word (if any) the next word's reading matches, in
+        their order."""
+        if following is None or not self.after:
+            return self.free_patterns
+        chosen = list(self.free)
+        for form in following.forms:
+            chosen += self.after.get(form, ())
+        for lemma in following.lemmas if self.after_lemma else ():
+            chosen += self.after_lemma.get(lemma, ())
+        if len(chosen) == len(self.free):
+            return self.free_patterns
+        return [self.candidates[k] for k in sorted(set(chosen))]
+
+    @functools.cached_property
+    def free_patterns(self) -> tuple[Pattern, ...]:
+        return tuple(self.candidates[k] for k in self.free)
 
 
-@dataclass(frozen=True)
-class TermMatch:
+class TermMatch(NamedTuple):
+    """(A named tuple: a text has many, made faster than a frozen dataclass.)"""
+
     key: str
     term: str
     first: int  # token indexes, inclusive
@@ -117,12 +143,7 @@ class TermMatcher:
         readings = list(map(self.reading, [t.folded for t in tokens]))
         for i in [i for i, reading in enumerate(readings) if reading.candidates]:
             token = tokens[i]
-            following = readings[i + 1] if i + 1 < len(readings) else None
-            for pattern in readings[i].candidates:
-                then = pattern.then
-                if then is not None and (following is None or not (
-                        then.text in following.forms or (then.lemma and then.text in following.lemmas))):
-                    continue  # what _match_rest would find first, without trying the rest
+            for pattern in readings[i].starting(readings[i + 1] if i + 1 < len(readings) else None):
                 last = _match_rest(pattern.words, readings, i)
                 if last is not None:
                     found.append(TermMatch(pattern.key, pattern.term, i, last,
@@ -131,7 +152,18 @@ class TermMatcher:
 
     def _reading(self, folded: str) -> Reading:
         token_lemmas = self._lemmas(folded)
-        return Reading(_forms(folded), token_lemmas, tuple(self._candidates(folded, token_lemmas)))
+        candidates = tuple(self._candidates(folded, token_lemmas))
+        after: dict[str, list[int]] = defaultdict(list)
+        after_lemma: dict[str, list[int]] = defaultdict(list)
+        for k, pattern in enumerate(candidates):
+            if pattern.then is not None:
+                after[pattern.then.text].append(k)
+                if pattern.then.lemma:
+                    after_lemma[pattern.then.text].append(k)
+        return Reading(_forms(folded), token_lemmas, candidates,
+                       tuple(k for k, p in enumerate(candidates) if p.then is None),
+                       {text: tuple(ks) for text, ks in after.items()},
+                       {text: tuple(ks) for text, ks in after_lemma.items()})
 
     def _lemmas(self, folded: str) -> tuple[str, ...]:
         if self.language is None:

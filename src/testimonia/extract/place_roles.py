@@ -106,6 +106,7 @@ def names_no_place(text: str, start: int, end: int) -> bool:
 _ADJECTIVE = re.compile(
     r"^[а-яёіїєґ'’-]+(?:ск|цк|зк|ськ|цьк|зьк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими|ої|ій|ім|ою|ої|а|у|е|і|і)$",
     re.IGNORECASE)
+_ADJECTIVE_SUFFIX = re.compile("[сцз]ь?к")  # in every _ADJECTIVE
 # Words after an adjective that make it a region's or a body's name, not a town's.
 _NAMED_AFTER = re.compile(
     r"\s+(?:област\w*|обл\b|район\w*|кра[йюя]\w*|округ\w*|ова\b|ода\b|групп\w*|груп\w*|правозахисн\w*|"
@@ -136,6 +137,8 @@ def adjective_places(doc: ExtractDoc) -> list[tuple[int, int, Place]]:
     taken = [(m.start, m.end) for m in doc.of_kind("place")]
     found: list[tuple[int, int, Place]] = []
     for i, token in enumerate(doc.tokens):
+        if not _ADJECTIVE_SUFFIX.search(token.folded):
+            continue  # most words: not tried against _ADJECTIVE
         if not _ADJECTIVE.match(token.folded) or any(a < token.end and token.start < b for a, b in taken):
             continue
         if not any(t.start in facilities or t.folded.startswith(_SITE_STEMS) for t in doc.tokens[i + 1:i + 3]):

@@ -237,10 +237,21 @@ _ORIGIN = re.compile(
     re.IGNORECASE)
 
 
+# The words _ORIGIN may end with, right before the place: where the word before is none
+# of them (most places), the pattern is not tried.
+_ORIGIN_LAST = frozenset("""from of in de d' d’ du des из с з із à village town district commune
+circle cercle ville уроженец уродженець""".split())
+_ORIGIN_LAST_STEMS = ("уроженц", "уроженк", "уродженц", "уродженк")
+
+
 def origin(text: str, start: int) -> dict[str, bool]:
     """{"origin": True} for a place named as where someone comes from ("a trader from
     Mopti", "originaire de Ségou", «уроженец Мелитополя»): not where an act happened."""
-    return {"origin": True} if _ORIGIN.search(text[max(0, start - 40):start]) else {}
+    window = text[max(0, start - 40):start]
+    last = window.rsplit(None, 1)[-1].lower() if window.strip() else ""
+    if last not in _ORIGIN_LAST and not last.startswith(_ORIGIN_LAST_STEMS):
+        return {}
+    return {"origin": True} if _ORIGIN.search(window) else {}
 
 
 def is_address(text: str) -> bool:
@@ -263,9 +274,23 @@ _DEMONYMS = {
     "UA": r"ukrainien(?:ne)?s?|ukrainian|украинск\w*|українськ\w*|всу|зсу",
     "RU": r"russes?|russian|российск\w*|російськ\w*",
 }
+
+
+def _first_letters(alternatives: str) -> str:
+    """The letters the top-level alternatives of a pattern begin with."""
+    depth, firsts = 0, {alternatives[0]}
+    for i, char in enumerate(alternatives):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            firsts.add(alternatives[i + 1])
+    return "".join(sorted(firsts))
+
+
 # One pass for all countries: no word is one of two countries', so each is counted alone.
-_IMPLYING = re.compile(r"(?<!\w)(?:" + "|".join(f"(?P<{country}>{words})" for country, words in _DEMONYMS.items())
-                       + r")(?!\w)", re.IGNORECASE)
+# (The look-ahead at the first letters lets the engine pass most positions at once.)
+_IMPLYING = re.compile(
+    r"(?<!\w)(?=[" + "".join(_first_letters(words) for words in _DEMONYMS.values()) + "])(?:"
+    + "|".join(f"(?P<{country}>{words})" for country, words in _DEMONYMS.items()) + r")(?!\w)", re.IGNORECASE)
 
 
 def implied_countries(text: str) -> list[str]:

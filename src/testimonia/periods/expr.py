@@ -14,7 +14,6 @@ from typing import NamedTuple
 from testimonia.periods.lexicon import SEASON_MONTHS
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*['’ʼ]?|[0-9]+|\S")
-_APOSTROPHE = re.compile(r"['’ʼ]")
 _ELISION = re.compile(r"[^'’ʼ]+['’ʼ]?|['’ʼ]")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "ё": "е"})
 DIGITS = frozenset("0123456789")
@@ -35,14 +34,17 @@ def tokenize(text: str) -> list[Token]:
     """Tokens with offsets; a Latin-script elision ("l'année") is split after the apostrophe."""
     tokens: list[Token] = []
     make = tuple.__new__  # Token(...) without its Python-level __new__: this loop runs once per word
+    low = text.lower().translate(_APOSTROPHES)
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): token by token
+        low = ""
     for match in _TOKEN.finditer(text):
         start, end = match.span()
-        raw = text[start:end]
-        if ord(raw[0]) < 0x400 and ("'" in raw or "’" in raw or "ʼ" in raw) and \
-                _APOSTROPHE.search(raw, 0, len(raw) - 1):
+        norm = low[start:end] if low else text[start:end].lower().translate(_APOSTROPHES)
+        if "'" in norm[:-1] and ord(text[start]) < 0x400:
+            raw = text[start:end]
             tokens += [_token(p.group(), start + p.start()) for p in _ELISION.finditer(raw)]
         else:
-            tokens.append(make(Token, (raw.lower().translate(_APOSTROPHES), start, end, raw[0].isupper())))
+            tokens.append(make(Token, (norm, start, end, text[start].isupper())))
     return tokens
 
 

@@ -190,11 +190,21 @@ class Gazetteer:
 
     def _match(self, scan: Scan, first: int, size: int,
                context: frozenset[str]) -> PlaceMatch | None:
+        """The span's place, if any. Where no place its words may name lies in a country
+        of `context`, the context changes nothing (`_ranked`, `_wants_context` and
+        `_acceptable` read it only through those countries): the first reading's answer
+        (without context) is reused."""
+        if context:
+            known = scan.matched.get((first, size))
+            if known is not None and not known[1] & context:
+                reused: PlaceMatch | None = known[0]
+                return reused
         skeleton = scan.capital(first) or size > 1
         key = (first, size, skeleton)
         if key not in scan.memo:
             scan.memo[key] = self._word_hits(scan.toks[first].folded, scan.language, skeleton) \
                 if size == 1 else self._hits(scan.combos(first, size), skeleton)
+        found = None
         for (lead, trail), hits in scan.memo[key].items():
             span = scan.span(first, size, lead, trail)
             ranked = self._ranked(hits, context)
@@ -203,9 +213,14 @@ class Gazetteer:
             ranked = [h for h in ranked if self._acceptable(span, h, context)]
             if ranked:
                 places = [self._index.place(h.number) for h in ranked[: MAX_ALTERNATIVES + 1]]
-                return PlaceMatch(span.start, span.end, scan.text[span.start:span.end],
-                                  places[0], ranked[0].key, tuple(places[1:]))
-        return None
+                found = PlaceMatch(span.start, span.end, scan.text[span.start:span.end],
+                                   places[0], ranked[0].key, tuple(places[1:]))
+                break
+        if not context:
+            country = self._index.country
+            scan.matched[(first, size)] = (found, frozenset(
+                country(h.number) for hits in scan.memo[key].values() for h in hits))
+        return found
 
     def _hits_of_word(self, folded: str, language: str,
                       skeleton: bool) -> dict[tuple[int, int], list[_Hit]]:

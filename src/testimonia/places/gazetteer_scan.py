@@ -177,6 +177,8 @@ class Scan:
         self._forms: dict[int, list[Form]] = {}
         self._capitals: dict[int, bool] = {}
         self.memo: dict[tuple[int, int, bool], Any] = {}  # index hits, reused by a second pass
+        # (first, size) → the first pass's place, and the countries its words may name
+        self.matched: dict[tuple[int, int], tuple[Any, frozenset[str]]] = {}
         self._tries: list[tuple[int, list[int]]] | None = None
         self._spans: dict[tuple[int, int, int, int], Span] = {}
 
