@@ -166,11 +166,13 @@ class _Reader:
         self.afterwords: dict[int, dict[str, Any]] = {}  # sentence → what it names after an act
         # this sentence's victims by their act's first term (id), with whether the words named them
         self.victims: dict[int, tuple[dict[str, Any], bool]] = {}
+        self.actors: dict[tuple[int, int, bool], list[Mention]] = {}  # `_actors`, read once (never changed)
+        self.questions: dict[int, bool] = {}  # sentence (by start) → `_is_question`
 
     def claims(self, position: int, ctx: Context) -> list[Claim]:
         s = self.doc.sentences[position]
         self.victims = {}
-        if _is_question(self.doc.text[s.start:s.end]):
+        if self._question(s):
             return []
         cues = self.index.inside(s, self.doc.cues)
         kinds = {_cue(c) for c in cues}
@@ -353,13 +355,24 @@ class _Reader:
         self.afterwords[position] = found
         return found
 
+    def _question(self, s: Sentence) -> bool:
+        if s.start not in self.questions:
+            self.questions[s.start] = _is_question(self.doc.text[s.start:s.end])
+        return self.questions[s.start]
+
     def _actors(self, s: Sentence, quiet: bool = True) -> list[Mention]:
+        key = (s.start, s.end, quiet)
+        if key not in self.actors:
+            self.actors[key] = self._read_actors(s, quiet)
+        return self.actors[key]
+
+    def _read_actors(self, s: Sentence, quiet: bool) -> list[Mention]:
         """The forces a sentence names as acting, not those it negates ("it was not Wagner"),
         asks about or names after a hypothesis ("… on te remet aux Russes"); with `quiet`,
         not those that speak ("Russia's prison service said …", «в ФСИН заявили»): in a
         report a force speaking is the source of a statement (in a testimony, "the FSB
         investigator said" is a captor)."""
-        if _is_question(self.doc.text[s.start:s.end]):
+        if self._question(s):
             return []
         cues = self.index.inside(s, self.doc.cues)
         negations = [c for c in cues if _cue(c) == "negation"]

@@ -70,18 +70,18 @@ class Pattern:
     key: str  # what the match means, e.g. "method:beating"
     words: tuple[Word, ...]
     term: str
-    # The second word when it must come right after the first and match it whole (no "~",
-    # no "*"): tested on the next token before the rest of the term is tried.
-    then: Word | None = None
 
 
 @dataclass(frozen=True, eq=False)
 class Reading:
     """What a matcher reads in one word, the same wherever it stands: its forms (`_forms`),
-    its lemmas and the patterns that may start at it: by their positions in `candidates`,
-    those with no `then` word, and the others by their `then` word's text (`after`; and
-    `after_lemma` for those whose `then` word is in its dictionary form), so that a word
-    heading hundreds of terms («не», «в») tries only those its next word continues."""
+    its lemmas and the patterns that may start at it (`candidates`). So that a word heading
+    hundreds of terms («не», «в», "ne") tries only those the next words may continue, the
+    candidates are also kept by their positions: those whose second word must come right
+    after by its text (`after`; in `after_lemma` too when it is in its dictionary
+    form), those whose second word may come up to GAP words later ("не ~ давали") by its
+    text likewise (`gap`, `gap_lemma`), and the others (`free`: one word, or a second word
+    that is a prefix)."""
 
     forms: tuple[str, ...]
     lemmas: tuple[str, ...]
@@ -89,17 +89,20 @@ class Reading:
     free: tuple[int, ...] = ()
     after: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
     after_lemma: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    gap: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    gap_lemma: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
-    def starting(self, following: Reading | None) -> Sequence[Pattern]:
-        """The candidates whose `then` word (if any) the next word's reading matches, in
-        their order."""
-        if following is None or not self.after:
+    def starting(self, readings: Sequence[Reading], i: int) -> Sequence[Pattern]:
+        """The candidates at `readings[i]` whose second word (if any) stands where it may,
+        in their order: the rest of each is still to be matched (`_match_rest`)."""
+        if not (self.after or self.gap) or i + 1 == len(readings):
             return self.free_patterns
         chosen = list(self.free)
-        for form in following.forms:
-            chosen += self.after.get(form, ())
-        for lemma in following.lemmas if self.after_lemma else ():
-            chosen += self.after_lemma.get(lemma, ())
+        if self.after:
+            chosen += _indexed(self.after, self.after_lemma, readings[i + 1])
+        if self.gap:
+            for following in readings[i + 1:i + GAP + 2]:
+                chosen += _indexed(self.gap, self.gap_lemma, following)
         if len(chosen) == len(self.free):
             return self.free_patterns
         return [self.candidates[k] for k in sorted(set(chosen))]
@@ -107,6 +110,15 @@ class Reading:
     @functools.cached_property
     def free_patterns(self) -> tuple[Pattern, ...]:
         return tuple(self.candidates[k] for k in self.free)
+
+
+def _indexed(by_form: Mapping[str, tuple[int, ...]], by_lemma: Mapping[str, tuple[int, ...]],
+             reading: Reading) -> list[int]:
+    """The positions `by_form` gives for the reading's forms, and `by_lemma` for its lemmas."""
+    found = [k for form in reading.forms for k in by_form.get(form, ())]
+    if by_lemma:
+        found += [k for lemma in reading.lemmas for k in by_lemma.get(lemma, ())]
+    return found
 
 
 class TermMatch(NamedTuple):
@@ -143,7 +155,7 @@ class TermMatcher:
         readings = list(map(self.reading, [t.folded for t in tokens]))
         for i in [i for i, reading in enumerate(readings) if reading.candidates]:
             token = tokens[i]
-            for pattern in readings[i].starting(readings[i + 1] if i + 1 < len(readings) else None):
+            for pattern in readings[i].starting(readings, i):
                 last = _match_rest(pattern.words, readings, i)
                 if last is not None:
                     found.append(TermMatch(pattern.key, pattern.term, i, last,
@@ -153,17 +165,20 @@ class TermMatcher:
     def _reading(self, folded: str) -> Reading:
         token_lemmas = self._lemmas(folded)
         candidates = tuple(self._candidates(folded, token_lemmas))
-        after: dict[str, list[int]] = defaultdict(list)
-        after_lemma: dict[str, list[int]] = defaultdict(list)
+        free: list[int] = []
+        indexes: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in
+                                                    ("after", "after_lemma", "gap", "gap_lemma")}
         for k, pattern in enumerate(candidates):
-            if pattern.then is not None:
-                after[pattern.then.text].append(k)
-                if pattern.then.lemma:
-                    after_lemma[pattern.then.text].append(k)
-        return Reading(_forms(folded), token_lemmas, candidates,
-                       tuple(k for k, p in enumerate(candidates) if p.then is None),
-                       {text: tuple(ks) for text, ks in after.items()},
-                       {text: tuple(ks) for text, ks in after_lemma.items()})
+            second = pattern.words[1] if len(pattern.words) > 1 else None
+            if second is None or second.prefix:
+                free.append(k)
+                continue
+            where = "gap" if second.gap_before else "after"
+            indexes[where][second.text].append(k)
+            if second.lemma:
+                indexes[f"{where}_lemma"][second.text].append(k)
+        return Reading(_forms(folded), token_lemmas, candidates, tuple(free),
+                       **{name: {text: tuple(ks) for text, ks in index.items()} for name, index in indexes.items()})
 
     def _lemmas(self, folded: str) -> tuple[str, ...]:
         if self.language is None:
@@ -198,8 +213,7 @@ def compile_term(key: str, term: str, language: str | None = None) -> Pattern:
         gap = False
     if not words:
         raise ValueError(f"empty term for {key}")
-    then = words[1] if len(words) > 1 and not words[1].prefix and not words[1].gap_before else None
-    return Pattern(key, tuple(words), term, then)
+    return Pattern(key, tuple(words), term)
 
 
 def longest(matches: Iterable[TermMatch],

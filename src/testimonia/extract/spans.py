@@ -21,9 +21,9 @@ class TokenIndex:
     def __init__(self, doc: ExtractDoc) -> None:
         self.doc = doc
         self.starts = [t.start for t in doc.tokens]
-        self._ordered: dict[int, tuple[int, list[int], list[Mention]]] = {}  # pool → by start
-        # answers of `inside` and `of_kind`, kept: claim assembly asks the same many times
-        self._inside: dict[tuple[int, int, int, int, tuple[str, ...]], tuple[Mention, ...]] = {}
+        # (pool, kinds) → the pool's length, and its mentions of those kinds by start
+        self._ordered: dict[tuple[int, tuple[str, ...]], tuple[int, list[int], list[Mention]]] = {}
+        # answers of `of_kind`, kept: claim assembly asks the same many times
         self._kinds: dict[tuple[int, tuple[str, ...]], tuple[Mention, ...]] = {}
 
     def distance(self, start: int, end: int) -> int:
@@ -59,20 +59,16 @@ class TokenIndex:
         return self._kinds[key]
 
     def inside(self, s: Sentence, pool: Sequence[Mention], *kinds: str) -> tuple[Mention, ...]:
-        """The mentions of `pool` within a sentence, in text order (a look-up in the pool
-        sorted by start, made once per pool and redone if the pool grew; each answer kept,
-        and shared: a tuple)."""
-        key = (id(pool), len(pool), s.start, s.end, kinds)
-        if key not in self._inside:
-            self._inside[key] = tuple(self._look_inside(s, pool, kinds))
-        return self._inside[key]
-
-    def _look_inside(self, s: Sentence, pool: Sequence[Mention], kinds: tuple[str, ...]) -> list[Mention]:
-        known = self._ordered.get(id(pool))
+        """The mentions of `pool` of these kinds (all with none) within a sentence, in text
+        order: a slice of the pool's mentions of those kinds sorted by start (made once per
+        pool and kinds, and again if the pool grew)."""
+        key = (id(pool), kinds)
+        known = self._ordered.get(key)
         if known is None or known[0] != len(pool):
-            ordered = sorted(pool, key=lambda m: m.start)
+            ordered = sorted((m for m in pool if not kinds or m.kind in kinds), key=lambda m: m.start)
             known = (len(pool), [m.start for m in ordered], ordered)
-            self._ordered[id(pool)] = known
+            self._ordered[key] = known
         _, starts, ordered = known
-        return [m for m in ordered[bisect.bisect_left(starts, s.start):bisect.bisect_right(starts, s.end)]
-                if m.end <= s.end and (not kinds or m.kind in kinds)]
+        end = s.end
+        return tuple([m for m in ordered[bisect.bisect_left(starts, s.start):bisect.bisect_right(starts, end)]
+                      if m.end <= end])
