@@ -4,10 +4,12 @@ For each language, the sample investigation's texts in that language are repeate
 about --words words; both runs are warmed up first (model loading is not timed), then
 timed --rounds times, NER and full in turn, and each keeps its best round (a busy
 machine's pauses and the odd full garbage collection stay out of the ratio). The figure
-to watch is the ratio full / NER (target: about 1.5 or less). Peak RSS is the whole
+to watch is the ratio full / NER (target: about 1.5 or less); `median` is the median of
+each round's own ratio (its NER and full runs next to each other in time), steadier where
+the machine's speed drifts over seconds, as a shared one's does. Peak RSS is the whole
 process's, all four languages' models loaded.
 
-    .venv/bin/python bench/extract.py [--words 20000] [--rounds 3]
+    .venv/bin/python bench/extract.py [--words 20000] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import math
 import resource
+import statistics
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -71,19 +74,21 @@ def timed(run: object, texts: list[str], language: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--words", type=int, default=20_000)
-    parser.add_argument("--rounds", type=int, default=3, help="timed rounds; the best of each is kept")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds; the best of each is kept")
     args = parser.parse_args()
-    print(f"{'lang':<5}{'words':>8}{'NER words/s':>14}{'full words/s':>14}{'full/NER':>10}")
+    print(f"{'lang':<5}{'words':>8}{'NER words/s':>14}{'full words/s':>14}{'full/NER':>10}{'median':>9}")
     for language, texts in sorted(corpus(args.words).items()):
         words = sum(len(t.split()) for t in texts)
         full(texts[:2], language)  # warm-up: models, gazetteer, vocabularies
         ner_only(texts[:2], language)
         ner_s = full_s = math.inf
+        ratios = []
         for _ in range(max(1, args.rounds)):
-            ner_s = min(ner_s, timed(ner_only, texts, language))
-            full_s = min(full_s, timed(full, texts, language))
+            ner_round, full_round = timed(ner_only, texts, language), timed(full, texts, language)
+            ner_s, full_s = min(ner_s, ner_round), min(full_s, full_round)
+            ratios.append(full_round / ner_round)
         print(f"{language:<5}{words:>8}{words / ner_s:>14,.0f}{words / full_s:>14,.0f}"
-              f"{full_s / ner_s:>10.2f}")
+              f"{full_s / ner_s:>10.2f}{statistics.median(ratios):>9.2f}")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -3,7 +3,7 @@ and each word read once per matcher."""
 
 from __future__ import annotations
 
-from testimonia.extract.matcher import WORD_CACHE, TermMatcher
+from testimonia.extract.matcher import WORD_CACHE, TermMatcher, Word, compile_term
 from testimonia.text.textfold import tokens
 
 
@@ -42,15 +42,13 @@ def test_readings_depend_on_the_matcher() -> None:
     assert other.reading("detained").lemmas == ()
 
 
-def test_a_word_heading_many_terms_tries_only_those_its_next_words_continue() -> None:
-    """A term's second word is looked for where it may stand (next, or up to three words
-    later after "~") before the rest of the term is tried."""
-    matcher = TermMatcher([("k", "в камере"), ("j", "в ~ камере"), ("p", "в подвал*"), ("w", "в")])
-    reading = matcher.reading("в")
-    assert [reading.candidates[k].term for k in reading.free] == ["в подвал*", "в"]
-    assert dict(reading.after) == {"камере": (0,)} and dict(reading.gap) == {"камере": (1,)}
-    readings = [matcher.reading(w) for w in "в той камере".split()]
-    assert [p.term for p in reading.starting(readings, 0)] == ["в ~ камере", "в подвал*", "в"]
-    assert [p.term for p in reading.starting(readings[:2], 0)] == ["в подвал*", "в"]
+def test_a_term_names_the_word_that_must_follow_its_first() -> None:
+    """Tested on the next token before the rest of the term is tried."""
+    assert compile_term("k", "в камере").then == Word("камере", False, False)
+    assert compile_term("k", "пакетом на голове", "ru").then == Word("на", False, False, True)
+    assert compile_term("k", "ne ~ pas").then is None
+    assert compile_term("k", "electric shock*").then is None
+    assert compile_term("k", "detain").then is None
+    matcher = TermMatcher([("k", "в камере"), ("j", "в ~ камере")])
     assert _found(matcher, "в камере, в той камере, в") == [
-        ("k", "в камере"), ("j", "в камере"), ("w", "в"), ("j", "в той камере"), ("w", "в"), ("w", "в")]
+        ("k", "в камере"), ("j", "в камере"), ("j", "в той камере")]

@@ -18,9 +18,8 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from testimonia.text.lemmas import LANGUAGES as LEMMA_LANGUAGES
 from testimonia.text.lemmas import lemmas
@@ -70,60 +69,23 @@ class Pattern:
     key: str  # what the match means, e.g. "method:beating"
     words: tuple[Word, ...]
     term: str
+    # The second word when it must come right after the first and match it whole (no "~",
+    # no "*"): tested on the next token before the rest of the term is tried.
+    then: Word | None = None
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Reading:
     """What a matcher reads in one word, the same wherever it stands: its forms (`_forms`),
-    its lemmas and the patterns that may start at it (`candidates`). So that a word heading
-    hundreds of terms («не», «в», "ne") tries only those the next words may continue, the
-    candidates are also kept by their positions: those whose second word must come right
-    after by its text (`after`; in `after_lemma` too when it is in its dictionary
-    form), those whose second word may come up to GAP words later ("не ~ давали") by its
-    text likewise (`gap`, `gap_lemma`), and the others (`free`: one word, or a second word
-    that is a prefix)."""
+    its lemmas and the patterns that may start at it."""
 
     forms: tuple[str, ...]
     lemmas: tuple[str, ...]
     candidates: tuple[Pattern, ...]
-    free: tuple[int, ...] = ()
-    after: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
-    after_lemma: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
-    gap: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
-    gap_lemma: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
-
-    def starting(self, readings: Sequence[Reading], i: int) -> Sequence[Pattern]:
-        """The candidates at `readings[i]` whose second word (if any) stands where it may,
-        in their order: the rest of each is still to be matched (`_match_rest`)."""
-        if not (self.after or self.gap) or i + 1 == len(readings):
-            return self.free_patterns
-        chosen = list(self.free)
-        if self.after:
-            chosen += _indexed(self.after, self.after_lemma, readings[i + 1])
-        if self.gap:
-            for following in readings[i + 1:i + GAP + 2]:
-                chosen += _indexed(self.gap, self.gap_lemma, following)
-        if len(chosen) == len(self.free):
-            return self.free_patterns
-        return [self.candidates[k] for k in sorted(set(chosen))]
-
-    @functools.cached_property
-    def free_patterns(self) -> tuple[Pattern, ...]:
-        return tuple(self.candidates[k] for k in self.free)
 
 
-def _indexed(by_form: Mapping[str, tuple[int, ...]], by_lemma: Mapping[str, tuple[int, ...]],
-             reading: Reading) -> list[int]:
-    """The positions `by_form` gives for the reading's forms, and `by_lemma` for its lemmas."""
-    found = [k for form in reading.forms for k in by_form.get(form, ())]
-    if by_lemma:
-        found += [k for lemma in reading.lemmas for k in by_lemma.get(lemma, ())]
-    return found
-
-
-class TermMatch(NamedTuple):
-    """(A named tuple: a text has many, made faster than a frozen dataclass.)"""
-
+@dataclass(frozen=True)
+class TermMatch:
     key: str
     term: str
     first: int  # token indexes, inclusive
@@ -155,7 +117,12 @@ class TermMatcher:
         readings = list(map(self.reading, [t.folded for t in tokens]))
         for i in [i for i, reading in enumerate(readings) if reading.candidates]:
             token = tokens[i]
-            for pattern in readings[i].starting(readings, i):
+            following = readings[i + 1] if i + 1 < len(readings) else None
+            for pattern in readings[i].candidates:
+                then = pattern.then
+                if then is not None and (following is None or not (
+                        then.text in following.forms or (then.lemma and then.text in following.lemmas))):
+                    continue  # what _match_rest would find first, without trying the rest
                 last = _match_rest(pattern.words, readings, i)
                 if last is not None:
                     found.append(TermMatch(pattern.key, pattern.term, i, last,
@@ -164,21 +131,7 @@ class TermMatcher:
 
     def _reading(self, folded: str) -> Reading:
         token_lemmas = self._lemmas(folded)
-        candidates = tuple(self._candidates(folded, token_lemmas))
-        free: list[int] = []
-        indexes: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in
-                                                    ("after", "after_lemma", "gap", "gap_lemma")}
-        for k, pattern in enumerate(candidates):
-            second = pattern.words[1] if len(pattern.words) > 1 else None
-            if second is None or second.prefix:
-                free.append(k)
-                continue
-            where = "gap" if second.gap_before else "after"
-            indexes[where][second.text].append(k)
-            if second.lemma:
-                indexes[f"{where}_lemma"][second.text].append(k)
-        return Reading(_forms(folded), token_lemmas, candidates, tuple(free),
-                       **{name: {text: tuple(ks) for text, ks in index.items()} for name, index in indexes.items()})
+        return Reading(_forms(folded), token_lemmas, tuple(self._candidates(folded, token_lemmas)))
 
     def _lemmas(self, folded: str) -> tuple[str, ...]:
         if self.language is None:
@@ -213,7 +166,8 @@ def compile_term(key: str, term: str, language: str | None = None) -> Pattern:
         gap = False
     if not words:
         raise ValueError(f"empty term for {key}")
-    return Pattern(key, tuple(words), term)
+    then = words[1] if len(words) > 1 and not words[1].prefix and not words[1].gap_before else None
+    return Pattern(key, tuple(words), term, then)
 
 
 def longest(matches: Iterable[TermMatch],
