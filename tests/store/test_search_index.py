@@ -70,6 +70,21 @@ def test_an_update_replaces_and_removes_documents_and_their_facet_values(built: 
     index.close()
 
 
+def test_updates_keep_the_word_index_in_few_segments(built: Path, key: bytes) -> None:
+    """Each search reads every segment: a built index is one, and updates merge theirs."""
+    index = IndexFile(built, key)
+    assert index.segments() == 1
+    counts = []
+    for generation in range(2, 40):
+        index.update(generation, [f"{generation:064x}"], [entry(1000 + generation, "samovar")])
+        counts.append(index.segments())
+    assert max(counts) <= 3, counts  # FTS5 alone lets them grow past a dozen
+    assert index.search(["samovar"], {}, 50).total == 2 * 38
+    assert index.search(["kettle"], {}, 50).total == 400 - 2 * 38
+    assert index.integrity() == "ok"
+    index.close()
+
+
 def test_warming_reads_the_packs_and_word_lists_chunk_by_chunk_and_stops_at_its_budget(
         built: Path, key: bytes) -> None:
     index = IndexFile(built, key)

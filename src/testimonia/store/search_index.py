@@ -51,6 +51,12 @@ SCHEMA = "2"
 COUNT_CAP = 10_000
 RANK_SAMPLE = 2_000
 CACHE_KIB = 262_144  # the page cache of an open index, at most (decrypted pages)
+# A search reads every segment of the word index (ten segments made searches 2.7x slower
+# at a million passages than one). Each update writes new small ones, and FTS5 merges a
+# level only once it holds four; so each update also merges any two segments of a level
+# (`_tidy`): the small ones merge among themselves, and into the large one only once they
+# have grown to its size (docs/benchmarks.md, "Search").
+MERGE_PAGES = 1_000  # pages of merge work per step
 _WORD = re.compile(r"[^\W_]+")
 _VALUE = numpy.dtype("<u4")  # a facet value's number in `packs`
 # What IndexFile.warm reads, in this order: every search with words reads the packs of
@@ -147,7 +153,7 @@ def fts_query(words: Sequence[str]) -> str:
     """Every (folded) word, as itself or by one of its dictionary forms; each form quoted,
     so nothing of FTS5's syntax passes through."""
     def either(word: str) -> str:
-        forms = [f'body : "{word}"', f'lemmas : "{word}"']
+        forms = [f'{{body lemmas}} : "{word}"']  # one look-up of the word for both columns
         forms += [f'lemmas : "{lemma}"' for lemma in query_lemmas(word) if lemma != word]
         return "(" + " OR ".join(forms) + ")"
     return " AND ".join(either(w) for w in words)
@@ -229,6 +235,11 @@ class IndexFile:
                 read += sum(len(row[1]) for row in rows)
         return read
 
+    def segments(self) -> int:
+        """How many segments the word index is in (each search reads every one)."""
+        with self._lock, self._reading():
+            return _segments(self._db)
+
     def generation(self) -> int:
         """The workspace input generation the index was last brought up to."""
         with self._lock, self._reading():
@@ -252,6 +263,7 @@ class IndexFile:
                 written = _write(self._db, add, True, counts)
                 _count(self._db, counts)  # last: _write may reuse a value whose count fell to 0
                 self._db.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(generation),))
+                _tidy(self._db)
                 self._db.execute("COMMIT")
             except BaseException:
                 if self._db.in_transaction:
@@ -386,6 +398,28 @@ def _expression(fts: str, chosen: list[list[int]]) -> str:
     return " AND ".join(parts)
 
 
+def _segments(db: Any) -> int:
+    return int(db.execute("SELECT count(DISTINCT segid) FROM words_idx").fetchone()[0])
+
+
+def _tidy(db: Any) -> None:
+    """Merge any two segments of a level until none is left to merge (MERGE_PAGES of work
+    per step), in the caller's transaction. FTS5 tells no more work by changing fewer
+    than two rows."""
+    db.execute("INSERT INTO words (words, rank) VALUES ('usermerge', 2)")
+    while True:
+        before = db.total_changes
+        db.execute("INSERT INTO words (words, rank) VALUES ('merge', ?)", (MERGE_PAGES,))
+        if db.total_changes - before < 2:
+            return
+
+
+def _merge(db: Any) -> None:
+    """The word index's segments merged into one (FTS5's 'optimize'), in the caller's
+    transaction."""
+    db.execute("INSERT INTO words (words) VALUES ('optimize')")
+
+
 def _remove(db: Any, document_id: str, counts: Counter[int]) -> None:
     """Take a document's items out (each value's count lowered in `counts`, written once
     by the caller)."""
@@ -463,6 +497,7 @@ def build(path: Path, key: bytes, generation: int, entries: Iterable[Entry]) -> 
             counts: Counter[int] = Counter()
             written = _write(db, entries, False, counts)
             _count(db, counts)
+            _merge(db)
             db.execute("COMMIT")
             db.execute("PRAGMA journal_mode = DELETE")
         finally:
