@@ -179,7 +179,7 @@ def main() -> None:
             print(f"reusing {path} ({path.stat().st_size / 2**20:.0f} MB)")
         generator.rng.seed(args.seed + 1)
         index = IndexFile(path, key)
-        if args.warm:  # what `testimonia serve` does (service/search.py: serving)
+        if args.warm:  # what `testimonia serve` does (cli/web.py)
             started = time.perf_counter()
             load_lemmas()
             print(f"dictionaries loaded (as the server starts): {time.perf_counter() - started:.1f} s")

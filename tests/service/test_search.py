@@ -59,10 +59,8 @@ def test_the_index_is_kept_and_shared_by_every_session_and_process(
 def test_a_server_reads_each_index_it_opens_into_its_page_cache(
         reviewed_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     warmed: list[str] = []
-    monkeypatch.setattr(search.OPEN, "warm", False)
+    monkeypatch.setattr(search.OPEN, "warm", True)  # as `testimonia serve` sets it
     monkeypatch.setattr(IndexFile, "warm", lambda self: warmed.append(self.path.name) or 0)
-    search.serving()
-    assert search.OPEN.warm
     first = _files(reviewed_ws, "cables")  # builds the index, then opens it
     search.OPEN.forget()
     assert _files(reviewed_ws, "cables") == first  # opened again, as by a new process

@@ -30,6 +30,7 @@ def serve(workspace: WorkspaceOption = None,
 
     from testimonia.service import search
     from testimonia.service.workspace import Workspace
+    from testimonia.text.lemmas import load as load_lemmas
     from testimonia.web.app import create_app
 
     if (tls_cert is None) != (tls_key is None):
@@ -40,7 +41,8 @@ def serve(workspace: WorkspaceOption = None,
         if host not in LOOPBACK and tls_cert is None:
             err.print(f"Warning: serving plain HTTP on {host}: passphrases and testimony cross the "
                       "network unencrypted. Give --tls-cert and --tls-key, or keep to 127.0.0.1.")
-        search.serving()
+        load_lemmas()  # the four languages' dictionaries: before the first search, not during it
+        search.OPEN.warm = True  # each search index read into memory in the background once opened
         scheme = "https" if tls_cert else "http"
         err.print(f"Testimonia web workspace for {ws.paths.root} on {scheme}://{host}:{port}/ "
                   "(Ctrl-C stops it; sessions end with it).")

@@ -59,7 +59,6 @@ from testimonia.store.search_index import (
     query_lemmas,
 )
 from testimonia.text.lemmas import lemmas
-from testimonia.text.lemmas import load as load_lemmas
 from testimonia.text.textfold import fold, tokens
 
 __all__ = ["COUNT_CAP", "FACETS", "INDEX_DIR", "OPEN", "FacetCount", "Hit", "Item", "OpenIndexes", "Piece",
@@ -233,7 +232,10 @@ class OpenIndexes:
     most recently used OPEN_INDEXES of them."""
 
     def __init__(self) -> None:
-        self.warm = False  # read each index into its page cache when opened (serving())
+        # read each index into its page cache in the background when it is opened: set by
+        # `testimonia serve`, whose first searches otherwise read their pages from disk one
+        # by one (docs/benchmarks.md, "Search")
+        self.warm = False
         self._held: OrderedDict[Path, tuple[bytes, IndexFile]] = OrderedDict()
         self._lock = threading.Lock()
         self._writing: dict[Path, threading.Lock] = {}
@@ -286,15 +288,6 @@ class OpenIndexes:
 
 
 OPEN = OpenIndexes()
-
-
-def serving() -> None:
-    """Ready this process to answer searches for a while (`testimonia serve`): the
-    dictionaries of the four languages loaded now, and each index read into its page
-    cache in the background when it is first opened (docs/benchmarks.md, "Search": the
-    first searches of a fresh process otherwise read their pages from disk one by one)."""
-    load_lemmas()
-    OPEN.warm = True
 
 
 def _index(ws: Workspace, damaged: bool = False) -> tuple[SearchIndex, int]:
