@@ -5,7 +5,9 @@ from a nationality or a crowd ("les Russes")."""
 
 from __future__ import annotations
 
+import functools
 import re
+from importlib import resources
 
 from testimonia.extract.dateline import dateline_end
 from testimonia.extract.document import ExtractDoc
@@ -17,10 +19,12 @@ from testimonia.extract.whereabouts import PLACE_WORDS
 from testimonia.model import Mention
 from testimonia.places.gazetteer import Place, get_gazetteer
 from testimonia.places.gazetteer_index import FOCUS_COUNTRIES
+from testimonia.text.lemmas import common_word
+from testimonia.text.textfold import fold, word_sections
 
 
 class NamesComponent:
-    name, version = "names", "6"
+    name, version = "names", "7"
     reads = ("text", "sentences", "tokens", "mentions", "cues", "countries")
     writes = ("mentions:person", "mentions:organization", "mentions:place")
 
@@ -30,7 +34,8 @@ class NamesComponent:
             return
         label = f"{self.name}@{self.version}:{model.name}"
         sentence_starts = {s.start for s in doc.sentences}
-        found = model.entities(doc.text, [(s.start, s.end) for s in doc.sentences])
+        found = model.entities(doc.text, [(s.start, s.end) for s in doc.sentences
+                                          if not name_free(doc.text, s.start, s.end, doc.language)])
         languages = [c for c in doc.cues if c.value.get("cue") == "language"]
         index = TokenIndex(doc)
         published = dateline_end(doc.text)
@@ -75,6 +80,39 @@ class NamesComponent:
                                {"name": e.text, "precision": "unknown", **where_from}, label)
         return None
 
+
+def name_free(text: str, start: int, end: int, language: str) -> bool:
+    """No name this component keeps can lie in `text[start:end]`, so the NER model is not
+    asked about it. Every name kept starts with a capital letter (`_plausible`), and there
+    is none there but, at most, the first letter of the first word, a word that is never a
+    name nor the first word of one: by a closed list in English and French
+    (vocab/name_free_openers.txt; English "I" is not counted as a capital), by the
+    dictionary in Russian and Ukrainian (`lemmas.common_word`)."""
+    first = _WORD.search(text, start, end)
+    if first is None:
+        return True
+    rest = text[first.end():end]
+    if language == "en":
+        rest = _PRONOUN_I.sub("", rest)
+    if rest != rest.lower():
+        return False
+    word = first.group()
+    if word.islower():
+        return True
+    if len(word) > 1 and not word[1:].islower():
+        return False  # "SBU", "McKenzie", «СИЗО»
+    return fold(word) in _openers().get(language, ()) or common_word(word.lower(), language)
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_PRONOUN_I = re.compile(r"\bI\b")
+
+
+@functools.cache
+def _openers() -> dict[str, frozenset[str]]:
+    """vocab/name_free_openers.txt by language, folded."""
+    text = resources.files("testimonia.vocab").joinpath("name_free_openers.txt").read_text(encoding="utf-8")
+    return {language: frozenset(words) for language, words in word_sections(text).items() if language}
 
 
 def _lone_opening_word(e: Entity, place: Place, countries: list[str], sentence_starts: set[int]) -> bool:

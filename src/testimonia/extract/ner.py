@@ -7,7 +7,9 @@ process (the cache is keyed by language; a process runs one pipeline version).
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,12 +54,12 @@ class SpacyNer:
             self.nlp = spacy.load(SPACY_MODELS[language], exclude=list(UNUSED_PIPES))
 
     def entities(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Entity]:
-        chunks = list(_chunks(spans))
+        pieces = _pieces(text, spans)
         found: list[Entity] = []
-        for (start, _end), doc in zip(chunks, self.nlp.pipe(text[s:e] for s, e in chunks), strict=True):
+        for (start, _piece), doc in zip(pieces, self.nlp.pipe(p for _, p in pieces), strict=True):
             found += [Entity(start + e.start_char, start + e.end_char, LABELS[e.label_], e.text)
                       for e in doc.ents if e.label_ in LABELS]
-        return found
+        return _within(found, spans)
 
 
 class NatashaNer:
@@ -72,12 +74,11 @@ class NatashaNer:
         # envelopes it adds to each span take about a fifth of the time and give the same
         # spans; nothing here reads them.
         found: list[Entity] = []
-        for start, end in _chunks(spans):
-            chunk = text[start:end]
-            if chunk.strip():
-                found += [Entity(start + s.start, start + s.stop, LABELS[s.type], chunk[s.start:s.stop])
-                          for s in self.tagger(chunk).spans if s.type in LABELS]
-        return found
+        for start, piece in _pieces(text, spans):
+            if piece.strip():
+                found += [Entity(start + s.start, start + s.stop, LABELS[s.type], piece[s.start:s.stop])
+                          for s in self.tagger(piece).spans if s.type in LABELS]
+        return _within(found, spans)
 
 
 @functools.cache
@@ -95,12 +96,33 @@ def _natasha() -> NatashaNer:
     return NatashaNer()
 
 
-def _chunks(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Consecutive sentence spans grouped into pieces of at most ~CHUNK_CHARS."""
-    chunks: list[tuple[int, int]] = []
+def _pieces(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
+    """Consecutive spans (sentences, in text order) grouped into pieces of at most
+    ~CHUNK_CHARS, each with its offset: the text from its first span to its last, with
+    what lies between two spans and is not only space blanked out (offsets are kept, and a
+    sentence left out is neither read nor its own context)."""
+    groups: list[list[tuple[int, int]]] = []
     for start, end in spans:
-        if chunks and end - chunks[-1][0] <= CHUNK_CHARS:
-            chunks[-1] = (chunks[-1][0], end)
+        if groups and end - groups[-1][0][0] <= CHUNK_CHARS:
+            groups[-1].append((start, end))
         else:
-            chunks.append((start, end))
-    return chunks
+            groups.append([(start, end)])
+    pieces = []
+    for group in groups:
+        parts = [text[group[0][0]:group[0][1]]]
+        for (_, before), (start, end) in itertools.pairwise(group):
+            gap = text[before:start]
+            parts += [gap if gap.isspace() else " " * len(gap), text[start:end]]
+        pieces.append((group[0][0], "".join(parts)))
+    return pieces
+
+
+def _within(found: list[Entity], spans: Sequence[tuple[int, int]]) -> list[Entity]:
+    """The entities that lie inside one span (none runs across a blanked-out gap)."""
+    starts = [start for start, _ in spans]
+    inside = []
+    for entity in found:
+        i = bisect.bisect_right(starts, entity.start) - 1
+        if i >= 0 and entity.end <= spans[i][1]:
+            inside.append(entity)
+    return inside

@@ -47,7 +47,7 @@ from testimonia.places import gazetteer_index as gi
 from testimonia.places.gazetteer_index import Place, name_key
 from testimonia.places.gazetteer_scan import MIN_SKELETON_KEY, WORD_CACHE, Form, Scan, Span, Starts, word_forms
 from testimonia.places.gazetteer_supplement import add_supplement
-from testimonia.text.textfold import Token, fold, is_cyrillic
+from testimonia.text.textfold import Token, is_cyrillic, word_sections
 from testimonia.text.translit import skeletons
 
 __all__ = ["Gazetteer", "Place", "PlaceMatch", "SUPPLEMENT", "get_gazetteer"]
@@ -357,14 +357,7 @@ def _geonames_index(min_population: int, cache: bool | Path) -> gi.Index:
 
 def load_common_words(path: Path = COMMON_WORDS) -> CommonWords:
     """The common-word lists, merged by script, and the never-a-place list."""
-    sections: dict[str, set[str]] = {}
-    current = sections.setdefault("", set())
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line.startswith("[") and line.endswith("]"):
-            current = sections.setdefault(line[1:-1], set())
-        else:
-            current.update(fold(word) for word in line.split())
+    sections = word_sections(path.read_text(encoding="utf-8"))
     common = set().union(*(words for name, words in sections.items() if name != "never"))
     return CommonWords(frozenset(w for w in common if not is_cyrillic(w)),
                        frozenset(w for w in common if is_cyrillic(w)),

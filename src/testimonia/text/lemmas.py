@@ -23,9 +23,12 @@ from typing import Any
 
 from testimonia.text.textfold import fold, is_cyrillic
 
-__all__ = ["LANGUAGES", "lemmas", "load"]
+__all__ = ["LANGUAGES", "common_word", "lemmas", "load"]
 
 CYRILLIC = frozenset({"ru", "uk"})
+# pymorphy3's marks of a proper name: first name, surname, patronymic, place, organisation,
+# trademark.
+NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 LATIN = frozenset({"en", "fr"})
 LANGUAGES = CYRILLIC | LATIN
 
@@ -62,6 +65,18 @@ def lemmas(word: str, language: str) -> tuple[str, ...]:
     if language in LATIN:
         return _dictionary(language).get(word, ())
     return ()
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def common_word(word: str, language: str) -> bool:
+    """Russian and Ukrainian: the dictionary knows the lowercase `word` and no reading of
+    it is a proper name («потом», «били», «меня»; not «роза», which is also a first name,
+    nor «херсон» or a word it does not know). False in other languages."""
+    if language not in CYRILLIC or not is_cyrillic(word):
+        return False
+    analyzer = _analyzer(language)
+    return bool(analyzer.word_is_known(word)) and not any(
+        NAME_GRAMMEMES & parse.tag.grammemes for parse in analyzer.parse(word))
 
 
 def load() -> None:

@@ -15,7 +15,7 @@ import unicodedata
 from typing import NamedTuple
 
 __all__ = ["APOSTROPHES", "HYPHENS", "JOINING_HYPHENS", "Token", "fold", "fold_with_offsets",
-           "is_cyrillic", "is_latin", "tokens"]
+           "is_cyrillic", "is_latin", "tokens", "word_sections"]
 
 APOSTROPHES = "'’ʼ`′‘ʹ"
 HYPHENS = "-‐‑‒–—―−\u00ad"
@@ -136,3 +136,17 @@ def is_latin(word: str) -> bool:
         if char.isalpha():
             return char.isascii() or "\u00c0" <= char <= "\u024f" or "\u1e00" <= char <= "\u1eff"
     return False
+
+
+def word_sections(text: str) -> dict[str, set[str]]:
+    """A word-list file's words, folded, by section: `[name]` opens a section, words before
+    the first one are in section "", `#` starts a comment, words are separated by spaces."""
+    sections: dict[str, set[str]] = {}
+    current = sections.setdefault("", set())
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], set())
+        else:
+            current.update(fold(word) for word in line.split())
+    return sections
