@@ -60,6 +60,30 @@ def test_detained_is_an_arrest_and_the_detention_it_began() -> None:
     assert {"arrest", "detention"} <= acts
 
 
+@pytest.mark.parametrize(("text", "language"), [
+    ("Его забрали ночью в Мелитополе.", "ru"),
+    ("Її забрали вночі в Мелітополі.", "uk"),
+    ("Їх забрали з дому в Херсоні.", "uk"),
+])
+def test_taken_with_the_pronoun_first_is_an_arrest(text: str, language: str) -> None:
+    assert "arrest" in {c["act"] for c in claims(text, language)}
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Oleksii shared my cell in Kherson. nobody saw him after they took him away.", "en"),
+    ("They took my brother out of the cell in Nova Kakhovka and we never saw him again.", "en"),
+    ("Ils ont emmené mon frère au camp de Kati. Personne ne l'a revu depuis.", "fr"),
+    ("Его забрали военные ночью в Херсоне. Больше его никто не видел.", "ru"),
+    ("Його забрали військові вночі в Херсоні. Більше його ніхто не бачив.", "uk"),
+])
+def test_a_person_never_seen_again_is_a_disappearance(text: str, language: str) -> None:
+    """The act, not the violation: enforced disappearance also needs the authorities'
+    refusal to acknowledge it (vocab/violations.yaml)."""
+    found = claims(text, language)
+    assert "disappearance" in {c["act"] for c in found}
+    assert "enforced_disappearance" not in {v for c in found for v in c["violations"]}
+
+
 def test_who_and_where_told_after_the_act_fill_the_claim() -> None:
     found = claims("They put a wet cloth on my face and poured water until I choked. That was the camp "
                    "in Nampala, in September 2023, and it was the white soldiers who did it.", "en")
@@ -339,6 +363,12 @@ def named_forces(text: str, language: str) -> set[str]:
     ("NIAMEY (AFP) – Two herders said Russian-speaking fighters tied them to a tree in Ansongo.", "en",
      "wagner_group"),
     ("The Kadyrov people took my brother in Grozny and beat him.", "en", "chechen_akhmat_forces"),
+    # the marking of Russia's forces in Ukraine, as witnesses describe them
+    ("In Nova Kakhovka soldiers with the letter Z on their vehicles put a bag over my head.", "en",
+     "russian_armed_forces"),
+    ("À Kherson, des soldats dans des camions marqués d'un Z m'ont frappé.", "fr", "russian_armed_forces"),
+    ("В Херсоне меня избили военные на машинах с буквой Z.", "ru", "russian_armed_forces"),
+    ("У Херсоні мене били військові на машинах з літерою Z.", "uk", "russian_armed_forces"),
 ])
 def test_a_name_that_depends_on_context_is_read_where_the_text_places_it(text: str, language: str,
                                                                           force: str) -> None:
