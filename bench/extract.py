@@ -10,9 +10,10 @@ busy machine's pauses and the odd full garbage collection stay out of the ratio)
   about 1.5 or less). `median` is the median of each round's own ratio (its NER and full
   runs next to each other in time), steadier where the machine's speed drifts over
   seconds, as a shared one's does.
-- `asked`: the share of the text the pipeline sends to the NER model. It leaves out the
-  sentences where no name it would keep can stand (extract/names.py `name_free`), so
-  the full run reads less than NER alone does.
+- `asked`: the share of the text the NER model reads in the full pipeline. It leaves
+  out the sentences where no name it would keep can stand (extract/names.py
+  `name_free`), but for a few words around those it reads (extract/ner.py
+  `with_context`), so the full run reads less than NER alone does.
 - `rules/NER`: the pipeline without its names component (the rules, gazetteer, periods
   and claims alone) against NER alone: the pipeline's own work.
 
@@ -33,7 +34,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from testimonia.extract.names import NamesComponent, name_free
-from testimonia.extract.ner import ner_model
+from testimonia.extract.ner import ner_model, with_context
 from testimonia.extract.pipeline import components, extract_text
 from testimonia.extract.sentences import split_sentences
 from testimonia.ingest.readers import reader_for
@@ -91,11 +92,15 @@ def rules(texts: list[str], language: str) -> None:
 
 
 def asked(texts: list[str], language: str) -> float:
-    """The share of the texts' characters in sentences sent to the NER model."""
-    spans = [(text, s) for text in texts for s in split_sentences(text)]
-    total = sum(s.end - s.start for _, s in spans)
-    return sum(s.end - s.start for text, s in spans
-               if not name_free(text, s.start, s.end, language)) / max(1, total)
+    """The share of the texts' characters the NER model reads in the full pipeline: the
+    sentences it is asked about, with their context words."""
+    read = total = 0
+    for text in texts:
+        sentences = split_sentences(text)
+        total += sum(s.end - s.start for s in sentences)
+        spans = [(s.start, s.end) for s in sentences if not name_free(text, s.start, s.end, language)]
+        read += sum(end - start for start, end in with_context(text, spans))
+    return read / max(1, total)
 
 
 def timed(run: object, texts: list[str], language: str) -> float:

